@@ -1,0 +1,115 @@
+"""Cost model: training time against units, timesteps, sequences, batch size and epochs on this machine.
+
+Fits  seconds = COST_FIXED + epochs * (COST_PER_EPOCH + COST_PER_BATCH * batches
+                                      + COST_PER_STEP * batches * timesteps + COST_PER_MAC * macs)
+by least squares, prints the table and the fitted coefficients next to the ones in lstm_core.config,
+then trains the most expensive configs the cap allows and reports them against the 30 s budget.
+
+    python benchmarks/bench_cost_model.py [--quick]
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+
+from lstm_core import config as cfg  # noqa: E402
+from lstm_core.config import LSTMConfig, cost_seconds  # noqa: E402
+
+GRID = [
+    dict(units=20), dict(units=64), dict(units=128), dict(units=256),
+    dict(timesteps=50), dict(timesteps=200, units=8), dict(timesteps=100, units=64),
+    dict(sequences=5000), dict(sequences=5000, units=128), dict(sequences=20000, timesteps=4),
+    dict(batch_size=4), dict(batch_size=256, sequences=5000), dict(batch_size=1, sequences=500),
+    dict(batch_size=8, timesteps=100, sequences=500),
+]
+
+
+def features_of(c: LSTMConfig) -> list[float]:
+    """The per-epoch terms of the cost model: 1, batches, batches x timesteps, multiply-adds."""
+    u, f, t = c.units, c.features, c.timesteps
+    macs = (3 * c.train_sequences + c.val_sequences) * t * (4 * u * (f + u + 1) + u)
+    batches = math.ceil(c.train_sequences / c.batch_size) + math.ceil(c.val_sequences / c.batch_size)
+    return [1.0, batches, batches * t, macs]
+
+
+def measure(c: LSTMConfig) -> tuple[float, float]:
+    """(total seconds, seconds per epoch after the first) for one real training."""
+    from lstm_core.train import train
+
+    stamps: list[float] = []
+    run = train(c, on_epoch=lambda row: stamps.append(time.perf_counter()))
+    per_epoch = (stamps[-1] - stamps[0]) / (len(stamps) - 1) if len(stamps) > 1 else run.timings["fit"]
+    return run.timings["total"], per_epoch
+
+
+def unchecked(**changes) -> LSTMConfig:
+    return cfg._unchecked(LSTMConfig(), **changes)
+
+
+# Corners of the allowed space: push some fields to their limits, then grow the last field as far as the caps allow.
+CORNERS = [
+    ({"units": 256}, "epochs"),
+    ({"timesteps": 200}, "epochs"),
+    ({"sequences": 20000}, "epochs"),
+    ({"batch_size": 1}, "epochs"),
+    ({"epochs": 100}, "sequences"),
+    ({"units": 256, "timesteps": 200, "epochs": 1}, "sequences"),
+    ({"batch_size": 1, "timesteps": 200, "epochs": 1}, "sequences"),
+    ({"features": 32, "units": 256, "epochs": 1}, "timesteps"),
+]
+
+
+def fits(c: LSTMConfig) -> bool:
+    return cost_seconds(c) <= cfg.MAX_TRAIN_SECONDS and c.sequences * c.timesteps * c.features <= cfg.MAX_DATA_VALUES
+
+
+def worst_allowed() -> list[LSTMConfig]:
+    worst = []
+    for fixed, grow in CORNERS:
+        base = unchecked(**fixed)
+        best = cfg._largest_fitting(base, grow, fits)
+        if best is not None:
+            worst.append(LSTMConfig(**cfg._unchecked(base, **{grow: best}).to_dict()))
+    return worst
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    rows = []
+    print(f"{'config':45} {'total s':>8} {'per epoch':>10} {'model s':>8}")
+    for changes in GRID[: 4 if quick else None]:
+        c = unchecked(epochs=3, **changes)  # measure past the cap too
+        total, per_epoch = measure(c)
+        rows.append((features_of(c), per_epoch, total - c.epochs * per_epoch))
+        label = ", ".join(f"{k}={v}" for k, v in changes.items())
+        print(f"{label:45} {total:8.2f} {per_epoch:10.3f} {cost_seconds(c):8.2f}", flush=True)
+    a = np.array([r[0] for r in rows])
+    y = np.array([r[1] for r in rows])
+    scale = a.max(axis=0)  # the terms differ by 10 orders of magnitude
+    coef = np.linalg.lstsq(a / scale, y, rcond=None)[0] / scale
+    fixed = float(np.median([r[2] for r in rows]))
+    names = ("COST_PER_EPOCH", "COST_PER_BATCH", "COST_PER_STEP", "COST_PER_MAC")
+    print("\nfitted: " + " ".join(f"{n}={v:.3g}" for n, v in zip(names, coef)) + f" COST_FIXED~{fixed:.2f}")
+    print("config: " + " ".join(f"{n}={getattr(cfg, n):.3g}" for n in names) + f" COST_FIXED={cfg.COST_FIXED}")
+    if quick:
+        return
+    print(f"\nworst allowed configs (cap {cfg.MAX_TRAIN_SECONDS:g} s):")
+    worst_seen = 0.0
+    for c in worst_allowed():
+        total, _ = measure(c)
+        worst_seen = max(worst_seen, total)
+        print(f"  units={c.units} timesteps={c.timesteps} sequences={c.sequences} batch={c.batch_size} "
+              f"epochs={c.epochs}: model {cost_seconds(c):.1f} s, measured {total:.1f} s "
+              f"= {total / cfg.MAX_TRAIN_SECONDS:.2f}x the cap")
+    print(f"worst measured / cap = {worst_seen / cfg.MAX_TRAIN_SECONDS:.2f} ({'PASS' if worst_seen <= cfg.MAX_TRAIN_SECONDS else 'FAIL'})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""Altair chart builders: plain functions that return alt.Chart, tested through to_dict()."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+METRIC_LABELS = {"loss": "Loss", "accuracy": "Accuracy"}
+SPLIT_LABELS = {"": "Training", "val_": "Validation"}
+
+
+def history_long(history: pd.DataFrame) -> pd.DataFrame:
+    """Epoch history in long form: epoch, metric (Loss/Accuracy), split (Training/Validation), value."""
+    rows = []
+    for prefix, split in SPLIT_LABELS.items():
+        for key, metric in METRIC_LABELS.items():
+            for epoch, value in zip(history["epoch"], history[prefix + key]):
+                rows.append({"epoch": int(epoch), "metric": metric, "split": split, "value": float(value)})
+    return pd.DataFrame(rows, columns=["epoch", "metric", "split", "value"])
+
+
+def history_chart(history: pd.DataFrame, total_epochs: int | None = None) -> alt.Chart:
+    """Loss and accuracy per epoch, training (solid) against validation (dashed), side by side."""
+    data = history_long(history)
+    domain = [1, max(total_epochs or 0, int(data["epoch"].max()) if len(data) else 1, 2)]
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("epoch:Q", title="Epoch", scale=alt.Scale(domain=domain), axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("value:Q", title=None),
+            color=alt.Color("split:N", title=None, scale=alt.Scale(domain=list(SPLIT_LABELS.values()))),
+            strokeDash=alt.StrokeDash("split:N", legend=None, scale=alt.Scale(domain=list(SPLIT_LABELS.values()))),
+            tooltip=["epoch:Q", "metric:N", "split:N", alt.Tooltip("value:Q", format=".3f")],
+        )
+        .properties(width=260, height=220)
+        .facet(column=alt.Facet("metric:N", title=None, sort=list(METRIC_LABELS.values())))
+        .resolve_scale(y="independent")
+    )
+
+
+def heatmap(values: np.ndarray, title: str, row_name: str = "timestep", col_name: str = "unit") -> alt.Chart:
+    """A (timesteps x units) gate or state array as a heatmap; rows count from 1."""
+    values = np.asarray(values)
+    rows, cols = np.indices(values.shape)
+    data = pd.DataFrame({row_name: rows.ravel() + 1, col_name: cols.ravel() + 1, "value": values.ravel()})
+    diverging = float(values.min()) < 0
+    scale = alt.Scale(scheme="redblue", domainMid=0, reverse=True) if diverging else alt.Scale(scheme="viridis")
+    return (
+        alt.Chart(data, title=title)
+        .mark_rect()
+        .encode(
+            x=alt.X(f"{col_name}:O", title=col_name.capitalize()),
+            y=alt.Y(f"{row_name}:O", title=row_name.capitalize()),
+            color=alt.Color("value:Q", title=None, scale=scale),
+            tooltip=[f"{row_name}:O", f"{col_name}:O", alt.Tooltip("value:Q", format=".3f")],
+        )
+    )

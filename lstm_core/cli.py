@@ -1,0 +1,92 @@
+"""python -m lstm_core: train one run and print the seed page as a terminal trace (or --json)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from lstm_core.config import FIELDS, ConfigError, LSTMConfig
+
+OPTIONS = ("sequences", "timesteps", "features", "units", "epochs", "batch_size", "learning_rate", "seed")
+
+
+def option(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line on stderr and status 2, never usage spam
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m lstm_core", description=__doc__)
+    for name in OPTIONS:
+        spec = FIELDS[name]
+        default = getattr(LSTMConfig(), name)
+        parser.add_argument(option(name), dest=name, default=None, metavar=spec.kind.__name__.upper(),
+                            help=f"{spec.help} Allowed {spec.allowed}; default {default}.")
+    parser.add_argument("--sample", type=str, default="0", help="Which sequence to trace (default 0).")
+    parser.add_argument("--json", action="store_true", help="Print one JSON object instead of the text trace.")
+    parser.add_argument("--save-model", metavar="PATH", help="Write the trained model to PATH (a .keras file).")
+    return parser
+
+
+def config_from_args(args: argparse.Namespace) -> LSTMConfig:
+    """Raises ConfigError naming the field; main() turns it into the option's name."""
+    return LSTMConfig.from_values({n: getattr(args, n) for n in OPTIONS if getattr(args, n) is not None})
+
+
+def check_save_path(raw: str) -> Path:
+    path = Path(raw)
+    if path.suffix != ".keras":
+        raise ValueError(f"--save-model: {raw!r} must end in .keras")
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir() or not parent.is_dir() or not os.access(parent, os.W_OK):
+        raise ValueError(f"--save-model: cannot write {raw!r}; give a writable path ending in .keras")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        config = config_from_args(args)
+        save_path = check_save_path(args.save_model) if args.save_model else None
+        sample = _sample_index(args.sample, config)
+    except ConfigError as err:
+        name = option(err.field) if err.field in OPTIONS else err.field
+        parser.error(f"{name}: {err}")
+    except ValueError as err:
+        parser.error(str(err))
+
+    from lstm_core.report import build_report, format_text  # TensorFlow loads here, after the checks
+    from lstm_core.train import train
+
+    run = train(config)
+    report = build_report(run, sample)
+    if save_path is not None:
+        try:
+            run.model.save(save_path)
+        except OSError as err:
+            parser.error(f"--save-model: cannot write {str(save_path)!r} ({err.strerror or err})")
+        report["saved_model"] = str(save_path)
+    print(json.dumps(report) if args.json else format_text(report))
+    return 0
+
+
+def _sample_index(raw: str, config: LSTMConfig) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if not 0 <= value < config.sequences:
+        raise ValueError(f"--sample: {raw!r} is not allowed; give a whole number from 0 to {config.sequences - 1}")
+    return value
+
+
+if __name__ == "__main__":
+    sys.exit(main())

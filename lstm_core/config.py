@@ -1,0 +1,214 @@
+"""One frozen config for every entry point: the CLI, the sidebar, URL presets and the tests."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+
+class ConfigError(ValueError):
+    """A config value is out of range; names the field, the value and what is allowed."""
+
+    def __init__(self, field: str, value: Any, allowed: str, detail: str = ""):
+        self.field, self.value, self.allowed = field, value, allowed
+        msg = detail or f"{field} = {value!r} is out of range; allowed: {allowed}."
+        super().__init__(msg)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """The allowed range of one numeric config field, and how to show it."""
+
+    name: str
+    label: str  # what the sidebar and CLI help call it
+    kind: type  # int or float
+    low: float
+    high: float
+    help: str
+
+    @property
+    def allowed(self) -> str:
+        fmt = (lambda v: f"{v:g}") if self.kind is float else (lambda v: f"{int(v)}")
+        return f"{fmt(self.low)} to {fmt(self.high)}"
+
+
+# The one source of truth for ranges: the sidebar, the CLI and URL presets read these.
+FIELDS: dict[str, FieldSpec] = {
+    f.name: f
+    for f in (
+        FieldSpec("sequences", "Sequences", int, 10, 20000, "How many example sequences to generate."),
+        FieldSpec("timesteps", "Timesteps", int, 2, 200, "Steps in each sequence; the LSTM reads them in order."),
+        FieldSpec("features", "Features", int, 1, 32, "Numbers measured at every timestep."),
+        FieldSpec("units", "LSTM units", int, 1, 256, "Size of the hidden state (the summary vector)."),
+        FieldSpec("epochs", "Epochs", int, 1, 100, "Full passes over the training sequences."),
+        FieldSpec("batch_size", "Batch size", int, 1, 1024, "Sequences per gradient step."),
+        FieldSpec("learning_rate", "Learning rate", float, 1e-5, 1.0, "Adam's step size."),
+        FieldSpec("validation_split", "Validation split", float, 0.05, 0.5, "Share of sequences held out."),
+        FieldSpec("seed", "Seed", int, 0, 2**31 - 1, "Seeds the data and the initial weights."),
+    )
+}
+
+# Resource caps, so that any allowed config fits a small cloud container (see README).
+MAX_TRAIN_SECONDS = 30.0  # estimated by cost_seconds() below, fitted on a 2-core machine
+MAX_DATA_VALUES = 4_000_000  # sequences x timesteps x features, float32: 16 MB of inputs
+
+# Cost model, fitted on a 2-core machine by benchmarks/bench_cost_model.py (see docs/performance.md).
+# Each coefficient is the fitted value plus about 30%, so the estimate errs on the slow side.
+COST_FIXED = 1.5  # seconds to build the model and trace its train and test functions (fitted 0.9)
+COST_PER_EPOCH = 0.06  # seconds per epoch whatever its size: the validation pass, callbacks (0.044)
+COST_PER_BATCH = 1.6e-3  # seconds per batch: one optimizer step or one validation batch (1.23e-3)
+COST_PER_STEP = 6.5e-5  # seconds per batch per timestep: the recurrent loop runs once per step (5.05e-5)
+COST_PER_MAC = 7e-11  # seconds per multiply-add: 4 gates x units x (features + units + 1) per step (5.2e-11)
+
+
+@dataclass(frozen=True)
+class LSTMConfig:
+    """Everything that defines one run. Frozen, so it can key a cache."""
+
+    sequences: int = 1000  # the seed's 1000 sequences
+    timesteps: int = 10  # the seed's 10 timesteps
+    features: int = 5  # the seed's 5 features
+    units: int = 20  # the seed's 20 units: small enough to inspect gate by gate
+    epochs: int = 5  # the seed's epoch table has 5 rows
+    batch_size: int = 32  # Keras's default
+    learning_rate: float = 0.005  # Adam at 5x its default: loss falls over all 5 epochs, as in the seed
+    validation_split: float = 0.2  # 800 sequences train, 200 check for overfitting
+    seed: int = 0  # seeds the data Generator and every initializer
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+    @classmethod
+    def from_values(cls, values: dict[str, Any]) -> LSTMConfig:
+        """Build from loose values (CLI, widgets, URL); unknown keys are an error."""
+        unknown = set(values) - set(FIELDS)
+        if unknown:
+            name = sorted(unknown)[0]
+            raise ConfigError(name, values[name], "one of " + ", ".join(FIELDS))
+        return cls(**{k: coerce(k, v) for k, v in values.items()})
+
+    def replace(self, **changes: Any) -> LSTMConfig:
+        return dataclasses.replace(self, **{k: coerce(k, v) for k, v in changes.items()})
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def key(self) -> str:
+        """A stable string for cache keys and URLs."""
+        return json.dumps(self.to_dict(), sort_keys=True)
+
+    @classmethod
+    def from_key(cls, key: str) -> LSTMConfig:
+        return cls.from_values(json.loads(key))
+
+    @property
+    def train_sequences(self) -> int:
+        return self.sequences - self.val_sequences
+
+    @property
+    def val_sequences(self) -> int:
+        # Keras's validation_split takes the last int(n * split) samples; keep at least one each side.
+        return min(max(1, int(self.sequences * self.validation_split)), self.sequences - 1)
+
+
+def coerce(name: str, value: Any) -> int | float:
+    """Turn a loose value (str from the CLI or a URL, float from a widget) into the field's type."""
+    spec = FIELDS[name]
+    if isinstance(value, bool):
+        raise ConfigError(name, value, f"a number from {spec.allowed}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(name, value, spec.allowed, f"{name} = {value!r} is not a number; allowed: {spec.allowed}.") from None
+    if spec.kind is int:
+        if not math.isfinite(number) or number != int(number):
+            raise ConfigError(name, value, spec.allowed, f"{name} = {value!r} is not a whole number; allowed: {spec.allowed}.")
+        return int(number)
+    return number
+
+
+def validate(config: LSTMConfig) -> None:
+    """The one place every config is checked. Raises ConfigError."""
+    for name, spec in FIELDS.items():
+        value = getattr(config, name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(name, value, spec.allowed, f"{name} = {value!r} is not a number; allowed: {spec.allowed}.")
+        if spec.kind is int and not isinstance(value, int):
+            raise ConfigError(name, value, spec.allowed, f"{name} = {value!r} is not a whole number; allowed: {spec.allowed}.")
+        if not (math.isfinite(value) and spec.low <= value <= spec.high):
+            raise ConfigError(name, value, spec.allowed)
+    values = config.sequences * config.timesteps * config.features
+    if values > MAX_DATA_VALUES:
+        raise ConfigError(
+            "sequences", config.sequences, f"sequences x timesteps x features <= {MAX_DATA_VALUES:,}",
+            f"data cap: {config.sequences} sequences x {config.timesteps} timesteps x {config.features} features "
+            f"= {values:,} values, over the cap of {MAX_DATA_VALUES:,}; "
+            f"{_limits_text(config, lambda c: c.sequences * c.timesteps * c.features <= MAX_DATA_VALUES, ('sequences', 'timesteps', 'features'))}.",
+        )
+    seconds = cost_seconds(config)
+    if seconds > MAX_TRAIN_SECONDS:
+        raise ConfigError(
+            "epochs", config.epochs, f"an estimated training time <= {MAX_TRAIN_SECONDS:g} s",
+            f"work cap: this config would train for about {seconds:.0f} s, over the cap of {MAX_TRAIN_SECONDS:g} s; "
+            f"{_limits_text(config, lambda c: cost_seconds(c) <= MAX_TRAIN_SECONDS, WORK_FIELDS)}.",
+        )
+
+
+WORK_FIELDS = ("sequences", "timesteps", "units", "epochs", "batch_size")
+
+
+def cost_seconds(config: LSTMConfig) -> float:
+    """Estimated training time on 2 cores: the work cap is a bound on this."""
+    u, f, t = config.units, config.features, config.timesteps
+    macs_per_step = 4 * u * (f + u + 1) + u  # the LSTM's 4 gates and the Dense head, per sequence per timestep
+    batches = math.ceil(config.train_sequences / config.batch_size) + math.ceil(config.val_sequences / config.batch_size)
+    # Training does forward and backward (about 3x a forward pass); validation is forward only.
+    macs = (3 * config.train_sequences + config.val_sequences) * t * macs_per_step
+    per_epoch = COST_PER_EPOCH + COST_PER_BATCH * batches + COST_PER_STEP * batches * t + COST_PER_MAC * macs
+    return COST_FIXED + config.epochs * per_epoch
+
+
+def _limits_text(config: LSTMConfig, fits, fields: tuple[str, ...]) -> str:
+    """'keep the rest and set units <= 40, or epochs <= 3': the largest value of each field that fits."""
+    options = []
+    for name in fields:
+        best = _largest_fitting(config, name, fits)
+        if best is not None and best != getattr(config, name):
+            options.append(f"{name} <= {best}" if name != "batch_size" else f"batch_size >= {best}")
+    if not options:
+        return "lower some of " + ", ".join(fields)
+    return "keeping the other values, set " + ", or ".join(options)
+
+
+def _largest_fitting(config: LSTMConfig, name: str, fits) -> int | None:
+    """Binary search the field's range for the largest value (smallest, for batch_size) that fits."""
+    spec = FIELDS[name]
+    low, high = int(spec.low), int(spec.high)
+
+    def ok(v: int) -> bool:
+        return fits(_unchecked(config, **{name: v}))
+
+    if name == "batch_size":  # bigger batches are cheaper: look for the smallest that fits
+        if not ok(high):
+            return None
+        while low < high:
+            mid = (low + high) // 2
+            low, high = (low, mid) if ok(mid) else (mid + 1, high)
+        return low
+    if not ok(low):
+        return None
+    while low < high:
+        mid = (low + high + 1) // 2
+        low, high = (mid, high) if ok(mid) else (low, mid - 1)
+    return low
+
+
+def _unchecked(config: LSTMConfig, **changes: Any) -> LSTMConfig:
+    """A copy that skips validation, for probing the caps."""
+    new = object.__new__(LSTMConfig)
+    for k, v in {**config.to_dict(), **changes}.items():
+        object.__setattr__(new, k, v)
+    return new

@@ -1,0 +1,62 @@
+"""Synthetic sequences whose label depends on the order of the timesteps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lstm_core.config import LSTMConfig
+
+NOISE = 0.1  # per-value noise: the first epoch sits near chance, then the trend comes through
+MIN_RISE, MAX_RISE = 0.1, 0.35  # total climb from the lower end of a sequence to its upper end
+FEATURE_OFFSET = 0.1  # each feature sits a little above or below the sequence's level
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Inputs, labels and a plain description of the task."""
+
+    x: np.ndarray  # (sequences, timesteps, features) float32
+    y: np.ndarray  # (sequences,) float32, 0 or 1
+    description: str
+    feature_names: tuple[str, ...]
+    name: str = "Synthetic (lesson)"
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        return self.x.shape  # type: ignore[return-value]
+
+
+def make_dataset(config: LSTMConfig) -> Dataset:
+    """Noisy ramps that go up (label 1) or down (label 0) at a random level.
+
+    A down sequence is an up sequence played backwards, so both labels have the same values in
+    a different order: a model that ignores order (or sees the time-shuffled sequence) is at
+    chance, and the last timestep alone tells little because the level is random.
+    """
+    rng = np.random.default_rng(config.seed)
+    n, t, f = config.sequences, config.timesteps, config.features
+    y = rng.integers(0, 2, size=n)  # (n,)
+    rise = rng.uniform(MIN_RISE, MAX_RISE, size=(n, 1, 1))  # (n, 1, 1)
+    level = rng.uniform(0.0, 1.0 - rise)  # (n, 1, 1): where the low end sits, so values stay in 0..1
+    ramp = np.linspace(0.0, 1.0, t)[None, :, None]  # (1, t, 1)
+    ramp = np.where(y[:, None, None] == 1, ramp, ramp[:, ::-1])  # (n, t, 1): reversed for label 0
+    offset = rng.uniform(-FEATURE_OFFSET, FEATURE_OFFSET, size=(n, 1, f))  # (n, 1, f)
+    x = level + rise * ramp + offset + rng.normal(0.0, NOISE, size=(n, t, f))  # (n, t, f)
+    return Dataset(
+        x=x.astype(np.float32),
+        y=y.astype(np.float32),
+        description=describe(config),
+        feature_names=tuple(f"feature {i + 1}" for i in range(f)),
+    )
+
+
+def describe(config: LSTMConfig) -> str:
+    return (
+        f"{config.sequences} synthetic sequences, each {config.timesteps} timesteps of {config.features} "
+        f"feature{'s' if config.features != 1 else ''} with values around 0 to 1. Each sequence drifts steadily "
+        "up (label 1) or down (label 0) from a random level. A down sequence is an up sequence played backwards, "
+        "so only the order of the values tells them apart: to predict the label, the model has to remember "
+        "where the sequence started and compare it with where it ends."
+    )

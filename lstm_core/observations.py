@@ -1,0 +1,58 @@
+"""One plain sentence per epoch, from rules over the measured numbers (never by epoch index)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+CHANCE = 0.5  # two balanced classes
+CHANCE_BAND = 0.08  # accuracy within this of 0.5 (0.42 to 0.58) counts as chance level
+FAST_DROP = 0.15  # loss falling by 15% or more in one epoch is fast
+SLOW_DROP = 0.03  # 3% to 15% is steady; less is converging or a plateau
+HIGH_ACCURACY = 0.85  # above this, a flat loss means converged rather than stuck
+OVERFIT_RISE = 0.02  # validation loss 2% above its best while training loss still falls
+
+
+def observe(history: pd.DataFrame) -> list[str]:
+    """Observations for every epoch of a history with loss, accuracy, val_loss, val_accuracy."""
+    rows = history.to_dict("records")
+    return [observe_epoch(rows[: i + 1]) for i in range(len(rows))]
+
+
+def observe_epoch(rows: list[dict]) -> str:
+    """The observation for the last of ``rows``, given the epochs before it."""
+    now = rows[-1]
+    loss, acc, val_loss, val_acc = (now[k] for k in ("loss", "accuracy", "val_loss", "val_accuracy"))
+    if not math.isfinite(loss):
+        return "Loss is not a number: training diverged. Try a smaller learning rate."
+    near_chance = abs(acc - CHANCE) <= CHANCE_BAND
+    if len(rows) == 1:
+        if near_chance:
+            return f"Starting point: accuracy {acc:.2f} is still near chance (0.50); the model has not found the pattern yet."
+        return f"Starting point: loss {loss:.2f} and accuracy {acc:.2f} after one pass; the model is already past chance."
+    prev = rows[-2]
+    drop = (prev["loss"] - loss) / prev["loss"] if prev["loss"] > 0 else 0.0
+    best_val = min(r["val_loss"] for r in rows[:-1])
+    if near_chance and len(rows) >= 3 and all(abs(r["accuracy"] - CHANCE) <= CHANCE_BAND for r in rows[-3:]):
+        return f"Stuck at chance level: accuracy {acc:.2f} for 3 epochs. Try a different learning rate or more units."
+    if drop < -0.05:
+        return f"Loss rose {-drop:.0%} this epoch: the steps may be too large. A smaller learning rate could help."
+    val_rising = val_loss > best_val * (1 + OVERFIT_RISE) and val_loss > prev["val_loss"] and drop > 0
+    if val_rising and len(rows) >= 3 and prev["val_loss"] > rows[-3]["val_loss"] and prev["loss"] < rows[-3]["loss"]:
+        return (
+            f"Overfitting: training loss still falls ({loss:.2f}) but validation loss rose two epochs running, "
+            f"to {val_loss:.2f} from its best {best_val:.2f}; the model is memorising the training sequences."
+        )
+    if val_rising:
+        return (
+            f"Validation wobble: training loss fell to {loss:.2f} but validation loss jumped to {val_loss:.2f}; "
+            "one noisy epoch is not yet overfitting, so watch the next one."
+        )
+    if drop >= FAST_DROP:
+        return f"Fast improvement: loss fell {drop:.0%} to {loss:.2f} and accuracy reached {acc:.2f} as the model picks up the trend."
+    if drop >= SLOW_DROP:
+        return f"Steady improvement: loss fell {drop:.0%} to {loss:.2f}; accuracy {acc:.2f}, validation {val_acc:.2f}."
+    if acc >= HIGH_ACCURACY:
+        return f"Converging: loss barely moved ({-drop:+.1%}) at accuracy {acc:.2f}; more epochs would add little."
+    return f"Plateau: loss changed by only {-drop:+.1%} with accuracy {acc:.2f}; the model has stopped improving."

@@ -1,0 +1,106 @@
+"""A run as one JSON-ready dict (the CLI's --json and the app's export) and as a terminal trace."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from lstm_core.stages import pipeline_stages
+from lstm_core.text import SEED_INSIGHT, TITLE
+from lstm_core.trace import GATE_NAMES, Trace, trace_sample
+
+
+def _finite(value: float) -> float | None:
+    """JSON has no NaN: a diverged loss becomes null."""
+    return float(value) if math.isfinite(value) else None
+
+
+def build_report(run, sample: int = 0) -> dict:
+    """Everything the seed page shows, for one run, as plain Python values."""
+    trace = trace_sample(run, sample)
+    history = [
+        {k: (int(v) if k == "epoch" else v if k == "observation" else _finite(v)) for k, v in row.items()}
+        for row in run.history.to_dict("records")
+    ]
+    return {
+        "config": run.config.to_dict(),
+        "dataset": {"name": run.dataset.name, "description": run.dataset.description},
+        "stages": [stage.to_dict() for stage in pipeline_stages(run)],
+        "params": dict(run.params),
+        "history": history,
+        "trace": trace_dict(trace),
+        "timings": {k: round(v, 4) for k, v in run.timings.items()},
+        "insight": SEED_INSIGHT,
+    }
+
+
+def trace_dict(trace: Trace) -> dict:
+    return {
+        "sample": trace.sample,
+        "label": trace.label,
+        "input": np.round(trace.input, 6).tolist(),
+        "gates": {name: np.round(trace.gates[name], 6).tolist() for name in GATE_NAMES},
+        "lstm_output": np.round(trace.lstm_output, 6).tolist(),
+        "dense_output": round(trace.dense_output, 6),
+        "predicted": trace.predicted,
+        "keras_max_diff": trace.keras_max_diff,
+    }
+
+
+def ascii_loss_chart(losses: list[float], height: int = 7) -> str:
+    """The seed's bar chart of loss per epoch: one column of '*' per epoch."""
+    finite = [v for v in losses if math.isfinite(v)]
+    if not finite:
+        return "(no finite loss to chart)"
+    top = max(finite)
+    lines = []
+    for level in range(height, 0, -1):
+        threshold = top * (level - 0.5) / height
+        bars = "".join("*" if math.isfinite(v) and v >= threshold else " " for v in losses)
+        lines.append(f"{top * level / height:5.2f} |{bars}")
+    lines.append("      +" + "-" * len(losses))
+    lines.append(f"       epochs 1..{len(losses)}")
+    return "\n".join(lines)
+
+
+def format_text(report: dict) -> str:
+    """The seed page as a terminal trace."""
+    out = [TITLE, "=" * len(TITLE), "", "Data flow - 3 stages"]
+    for i, stage in enumerate(report["stages"], 1):
+        out.append(f"  {i}. {stage['name']}: {stage['input']} -> {stage['output']}")
+        out.append(f"     {stage['description']}")
+    p = report["params"]
+    out += ["", f"Parameters: LSTM {p['lstm']:,} + Dense {p['dense']:,} = {p['total']:,}", "", "Training trace - epoch by epoch"]
+    out.append(f"{'Epoch':>5}  {'Loss':>6}  {'Accuracy':>8}  {'Val loss':>8}  {'Val accuracy':>12}  Observation")
+    for r in report["history"]:
+        out.append(
+            f"{r['epoch']:>5}  {_num(r['loss']):>6}  {_num(r['accuracy']):>8}  {_num(r['val_loss']):>8}  "
+            f"{_num(r['val_accuracy']):>12}  {r['observation']}"
+        )
+    out += ["", "Loss", ascii_loss_chart([r["loss"] if r["loss"] is not None else math.nan for r in report["history"]])]
+    t = report["trace"]
+    h = t["lstm_output"]
+    out += [
+        "",
+        f"Prediction trace - sample {t['sample']} (true label {t['label']})",
+        f"  Layer 1 input: {len(t['input'])} timesteps x {len(t['input'][0])} features; first step "
+        f"{_fmt(t['input'][0])}, last step {_fmt(t['input'][-1])}",
+        f"  Layer 2 LSTM: last hidden state ({len(h)} units) {_fmt(h)}",
+        f"  Layer 3 Dense: score {t['dense_output']:.3f} -> class {t['predicted']} "
+        f"({'correct' if t['predicted'] == t['label'] else 'wrong'})",
+        f"  NumPy cell vs Keras: largest difference {t['keras_max_diff']:.1e}",
+        "",
+        "Key insight",
+        f"  {report['insight']}",
+    ]
+    return "\n".join(out)
+
+
+def _num(value: float | None) -> str:
+    return "nan" if value is None else f"{value:.3f}"
+
+
+def _fmt(values: list[float], keep: int = 4) -> str:
+    shown = ", ".join(f"{v:.2f}" for v in values[:keep])
+    return f"[{shown}{', ...' if len(values) > keep else ''}]"

@@ -1,0 +1,66 @@
+"""The 3-stage data flow (input -> LSTM -> Dense), computed from a trained run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lstm_core.text import STAGE_TEXT
+
+SAMPLE_ROWS = 3  # how many rows of sample values each stage shows
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    input_shape: tuple[int, ...]
+    output_shape: tuple[int, ...]
+    description: str
+    sample: np.ndarray  # the first SAMPLE_ROWS rows of the stage's output
+
+    @property
+    def input(self) -> str:
+        return shape_in_words(self.input_shape)
+
+    @property
+    def output(self) -> str:
+        return shape_in_words(self.output_shape)
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "input": self.input,
+            "output": self.output,
+            "input_shape": list(self.input_shape),
+            "output_shape": list(self.output_shape),
+            "description": self.description,
+            "sample": np.round(self.sample, 4).tolist(),
+        }
+
+
+def shape_in_words(shape: tuple[int, ...]) -> str:
+    """(1000, 10, 5) -> '1000 sequences x 10 timesteps x 5 features'; (1000, 20) -> '1000 sequences x 20 units'."""
+    names = {3: ("sequence", "timestep", "feature"), 2: ("sequence", "unit")}.get(len(shape))
+    if shape[1:] == (1,) or names is None:
+        names = ("sequence", "output")
+    return " x ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in zip(shape, names))
+
+
+def pipeline_stages(run) -> list[Stage]:
+    """Each stage's shapes, description and first rows, from the run's data through its model."""
+    c = run.config
+    x = run.dataset.x  # (sequences, timesteps, features)
+    head = x[:SAMPLE_ROWS]
+    lstm_layer, dense_layer = run.model.get_layer("lstm"), run.model.get_layer("dense")
+    h = np.asarray(lstm_layer(head))  # (rows, units): the last hidden state
+    score = np.asarray(dense_layer(h))[:, 0]  # (rows,)
+    n = c.sequences
+    input_text = STAGE_TEXT["Input Data"].format(
+        timesteps=c.timesteps, features=c.features, features_s="" if c.features == 1 else "s"
+    )
+    return [
+        Stage("Input Data", (n, c.timesteps, c.features), (n, c.timesteps, c.features), input_text, head[:, [0, -1], :]),
+        Stage("LSTM Layer", (n, c.timesteps, c.features), (n, c.units), STAGE_TEXT["LSTM Layer"], h),
+        Stage("Dense Layer", (n, c.units), (n, 1), STAGE_TEXT["Dense Layer"], score),
+    ]

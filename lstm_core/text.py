@@ -1,0 +1,37 @@
+"""Teaching text, kept as data: the UI and the CLI only render it."""
+
+TITLE = "LSTM Pipeline Trace"
+INTRO = (
+    "Train a real Keras LSTM on sequences, then follow one sequence through every layer and gate: "
+    "every number on this page comes from the model you just trained."
+)
+
+STAGE_TEXT = {
+    "Input Data": "Raw sequential data: {timesteps} time steps with {features} feature{features_s} each.",
+    "LSTM Layer": "Reads each sequence one timestep at a time and outputs its last hidden state: a summary of the whole sequence.",
+    "Dense Layer": "Turns the LSTM's summary vector into one prediction score between 0 and 1 (sigmoid).",
+}
+
+SEED_INSIGHT = (
+    "LSTM layers are powerful for learning from sequences because they remember important information "
+    "over time. This helps the model improve predictions as training progresses, shown by decreasing "
+    "loss and increasing accuracy."
+)
+
+GATE_CAPTIONS = {
+    "input_gate": "Input gate i (0 to 1): how much of the new candidate each unit writes into its cell at this timestep.",
+    "forget_gate": "Forget gate f (0 to 1): how much of the old cell state each unit keeps. Near 1 means remember.",
+    "candidate": "Candidate g (-1 to 1): the new content each unit proposes to add to its memory at this timestep.",
+    "output_gate": "Output gate o (0 to 1): how much of each unit's memory is revealed as its hidden state.",
+    "cell_state": "Cell state c = f * c_prev + i * g: the long-term memory, carried from step to step.",
+    "hidden_state": "Hidden state h = o * tanh(c): what the LSTM outputs at each step. The last row is the summary vector the Dense layer reads.",
+}
+
+GATE_LABELS = {
+    "input_gate": "Input gate (i)",
+    "forget_gate": "Forget gate (f)",
+    "candidate": "Candidate (g)",
+    "output_gate": "Output gate (o)",
+    "cell_state": "Cell state (c)",
+    "hidden_state": "Hidden state (h)",
+}

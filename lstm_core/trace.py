@@ -1,0 +1,92 @@
+"""The LSTM cell in NumPy, with Keras's names and gate order (i | f | c | o), for one sample."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+GATE_NAMES = ("input_gate", "forget_gate", "candidate", "output_gate", "cell_state", "hidden_state")
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def lstm_step(x_t, h_tm1, c_tm1, kernel, recurrent_kernel, bias):
+    """One timestep of keras.layers.LSTMCell (activation=tanh, recurrent_activation=sigmoid)."""
+    z = x_t @ kernel + h_tm1 @ recurrent_kernel + bias  # (..., 4*units)
+    z_i, z_f, z_c, z_o = np.split(z, 4, axis=-1)  # each (..., units), Keras's order i | f | c | o
+    i = sigmoid(z_i)  # input gate: how much of the candidate to write
+    f = sigmoid(z_f)  # forget gate: how much of the old cell state to keep
+    g = np.tanh(z_c)  # candidate: the new content on offer
+    o = sigmoid(z_o)  # output gate: how much of the cell state to reveal
+    c_t = f * c_tm1 + i * g  # (..., units)
+    h_t = o * np.tanh(c_t)  # (..., units)
+    return h_t, c_t, (i, f, g, o)
+
+
+def lstm_forward(x: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndarray) -> dict[str, np.ndarray]:
+    """Run the cell over x (..., timesteps, features) from a zero state; every gate at every step.
+
+    Returns a dict of GATE_NAMES, each (..., timesteps, units).
+    """
+    x = np.asarray(x, dtype=np.float64)
+    units = recurrent_kernel.shape[0]
+    h = np.zeros(x.shape[:-2] + (units,))  # (..., units)
+    c = np.zeros_like(h)
+    steps = {name: [] for name in GATE_NAMES}
+    for t in range(x.shape[-2]):
+        h, c, (i, f, g, o) = lstm_step(x[..., t, :], h, c, kernel, recurrent_kernel, bias)
+        for name, value in zip(GATE_NAMES, (i, f, g, o, c, h)):
+            steps[name].append(value)
+    return {name: np.stack(values, axis=-2) for name, values in steps.items()}
+
+
+@dataclass(frozen=True)
+class Trace:
+    """One sample through the 3 layers, with every gate, checked against Keras."""
+
+    sample: int
+    label: int
+    input: np.ndarray  # (timesteps, features)
+    gates: dict[str, np.ndarray]  # GATE_NAMES -> (timesteps, units)
+    lstm_output: np.ndarray  # (units,): the last hidden state
+    dense_output: float  # the sigmoid score
+    keras_max_diff: float  # largest |NumPy - Keras| over hidden states and the score
+
+    @property
+    def predicted(self) -> int:
+        return int(self.dense_output >= 0.5)
+
+
+def dense_head(h: np.ndarray, dense_kernel: np.ndarray, dense_bias: np.ndarray) -> np.ndarray:
+    """Dense(1, sigmoid) on the last hidden state: (..., units) -> (...,)."""
+    return sigmoid(h @ dense_kernel[:, 0] + dense_bias[0])
+
+
+def trace_sample(run, sample: int = 0, x: np.ndarray | None = None) -> Trace:
+    """Trace sample ``sample`` of the run's data (or a given (timesteps, features) array) in NumPy,
+    then check it against Keras's own per-timestep hidden states and prediction."""
+    w = run.weights()
+    x = run.dataset.x[sample] if x is None else np.asarray(x, dtype=np.float32)  # (timesteps, features)
+    gates = lstm_forward(x, w["kernel"], w["recurrent_kernel"], w["bias"])
+    h_last = gates["hidden_state"][-1]  # (units,)
+    score = float(dense_head(h_last, w["dense_kernel"], w["dense_bias"]))
+    keras_h, keras_score = keras_reference(run, x)
+    diff = max(float(np.abs(keras_h - gates["hidden_state"]).max()), abs(keras_score - score))
+    return Trace(sample, int(run.dataset.y[sample]), x, gates, h_last, score, diff)
+
+
+def keras_reference(run, x: np.ndarray) -> tuple[np.ndarray, float]:
+    """Keras's own hidden state per timestep (an LSTM twin with return_sequences=True) and its score."""
+    from lstm_core._keras import keras
+
+    lstm = run.model.get_layer("lstm")
+    twin = keras.layers.LSTM(lstm.units, return_sequences=True)
+    batch = x[None].astype(np.float32)  # (1, timesteps, features)
+    twin.build(batch.shape)
+    twin.set_weights(lstm.get_weights())
+    hidden = np.asarray(twin(batch))[0]  # (timesteps, units)
+    score = float(np.asarray(run.model(batch, training=False))[0, 0])
+    return hidden, score

@@ -1,0 +1,90 @@
+import dataclasses
+
+import pytest
+
+from lstm_core.config import FIELDS, MAX_DATA_VALUES, MAX_TRAIN_SECONDS, ConfigError, LSTMConfig, cost_seconds
+
+
+def test_defaults_match_the_seed():
+    c = LSTMConfig()
+    assert (c.sequences, c.timesteps, c.features, c.units, c.epochs) == (1000, 10, 5, 20, 5)
+    assert (c.train_sequences, c.val_sequences) == (800, 200)
+
+
+def test_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        LSTMConfig().units = 3  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("name", [n for n in FIELDS if n != "seed"])
+def test_each_bound_is_inclusive_and_one_past_is_rejected(name):
+    spec = FIELDS[name]
+    base = LSTMConfig(sequences=100, timesteps=5, units=4, epochs=2)
+    base.replace(**{name: spec.low})
+    step = 1 if spec.kind is int else spec.low / 2
+    with pytest.raises(ConfigError) as err:
+        base.replace(**{name: spec.low - step})
+    assert err.value.field == name
+    assert name in str(err.value) and spec.allowed in str(err.value)
+    with pytest.raises(ConfigError) as err:
+        base.replace(**{name: spec.high * 2})
+    assert err.value.field == name
+
+
+@pytest.mark.parametrize("bad", ["abc", "", None, "1.5", float("nan"), float("inf"), True])
+def test_loose_values_are_rejected_with_the_field_name(bad):
+    with pytest.raises(ConfigError) as err:
+        LSTMConfig.from_values({"units": bad})
+    assert err.value.field == "units"
+    assert "units" in str(err.value) and "1 to 256" in str(err.value)
+
+
+def test_loose_values_are_coerced():
+    c = LSTMConfig.from_values({"units": "32", "epochs": 3.0, "learning_rate": "0.01"})
+    assert (c.units, c.epochs, c.learning_rate) == (32, 3, 0.01)
+    assert isinstance(c.units, int)
+
+
+def test_unknown_field_is_named():
+    with pytest.raises(ConfigError, match="colour"):
+        LSTMConfig.from_values({"colour": 3})
+
+
+def test_key_round_trip():
+    c = LSTMConfig(units=7, seed=3)
+    assert LSTMConfig.from_key(c.key()) == c
+    assert hash(c) == hash(LSTMConfig.from_key(c.key()))
+
+
+def test_work_cap_rejects_the_largest_configs_and_says_what_fits():
+    with pytest.raises(ConfigError) as err:
+        LSTMConfig(sequences=20000, timesteps=200, units=256, epochs=100, features=1)
+    assert "work cap" in str(err.value) and f"{MAX_TRAIN_SECONDS:g} s" in str(err.value)
+
+
+def test_work_cap_suggests_a_value_that_fits():
+    with pytest.raises(ConfigError) as err:
+        LSTMConfig(units=256, epochs=100)
+    msg = str(err.value)
+    assert "epochs <=" in msg
+    allowed = int(msg.split("epochs <= ")[1].split(",")[0].rstrip("."))
+    assert cost_seconds(LSTMConfig(units=256, epochs=allowed)) <= MAX_TRAIN_SECONDS
+    with pytest.raises(ConfigError):
+        LSTMConfig(units=256, epochs=allowed + 1)
+
+
+def test_data_cap():
+    with pytest.raises(ConfigError) as err:
+        LSTMConfig(sequences=20000, timesteps=200, features=32, epochs=1, units=1)
+    assert "data cap" in str(err.value) and f"{MAX_DATA_VALUES:,}" in str(err.value)
+
+
+def test_every_config_inside_the_caps_is_estimated_under_the_budget():
+    # The corners of the allowed space that pass validation must all be estimated within budget.
+    for units in (1, 64, 256):
+        for timesteps in (2, 50, 200):
+            try:
+                c = LSTMConfig(units=units, timesteps=timesteps)
+            except ConfigError:
+                continue
+            assert cost_seconds(c) <= MAX_TRAIN_SECONDS

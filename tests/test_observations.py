@@ -1,0 +1,58 @@
+import math
+
+import pandas as pd
+
+from lstm_core.observations import observe
+
+
+def H(*rows):
+    """rows of (loss, accuracy, val_loss, val_accuracy)"""
+    return pd.DataFrame(
+        [dict(epoch=i + 1, loss=a, accuracy=b, val_loss=c, val_accuracy=d) for i, (a, b, c, d) in enumerate(rows)]
+    )
+
+
+def test_starting_point_near_chance_and_past_chance():
+    assert observe(H((0.69, 0.52, 0.69, 0.5)))[0].startswith("Starting point: accuracy 0.52 is still near chance")
+    assert "already past chance" in observe(H((0.5, 0.75, 0.45, 0.8)))[0]
+
+
+def test_fast_and_steady_improvement():
+    obs = observe(H((0.65, 0.6, 0.6, 0.62), (0.45, 0.78, 0.44, 0.8), (0.42, 0.8, 0.41, 0.82)))
+    assert obs[1].startswith("Fast improvement: loss fell 31%")
+    assert obs[2].startswith("Steady improvement: loss fell 7%")
+
+
+def test_converging_when_flat_and_accurate():
+    obs = observe(H((0.3, 0.9, 0.3, 0.9), (0.295, 0.92, 0.29, 0.91)))
+    assert obs[1].startswith("Converging")
+
+
+def test_plateau_when_flat_and_mediocre():
+    obs = observe(H((0.6, 0.7, 0.6, 0.7), (0.598, 0.7, 0.6, 0.7)))
+    assert obs[1].startswith("Plateau")
+
+
+def test_overfitting_needs_validation_loss_rising_two_epochs():
+    rows = [(0.5, 0.8, 0.4, 0.85), (0.3, 0.9, 0.35, 0.86), (0.2, 0.95, 0.45, 0.84), (0.1, 0.98, 0.6, 0.8)]
+    obs = observe(H(*rows))
+    assert obs[2].startswith("Validation wobble")
+    assert obs[3].startswith("Overfitting") and "0.60" in obs[3] and "0.35" in obs[3]
+
+
+def test_stuck_at_chance():
+    obs = observe(H((0.693, 0.5, 0.693, 0.49), (0.692, 0.51, 0.693, 0.5), (0.692, 0.49, 0.693, 0.5)))
+    assert obs[2].startswith("Stuck at chance level")
+
+
+def test_loss_rising_and_divergence():
+    obs = observe(H((0.5, 0.7, 0.5, 0.7), (0.9, 0.6, 0.9, 0.6), (math.nan, 0.5, math.nan, 0.5)))
+    assert obs[1].startswith("Loss rose 80%")
+    assert obs[2].startswith("Loss is not a number")
+
+
+def test_one_sentence_per_epoch_from_numbers_not_index():
+    # Same numbers at different epochs give the same rule; different numbers at the same epoch do not.
+    a = observe(H((0.6, 0.7, 0.6, 0.7), (0.3, 0.9, 0.3, 0.9)))
+    b = observe(H((0.6, 0.7, 0.6, 0.7), (0.59, 0.7, 0.6, 0.7)))
+    assert a[1].split(":")[0] != b[1].split(":")[0]

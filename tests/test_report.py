@@ -1,0 +1,31 @@
+import json
+import math
+
+from lstm_core.report import ascii_loss_chart, build_report, format_text
+
+
+def test_report_round_trips_through_json(small_run):
+    report = build_report(small_run, sample=1)
+    again = json.loads(json.dumps(report))
+    assert again["trace"]["sample"] == 1
+    assert again["history"][0]["observation"] == small_run.history["observation"].iloc[0]
+    assert again["params"]["total"] == small_run.model.count_params()
+
+
+def test_ascii_chart_has_one_column_per_epoch():
+    chart = ascii_loss_chart([0.7, 0.5, 0.3, 0.2, 0.1])
+    lines = chart.splitlines()
+    assert lines[0].endswith("|*    ")  # only epoch 1 reaches the top
+    assert lines[6].endswith("|*****")  # every epoch reaches the bottom row
+    assert "epochs 1..5" in chart
+
+
+def test_ascii_chart_survives_nan():
+    assert "*" in ascii_loss_chart([0.7, math.nan])
+    assert ascii_loss_chart([math.nan]) == "(no finite loss to chart)"
+
+
+def test_format_text_mentions_every_section(small_run):
+    text = format_text(build_report(small_run))
+    for section in ("Data flow - 3 stages", "Parameters:", "Training trace", "Loss", "Prediction trace", "Key insight"):
+        assert section in text

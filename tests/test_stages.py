@@ -1,0 +1,37 @@
+import pytest
+
+from lstm_core.stages import pipeline_stages, shape_in_words
+
+
+@pytest.mark.parametrize(
+    "shape,words",
+    [
+        ((1000, 10, 5), "1000 sequences x 10 timesteps x 5 features"),
+        ((1000, 20), "1000 sequences x 20 units"),
+        ((1000, 1), "1000 sequences x 1 output"),
+        ((1, 2, 1), "1 sequence x 2 timesteps x 1 feature"),
+        ((50, 3), "50 sequences x 3 units"),
+    ],
+)
+def test_shape_in_words(shape, words):
+    assert shape_in_words(shape) == words
+
+
+def test_the_seed_data_flow(default_run):
+    s = pipeline_stages(default_run)
+    assert [x.name for x in s] == ["Input Data", "LSTM Layer", "Dense Layer"]
+    assert s[0].output == "1000 sequences x 10 timesteps x 5 features"
+    assert (s[1].input, s[1].output) == ("1000 sequences x 10 timesteps x 5 features", "1000 sequences x 20 units")
+    assert (s[2].input, s[2].output) == ("1000 sequences x 20 units", "1000 sequences x 1 output")
+    assert s[1].output_shape == (1000, 20) and s[2].output_shape == (1000, 1)
+
+
+def test_samples_come_from_the_model(small_run):
+    s = pipeline_stages(small_run)
+    hidden = small_run.model.get_layer("lstm")(small_run.dataset.x[:3])
+    assert s[1].sample.shape == (3, small_run.config.units)
+    assert abs(float(hidden[0, 0]) - float(s[1].sample[0, 0])) < 1e-6
+    score = small_run.model.predict(small_run.dataset.x[:3], verbose=0)[:, 0]
+    assert abs(float(score[2]) - float(s[2].sample[2])) < 1e-5
+    d = s[0].to_dict()
+    assert set(d) >= {"name", "input", "output", "input_shape", "output_shape", "description"}

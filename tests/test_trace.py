@@ -1,0 +1,81 @@
+import numpy as np
+import pytest
+
+from lstm_core._keras import keras
+from lstm_core.trace import GATE_NAMES, lstm_forward, trace_sample
+
+# Keras's golden values (keras/src/layers/rnn/lstm_test.py, test_correctness): 3 units, constant
+# initializers 0.01 / 0.02 / 0.03 on np.arange(72).reshape(3, 6, 4).
+SEQUENCE = np.arange(72).reshape((3, 6, 4)).astype("float32")
+GOLDEN = {
+    "unit_forget_bias": [0.6288687, 0.86899155, 0.9460773],
+    "no_forget_bias": [0.57019705, 0.8661914, 0.9459622],
+    "no_bias": [0.54986924, 0.86226785, 0.9443936],
+}
+
+
+def constant_weights(units=3, features=4, bias=0.03, forget_bias=1.0):
+    kernel = np.full((features, 4 * units), 0.01)
+    recurrent_kernel = np.full((units, 4 * units), 0.02)
+    b = np.full(4 * units, bias)
+    b[units : 2 * units] = forget_bias  # the f block of i | f | c | o
+    return kernel, recurrent_kernel, b
+
+
+@pytest.mark.parametrize(
+    "case,bias,forget_bias",
+    [("unit_forget_bias", 0.03, 1.0), ("no_forget_bias", 0.03, 0.03), ("no_bias", 0.0, 0.0)],
+)
+def test_numpy_cell_reproduces_keras_golden_values(case, bias, forget_bias):
+    gates = lstm_forward(SEQUENCE, *constant_weights(bias=bias, forget_bias=forget_bias))
+    h_last = gates["hidden_state"][:, -1, :]  # (3, 3)
+    np.testing.assert_allclose(h_last, np.repeat(np.array(GOLDEN[case])[:, None], 3, axis=1), atol=1e-5, rtol=1e-5)
+
+
+def test_golden_values_still_hold_in_this_keras():
+    layer = keras.layers.LSTM(
+        3,
+        kernel_initializer=keras.initializers.Constant(0.01),
+        recurrent_initializer=keras.initializers.Constant(0.02),
+        bias_initializer=keras.initializers.Constant(0.03),
+    )
+    np.testing.assert_allclose(np.asarray(layer(SEQUENCE))[:, 0], GOLDEN["unit_forget_bias"], atol=1e-5)
+
+
+def test_gate_shapes_and_ranges(small_run):
+    t = trace_sample(small_run, 3)
+    T, U = small_run.config.timesteps, small_run.config.units
+    assert set(t.gates) == set(GATE_NAMES)
+    for name in GATE_NAMES:
+        assert t.gates[name].shape == (T, U)
+    for name in ("input_gate", "forget_gate", "output_gate"):
+        assert ((t.gates[name] > 0) & (t.gates[name] < 1)).all()
+    assert (np.abs(t.gates["candidate"]) < 1).all() and (np.abs(t.gates["hidden_state"]) < 1).all()
+    np.testing.assert_array_equal(t.lstm_output, t.gates["hidden_state"][-1])
+    assert t.sample == 3 and t.label == int(small_run.dataset.y[3])
+
+
+def test_cell_and_hidden_state_follow_the_equations(small_run):
+    g = trace_sample(small_run, 0).gates
+    c_prev = np.vstack([np.zeros((1, g["cell_state"].shape[1])), g["cell_state"][:-1]])
+    np.testing.assert_allclose(g["cell_state"], g["forget_gate"] * c_prev + g["input_gate"] * g["candidate"], atol=1e-12)
+    np.testing.assert_allclose(g["hidden_state"], g["output_gate"] * np.tanh(g["cell_state"]), atol=1e-12)
+
+
+@pytest.mark.parametrize("sample", [0, 7, 50])
+def test_trace_matches_keras_per_timestep_and_predict(default_run, sample):
+    t = trace_sample(default_run, sample)
+    lstm = default_run.model.get_layer("lstm")
+    twin = keras.Sequential([keras.Input((10, 5)), keras.layers.LSTM(lstm.units, return_sequences=True)])
+    twin.layers[-1].set_weights(lstm.get_weights())
+    x = default_run.dataset.x[sample : sample + 1]
+    np.testing.assert_allclose(t.gates["hidden_state"], twin.predict(x, verbose=0)[0], atol=1e-5)
+    np.testing.assert_allclose(t.dense_output, default_run.model.predict(x, verbose=0)[0, 0], atol=1e-5)
+    assert t.keras_max_diff < 1e-5
+
+
+def test_trace_of_an_edited_input(small_run):
+    x = np.zeros((small_run.config.timesteps, small_run.config.features), dtype=np.float32)
+    t = trace_sample(small_run, 0, x=x)
+    np.testing.assert_array_equal(t.input, x)
+    assert t.keras_max_diff < 1e-5

@@ -1,0 +1,65 @@
+import numpy as np
+import pytest
+
+from lstm_core.baseline import train_last_step_baseline
+from lstm_core.config import LSTMConfig
+from lstm_core.data import make_dataset
+from lstm_core.train import HISTORY_COLUMNS, train
+
+from .conftest import SMALL
+
+
+def test_run_object(small_run):
+    assert small_run.config == SMALL
+    assert list(small_run.history.columns) == HISTORY_COLUMNS + ["observation"]
+    assert list(small_run.history["epoch"]) == [1, 2]
+    assert set(small_run.timings) == {"data", "build", "fit", "total"}
+    assert small_run.timings["total"] >= small_run.timings["fit"] > 0
+    assert small_run.params["lstm"] == 4 * 4 * (3 + 4 + 1)
+
+
+def test_callback_streams_each_epoch_as_it_ends():
+    seen = []
+    run = train(SMALL.replace(epochs=3), on_epoch=seen.append)
+    assert [row["epoch"] for row in seen] == [1, 2, 3]
+    assert set(seen[0]) == set(HISTORY_COLUMNS)
+    np.testing.assert_allclose([r["loss"] for r in seen], run.history["loss"])
+
+
+def test_same_config_same_run(small_run):
+    again = train(SMALL)
+    np.testing.assert_allclose(again.history["loss"], small_run.history["loss"], rtol=1e-5)
+
+
+def _story(run):
+    h = run.history
+    return h["loss"].iloc[-1] / h["loss"].iloc[0], h["accuracy"].iloc[-1], h["val_accuracy"].iloc[-1]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_default_run_tells_the_seed_story(seed, default_run):
+    run = default_run if seed == 0 else train(LSTMConfig(seed=seed))
+    loss_ratio, acc, val_acc = _story(run)
+    assert loss_ratio <= 0.6, run.history
+    assert acc >= 0.88, run.history
+    assert val_acc >= 0.85, run.history
+
+
+@pytest.mark.slow
+def test_the_task_needs_memory(default_run):
+    """A Dense model on the last timestep alone only gets a hint (a high ending is more often an up-trend)."""
+    baseline = train_last_step_baseline(LSTMConfig(), make_dataset(LSTMConfig()))
+    assert baseline["val_accuracy"].iloc[-1] < 0.8
+    assert default_run.history["val_accuracy"].iloc[-1] - baseline["val_accuracy"].iloc[-1] > 0.15
+
+
+@pytest.mark.slow
+def test_time_shuffled_copy_is_not_learnable():
+    """The same LSTM on a copy with each sequence's time order shuffled does clearly worse."""
+    config = LSTMConfig()
+    data = make_dataset(config)
+    rng = np.random.default_rng(0)
+    shuffled = np.stack([seq[rng.permutation(config.timesteps)] for seq in data.x])
+    run = train(config, dataset=type(data)(shuffled, data.y, data.description, data.feature_names))
+    assert run.history["val_accuracy"].iloc[-1] < 0.62  # chance is 0.5; the LSTM on ordered data gets > 0.9
