@@ -1,0 +1,86 @@
+"""lstm_core's training path against a bare model.fit, and the NumPy trace time per sample.
+
+Both figures are measured in the same run against a baseline from that run:
+  1. train(config) vs. plain Keras (same model, same data, bare model.fit), interleaved, median of N;
+  2. the NumPy trace of one sample vs. one Keras call on that sample.
+
+    python benchmarks/bench_training.py [--repeats N]
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+from lstm_core.config import LSTMConfig  # noqa: E402
+from lstm_core.data import make_dataset  # noqa: E402
+from lstm_core.trace import dense_head, lstm_forward  # noqa: E402
+from lstm_core.train import train  # noqa: E402
+
+TRAIN_TARGET = 1.05  # lstm_core may cost at most 5% over a bare fit
+TRACE_TARGET_MS = 5.0
+
+
+def bare_fit(config: LSTMConfig, x: np.ndarray, y: np.ndarray) -> float:
+    """The same work with nothing of lstm_core: build, compile and fit in plain Keras."""
+    start = time.perf_counter()
+    model = keras.Sequential([
+        keras.Input((config.timesteps, config.features)),
+        keras.layers.LSTM(config.units, kernel_initializer=keras.initializers.GlorotUniform(config.seed),
+                          recurrent_initializer=keras.initializers.Orthogonal(config.seed + 1)),
+        keras.layers.Dense(1, activation="sigmoid", kernel_initializer=keras.initializers.GlorotUniform(config.seed + 2)),
+    ])
+    model.compile(optimizer=keras.optimizers.Adam(config.learning_rate), loss="binary_crossentropy", metrics=["accuracy"])
+    n = config.train_sequences
+    model.fit(x[:n], y[:n], validation_data=(x[n:], y[n:]), epochs=config.epochs,
+              batch_size=config.batch_size, shuffle=False, verbose=0)
+    return time.perf_counter() - start
+
+
+def ours(config: LSTMConfig) -> float:
+    start = time.perf_counter()
+    train(config, on_epoch=lambda row: None)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    repeats = int(sys.argv[sys.argv.index("--repeats") + 1]) if "--repeats" in sys.argv else 5
+    config = LSTMConfig()
+    data = make_dataset(config)
+    ours(config), bare_fit(config, data.x, data.y)  # warm-up: imports and first graph traces
+    a, b = [], []
+    for _ in range(repeats):  # interleaved, so drifts in machine load hit both sides alike
+        a.append(ours(config))
+        b.append(bare_fit(config, data.x, data.y))
+    ratio = statistics.median(a) / statistics.median(b)
+    print(f"training: lstm_core {statistics.median(a):.3f} s vs bare model.fit {statistics.median(b):.3f} s "
+          f"(median of {repeats}) = {ratio:.3f}x  target <= {TRAIN_TARGET}x  {'PASS' if ratio <= TRAIN_TARGET else 'FAIL'}")
+
+    run = train(config)
+    w = run.weights()
+    samples = run.dataset.x[:200]
+    start = time.perf_counter()
+    for x in samples:
+        gates = lstm_forward(x, w["kernel"], w["recurrent_kernel"], w["bias"])
+        dense_head(gates["hidden_state"][-1], w["dense_kernel"], w["dense_bias"])
+    numpy_ms = (time.perf_counter() - start) / len(samples) * 1000
+    start = time.perf_counter()
+    for x in samples[:50]:
+        run.model(x[None], training=False)
+    keras_ms = (time.perf_counter() - start) / 50 * 1000
+    print(f"trace: NumPy {numpy_ms:.3f} ms per sample vs one Keras call {keras_ms:.3f} ms "
+          f"= {numpy_ms / keras_ms:.2f}x  target <= {TRACE_TARGET_MS} ms  {'PASS' if numpy_ms <= TRACE_TARGET_MS else 'FAIL'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""Shared training for a multi-user server: one background job per config, a bounded number at once.
+
+Many sessions can watch the same job: each polls ``status()`` and draws the epochs so far.
+Nothing here is process-global: the app keeps one TrainingPool and its jobs in its own cache.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from lstm_core.config import LSTMConfig
+
+
+class TrainingPool:
+    """At most ``slots`` trainings run at once; the others wait in line, first come first served."""
+
+    def __init__(self, slots: int = 1):
+        self.slots = slots
+        self._cond = threading.Condition()
+        self._running = 0
+        self._line: list[object] = []
+
+    def acquire(self, ticket: object) -> None:
+        with self._cond:
+            self._line.append(ticket)
+            while self._running >= self.slots or self._line[0] is not ticket:
+                self._cond.wait()
+            self._line.pop(0)
+            self._running += 1
+
+    def release(self) -> None:
+        with self._cond:
+            self._running -= 1
+            self._cond.notify_all()
+
+    def place(self, ticket: object) -> int | None:
+        """1 for the next in line, None once it runs (or never queued)."""
+        with self._cond:
+            return self._line.index(ticket) + 1 if ticket in self._line else None
+
+    @property
+    def running(self) -> int:
+        return self._running
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    state: str  # "queued", "training", "done" or "failed"
+    place: int | None  # place in the queue while queued
+    rows: tuple[dict, ...]  # epochs finished so far
+    run: object | None  # the Run, once done
+    error: str | None
+
+    @property
+    def finished(self) -> bool:
+        return self.state in ("done", "failed")
+
+
+def _train(config: LSTMConfig, on_epoch: Callable[[dict], None]):
+    from lstm_core.train import train  # TensorFlow loads here, in the worker, after the page painted
+
+    return train(config, on_epoch=on_epoch)
+
+
+class TrainingJob:
+    """Trains one config once, in a daemon thread, queued on the pool."""
+
+    def __init__(self, config: LSTMConfig, pool: TrainingPool, train_fn=_train):
+        self.config = config
+        self._pool = pool
+        self._train_fn = train_fn
+        self._lock = threading.Lock()
+        self._rows: list[dict] = []
+        self._state = "queued"
+        self._run = None
+        self._error: str | None = None
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._work, name=f"train-{config.units}u", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
+        self._pool.acquire(self)
+        try:
+            with self._lock:
+                self._state = "training"
+            run = self._train_fn(self.config, self._add_row)
+            with self._lock:
+                self._run, self._state = run, "done"
+        except Exception as err:  # a failed job reports its error; it must never kill the server
+            with self._lock:
+                self._error, self._state = f"Training failed: {type(err).__name__}: {err}", "failed"
+        finally:
+            self._pool.release()
+            self._done.set()
+
+    def _add_row(self, row: dict) -> None:
+        with self._lock:
+            self._rows.append(row)
+
+    def status(self) -> JobStatus:
+        with self._lock:
+            place = self._pool.place(self) if self._state == "queued" else None
+            return JobStatus(self._state, place, tuple(self._rows), self._run, self._error)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._done.wait(timeout)
+
+    @property
+    def failed(self) -> bool:
+        return self._state == "failed"

@@ -1,0 +1,82 @@
+"""Tables and figures the page shows, computed from a run (the UI only lays them out)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from lstm_core.config import LSTMConfig
+from lstm_core.observations import observe
+
+TABLE_COLUMNS = {
+    "epoch": "Epoch", "loss": "Loss", "accuracy": "Accuracy", "val_loss": "Val loss",
+    "val_accuracy": "Val accuracy", "observation": "Observation",
+}
+
+
+def history_of(rows: Iterable[dict]) -> pd.DataFrame:
+    """Streamed epoch rows as a history frame, with observations so far."""
+    frame = pd.DataFrame(list(rows), columns=list(TABLE_COLUMNS)[:-1])
+    frame["observation"] = observe(frame) if len(frame) else []
+    return frame
+
+
+def epoch_table(history: pd.DataFrame) -> pd.DataFrame:
+    """The seed's epoch table: Epoch, Loss, Accuracy, Val loss, Val accuracy, Observation."""
+    return history[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS).round(3)
+
+
+def param_ledger(config: LSTMConfig, params: dict[str, int]) -> pd.DataFrame:
+    """Each layer's output shape and parameter count, with the formula worked for this config."""
+    u, f, t, n = config.units, config.features, config.timesteps, config.sequences
+    return pd.DataFrame(
+        [
+            {"Layer": "Input", "Output shape": f"({n}, {t}, {f})", "Parameters": 0, "Formula": "no weights"},
+            {"Layer": "LSTM", "Output shape": f"({n}, {u})", "Parameters": params["lstm"],
+             "Formula": f"4 gates x {u} units x ({f} features + {u} units + 1 bias) = {4 * u * (f + u + 1):,}"},
+            {"Layer": "Dense", "Output shape": f"({n}, 1)", "Parameters": params["dense"],
+             "Formula": f"{u} weights + 1 bias = {u + 1:,}"},
+            {"Layer": "Total", "Output shape": "", "Parameters": params["total"],
+             "Formula": f"{params['lstm']:,} + {params['dense']:,} = {params['total']:,}"},
+        ]
+    )
+
+
+def final_metrics(history: pd.DataFrame) -> list[dict]:
+    """Final loss and accuracy (training and validation) with their change since epoch 1."""
+    first, last = history.iloc[0], history.iloc[-1]
+    out = []
+    for key, label in (("loss", "Loss"), ("accuracy", "Accuracy"), ("val_loss", "Val loss"), ("val_accuracy", "Val accuracy")):
+        out.append({
+            "label": f"Final {label.lower()}" if not label.startswith("Val") else f"Final {label[0].lower()}{label[1:]}",
+            "value": f"{last[key]:.3f}",
+            "delta": f"{last[key] - first[key]:+.3f} since epoch 1",
+            "inverse": "loss" in key,  # a falling loss is good news
+        })
+    return out
+
+
+def sequence_frame(x: np.ndarray, feature_names: Iterable[str]) -> pd.DataFrame:
+    """A (timesteps, features) sequence with named columns and timesteps counted from 1."""
+    frame = pd.DataFrame(np.asarray(x), columns=list(feature_names)).round(3)
+    frame.index = pd.RangeIndex(1, len(frame) + 1, name="timestep")
+    return frame
+
+
+def sample_text(values: np.ndarray, keep: int = 3) -> str:
+    """Values the way the seed page prints them: [[0.12, -0.05, ..., 0.33], ..., [0.07, 0.01, ..., -0.12]]."""
+    values = np.asarray(values, dtype=float)
+    if values.ndim == 0:
+        return _num(float(values))
+    items = [sample_text(v, keep) for v in values] if values.ndim > 1 else [_num(v) for v in values]
+    if values.ndim == 1 and len(items) > keep:
+        items = items[: keep - 1] + ["...", items[-1]]
+    elif values.ndim > 1 and len(items) > 2:
+        items = [items[0], "...", items[-1]]
+    return "[" + ", ".join(items) + "]"
+
+
+def _num(v: float) -> str:
+    return f"{v:.2f}".replace("-0.00", "0.00")

@@ -1,0 +1,232 @@
+"""LSTM Pipeline Trace: the page. Layout only; every number on it comes from lstm_core.
+
+TensorFlow loads in a training thread after the title and sidebar have painted.
+"""
+
+import time
+
+import streamlit as st
+
+from lstm_core import text
+from lstm_core.config import FIELDS, ConfigError, LSTMConfig
+from lstm_core.jobs import TrainingJob, TrainingPool
+
+DEFAULT = LSTMConfig()
+POLL_SECONDS = 0.25  # how often a waiting session redraws the epochs streamed so far
+CACHED_RUNS = 8  # finished runs kept for the whole server, by config
+
+st.set_page_config(page_title=text.TITLE, page_icon="🔁", layout="wide")
+st.title(text.TITLE)
+st.caption(text.INTRO)
+
+
+# --- Shared by every session: one training pool, one job per config -------------------------
+@st.cache_resource(show_spinner=False)
+def training_pool() -> TrainingPool:
+    return TrainingPool(slots=1)  # 2 cores: one training at a time keeps each one fast
+
+
+@st.cache_resource(max_entries=CACHED_RUNS, show_spinner=False, validate=lambda job: not job.failed)
+def training_job(config_key: str) -> TrainingJob:
+    """Starts training this config once; every session asking for it gets the same job."""
+    return TrainingJob(LSTMConfig.from_key(config_key), training_pool())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_trace(config_key: str, sample: int, _run):
+    from lstm_core.trace import trace_sample
+
+    return trace_sample(_run, sample)
+
+
+# --- Sidebar: the hyperparameters, in a form so that only Train retrains ---------------------
+def slider(name: str):
+    spec = FIELDS[name]
+    return st.slider(spec.label, int(spec.low), int(spec.high), getattr(DEFAULT, name), help=spec.help, key=name)
+
+
+def number(name: str, **kwargs):
+    spec = FIELDS[name]
+    return st.number_input(spec.label, spec.kind(spec.low), spec.kind(spec.high), getattr(DEFAULT, name),
+                           help=f"{spec.help} Allowed {spec.allowed}.", key=name, **kwargs)
+
+
+def sidebar_ui() -> dict | None:
+    """The config form; returns its values when Train is pressed."""
+    with st.sidebar.form("config"):
+        st.subheader("Model")
+        values = {"units": slider("units"), "epochs": slider("epochs"), "timesteps": slider("timesteps")}
+        with st.expander("Advanced"):
+            values["features"] = slider("features")
+            values["sequences"] = number("sequences", step=100)
+            values["batch_size"] = number("batch_size", step=8)
+            values["learning_rate"] = number("learning_rate", step=0.001, format="%.5f")
+            values["seed"] = number("seed", step=1)
+        pressed = st.form_submit_button("Train", type="primary", key="train", width="stretch")
+    return values if pressed else None
+
+
+# --- Tabs ---------------------------------------------------------------------------------------
+def pipeline_ui(run) -> None:
+    from lstm_core.insights import pipeline_insight
+    from lstm_core.present import param_ledger, sample_text
+    from lstm_core.stages import pipeline_stages
+
+    st.subheader("Data flow: 3 stages")
+    for col, (i, stage) in zip(st.columns(3), enumerate(pipeline_stages(run), 1)):
+        with col.container(border=True):
+            st.markdown(f"**{i} · {stage.name}**")
+            st.markdown(f"{stage.input}  \n→ **{stage.output}**")
+            st.caption(stage.description)
+            st.code(sample_text(stage.sample), language=None, wrap_lines=True)
+    st.subheader("Shapes and parameters")
+    st.table(param_ledger(run.config, run.params), hide_index=True)
+    st.subheader("The data")
+    st.write(run.dataset.description)
+    st.info(f"**Key insight.** {text.SEED_INSIGHT}\n\n{pipeline_insight(run)}")
+
+
+def training_placeholders():
+    return st.empty(), st.empty(), st.empty()  # progress, table, chart
+
+
+def draw_training(placeholders, history, epochs: int, note: str) -> None:
+    from lstm_core.charts import history_chart
+    from lstm_core.present import epoch_table
+
+    progress, table, chart = placeholders
+    progress.progress(len(history) / epochs, text=note)
+    if len(history):
+        table.table(epoch_table(history).style.format(precision=3), hide_index=True)  # real HTML: wraps, reads aloud
+        chart.altair_chart(history_chart(history, total_epochs=epochs), width="stretch")
+    else:
+        table.caption("The epoch table fills in as each epoch ends.")
+
+
+def training_ui(run) -> None:
+    from lstm_core.insights import training_insight
+    from lstm_core.present import final_metrics
+
+    c = run.config
+    note = f"Trained {c.epochs} of {c.epochs} epochs in {run.timings['total']:.1f} s"
+    draw_training(training_placeholders(), run.history, c.epochs, note)
+    for col, m in zip(st.columns(4), final_metrics(run.history)):
+        col.metric(m["label"], m["value"], m["delta"], delta_color="inverse" if m["inverse"] else "normal")
+    st.info(f"**Key insight.** {training_insight(run)}")
+
+
+def trace_ui(run) -> None:
+    from lstm_core.charts import heatmap
+    from lstm_core.insights import trace_insight
+    from lstm_core.present import sample_text, sequence_frame
+    from lstm_core.text import GATE_CAPTIONS, GATE_LABELS
+    from lstm_core.trace import GATE_NAMES
+
+    c = run.config
+    sample = st.number_input("Sample (which sequence to trace)", 0, c.sequences - 1, 0, key="sample")
+    trace = cached_trace(c.key(), int(sample), run)
+    left, right = st.columns(2)
+    with left.container(border=True):
+        st.markdown(f"**Layer 1 · Input sequence** ({c.timesteps} timesteps x {c.features} features)")
+        st.dataframe(sequence_frame(trace.input, run.dataset.feature_names), height=260, width="stretch")
+    with right.container(border=True):
+        st.markdown(f"**Layer 2 · LSTM** (hidden state at each timestep, {c.units} units)")
+        st.altair_chart(heatmap(trace.gates["hidden_state"], "Hidden state h"), width="stretch")
+        st.caption("Summary vector (the last hidden state, what the Dense layer reads)")
+        st.code(sample_text(trace.lstm_output, keep=8), language=None, wrap_lines=True)
+    with st.container(border=True):
+        st.markdown("**Layer 3 · Dense**")
+        a, b, d = st.columns(3)
+        a.metric("Score (sigmoid)", f"{trace.dense_output:.3f}")
+        b.metric("Predicted class", trace.predicted)
+        d.metric("True label", trace.label, "correct" if trace.predicted == trace.label else "wrong",
+                 delta_color="normal" if trace.predicted == trace.label else "inverse")
+    st.subheader("Gate inspector")
+    gate = st.radio("Gate or state", GATE_NAMES, format_func=GATE_LABELS.get, horizontal=True, key="gate")
+    st.altair_chart(heatmap(trace.gates[gate], GATE_LABELS[gate]), width="stretch")
+    st.caption(GATE_CAPTIONS[gate])
+    st.caption(f"NumPy recomputation vs Keras's own output: largest difference {trace.keras_max_diff:.1e}.")
+    st.info(f"**Key insight.** {trace_insight(trace)}")
+
+
+def quiz_ui(run) -> None:
+    from lstm_core.quiz import draw_quiz, grade
+
+    c = run.config
+    quiz_seed = st.session_state.setdefault("quiz_seed", 0)
+    trace = cached_trace(c.key(), 0, run)
+    questions = draw_quiz(run, trace, seed=quiz_seed)
+    st.caption(f"{len(questions)} questions; the last {len(questions) - 5} are about the model you trained.")
+    form_id = f"quiz-{c.key()}-{quiz_seed}"
+    with st.form(form_id):
+        answers = {}
+        for n, q in enumerate(questions, 1):
+            st.markdown(f"**{n}. {q.prompt}**  \n*{q.level}*")
+            picked = st.radio(q.prompt, range(4), format_func=lambda i, q=q: f"{'ABCD'[i]}. {q.options[i]}",
+                              index=None, key=f"{form_id}-{q.id}", label_visibility="collapsed")
+            answers[q.id] = picked
+        checked = st.form_submit_button("Check answers", key="check")
+    if checked:
+        st.session_state["quiz_checked"] = form_id
+    if st.session_state.get("quiz_checked") == form_id:
+        marks, score = grade(questions, answers)
+        for n, (q, ok) in enumerate(zip(questions, marks), 1):
+            (st.success if ok else st.error)(f"**Question {n}: {'correct' if ok else 'incorrect'}.** {q.explanation()}")
+        st.metric("Score", score)
+    if st.button("New quiz", key="new_quiz"):
+        st.session_state["quiz_seed"] = quiz_seed + 1
+        st.rerun()
+
+
+# --- The page -----------------------------------------------------------------------------------
+values = sidebar_ui()
+state = st.session_state
+if values is not None:
+    try:
+        requested = LSTMConfig.from_values(values)
+    except ConfigError as err:
+        st.error(f"Not trained: {err} The results below are from the last run.")
+    else:
+        if state.get("run") is None or requested != state["run"].config:
+            state["pending"] = requested.key()
+elif state.get("run") is None and "pending" not in state:
+    state["pending"] = DEFAULT.key()  # first visit: the seed's run, streamed or from the cache
+
+run, pending = state.get("run"), state.get("pending")
+banner = st.empty()
+tabs = st.tabs(["Pipeline", "Training", "Prediction trace", "Quiz"])
+for tab, draw in zip(tabs, (pipeline_ui, None, trace_ui, quiz_ui)):
+    with tab:
+        if pending is not None and draw is None:
+            live = training_placeholders()
+        elif run is None:
+            st.info("The first run is training: watch it learn in the Training tab.")
+        elif draw is None:
+            training_ui(run)
+        else:
+            if pending is not None:
+                st.caption("Showing the previous run while the new one trains.")
+            draw(run)
+
+if pending is not None:
+    from lstm_core.present import history_of
+
+    job = training_job(pending)
+    epochs = job.config.epochs
+    while True:
+        status = job.status()
+        if status.state == "queued":
+            note = f"Queued: place {status.place or 1} in line for the trainer (one training runs at a time)."
+        else:
+            note = f"Training {job.config.units} units: epoch {len(status.rows)} of {epochs}"
+        banner.info(note)
+        draw_training(live, history_of(status.rows), epochs, note)
+        if status.finished:
+            break
+        time.sleep(POLL_SECONDS)
+    del state["pending"]
+    if status.error:
+        banner.error(f"{status.error}. The results shown are from the last run.")
+    else:
+        state["run"] = status.run
+        st.rerun()

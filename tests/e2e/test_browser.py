@@ -1,0 +1,86 @@
+"""The real app in headless Chromium: first run, a retrain from the slider, every tab, the quiz."""
+
+import os
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .conftest import ROOT
+
+TRAINING = 180_000  # ms: the first run imports TensorFlow and trains
+
+
+def wait_for_idle(page: Page, timeout: int = TRAINING) -> None:
+    """The script run has finished (Streamlit's own e2e helper waits for the same attribute)."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
+
+
+def open_tab(page: Page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+
+
+@pytest.fixture()
+def loaded(page: Page, app_url: str) -> Page:
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(app_url)
+    expect(page.get_by_text("1000 sequences x 20 units").first).to_be_visible(timeout=TRAINING)
+    wait_for_idle(page)
+    return page
+
+
+def test_first_visit_trains_and_shows_every_stage(loaded: Page):
+    page = loaded
+    expect(page.get_by_role("heading", name="LSTM Pipeline Trace")).to_be_visible()
+    expect(page.get_by_text("1000 sequences x 10 timesteps x 5 features").first).to_be_visible()
+    expect(page.get_by_text("1000 sequences x 1 output").first).to_be_visible()
+    open_tab(page, "Training")
+    panel = page.get_by_role("tabpanel", name="Training")
+    expect(panel.get_by_text("Trained 5 of 5 epochs")).to_be_visible()
+    table = panel.get_by_test_id("stTable")
+    expect(table).to_be_visible()
+    expect(table.get_by_role("row")).to_have_count(6)  # header + one row per epoch
+    expect(table.get_by_role("columnheader", name="Observation")).to_have_count(1)
+    expect(table.get_by_role("row").nth(1)).to_contain_text("Starting point")
+    expect(panel.get_by_test_id("stVegaLiteChart")).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_slider_and_train_change_the_shapes_and_every_tab_renders(loaded: Page):
+    page = loaded
+    slider = page.get_by_test_id("stSidebar").get_by_role("slider").first  # "LSTM units"
+    slider.focus()
+    for _ in range(12):
+        page.keyboard.press("ArrowRight")
+    expect(slider).to_have_value("32")
+    expect(page.get_by_text("1000 sequences x 20 units").first).to_be_visible()  # moving alone does not retrain
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Train").click()
+    expect(page.get_by_text("1000 sequences x 32 units").first).to_be_visible(timeout=TRAINING)
+    wait_for_idle(page)
+    for name in ("Pipeline", "Training", "Prediction trace", "Quiz"):
+        open_tab(page, name)
+        expect(page.get_by_role("tab", name=name)).to_have_attribute("aria-selected", "true")
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+    open_tab(page, "Prediction trace")
+    expect(page.get_by_text("Gate inspector")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"largest difference \d"))).to_be_visible()
+    page.get_by_text("Forget gate (f)").click()
+    wait_for_idle(page)
+    expect(page.get_by_text("Forget gate f (0 to 1)")).to_be_visible()
+    open_tab(page, "Pipeline")
+    shot = ROOT / "test-results" / "pipeline.png"
+    shot.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(shot), full_page=True)
+    if os.environ.get("UPDATE_DOCS_SCREENSHOT") == "1":
+        page.screenshot(path=str(ROOT / "docs" / "screenshot.png"), full_page=False)
+    assert shot.stat().st_size > 10_000
+
+
+def test_quiz_marks_the_seed_question_correct(loaded: Page):
+    page = loaded
+    open_tab(page, "Quiz")
+    page.get_by_text("A. A summary vector capturing sequence patterns").click()
+    page.get_by_role("button", name="Check answers").click()
+    wait_for_idle(page)
+    expect(page.get_by_text("Question 1: correct.")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^1 / \d+$"))).to_be_visible()

@@ -1,0 +1,165 @@
+"""The page through Streamlit's AppTest: real training on small or default configs, no mocks."""
+
+import json
+import re
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from lstm_core.quiz import draw_quiz
+from lstm_core.trace import trace_sample
+
+APP = "../streamlit_app.py"
+TIMEOUT = 180  # the first run imports TensorFlow and trains
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+def new_app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def train_with(at: AppTest, **values) -> None:
+    for key, value in values.items():
+        widget = next(w for w in (*at.sidebar.slider, *at.sidebar.number_input) if w.key == key)
+        widget.set_value(value)
+    at.button(key="train").click()
+    at.run()
+
+
+def test_default_run_completes_and_shows_the_seed_data_flow():
+    at = new_app()
+    assert at.title[0].value == "LSTM Pipeline Trace"
+    page = texts(at)
+    assert "1000 sequences x 10 timesteps x 5 features" in page
+    assert "→ **1000 sequences x 20 units**" in page and "→ **1000 sequences x 1 output**" in page
+    table = at.table[1].value  # [0] is the parameter ledger
+    assert list(table.columns) == ["Epoch", "Loss", "Accuracy", "Val loss", "Val accuracy", "Observation"]
+    assert list(table["Epoch"]) == [1, 2, 3, 4, 5]
+    assert table["Observation"].str.len().min() > 20
+    ledger = at.table[0].value
+    assert "4 gates x 20 units x (5 features + 20 units + 1 bias) = 2,080" in list(ledger["Formula"])
+    assert [m.label for m in at.metric][:4] == ["Final loss", "Final accuracy", "Final val loss", "Final val accuracy"]
+    run = at.session_state["run"]
+    assert at.metric[0].value == f"{run.history['loss'].iloc[-1]:.3f}"  # from the live model, not hard-coded
+
+
+def test_units_32_and_train_changes_the_shapes_and_the_table():
+    at = new_app()
+    train_with(at, units=32, epochs=3)
+    assert not at.exception
+    assert "1000 sequences x 32 units" in texts(at)
+    assert list(at.table[1].value["Epoch"]) == [1, 2, 3]
+    assert at.session_state["run"].config.units == 32
+
+
+def test_moving_a_slider_without_train_does_not_retrain():
+    at = new_app()
+    before = at.session_state["run"]
+    at.sidebar.slider(key="units").set_value(40)
+    at.run()
+    assert at.session_state["run"] is before
+    assert "1000 sequences x 40 units" not in texts(at)
+
+
+def test_invalid_advanced_value_shows_the_error_and_keeps_the_old_results():
+    at = new_app()
+    before = at.session_state["run"]
+    train_with(at, units=256, epochs=100, sequences=20000)
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "work cap" in errors[0] and "30 s" in errors[0]
+    assert at.session_state["run"] is before
+    assert "1000 sequences x 20 units" in texts(at)
+    train_with(at, units=8, epochs=2, timesteps=10, sequences=1000)  # and the app keeps working
+    assert not at.error and "1000 sequences x 8 units" in texts(at)
+
+
+def test_every_tab_renders():
+    at = new_app()
+    assert [t.label for t in at.tabs] == ["Pipeline", "Training", "Prediction trace", "Quiz"]
+    pipeline, training, trace, quiz = at.tabs
+    assert len(pipeline.table) == 1 and "Key insight" in pipeline.info[0].value
+    assert len(training.table) == 1
+    spec = json.loads(training.get("vega_lite_chart")[0].proto.spec)
+    assert spec["facet"]["column"]["field"] == "metric"
+    assert "Trained 5 of 5 epochs" in training.get("progress")[0].proto.text
+    assert "Layer 1" in "".join(m.value for m in trace.markdown)
+    assert trace.radio(key="gate").options[0] == "Input gate (i)"
+    assert "What does the LSTM layer output represent?" in "".join(m.value for m in quiz.markdown)
+
+
+def test_gate_inspector_and_numpy_check():
+    at = new_app()
+    at.radio(key="gate").set_value("forget_gate")
+    at.run()
+    captions = " ".join(c.value for c in at.tabs[2].caption)
+    assert "Forget gate f (0 to 1)" in captions
+    diff = re.search(r"largest difference (\d\.\de[+-]\d+)", captions)
+    assert diff and float(diff.group(1)) < 1e-5
+    at.number_input(key="sample").set_value(7)
+    at.run()
+    assert not at.exception
+    run = at.session_state["run"]
+    assert at.tabs[2].metric[2].value == str(int(run.dataset.y[7]))
+
+
+def _quiz(at: AppTest):
+    run = at.session_state["run"]
+    return run, draw_quiz(run, trace_sample(run, 0), seed=at.session_state["quiz_seed"])
+
+
+def test_quiz_all_right_scores_n_of_n():
+    at = new_app()
+    _, questions = _quiz(at)
+    for q in questions:
+        next(r for r in at.radio if r.key and r.key.endswith("-" + q.id)).set_value(q.answer)
+    at.button(key="check").click()
+    at.run()
+    assert at.tabs[3].metric[0].value == f"{len(questions)} / {len(questions)}"
+    assert len(at.success) == len(questions) and not at.error
+
+
+def test_quiz_wrong_answer_shows_its_explanation():
+    at = new_app()
+    _, questions = _quiz(at)
+    seed_q = questions[0]
+    next(r for r in at.radio if r.key.endswith("-seed")).set_value(2)  # "Final prediction score"
+    at.button(key="check").click()
+    at.run()
+    first = at.error[0].value
+    assert first.startswith("**Question 1: incorrect.**") and "comes from the Dense layer" in first
+    assert seed_q.options[2] == "Final prediction score"
+    assert at.tabs[3].metric[0].value.startswith("0 / ")
+
+
+def test_quiz_follows_a_new_run():
+    at = new_app()
+    _, before = _quiz(at)
+    train_with(at, units=8, epochs=2)
+    _, after = _quiz(at)
+    param_q = lambda qs: next(q for q in qs if q.id == "gen-params")  # noqa: E731
+    assert param_q(before).options[param_q(before).answer] == "2,080"
+    assert param_q(after).options[param_q(after).answer] == f"{4 * 8 * (5 + 8 + 1):,}"
+    shown = next(r for r in at.radio if r.key.endswith("-gen-params"))
+    assert f"{4 * 8 * (5 + 8 + 1):,}" in " ".join(shown.options)
+
+
+def test_a_second_session_reuses_the_cached_run():
+    first = new_app()
+    second = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    second.run()
+    assert second.session_state["run"] is first.session_state["run"]  # trained once, shared

@@ -1,0 +1,42 @@
+import numpy as np
+import pandas as pd
+
+from lstm_core.config import LSTMConfig
+from lstm_core.present import epoch_table, final_metrics, history_of, param_ledger, sample_text, sequence_frame
+
+
+def test_sample_text_reads_like_the_seed():
+    assert sample_text(np.array([0.75, 0.23, 0.5, 0.89])) == "[0.75, 0.23, ..., 0.89]"
+    assert sample_text(np.array([0.1, 0.2])) == "[0.10, 0.20]"
+    rows = np.array([[0.12, -0.05, 0.3, 0.33], [0.5, 0.5, 0.5, 0.5], [0.07, 0.01, 0.2, -0.12]], dtype=np.float32)
+    assert sample_text(rows) == "[[0.12, -0.05, ..., 0.33], ..., [0.07, 0.01, ..., -0.12]]"
+    assert sample_text(np.array([-0.0001])) == "[0.00]"
+
+
+def test_ledger_works_the_formula_for_the_config():
+    c = LSTMConfig(units=8, features=3)
+    ledger = param_ledger(c, {"lstm": 384, "dense": 9, "total": 393})
+    assert list(ledger["Layer"]) == ["Input", "LSTM", "Dense", "Total"]
+    assert ledger["Formula"][1] == "4 gates x 8 units x (3 features + 8 units + 1 bias) = 384"
+    assert ledger["Output shape"][1] == "(1000, 8)"
+
+
+def test_streamed_rows_become_a_table_with_observations():
+    rows = [dict(epoch=1, loss=0.66, accuracy=0.6, val_loss=0.6, val_accuracy=0.62),
+            dict(epoch=2, loss=0.4, accuracy=0.82, val_loss=0.4, val_accuracy=0.8)]
+    table = epoch_table(history_of(rows))
+    assert list(table.columns) == ["Epoch", "Loss", "Accuracy", "Val loss", "Val accuracy", "Observation"]
+    assert table["Observation"][1].startswith("Fast improvement")
+    assert len(epoch_table(history_of([]))) == 0
+
+
+def test_final_metrics_report_change_since_epoch_one():
+    h = pd.DataFrame(dict(epoch=[1, 2], loss=[0.6, 0.2], accuracy=[0.6, 0.9], val_loss=[0.6, 0.3], val_accuracy=[0.5, 0.85]))
+    m = final_metrics(h)
+    assert m[0] == {"label": "Final loss", "value": "0.200", "delta": "-0.400 since epoch 1", "inverse": True}
+    assert m[3]["label"] == "Final val accuracy" and m[3]["delta"] == "+0.350 since epoch 1"
+
+
+def test_sequence_frame_counts_timesteps_from_one():
+    f = sequence_frame(np.zeros((3, 2)), ["a", "b"])
+    assert list(f.index) == [1, 2, 3] and list(f.columns) == ["a", "b"]
