@@ -217,6 +217,8 @@ if pending is not None:
         status = job.status()
         if status.state == "queued":
             note = f"Queued: place {status.place or 1} in line for the trainer (one training runs at a time)."
+        elif not status.rows:
+            note = f"Starting: loading TensorFlow and building a {job.config.units}-unit LSTM..."
         else:
             note = f"Training {job.config.units} units: epoch {len(status.rows)} of {epochs}"
         banner.info(note)

@@ -193,14 +193,21 @@ def _forget_question(trace) -> Question:
 
 
 def draw_quiz(run, trace=None, seed: int = 0, fixed: int = 4) -> list[Question]:
-    """The seed's question first, ``fixed`` more fixed questions from across the levels, then the generated ones.
+    """The seed's question first, ``fixed`` more fixed questions (at least one from each level), then
+    the questions generated from the run.
 
-    Options are shuffled (except the seed question's, which keeps the seed page's A-D); the same
-    seed draws the same quiz.
+    Options are shuffled, except the seed question's, which keeps the seed page's A to D order.
+    The same seed draws the same quiz.
     """
     rng = np.random.default_rng(seed)
     others = [q for q in FIXED if q.id != SEED_QUESTION.id]
-    picked = [others[i] for i in sorted(rng.choice(len(others), size=min(fixed, len(others)), replace=False))]
+    picked = []
+    for level in LEVELS[1:3]:  # one on shapes and parameters, one on training and gates
+        pool = [q for q in others if q.level == level]
+        picked.append(pool[rng.integers(len(pool))])
+    rest = [q for q in others if q not in picked]
+    picked += [rest[i] for i in rng.choice(len(rest), size=max(0, min(fixed - len(picked), len(rest))), replace=False)]
+    picked.sort(key=lambda q: FIXED.index(q))  # basics first, then shapes, then training
     return [SEED_QUESTION] + [q.shuffled(rng) for q in picked + generated_questions(run, trace)]
 
 

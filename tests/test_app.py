@@ -146,6 +146,26 @@ def test_quiz_wrong_answer_shows_its_explanation():
     assert at.tabs[3].metric[0].value.startswith("0 / ")
 
 
+def test_new_quiz_draws_again_and_answers_survive_reruns():
+    at = new_app()
+    run, first = _quiz(at)
+    next(r for r in at.radio if r.key.endswith("-seed")).set_value(0)
+    at.button(key="check").click()
+    at.run()
+    at.radio(key="gate").set_value("cell_state")  # another widget reruns the page
+    at.run()
+    assert next(r for r in at.radio if r.key.endswith("-seed")).value == 0  # the answer survives
+    assert at.success[0].value.startswith("**Question 1: correct.**")  # and so does its mark
+    assert at.tabs[3].metric[0].value == f"1 / {len(first)}"
+    at.button(key="new_quiz").click()
+    at.run()
+    assert at.session_state["quiz_seed"] == 1
+    _, second = _quiz(at)
+    assert [q.id for q in second] == [q.id for q in draw_quiz(run, trace_sample(run, 0), seed=1)]
+    assert second[0].id == "seed" and [q.options for q in second] != [q.options for q in first]
+    assert at.session_state["run"] is run  # answering and redrawing never retrain
+
+
 def test_quiz_follows_a_new_run():
     at = new_app()
     _, before = _quiz(at)
@@ -163,3 +183,22 @@ def test_a_second_session_reuses_the_cached_run():
     second = AppTest.from_file(APP, default_timeout=TIMEOUT)
     second.run()
     assert second.session_state["run"] is first.session_state["run"]  # trained once, shared
+
+
+def test_what_the_page_imports_before_training_does_not_load_tensorflow():
+    """The title and sidebar paint before TensorFlow loads: the page's top-level imports stay TF-free."""
+    import subprocess
+    import sys
+
+    code = (
+        "import ast, sys\n"
+        "tree = ast.parse(open('streamlit_app.py').read())\n"
+        "for node in tree.body:\n"
+        "    if isinstance(node, (ast.Import, ast.ImportFrom)):\n"
+        "        exec(compile(ast.Module([node], []), 'app', 'exec'))\n"
+        "import lstm_core.present, lstm_core.charts, lstm_core.quiz, lstm_core.insights, lstm_core.stages\n"
+        "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=__file__.rsplit("/tests/", 1)[0])
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

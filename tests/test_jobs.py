@@ -1,0 +1,61 @@
+import threading
+import time
+
+from lstm_core.config import LSTMConfig
+from lstm_core.jobs import TrainingJob, TrainingPool
+
+from .conftest import SMALL
+
+
+def slow_train(gate: threading.Event):
+    def fn(config, on_epoch):
+        for epoch in range(1, config.epochs + 1):
+            gate.wait(5)
+            on_epoch({"epoch": epoch, "loss": 0.5, "accuracy": 0.5, "val_loss": 0.5, "val_accuracy": 0.5})
+        return f"run for {config.units} units"
+
+    return fn
+
+
+def test_one_training_at_a_time_and_the_rest_queue_in_order():
+    pool, gate = TrainingPool(slots=1), threading.Event()
+    jobs = [TrainingJob(LSTMConfig(units=u, epochs=2), pool, slow_train(gate)) for u in (1, 2, 3)]
+    time.sleep(0.2)
+    states = [j.status() for j in jobs]
+    assert [s.state for s in states] == ["training", "queued", "queued"]
+    assert [s.place for s in states] == [None, 1, 2]
+    gate.set()
+    for j in jobs:
+        assert j.wait(10)
+    assert [j.status().run for j in jobs] == ["run for 1 units", "run for 2 units", "run for 3 units"]
+    assert pool.running == 0
+
+
+def test_watchers_see_epochs_as_they_end():
+    gate = threading.Event()
+    job = TrainingJob(LSTMConfig(epochs=3), TrainingPool(), slow_train(gate))
+    assert job.status().rows == ()
+    gate.set()
+    job.wait(10)
+    assert [r["epoch"] for r in job.status().rows] == [1, 2, 3]
+    assert job.status().finished
+
+
+def test_a_failed_job_reports_and_frees_its_slot():
+    pool = TrainingPool()
+
+    def boom(config, on_epoch):
+        raise MemoryError("out of memory")
+
+    job = TrainingJob(LSTMConfig(), pool, boom)
+    job.wait(10)
+    s = job.status()
+    assert s.state == "failed" and s.error == "Training failed: MemoryError: out of memory" and job.failed
+    assert pool.running == 0
+
+
+def test_a_real_training_job():
+    job = TrainingJob(SMALL, TrainingPool())
+    assert job.wait(120)
+    s = job.status()
+    assert s.state == "done" and s.run.config == SMALL and len(s.rows) == SMALL.epochs
