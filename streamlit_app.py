@@ -11,7 +11,6 @@ from lstm_core import text
 from lstm_core.config import FIELDS, ConfigError, LSTMConfig
 from lstm_core.jobs import TrainingJob, TrainingPool
 
-DEFAULT = LSTMConfig()
 POLL_SECONDS = 0.25  # how often a waiting session redraws the epochs streamed so far
 CACHED_RUNS = 8  # finished runs kept for the whole server, by config
 
@@ -39,31 +38,58 @@ def cached_trace(config_key: str, sample: int, _run):
     return trace_sample(_run, sample)
 
 
+# --- URL presets: read once per session, they prefill the form ------------------------------
+def preset_ui() -> None:
+    """On a session's first run, apply ?units=..&epochs=.. (and lock=1) from the URL."""
+    if "preset" in st.session_state:
+        return
+    from lstm_core.presets import PRESET_FIELDS, parse_query
+
+    preset = parse_query(st.query_params.to_dict())
+    st.session_state["preset"] = preset
+    for name in PRESET_FIELDS:  # the form's widgets read their start values from here
+        st.session_state[name] = getattr(preset.config, name)
+    st.session_state["pending"] = preset.config.key()  # first visit: train it, or take it from the cache
+
+
 # --- Sidebar: the hyperparameters, in a form so that only Train retrains ---------------------
-def slider(name: str):
+def slider(name: str, locked: bool):
     spec = FIELDS[name]
-    return st.slider(spec.label, int(spec.low), int(spec.high), getattr(DEFAULT, name), help=spec.help, key=name)
+    return st.slider(spec.label, int(spec.low), int(spec.high), help=spec.help, key=name, disabled=locked)
 
 
-def number(name: str, **kwargs):
+def number(name: str, locked: bool, **kwargs):
     spec = FIELDS[name]
-    return st.number_input(spec.label, spec.kind(spec.low), spec.kind(spec.high), getattr(DEFAULT, name),
-                           help=f"{spec.help} Allowed {spec.allowed}.", key=name, **kwargs)
+    return st.number_input(spec.label, spec.kind(spec.low), spec.kind(spec.high), help=f"{spec.help} Allowed {spec.allowed}.",
+                           key=name, disabled=locked, **kwargs)
 
 
-def sidebar_ui() -> dict | None:
+def sidebar_ui(locked: bool) -> dict | None:
     """The config form; returns its values when Train is pressed."""
     with st.sidebar.form("config"):
         st.subheader("Model")
-        values = {"units": slider("units"), "epochs": slider("epochs"), "timesteps": slider("timesteps")}
+        if locked:
+            st.caption("This setup is locked by the link, so the whole room trains the same model.")
+        values = {name: slider(name, locked) for name in ("units", "epochs", "timesteps")}
         with st.expander("Advanced"):
-            values["features"] = slider("features")
-            values["sequences"] = number("sequences", step=100)
-            values["batch_size"] = number("batch_size", step=8)
-            values["learning_rate"] = number("learning_rate", step=0.001, format="%.5f")
-            values["seed"] = number("seed", step=1)
-        pressed = st.form_submit_button("Train", type="primary", key="train", width="stretch")
+            values["features"] = slider("features", locked)
+            values["sequences"] = number("sequences", locked, step=100)
+            values["batch_size"] = number("batch_size", locked, step=8)
+            values["learning_rate"] = number("learning_rate", locked, step=0.001, format="%.5f")
+            values["seed"] = number("seed", locked, step=1)
+        pressed = st.form_submit_button("Train", type="primary", key="train", width="stretch", disabled=locked)
     return values if pressed else None
+
+
+def share_ui(config: LSTMConfig) -> None:
+    """The link that opens this setup for someone else."""
+    from lstm_core.presets import to_query
+
+    query = to_query(config)
+    link = (st.context.url or "") + (f"?{query}" if query else "")
+    with st.sidebar.expander("Share this setup"):
+        st.code(link or "(the default setup: share the page's address)", language=None, wrap_lines=True)
+        st.caption("Add &lock=1 to lock the controls for a room demo.")
 
 
 # --- Tabs ---------------------------------------------------------------------------------------
@@ -179,8 +205,11 @@ def quiz_ui(run) -> None:
 
 
 # --- The page -----------------------------------------------------------------------------------
-values = sidebar_ui()
 state = st.session_state
+preset_ui()
+values = sidebar_ui(locked=state["preset"].lock)
+for warning in state["preset"].warnings:
+    st.warning(warning)
 if values is not None:
     try:
         requested = LSTMConfig.from_values(values)
@@ -189,10 +218,14 @@ if values is not None:
     else:
         if state.get("run") is None or requested != state["run"].config:
             state["pending"] = requested.key()
-elif state.get("run") is None and "pending" not in state:
-    state["pending"] = DEFAULT.key()  # first visit: the seed's run, streamed or from the cache
 
+if state.get("pending") is not None:  # a finished run in the shared cache is shown at once, no rerun
+    done = training_job(state["pending"]).status()
+    if done.state == "done":
+        state["run"] = done.run
+        del state["pending"]
 run, pending = state.get("run"), state.get("pending")
+share_ui(run.config if run is not None else LSTMConfig.from_key(pending))
 banner = st.empty()
 tabs = st.tabs(["Pipeline", "Training", "Prediction trace", "Quiz"])
 for tab, draw in zip(tabs, (pipeline_ui, None, trace_ui, quiz_ui)):

@@ -12,8 +12,9 @@ from typing import Any
 class ConfigError(ValueError):
     """A config value is out of range; names the field, the value and what is allowed."""
 
-    def __init__(self, field: str, value: Any, allowed: str, detail: str = ""):
+    def __init__(self, field: str, value: Any, allowed: str, detail: str = "", cap: bool = False):
         self.field, self.value, self.allowed = field, value, allowed
+        self.cap = cap  # True when each value is in range but together they break the data or work cap
         msg = detail or f"{field} = {value!r} is out of range; allowed: {allowed}."
         super().__init__(msg)
 
@@ -147,6 +148,7 @@ def validate(config: LSTMConfig) -> None:
             f"data cap: {config.sequences} sequences x {config.timesteps} timesteps x {config.features} features "
             f"= {values:,} values, over the cap of {MAX_DATA_VALUES:,}; "
             f"{_limits_text(config, lambda c: c.sequences * c.timesteps * c.features <= MAX_DATA_VALUES, ('sequences', 'timesteps', 'features'))}.",
+            cap=True,
         )
     seconds = cost_seconds(config)
     if seconds > MAX_TRAIN_SECONDS:
@@ -154,6 +156,7 @@ def validate(config: LSTMConfig) -> None:
             "epochs", config.epochs, f"an estimated training time <= {MAX_TRAIN_SECONDS:g} s",
             f"work cap: this config would train for about {seconds:.0f} s, over the cap of {MAX_TRAIN_SECONDS:g} s; "
             f"{_limits_text(config, lambda c: cost_seconds(c) <= MAX_TRAIN_SECONDS, WORK_FIELDS)}.",
+            cap=True,
         )
 
 

@@ -202,3 +202,51 @@ def test_what_the_page_imports_before_training_does_not_load_tensorflow():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=__file__.rsplit("/tests/", 1)[0])
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def preset_app(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_preset_url_prefills_the_form_and_trains_it():
+    at = preset_app(units="8", epochs="3", timesteps="6", seed="3")
+    assert "1000 sequences x 6 timesteps x 5 features" in texts(at) and "1000 sequences x 8 units" in texts(at)
+    assert at.sidebar.slider(key="units").value == 8 and at.sidebar.number_input(key="seed").value == 3
+    assert list(at.table[1].value["Epoch"]) == [1, 2, 3]
+    assert not at.warning
+    share = " ".join(c.value for c in at.sidebar.code)
+    assert "units=8&epochs=3&timesteps=6&seed=3" in share
+
+
+@pytest.mark.parametrize(
+    "params,needle,expect",
+    [
+        ({"units": "8", "colour": "red"}, "Unknown URL parameter 'colour' was ignored", {"units": 8}),
+        ({"units": "eight", "epochs": "2"}, "URL parameter units='eight' was not used", {"units": 20, "epochs": 2}),
+        ({"units": "0", "epochs": "2"}, "URL parameter units='0' was not used (units = 0 is out of range; allowed: 1 to 256.)",
+         {"units": 20, "epochs": 2}),
+        ({"units": "4", "epochs": "2", "timesteps": "100", "sequences": "20000"},
+         "URL parameter sequences='20000' was not used (with the other values it breaks a cap", {"units": 4, "timesteps": 100}),
+    ],
+    ids=["unknown", "text", "out-of-range", "over-the-cap"],
+)
+def test_a_bad_preset_parameter_warns_and_the_rest_applies(params, needle, expect):
+    at = preset_app(**params)
+    warnings = [w.value for w in at.warning]
+    assert len(warnings) == 1 and needle in warnings[0], warnings
+    assert "instead" in warnings[0] or "Unknown" in warnings[0]
+    run = at.session_state["run"]
+    assert {k: getattr(run.config, k) for k in expect} == expect
+    assert "Layer 1" in "".join(m.value for m in at.tabs[2].markdown)  # the app keeps working
+
+
+def test_lock_disables_the_controls():
+    at = preset_app(units="4", epochs="2", lock="1")
+    assert at.sidebar.slider(key="units").disabled and at.button(key="train").disabled
+    assert any("locked by the link" in c.value for c in at.sidebar.caption)
+    assert "1000 sequences x 4 units" in texts(at)

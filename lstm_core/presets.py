@@ -1,0 +1,60 @@
+"""Instructor presets by URL: ?units=32&epochs=10&timesteps=20&seed=3, and lock=1 for a room demo.
+
+A bad parameter never stops the page: it is dropped with a warning that names it and says what
+was used instead, and the rest of the preset still applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from lstm_core.config import FIELDS, ConfigError, LSTMConfig
+
+PRESET_FIELDS = ("units", "epochs", "timesteps", "features", "sequences", "batch_size", "learning_rate", "seed")
+FLAGS = ("lock",)
+
+
+@dataclass(frozen=True)
+class Preset:
+    config: LSTMConfig
+    warnings: list[str] = field(default_factory=list)
+    lock: bool = False
+    given: tuple[str, ...] = ()  # the parameters that applied
+
+
+def _first(value) -> str:
+    return value[-1] if isinstance(value, (list, tuple)) and value else str(value)
+
+
+def parse_query(params: Mapping[str, object], base: LSTMConfig | None = None) -> Preset:
+    """Turn URL query parameters into a config, keeping every good value and explaining every bad one."""
+    config = base or LSTMConfig()
+    warnings, given, lock = [], [], False
+    for name, raw in params.items():
+        value = _first(raw)
+        if name == "lock":
+            lock = value.strip().lower() in ("1", "true", "yes", "on")
+            if not lock and value.strip().lower() not in ("0", "false", "no", "off", ""):
+                warnings.append(f"URL parameter lock={value!r} is not 1 or 0; the controls stay unlocked.")
+            continue
+        if name not in PRESET_FIELDS:
+            warnings.append(f"Unknown URL parameter {name!r} was ignored; presets take {', '.join(PRESET_FIELDS)} and lock.")
+            continue
+        default = getattr(config, name)
+        try:
+            config = config.replace(**{name: value})
+        except ConfigError as err:
+            reason = f"with the other values it breaks a cap: {err}" if err.cap else str(err)
+            warnings.append(f"URL parameter {name}={value!r} was not used ({reason}); used {default} instead.")
+            continue
+        given.append(name)
+    return Preset(config, warnings, lock, tuple(given))
+
+
+def to_query(config: LSTMConfig) -> str:
+    """The query string that reproduces a config: only the values that differ from the defaults."""
+    default = LSTMConfig()
+    pairs = {name: getattr(config, name) for name in PRESET_FIELDS if getattr(config, name) != getattr(default, name)}
+    return urlencode({k: (f"{v:g}" if FIELDS[k].kind is float else v) for k, v in pairs.items()})
