@@ -22,6 +22,10 @@ import numpy as np  # noqa: E402
 from lstm_core import config as cfg  # noqa: E402
 from lstm_core.config import LSTMConfig, cost_seconds  # noqa: E402
 
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
 GRID = [
     dict(units=20), dict(units=64), dict(units=128), dict(units=256),
     dict(timesteps=50), dict(timesteps=200, units=8), dict(timesteps=100, units=64),
@@ -108,7 +112,7 @@ def main() -> None:
         print(f"  units={c.units} timesteps={c.timesteps} sequences={c.sequences} batch={c.batch_size} "
               f"epochs={c.epochs}: model {cost_seconds(c):.1f} s, measured {total:.1f} s "
               f"= {total / cfg.MAX_TRAIN_SECONDS:.2f}x the cap")
-    print(f"worst measured / cap = {worst_seen / cfg.MAX_TRAIN_SECONDS:.2f} ({'PASS' if worst_seen <= cfg.MAX_TRAIN_SECONDS else 'FAIL'})")
+    print(f"cost model worst allowed config: {worst_seen:.1f} s vs cap {cfg.MAX_TRAIN_SECONDS:g} s = {worst_seen / cfg.MAX_TRAIN_SECONDS:.2f}x  target <= 1.0x  {verdict(worst_seen <= cfg.MAX_TRAIN_SECONDS)}")
 
 
 if __name__ == "__main__":

@@ -6,11 +6,14 @@ Nothing here is process-global: the app keeps one TrainingPool and its jobs in i
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from lstm_core.config import LSTMConfig
+
+log = logging.getLogger(__name__)
 
 
 class TrainingPool:
@@ -85,9 +88,11 @@ class TrainingJob:
         try:
             with self._lock:
                 self._state = "training"
+            log.info("training started: %s", self.config.key())
             run = self._train_fn(self.config, self._add_row)
             with self._lock:
                 self._run, self._state = run, "done"
+            log.info("training finished: %s", self.config.key())
         except Exception as err:  # a failed job reports its error; it must never kill the server
             with self._lock:
                 self._error, self._state = f"Training failed: {type(err).__name__}: {err}", "failed"
