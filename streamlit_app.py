@@ -11,7 +11,8 @@ from lstm_core import text
 from lstm_core.config import FIELDS, ConfigError, LSTMConfig
 from lstm_core.jobs import TrainingJob, TrainingPool
 
-POLL_SECONDS = 0.25  # how often a waiting session redraws the epochs streamed so far
+TABS = ["Pipeline", "Training", "Prediction trace", "Quiz", "Compare"]
+POLL_SECONDS = 0.1  # how often a waiting session redraws the epochs streamed so far
 CACHED_RUNS = 8  # finished runs kept for the whole server, by config
 
 st.set_page_config(page_title=text.TITLE, page_icon="🔁", layout="wide")
@@ -29,6 +30,18 @@ def training_pool() -> TrainingPool:
 def training_job(config_key: str) -> TrainingJob:
     """Starts training this config once; every session asking for it gets the same job."""
     return TrainingJob(LSTMConfig.from_key(config_key), training_pool())
+
+
+def _train_memoryless(config, on_epoch):
+    from lstm_core.memory import train_memoryless
+
+    return train_memoryless(config, on_epoch)
+
+
+@st.cache_resource(max_entries=CACHED_RUNS, show_spinner=False, validate=lambda job: not job.failed)
+def memoryless_job(config_key: str) -> TrainingJob:
+    """The same config trained on time-shuffled sequences, once for everyone, through the same queue."""
+    return TrainingJob(LSTMConfig.from_key(config_key), training_pool(), train_fn=_train_memoryless)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -93,6 +106,16 @@ def share_ui(config: LSTMConfig) -> None:
 
 
 # --- Tabs ---------------------------------------------------------------------------------------
+def recall(name: str, default):
+    """A choice made in a tab; lazy tabs drop their widgets' state when closed, so keep a copy."""
+    return st.session_state.get(f"kept-{name}", default)
+
+
+def remember(name: str, value):
+    st.session_state[f"kept-{name}"] = value
+    return value
+
+
 def pipeline_ui(run) -> None:
     from lstm_core.insights import pipeline_insight
     from lstm_core.present import param_ledger, sample_text
@@ -124,7 +147,9 @@ def draw_training(placeholders, history, epochs: int, note: str) -> None:
     progress.progress(len(history) / epochs, text=note)
     if len(history):
         table.table(epoch_table(history).style.format(precision=3), hide_index=True)  # real HTML: wraps, reads aloud
-        chart.altair_chart(history_chart(history, total_epochs=epochs), width="stretch")
+        with chart.container():
+            st.altair_chart(history_chart(history, total_epochs=epochs), width="stretch")
+            st.caption("Solid lines: training sequences. Dashed lines: validation sequences the model never trains on.")
     else:
         table.caption("The epoch table fills in as each epoch ends.")
 
@@ -139,6 +164,37 @@ def training_ui(run) -> None:
     for col, m in zip(st.columns(4), final_metrics(run.history)):
         col.metric(m["label"], m["value"], m["delta"], delta_color="inverse" if m["inverse"] else "normal")
     st.info(f"**Key insight.** {training_insight(run)}")
+    memory_ui(run)
+
+
+def memory_ui(run) -> None:
+    """Why memory matters: the same LSTM on time-shuffled copies of the same sequences."""
+    import pandas as pd
+
+    from lstm_core.charts import compare_chart
+    from lstm_core.memory import EXPLANATION
+
+    st.subheader("Why memory matters")
+    key = run.config.key()
+    if not st.session_state.get(f"memory-{key}") and not st.button("Train the memoryless baseline", key="memory"):
+        st.caption("Trains the same model on the same sequences with their time order shuffled (a few seconds).")
+        return
+    st.session_state[f"memory-{key}"] = True
+    job = memoryless_job(key)
+    with st.spinner("Training the baseline on time-shuffled sequences..."):
+        job.wait()
+    status = job.status()
+    if status.error:
+        st.error(status.error)
+        return
+    baseline = status.run
+    lstm_acc, base_acc = (r.history["val_accuracy"].iloc[-1] for r in (run, baseline))
+    a, b = st.columns(2)
+    a.metric("LSTM, time in order: val accuracy", f"{lstm_acc:.2f}")
+    b.metric("Same LSTM, time shuffled: val accuracy", f"{base_acc:.2f}", f"{base_acc - lstm_acc:+.2f}")
+    histories = pd.concat([run.history.assign(run="LSTM, in order"), baseline.history.assign(run="Same LSTM, shuffled")])
+    st.altair_chart(compare_chart(histories), width="stretch")
+    st.write(EXPLANATION)
 
 
 def trace_ui(run) -> None:
@@ -149,7 +205,8 @@ def trace_ui(run) -> None:
     from lstm_core.trace import GATE_NAMES
 
     c = run.config
-    sample = st.number_input("Sample (which sequence to trace)", 0, c.sequences - 1, 0, key="sample")
+    sample = remember("sample", st.number_input("Sample (which sequence to trace)", 0, c.sequences - 1,
+                                                min(recall("sample", 0), c.sequences - 1), key="sample"))
     trace = cached_trace(c.key(), int(sample), run)
     left, right = st.columns(2)
     with left.container(border=True):
@@ -168,11 +225,50 @@ def trace_ui(run) -> None:
         d.metric("True label", trace.label, "correct" if trace.predicted == trace.label else "wrong",
                  delta_color="normal" if trace.predicted == trace.label else "inverse")
     st.subheader("Gate inspector")
-    gate = st.radio("Gate or state", GATE_NAMES, format_func=GATE_LABELS.get, horizontal=True, key="gate")
+    gate = remember("gate", st.radio("Gate or state", GATE_NAMES, GATE_NAMES.index(recall("gate", GATE_NAMES[0])),
+                                     format_func=GATE_LABELS.get, horizontal=True, key="gate"))
     st.altair_chart(heatmap(trace.gates[gate], GATE_LABELS[gate]), width="stretch")
     st.caption(GATE_CAPTIONS[gate])
     st.caption(f"NumPy recomputation vs Keras's own output: largest difference {trace.keras_max_diff:.1e}.")
     st.info(f"**Key insight.** {trace_insight(trace)}")
+    probe_ui(run, int(sample))
+
+
+def probe_ui(run, sample: int) -> None:
+    """What if: edit this sequence and trace it again, before and after side by side."""
+    from lstm_core.charts import heatmap
+    from lstm_core.probe import EDITS, run_probe
+
+    st.subheader("What if?")
+    c = run.config
+    edit = remember("edit", st.selectbox("Change the sequence", list(EDITS), list(EDITS).index(recall("edit", "zero")),
+                                         format_func=EDITS.get, key="edit"))
+    timestep, values = 0, None
+    if edit in ("zero", "edit"):
+        timestep = remember("probe_t", st.number_input("Timestep", 1, c.timesteps, min(recall("probe_t", 1), c.timesteps),
+                                                       key="probe_t")) - 1
+    if edit == "edit":
+        current = ", ".join(f"{v:.2f}" for v in run.dataset.x[sample, timestep])
+        raw = st.text_input(f"New values for timestep {timestep + 1} ({c.features}, comma-separated)", current,
+                            key=f"probe_values-{sample}-{timestep}")
+        try:
+            values = [float(v) for v in raw.split(",")]
+        except ValueError:
+            st.error(f"Values must be {c.features} numbers separated by commas, like: {current}")
+            return
+    try:
+        probe = run_probe(run, sample, edit, timestep, values, seed=sample)
+    except ValueError as err:
+        st.error(f"Cannot apply this edit: {err}.")
+        return
+    for col, (title, trace) in zip(st.columns(2), (("Before", probe.before), ("After", probe.after))):
+        with col.container(border=True):
+            st.metric(f"{title}: score", f"{trace.dense_output:.3f}",
+                      None if trace is probe.before else f"{probe.after.dense_output - probe.before.dense_output:+.3f}")
+            st.altair_chart(heatmap(trace.gates["hidden_state"], f"{title}: hidden state h"), width="stretch")
+            st.altair_chart(heatmap(trace.gates["cell_state"], f"{title}: cell state c"), width="stretch")
+    st.write(probe.caption)
+    st.caption(f"Computed with the NumPy cell and confirmed with the model: largest difference {probe.keras_max_diff:.1e}.")
 
 
 def quiz_ui(run) -> None:
@@ -184,18 +280,20 @@ def quiz_ui(run) -> None:
     questions = draw_quiz(run, trace, seed=quiz_seed)
     st.caption(f"{len(questions)} questions; the last {len(questions) - 5} are about the model you trained.")
     form_id = f"quiz-{c.key()}-{quiz_seed}"
+    saved = st.session_state.setdefault("quiz_answers", {}).setdefault(form_id, {})  # outlives the tab
     with st.form(form_id):
         answers = {}
         for n, q in enumerate(questions, 1):
             st.markdown(f"**{n}. {q.prompt}**  \n*{q.level}*")
-            picked = st.radio(q.prompt, range(4), format_func=lambda i, q=q: f"{'ABCD'[i]}. {q.options[i]}",
-                              index=None, key=f"{form_id}-{q.id}", label_visibility="collapsed")
-            answers[q.id] = picked
+            answers[q.id] = st.radio(q.prompt, range(4), format_func=lambda i, q=q: f"{'ABCD'[i]}. {q.options[i]}",
+                                     index=saved.get(q.id), key=f"{form_id}-{q.id}", label_visibility="collapsed")
         checked = st.form_submit_button("Check answers", key="check")
     if checked:
+        saved.clear()
+        saved.update({k: v for k, v in answers.items() if v is not None})
         st.session_state["quiz_checked"] = form_id
     if st.session_state.get("quiz_checked") == form_id:
-        marks, score = grade(questions, answers)
+        marks, score = grade(questions, saved)
         for n, (q, ok) in enumerate(zip(questions, marks), 1):
             (st.success if ok else st.error)(f"**Question {n}: {'correct' if ok else 'incorrect'}.** {q.explanation()}")
         st.metric("Score", score)
@@ -204,8 +302,33 @@ def quiz_ui(run) -> None:
         st.rerun()
 
 
+def compare_ui(run) -> None:
+    """Every finished run of this session, side by side. Comparing never retrains."""
+    from lstm_core.charts import compare_chart
+
+    store = st.session_state["runs"]
+    if not len(store):
+        st.info("Runs you train appear here, up to the last 8.")
+        return
+    st.caption(f"{len(store)} run{'s' if len(store) != 1 else ''} this session (the last {store.limit} are kept).")
+    st.altair_chart(compare_chart(store.histories()), width="stretch")
+    st.table(store.summary(), hide_index=True)
+    left, right = st.columns([3, 1])
+    victim = left.selectbox("Remove a run", store.labels(), key="remove_which")
+    if left.button("Remove", key="remove_run"):
+        store.remove(victim)
+        st.rerun()
+    if right.button("Clear all", key="clear_runs"):
+        store.clear()
+        st.rerun()
+
+
 # --- The page -----------------------------------------------------------------------------------
 state = st.session_state
+if "runs" not in state:
+    from lstm_core.runs import RunStore
+
+    state["runs"] = RunStore()
 preset_ui()
 values = sidebar_ui(locked=state["preset"].lock)
 for warning in state["preset"].warnings:
@@ -223,13 +346,18 @@ if state.get("pending") is not None:  # a finished run in the shared cache is sh
     done = training_job(state["pending"]).status()
     if done.state == "done":
         state["run"] = done.run
+        state["runs"].add(done.run)
         del state["pending"]
 run, pending = state.get("run"), state.get("pending")
 share_ui(run.config if run is not None else LSTMConfig.from_key(pending))
 banner = st.empty()
-tabs = st.tabs(["Pipeline", "Training", "Prediction trace", "Quiz"])
-for tab, draw in zip(tabs, (pipeline_ui, None, trace_ui, quiz_ui)):
-    with tab:
+# Lazy tabs: only the open tab's content runs and is sent, so a page (or a cached run) paints fast.
+tabs = dict(zip(TABS, st.tabs(TABS, key="tab", on_change="rerun")))
+live = None
+for name, draw in zip(TABS, (pipeline_ui, None, trace_ui, quiz_ui, compare_ui)):
+    if not tabs[name].open:
+        continue
+    with tabs[name]:
         if pending is not None and draw is None:
             live = training_placeholders()
         elif run is None:
@@ -246,8 +374,13 @@ if pending is not None:
 
     job = training_job(pending)
     epochs = job.config.epochs
+    shown = None
     while True:
         status = job.status()
+        if (status.state, status.place, len(status.rows)) == shown:  # redraw only when something changed
+            time.sleep(POLL_SECONDS)
+            continue
+        shown = (status.state, status.place, len(status.rows))
         if status.state == "queued":
             note = f"Queued: place {status.place or 1} in line for the trainer (one training runs at a time)."
         elif not status.rows:
@@ -255,13 +388,14 @@ if pending is not None:
         else:
             note = f"Training {job.config.units} units: epoch {len(status.rows)} of {epochs}"
         banner.info(note)
-        draw_training(live, history_of(status.rows), epochs, note)
+        if live is not None:
+            draw_training(live, history_of(status.rows), epochs, note)
         if status.finished:
             break
-        time.sleep(POLL_SECONDS)
     del state["pending"]
     if status.error:
         banner.error(f"{status.error}. The results shown are from the last run.")
     else:
         state["run"] = status.run
+        state["runs"].add(status.run)
         st.rerun()

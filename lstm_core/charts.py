@@ -57,3 +57,26 @@ def heatmap(values: np.ndarray, title: str, row_name: str = "timestep", col_name
             tooltip=[f"{row_name}:O", f"{col_name}:O", alt.Tooltip("value:Q", format=".3f")],
         )
     )
+
+
+def compare_chart(histories: pd.DataFrame) -> alt.Chart:
+    """Several runs' loss and accuracy curves overlaid, coloured by run (validation dashed)."""
+    frames = []
+    for run, history in histories.groupby("run", sort=False):
+        frames.append(history_long(history).assign(run=run))
+    data = pd.concat(frames, ignore_index=True)
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("epoch:Q", title="Epoch", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("value:Q", title=None),
+            color=alt.Color("run:N", title="Run", sort=list(dict.fromkeys(data["run"]))),
+            strokeDash=alt.StrokeDash("split:N", title=None, scale=alt.Scale(domain=list(SPLIT_LABELS.values()))),
+            detail="split:N",
+            tooltip=["run:N", "epoch:Q", "metric:N", "split:N", alt.Tooltip("value:Q", format=".3f")],
+        )
+        .properties(width=300, height=240)
+        .facet(column=alt.Facet("metric:N", title=None, sort=list(METRIC_LABELS.values())))
+        .resolve_scale(y="independent")
+    )

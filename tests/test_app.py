@@ -28,6 +28,14 @@ def new_app() -> AppTest:
     return at
 
 
+def show(at: AppTest, tab: str) -> AppTest:
+    """Open a tab (tabs are lazy: only the open one runs)."""
+    at.session_state["tab"] = tab
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def texts(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
@@ -46,15 +54,16 @@ def test_default_run_completes_and_shows_the_seed_data_flow():
     page = texts(at)
     assert "1000 sequences x 10 timesteps x 5 features" in page
     assert "→ **1000 sequences x 20 units**" in page and "→ **1000 sequences x 1 output**" in page
-    table = at.table[1].value  # [0] is the parameter ledger
+    ledger = at.table[0].value
+    assert "4 gates x 20 units x (5 features + 20 units + 1 bias) = 2,080" in list(ledger["Formula"])
+    show(at, "Training")
+    table = at.table[0].value
     assert list(table.columns) == ["Epoch", "Loss", "Accuracy", "Val loss", "Val accuracy", "Observation"]
     assert list(table["Epoch"]) == [1, 2, 3, 4, 5]
     assert table["Observation"].str.len().min() > 20
-    ledger = at.table[0].value
-    assert "4 gates x 20 units x (5 features + 20 units + 1 bias) = 2,080" in list(ledger["Formula"])
-    assert [m.label for m in at.metric][:4] == ["Final loss", "Final accuracy", "Final val loss", "Final val accuracy"]
     run = at.session_state["run"]
     assert at.metric[0].value == f"{run.history['loss'].iloc[-1]:.3f}"  # from the live model, not hard-coded
+    assert [m.label for m in at.metric][:4] == ["Final loss", "Final accuracy", "Final val loss", "Final val accuracy"]
 
 
 def test_units_32_and_train_changes_the_shapes_and_the_table():
@@ -62,7 +71,7 @@ def test_units_32_and_train_changes_the_shapes_and_the_table():
     train_with(at, units=32, epochs=3)
     assert not at.exception
     assert "1000 sequences x 32 units" in texts(at)
-    assert list(at.table[1].value["Epoch"]) == [1, 2, 3]
+    assert list(show(at, "Training").table[0].value["Epoch"]) == [1, 2, 3]
     assert at.session_state["run"].config.units == 32
 
 
@@ -90,20 +99,23 @@ def test_invalid_advanced_value_shows_the_error_and_keeps_the_old_results():
 
 def test_every_tab_renders():
     at = new_app()
-    assert [t.label for t in at.tabs] == ["Pipeline", "Training", "Prediction trace", "Quiz"]
-    pipeline, training, trace, quiz = at.tabs
-    assert len(pipeline.table) == 1 and "Key insight" in pipeline.info[0].value
+    assert [t.label for t in at.tabs] == ["Pipeline", "Training", "Prediction trace", "Quiz", "Compare"]
+    assert len(at.tabs[0].table) == 1 and "Key insight" in at.tabs[0].info[0].value
+    assert not at.tabs[1].table  # lazy: a closed tab sends nothing
+    training = show(at, "Training").tabs[1]
     assert len(training.table) == 1
     spec = json.loads(training.get("vega_lite_chart")[0].proto.spec)
     assert spec["facet"]["column"]["field"] == "metric"
     assert "Trained 5 of 5 epochs" in training.get("progress")[0].proto.text
+    trace = show(at, "Prediction trace").tabs[2]
     assert "Layer 1" in "".join(m.value for m in trace.markdown)
     assert trace.radio(key="gate").options[0] == "Input gate (i)"
+    quiz = show(at, "Quiz").tabs[3]
     assert "What does the LSTM layer output represent?" in "".join(m.value for m in quiz.markdown)
 
 
 def test_gate_inspector_and_numpy_check():
-    at = new_app()
+    at = show(new_app(), "Prediction trace")
     at.radio(key="gate").set_value("forget_gate")
     at.run()
     captions = " ".join(c.value for c in at.tabs[2].caption)
@@ -118,6 +130,8 @@ def test_gate_inspector_and_numpy_check():
 
 
 def _quiz(at: AppTest):
+    if at.session_state["tab"] != "Quiz":
+        show(at, "Quiz")
     run = at.session_state["run"]
     return run, draw_quiz(run, trace_sample(run, 0), seed=at.session_state["quiz_seed"])
 
@@ -152,8 +166,10 @@ def test_new_quiz_draws_again_and_answers_survive_reruns():
     next(r for r in at.radio if r.key.endswith("-seed")).set_value(0)
     at.button(key="check").click()
     at.run()
+    show(at, "Prediction trace")
     at.radio(key="gate").set_value("cell_state")  # another widget reruns the page
     at.run()
+    show(at, "Quiz")
     assert next(r for r in at.radio if r.key.endswith("-seed")).value == 0  # the answer survives
     assert at.success[0].value.startswith("**Question 1: correct.**")  # and so does its mark
     assert at.tabs[3].metric[0].value == f"1 / {len(first)}"
@@ -217,8 +233,8 @@ def test_a_preset_url_prefills_the_form_and_trains_it():
     at = preset_app(units="8", epochs="3", timesteps="6", seed="3")
     assert "1000 sequences x 6 timesteps x 5 features" in texts(at) and "1000 sequences x 8 units" in texts(at)
     assert at.sidebar.slider(key="units").value == 8 and at.sidebar.number_input(key="seed").value == 3
-    assert list(at.table[1].value["Epoch"]) == [1, 2, 3]
     assert not at.warning
+    assert list(show(at, "Training").table[0].value["Epoch"]) == [1, 2, 3]
     share = " ".join(c.value for c in at.sidebar.code)
     assert "units=8&epochs=3&timesteps=6&seed=3" in share
 
@@ -242,7 +258,7 @@ def test_a_bad_preset_parameter_warns_and_the_rest_applies(params, needle, expec
     assert "instead" in warnings[0] or "Unknown" in warnings[0]
     run = at.session_state["run"]
     assert {k: getattr(run.config, k) for k in expect} == expect
-    assert "Layer 1" in "".join(m.value for m in at.tabs[2].markdown)  # the app keeps working
+    assert "Layer 1" in "".join(m.value for m in show(at, "Prediction trace").tabs[2].markdown)  # still working
 
 
 def test_lock_disables_the_controls():
@@ -250,3 +266,50 @@ def test_lock_disables_the_controls():
     assert at.sidebar.slider(key="units").disabled and at.button(key="train").disabled
     assert any("locked by the link" in c.value for c in at.sidebar.caption)
     assert "1000 sequences x 4 units" in texts(at)
+
+
+def test_two_trainings_make_two_runs_in_compare_and_remove_clear_work():
+    at = new_app()
+    train_with(at, units=8, epochs=2)
+    show(at, "Compare")
+    table = at.tabs[4].table[0].value
+    assert list(table["Run"]) == ["default", "units=8, epochs=2"]
+    spec = json.loads(at.tabs[4].get("vega_lite_chart")[0].proto.spec)
+    assert spec["spec"]["encoding"]["color"]["field"] == "run"
+    runs_before = at.session_state["run"]
+    at.selectbox(key="remove_which").set_value("default")
+    at.button(key="remove_run").click()
+    at.run()
+    assert list(at.tabs[4].table[0].value["Run"]) == ["units=8, epochs=2"]
+    at.button(key="clear_runs").click()
+    at.run()
+    assert not at.tabs[4].table and "Runs you train appear here" in at.tabs[4].info[0].value
+    assert at.session_state["run"] is runs_before  # comparing never retrains
+
+
+def test_a_probe_changes_the_shown_prediction():
+    at = show(new_app(), "Prediction trace")
+    at.selectbox(key="edit").set_value("reverse")
+    at.run()
+    assert not at.exception
+    metrics = {m.label: m for m in at.tabs[2].metric}
+    before, after = metrics["Before: score"], metrics["After: score"]
+    assert before.value != after.value
+    assert "Reversing turns an up-trend into a down-trend" in " ".join(m.value for m in at.tabs[2].markdown)
+    at.selectbox(key="edit").set_value("edit")
+    at.run()
+    box = next(t for t in at.text_input if t.key.startswith("probe_values"))
+    box.set_value("1, 2, oops").run()
+    assert any("Values must be 5 numbers" in e.value for e in at.error)  # a clear message, still working
+    assert not at.exception
+
+
+def test_the_memory_comparison_renders():
+    at = show(new_app(), "Training")
+    at.button(key="memory").click()
+    at.run()
+    labels = [m.label for m in at.tabs[1].metric]
+    assert "LSTM, time in order: val accuracy" in labels and "Same LSTM, time shuffled: val accuracy" in labels
+    shuffled = next(m for m in at.tabs[1].metric if m.label.startswith("Same LSTM"))
+    assert float(shuffled.value) < 0.65
+    assert any("shuffled order" in m.value for m in at.tabs[1].markdown)

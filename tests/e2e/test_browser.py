@@ -57,7 +57,7 @@ def test_slider_and_train_change_the_shapes_and_every_tab_renders(loaded: Page):
     page.get_by_test_id("stSidebar").get_by_role("button", name="Train").click()
     expect(page.get_by_text("1000 sequences x 32 units").first).to_be_visible(timeout=TRAINING)
     wait_for_idle(page)
-    for name in ("Pipeline", "Training", "Prediction trace", "Quiz"):
+    for name in ("Pipeline", "Training", "Prediction trace", "Quiz", "Compare"):
         open_tab(page, name)
         expect(page.get_by_role("tab", name=name)).to_have_attribute("aria-selected", "true")
         expect(page.get_by_test_id("stException")).to_have_count(0)
@@ -67,6 +67,11 @@ def test_slider_and_train_change_the_shapes_and_every_tab_renders(loaded: Page):
     page.get_by_text("Forget gate (f)").click()
     wait_for_idle(page)
     expect(page.get_by_text("Forget gate f (0 to 1)")).to_be_visible()
+    open_tab(page, "Compare")  # two runs this session: the default and the 32-unit one
+    compare = page.get_by_role("tabpanel", name="Compare")
+    expect(compare.get_by_test_id("stTable").get_by_role("row")).to_have_count(3)
+    expect(compare.get_by_role("cell", name="units=32", exact=True)).to_have_count(1)
+    expect(compare.get_by_test_id("stVegaLiteChart")).to_be_visible()
     open_tab(page, "Pipeline")
     shot = ROOT / "test-results" / "pipeline.png"
     shot.parent.mkdir(exist_ok=True)

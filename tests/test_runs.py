@@ -1,0 +1,53 @@
+import pytest
+
+from lstm_core.charts import compare_chart
+from lstm_core.runs import RunStore, run_label
+from lstm_core.train import train
+
+from .conftest import SMALL
+
+
+@pytest.fixture(scope="module")
+def three_runs():
+    return [train(SMALL.replace(units=u)) for u in (2, 3, 4)]
+
+
+def test_labels_name_what_differs_from_the_defaults():
+    from lstm_core.config import LSTMConfig
+
+    assert run_label(LSTMConfig()) == "default"
+    assert run_label(LSTMConfig(units=32, learning_rate=0.01)) == "units=32, learning_rate=0.01"
+
+
+def test_store_is_bounded_newest_last_and_deduplicated(three_runs):
+    store = RunStore(limit=2)
+    for run in three_runs:
+        store.add(run)
+    assert [r.config.units for r in store.runs()] == [3, 4]  # the oldest dropped out
+    store.add(three_runs[1])  # the same config again moves to the end, no duplicate
+    assert [r.config.units for r in store.runs()] == [4, 3]
+
+
+def test_remove_and_clear(three_runs):
+    store = RunStore()
+    for run in three_runs:
+        store.add(run)
+    store.remove(run_label(three_runs[0].config))
+    assert [r.config.units for r in store.runs()] == [3, 4]
+    store.clear()
+    assert len(store) == 0 and store.summary().empty
+
+
+def test_summary_and_overlay(three_runs):
+    store = RunStore()
+    for run in three_runs:
+        store.add(run)
+    table = store.summary()
+    assert list(table["Units"]) == [2, 3, 4]
+    assert list(table["Parameters"]) == [r.params["total"] for r in three_runs]
+    assert {"Final loss", "Final accuracy", "Final val accuracy", "Training time (s)"} <= set(table.columns)
+    spec = compare_chart(store.histories()).to_dict()
+    data = next(iter(spec["datasets"].values()))
+    assert {row["run"] for row in data} == set(store.labels())
+    assert len(data) == 3 * SMALL.epochs * 4
+    assert spec["spec"]["encoding"]["color"]["field"] == "run"
