@@ -105,6 +105,23 @@ def share_ui(config: LSTMConfig) -> None:
         st.caption("Add &lock=1 to lock the controls for a room demo.")
 
 
+def export_ui(run) -> None:
+    """Download the run; each file is made only when its button is clicked."""
+    from lstm_core import exports
+
+    stem = exports.file_stem(run.config)
+    with st.sidebar.expander("Export this run"):
+        st.download_button("History (CSV)", lambda: exports.history_csv(run), f"{stem}_history.csv", "text/csv",
+                           key="dl_csv", width="stretch")
+        st.download_button("Whole run (JSON)", lambda: exports.run_json(run, recall("sample", 0)), f"{stem}.json",
+                           "application/json", key="dl_json", width="stretch")
+        st.download_button("Trained model (.keras)", lambda: exports.model_bytes(run), f"{stem}.keras",
+                           "application/octet-stream", key="dl_model", width="stretch")
+        st.download_button("Python script to reproduce it", lambda: exports.reproduce_script(run.config, f"{stem}.py"),
+                           f"{stem}.py", "text/x-python", key="dl_script", width="stretch")
+        st.caption("The JSON has the same schema as `python -m lstm_core --json`; the script needs only NumPy and Keras.")
+
+
 # --- Tabs ---------------------------------------------------------------------------------------
 def recall(name: str, default):
     """A choice made in a tab; lazy tabs drop their widgets' state when closed, so keep a copy."""
@@ -350,6 +367,8 @@ if state.get("pending") is not None:  # a finished run in the shared cache is sh
         del state["pending"]
 run, pending = state.get("run"), state.get("pending")
 share_ui(run.config if run is not None else LSTMConfig.from_key(pending))
+if run is not None:
+    export_ui(run)
 banner = st.empty()
 # Lazy tabs: only the open tab's content runs and is sent, so a page (or a cached run) paints fast.
 tabs = dict(zip(TABS, st.tabs(TABS, key="tab", on_change="rerun")))

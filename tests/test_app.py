@@ -313,3 +313,11 @@ def test_the_memory_comparison_renders():
     shuffled = next(m for m in at.tabs[1].metric if m.label.startswith("Same LSTM"))
     assert float(shuffled.value) < 0.65
     assert any("shuffled order" in m.value for m in at.tabs[1].markdown)
+
+
+def test_exports_are_offered_for_the_run():
+    at = new_app()
+    buttons = at.get("download_button")
+    labels = [b.proto.label for b in buttons]
+    assert labels == ["History (CSV)", "Whole run (JSON)", "Trained model (.keras)", "Python script to reproduce it"]
+    assert all(b.proto.deferred_file_id and not b.proto.url for b in buttons)  # each file is made only on click

@@ -89,3 +89,21 @@ def test_quiz_marks_the_seed_question_correct(loaded: Page):
     wait_for_idle(page)
     expect(page.get_by_text("Question 1: correct.")).to_be_visible()
     expect(page.get_by_text(re.compile(r"^1 / \d+$"))).to_be_visible()
+
+
+def test_exports_download_in_the_browser(loaded: Page, tmp_path):
+    page = loaded
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Export this run").click()
+    with page.expect_download(timeout=60_000) as csv:
+        sidebar.get_by_role("button", name="History (CSV)").click()
+    lines = open(csv.value.path(), encoding="utf-8").read().splitlines()
+    assert lines[0] == "epoch,loss,accuracy,val_loss,val_accuracy,observation" and len(lines) == 6
+    with page.expect_download(timeout=60_000) as model:
+        sidebar.get_by_role("button", name="Trained model (.keras)").click()
+    assert model.value.suggested_filename.endswith(".keras")
+    path = tmp_path / model.value.suggested_filename
+    model.value.save_as(path)
+    from lstm_core._keras import keras
+
+    assert keras.models.load_model(path).get_layer("lstm").units == 20

@@ -1,0 +1,119 @@
+"""Take a run away: the history as CSV, the run as JSON (the CLI's --json schema), the model as .keras,
+and a standalone script that reproduces the run with plain Keras."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+
+import pandas as pd
+
+from lstm_core.config import LSTMConfig
+from lstm_core.data import FEATURE_OFFSET, MAX_RISE, MIN_RISE, NOISE
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets treat as the start of a formula
+
+
+def neutralise(cell):
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe; numbers pass."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_PREFIXES):
+        return "'" + cell
+    return cell
+
+
+def safe_csv(frame: pd.DataFrame) -> bytes:
+    """CSV with no formula injection from any text cell or column name."""
+    out = frame.rename(columns=lambda c: neutralise(str(c)))
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralise)
+    return out.to_csv(index=False).encode("utf-8")
+
+
+def history_csv(run) -> bytes:
+    return safe_csv(run.history)
+
+
+def run_json(run, sample: int = 0) -> bytes:
+    from lstm_core.report import build_report
+
+    return json.dumps(build_report(run, sample), indent=1).encode("utf-8")
+
+
+def model_bytes(run) -> bytes:
+    """The trained model in Keras's .keras format (Keras writes only to a path)."""
+    fd, path = tempfile.mkstemp(suffix=".keras")
+    os.close(fd)
+    try:
+        run.model.save(path)
+        with open(path, "rb") as f:
+            return f.read()
+    finally:
+        os.remove(path)
+
+
+SCRIPT = '''"""Reproduce an LSTM Pipeline Trace run with plain Keras: data, model, fit.
+
+Config: {config}
+Run it with:  python {name}
+"""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+import keras
+import numpy as np
+
+SEQUENCES, TIMESTEPS, FEATURES = {sequences}, {timesteps}, {features}
+UNITS, EPOCHS, BATCH_SIZE, LEARNING_RATE, SEED = {units}, {epochs}, {batch_size}, {learning_rate!r}, {seed}
+VAL_SEQUENCES = {val_sequences}
+
+
+def make_data(seed):
+    """Noisy ramps up (label 1) or down (label 0, the same ramp reversed) at a random level."""
+    rng = np.random.default_rng(seed)
+    n, t, f = SEQUENCES, TIMESTEPS, FEATURES
+    y = rng.integers(0, 2, size=n)
+    rise = rng.uniform({min_rise!r}, {max_rise!r}, size=(n, 1, 1))
+    level = rng.uniform(0.0, 1.0 - rise)
+    ramp = np.linspace(0.0, 1.0, t)[None, :, None]
+    ramp = np.where(y[:, None, None] == 1, ramp, ramp[:, ::-1])
+    offset = rng.uniform(-{offset!r}, {offset!r}, size=(n, 1, f))
+    x = level + rise * ramp + offset + rng.normal(0.0, {noise!r}, size=(n, t, f))
+    return x.astype(np.float32), y.astype(np.float32)
+
+
+x, y = make_data(SEED)
+inputs = keras.Input(shape=(TIMESTEPS, FEATURES))
+hidden = keras.layers.LSTM(UNITS, kernel_initializer=keras.initializers.GlorotUniform(seed=SEED),
+                           recurrent_initializer=keras.initializers.Orthogonal(seed=SEED + 1))(inputs)
+outputs = keras.layers.Dense(1, activation="sigmoid", kernel_initializer=keras.initializers.GlorotUniform(seed=SEED + 2))(hidden)
+model = keras.Model(inputs, outputs)
+model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="binary_crossentropy", metrics=["accuracy"])
+
+n_train = SEQUENCES - VAL_SEQUENCES
+history = model.fit(x[:n_train], y[:n_train], validation_data=(x[n_train:], y[n_train:]),
+                    epochs=EPOCHS, batch_size=BATCH_SIZE, shuffle=False, verbose=0).history
+
+print("input:", x.shape)
+print("lstm output:", keras.Model(inputs, hidden).predict(x[:1], verbose=0).shape[1:], "per sequence")
+print("dense output:", model.predict(x, verbose=0).shape)
+for epoch in range(EPOCHS):
+    print(f"epoch {{epoch + 1}}: loss {{history['loss'][epoch]:.4f}} accuracy {{history['accuracy'][epoch]:.4f}} "
+          f"val_loss {{history['val_loss'][epoch]:.4f}} val_accuracy {{history['val_accuracy'][epoch]:.4f}}")
+print(f"final accuracy {{history['accuracy'][-1]:.4f}} val_accuracy {{history['val_accuracy'][-1]:.4f}}")
+'''
+
+
+def reproduce_script(config: LSTMConfig, name: str = "lstm_run.py") -> str:
+    """A standalone script (NumPy and Keras only) that makes the same data and trains the same model."""
+    return SCRIPT.format(config=config.key(), name=name, val_sequences=config.val_sequences, noise=NOISE,
+                         min_rise=MIN_RISE, max_rise=MAX_RISE, offset=FEATURE_OFFSET, **config.to_dict())
+
+
+def file_stem(config: LSTMConfig) -> str:
+    return f"lstm_u{config.units}_t{config.timesteps}_f{config.features}_e{config.epochs}_s{config.seed}"
+

@@ -1,0 +1,69 @@
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+
+from lstm_core._keras import keras
+from lstm_core.config import LSTMConfig
+from lstm_core.data import make_dataset
+from lstm_core.exports import history_csv, model_bytes, neutralise, reproduce_script, run_json, safe_csv
+
+from .conftest import SMALL
+
+
+def test_history_csv_matches_the_history(small_run):
+    back = pd.read_csv(__import__("io").BytesIO(history_csv(small_run)))
+    assert list(back.columns) == list(small_run.history.columns)
+    np.testing.assert_allclose(back["loss"], small_run.history["loss"], rtol=1e-6)
+    assert list(back["observation"]) == list(small_run.history["observation"])
+
+
+def test_csv_injection_is_neutralised():
+    frame = pd.DataFrame({"=cmd": ["=1+1", "+SUM(A1)", "-2+3", "@x", "\tnote", "safe"], "n": [-1.5, 2, 3, 4, 5, 6]})
+    text = safe_csv(frame).decode()
+    lines = text.splitlines()
+    assert lines[0] == "'=cmd,n"
+    assert "'=1+1" in text and "'+SUM(A1)" in text and "'-2+3" in text and "'@x" in text
+    assert lines[-1] == "safe,6.0" and ",-1.5" in text  # numbers, even negative, pass untouched
+    assert neutralise(-3) == -3
+
+
+def test_json_loads_back_in_the_cli_schema(small_run):
+    report = json.loads(run_json(small_run, sample=2))
+    assert set(report) >= {"config", "stages", "params", "history", "trace"}
+    assert report["config"] == SMALL.to_dict() and report["trace"]["sample"] == 2
+    assert [r["epoch"] for r in report["history"]] == [1, 2]
+
+
+def test_model_round_trips(small_run, tmp_path):
+    path = tmp_path / "m.keras"
+    path.write_bytes(model_bytes(small_run))
+    loaded = keras.models.load_model(path)
+    x = small_run.dataset.x[:4]
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), small_run.model.predict(x, verbose=0), atol=1e-6)
+
+
+def test_the_script_makes_the_same_data():
+    for config in (LSTMConfig(), LSTMConfig(sequences=50, timesteps=3, features=2, seed=7)):
+        namespace = {"__name__": "not_main"}
+        source = reproduce_script(config)
+        exec(source.split("x, y = make_data(SEED)")[0], namespace)  # the constants and make_data only
+        x, y = namespace["make_data"](config.seed)
+        d = make_dataset(config)
+        np.testing.assert_array_equal(x, d.x)
+        np.testing.assert_array_equal(y, d.y)
+
+
+def test_the_exported_script_runs_and_reproduces_the_run(tmp_path, default_run):
+    script = tmp_path / "lstm_run.py"
+    script.write_text(reproduce_script(LSTMConfig()))
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=180, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "input: (1000, 10, 5)" in out.stdout
+    assert "lstm output: (20,) per sequence" in out.stdout and "dense output: (1000, 1)" in out.stdout
+    final = out.stdout.strip().splitlines()[-1].split()
+    accuracy, val_accuracy = float(final[2]), float(final[4])
+    assert accuracy >= 0.88 and val_accuracy >= 0.85
+    assert abs(accuracy - default_run.history["accuracy"].iloc[-1]) < 0.02  # the same run, not just a similar one
