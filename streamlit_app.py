@@ -4,12 +4,14 @@ TensorFlow loads in a training thread after the title and sidebar have painted.
 """
 
 import time
+from pathlib import Path
 
 import streamlit as st
 
 from lstm_core import text
-from lstm_core.config import FIELDS, ConfigError, LSTMConfig
+from lstm_core.config import FIELDS, LSTMConfig
 from lstm_core.jobs import TrainingJob, TrainingPool
+from lstm_core.sources import NO_FILE
 
 TABS = ["Pipeline", "Training", "Prediction trace", "Quiz", "Compare"]
 POLL_SECONDS = 0.1  # how often a waiting session redraws the epochs streamed so far
@@ -26,22 +28,24 @@ def training_pool() -> TrainingPool:
     return TrainingPool(slots=1)  # 2 cores: one training at a time keeps each one fast
 
 
-@st.cache_resource(max_entries=CACHED_RUNS, show_spinner=False, validate=lambda job: not job.failed)
-def training_job(config_key: str) -> TrainingJob:
-    """Starts training this config once; every session asking for it gets the same job."""
-    return TrainingJob(LSTMConfig.from_key(config_key), training_pool())
-
-
-def _train_memoryless(config, on_epoch):
-    from lstm_core.memory import train_memoryless
-
-    return train_memoryless(config, on_epoch)
+def config_of(run_key: str) -> LSTMConfig:
+    return LSTMConfig.from_key(run_key.split("|")[0])  # a run key is the config, then "|data" for a CSV run
 
 
 @st.cache_resource(max_entries=CACHED_RUNS, show_spinner=False, validate=lambda job: not job.failed)
-def memoryless_job(config_key: str) -> TrainingJob:
+def training_job(run_key: str, _dataset=None) -> TrainingJob:
+    """Starts training this config (and data) once; every session asking for it gets the same job."""
+    from lstm_core.jobs import train_on
+
+    return TrainingJob(config_of(run_key), training_pool(), train_fn=train_on(_dataset))
+
+
+@st.cache_resource(max_entries=CACHED_RUNS, show_spinner=False, validate=lambda job: not job.failed)
+def memoryless_job(run_key: str, _dataset=None) -> TrainingJob:
     """The same config trained on time-shuffled sequences, once for everyone, through the same queue."""
-    return TrainingJob(LSTMConfig.from_key(config_key), training_pool(), train_fn=_train_memoryless)
+    from lstm_core.jobs import train_on
+
+    return TrainingJob(config_of(run_key), training_pool(), train_fn=train_on(_dataset, memoryless=True))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -63,6 +67,57 @@ def preset_ui() -> None:
     for name in PRESET_FIELDS:  # the form's widgets read their start values from here
         st.session_state[name] = getattr(preset.config, name)
     st.session_state["pending"] = preset.config.key()  # first visit: train it, or take it from the cache
+
+
+# --- Sidebar: where the sequences come from ---------------------------------------------------
+SOURCES = ["Synthetic (lesson)", "Example: CO2", "Upload CSV"]
+EXAMPLE = Path(__file__).parent / "data" / "co2.csv"
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def parsed(data: bytes):
+    """The parsed file, or the CSVError's message (cached by the file's bytes)."""
+    from lstm_core.csvdata import CSVError, parse_csv
+
+    try:
+        return parse_csv(data)
+    except CSVError as err:
+        return str(err)
+
+
+def data_source_ui():
+    """The data choice; returns (table, target, features, name) for a CSV source, or None for synthetic."""
+    with st.sidebar.container(border=True):
+        source = st.radio("Data", SOURCES, key="source", disabled=st.session_state["preset"].lock)
+        if source == SOURCES[0]:
+            return None
+        if source == SOURCES[1]:
+            data, name = EXAMPLE.read_bytes(), "Example: CO2"
+        else:
+            upload = st.file_uploader("CSV file, one row per time step", type=["csv", "txt", "tsv"], key="upload")
+            if upload is None:
+                st.caption("Columns of numbers (a temperature, a price, a sensor): the model learns whether the "
+                           "target goes up next.")
+                return NO_FILE
+            data, name = upload.getvalue(), upload.name
+        table = parsed(data)
+        if isinstance(table, str):
+            st.error(f"{name}: {table}")
+            return table
+        target = st.selectbox("Target column", table.columns, key=f"target-{table.digest}")
+        features = st.multiselect("Extra feature columns", [c for c in table.columns if c != target],
+                                  key=f"features-{table.digest}")
+        timesteps = st.session_state.get("timesteps", 10)
+        windows = table.rows - timesteps
+        st.caption(f"{table.rows} rows; numeric columns {', '.join(table.columns)}"
+                   + (f"; text columns ignored: {', '.join(table.text_columns)}" if table.text_columns else "")
+                   + f". Read as {table.encoding}, delimiter {table.delimiter!r}, decimal {table.decimal!r}.")
+        if windows > 0:
+            st.caption(f"With {timesteps} timesteps: {windows} sequences x {timesteps} timesteps x "
+                       f"{1 + len(features)} feature{'s' if features else ''}. Scaling is fitted on the training "
+                       "part only.")
+        st.dataframe(table.frame.head(5), height=150, width="stretch")
+        return table, target, features, name
 
 
 # --- Sidebar: the hyperparameters, in a form so that only Train retrains ---------------------
@@ -117,9 +172,13 @@ def export_ui(run) -> None:
                            "application/json", key="dl_json", width="stretch")
         st.download_button("Trained model (.keras)", lambda: exports.model_bytes(run), f"{stem}.keras",
                            "application/octet-stream", key="dl_model", width="stretch")
-        st.download_button("Python script to reproduce it", lambda: exports.reproduce_script(run.config, f"{stem}.py"),
-                           f"{stem}.py", "text/x-python", key="dl_script", width="stretch")
-        st.caption("The JSON has the same schema as `python -m lstm_core --json`; the script needs only NumPy and Keras.")
+        if run.dataset.key == "synthetic":
+            st.download_button("Python script to reproduce it", lambda: exports.reproduce_script(run.config, f"{stem}.py"),
+                               f"{stem}.py", "text/x-python", key="dl_script", width="stretch")
+            st.caption("The JSON has the same schema as `python -m lstm_core --json`; the script needs only NumPy and Keras.")
+        else:
+            st.caption("The JSON has the same schema as `python -m lstm_core --json`. The reproduce script covers "
+                       "the synthetic lesson data; for your file, use `python -m lstm_core --csv`.")
 
 
 # --- Tabs ---------------------------------------------------------------------------------------
@@ -192,12 +251,12 @@ def memory_ui(run) -> None:
     from lstm_core.memory import EXPLANATION
 
     st.subheader("Why memory matters")
-    key = run.config.key()
+    key = run.key
     if not st.session_state.get(f"memory-{key}") and not st.button("Train the memoryless baseline", key="memory"):
         st.caption("Trains the same model on the same sequences with their time order shuffled (a few seconds).")
         return
     st.session_state[f"memory-{key}"] = True
-    job = memoryless_job(key)
+    job = memoryless_job(key, run.dataset)
     with st.spinner("Training the baseline on time-shuffled sequences..."):
         job.wait()
     status = job.status()
@@ -224,7 +283,7 @@ def trace_ui(run) -> None:
     c = run.config
     sample = remember("sample", st.number_input("Sample (which sequence to trace)", 0, c.sequences - 1,
                                                 min(recall("sample", 0), c.sequences - 1), key="sample"))
-    trace = cached_trace(c.key(), int(sample), run)
+    trace = cached_trace(run.key, int(sample), run)
     left, right = st.columns(2)
     with left.container(border=True):
         st.markdown(f"**Layer 1 · Input sequence** ({c.timesteps} timesteps x {c.features} features)")
@@ -291,12 +350,11 @@ def probe_ui(run, sample: int) -> None:
 def quiz_ui(run) -> None:
     from lstm_core.quiz import draw_quiz, grade
 
-    c = run.config
     quiz_seed = st.session_state.setdefault("quiz_seed", 0)
-    trace = cached_trace(c.key(), 0, run)
+    trace = cached_trace(run.key, 0, run)
     questions = draw_quiz(run, trace, seed=quiz_seed)
     st.caption(f"{len(questions)} questions; the last {len(questions) - 5} are about the model you trained.")
-    form_id = f"quiz-{c.key()}-{quiz_seed}"
+    form_id = f"quiz-{run.key}-{quiz_seed}"
     saved = st.session_state.setdefault("quiz_answers", {}).setdefault(form_id, {})  # outlives the tab
     with st.form(form_id):
         answers = {}
@@ -347,26 +405,29 @@ if "runs" not in state:
 
     state["runs"] = RunStore()
 preset_ui()
+source = data_source_ui()
 values = sidebar_ui(locked=state["preset"].lock)
 for warning in state["preset"].warnings:
     st.warning(warning)
 if values is not None:
-    try:
-        requested = LSTMConfig.from_values(values)
-    except ConfigError as err:
-        st.error(f"Not trained: {err} The results below are from the last run.")
+    from lstm_core.sources import request
+
+    outcome = request(values, source)
+    if isinstance(outcome, str):
+        st.error(f"Not trained: {outcome} The results below are from the last run.")
     else:
-        if state.get("run") is None or requested != state["run"].config:
-            state["pending"] = requested.key()
+        key, dataset = outcome
+        if state.get("run") is None or key != state["run"].key:
+            state["pending"], state["pending_data"] = key, dataset
 
 if state.get("pending") is not None:  # a finished run in the shared cache is shown at once, no rerun
-    done = training_job(state["pending"]).status()
+    done = training_job(state["pending"], state.get("pending_data")).status()
     if done.state == "done":
         state["run"] = done.run
         state["runs"].add(done.run)
         del state["pending"]
 run, pending = state.get("run"), state.get("pending")
-share_ui(run.config if run is not None else LSTMConfig.from_key(pending))
+share_ui(run.config if run is not None else config_of(pending))
 if run is not None:
     export_ui(run)
 banner = st.empty()
@@ -391,7 +452,7 @@ for name, draw in zip(TABS, (pipeline_ui, None, trace_ui, quiz_ui, compare_ui)):
 if pending is not None:
     from lstm_core.present import history_of
 
-    job = training_job(pending)
+    job = training_job(pending, state.get("pending_data"))
     epochs = job.config.epochs
     shown = None
     while True:

@@ -32,12 +32,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--sample", type=str, default="0", help="Which sequence to trace (default 0).")
     parser.add_argument("--json", action="store_true", help="Print one JSON object instead of the text trace.")
     parser.add_argument("--save-model", metavar="PATH", help="Write the trained model to PATH (a .keras file).")
+    parser.add_argument("--csv", metavar="PATH", help="Train on your own series: a CSV, one row per time step.")
+    parser.add_argument("--target", metavar="NAME", help="With --csv: the column whose next move is the label "
+                        "(default: the first numeric column). With --csv, --features takes column names: NAME,NAME.")
     return parser
 
 
 def config_from_args(args: argparse.Namespace) -> LSTMConfig:
-    """Raises ConfigError naming the field; main() turns it into the option's name."""
-    return LSTMConfig.from_values({n: getattr(args, n) for n in OPTIONS if getattr(args, n) is not None})
+    """Raises ConfigError naming the field; main() turns it into the option's name.
+
+    With --csv, --features names columns instead of counting synthetic features.
+    """
+    skip = {"features"} if args.csv else set()
+    return LSTMConfig.from_values({n: getattr(args, n) for n in OPTIONS if getattr(args, n) is not None and n not in skip})
 
 
 def check_save_path(raw: str) -> Path:
@@ -56,17 +63,23 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = config_from_args(args)
         save_path = check_save_path(args.save_model) if args.save_model else None
-        sample = _sample_index(args.sample, config)
     except ConfigError as err:
         name = option(err.field) if err.field in OPTIONS else err.field
         parser.error(f"{name}: {err}")
     except ValueError as err:
         parser.error(str(err))
 
+    dataset = None
+    if args.csv:
+        dataset, config = _csv_dataset(parser, args, config)
+    elif args.target:
+        parser.error("--target goes with --csv")
+    sample = _checked_sample(parser, args.sample, config)
+
     from lstm_core.report import build_report, format_text  # TensorFlow loads here, after the checks
     from lstm_core.train import train
 
-    run = train(config)
+    run = train(config, dataset=dataset)
     report = build_report(run, sample)
     if save_path is not None:
         try:
@@ -76,6 +89,32 @@ def main(argv: list[str] | None = None) -> int:
         report["saved_model"] = str(save_path)
     print(json.dumps(report) if args.json else format_text(report))
     return 0
+
+
+def _csv_dataset(parser: argparse.ArgumentParser, args: argparse.Namespace, config: LSTMConfig):
+    from lstm_core.csvdata import CSVError, make_csv_dataset, parse_csv
+
+    try:
+        data = Path(args.csv).read_bytes()
+    except OSError as err:
+        parser.error(f"--csv: cannot read {args.csv!r} ({err.strerror or err})")
+    try:
+        table = parse_csv(data)
+        target = args.target or table.columns[0]
+        features = [f.strip() for f in args.features.split(",") if f.strip()] if args.features else []
+        dataset, config, _ = make_csv_dataset(table, target, features, config, name=Path(args.csv).name)
+    except CSVError as err:
+        parser.error(f"--csv: {err}")
+    except ConfigError as err:
+        parser.error(f"--csv: with this file, {err}")
+    return dataset, config
+
+
+def _checked_sample(parser: argparse.ArgumentParser, raw: str, config: LSTMConfig) -> int:
+    try:
+        return _sample_index(raw, config)
+    except ValueError as err:
+        parser.error(str(err))
 
 
 def _sample_index(raw: str, config: LSTMConfig) -> int:

@@ -22,6 +22,7 @@ class Dataset:
     description: str
     feature_names: tuple[str, ...]
     name: str = "Synthetic (lesson)"
+    key: str = "synthetic"  # what the data is, beyond the config: caches key runs by config and this
 
     @property
     def shape(self) -> tuple[int, int, int]:

@@ -61,19 +61,31 @@ class JobStatus:
         return self.state in ("done", "failed")
 
 
-def _train(config: LSTMConfig, on_epoch: Callable[[dict], None]):
-    from lstm_core.train import train  # TensorFlow loads here, in the worker, after the page painted
+def train_on(dataset=None, memoryless: bool = False):
+    """A train function for a job: the config's synthetic data, or the given dataset; optionally the
+    memoryless baseline (the same LSTM on time-shuffled sequences)."""
 
-    return train(config, on_epoch=on_epoch)
+    def fn(config: LSTMConfig, on_epoch: Callable[[dict], None]):
+        if memoryless:
+            from lstm_core.memory import train_memoryless
+
+            return train_memoryless(config, on_epoch, dataset)
+        from lstm_core.train import train  # TensorFlow loads here, in the worker, after the page painted
+
+        return train(config, dataset=dataset, on_epoch=on_epoch)
+
+    return fn
+
+
 
 
 class TrainingJob:
     """Trains one config once, in a daemon thread, queued on the pool."""
 
-    def __init__(self, config: LSTMConfig, pool: TrainingPool, train_fn=_train):
+    def __init__(self, config: LSTMConfig, pool: TrainingPool, train_fn=None):
         self.config = config
         self._pool = pool
-        self._train_fn = train_fn
+        self._train_fn = train_fn or train_on()
         self._lock = threading.Lock()
         self._rows: list[dict] = []
         self._state = "queued"

@@ -21,11 +21,12 @@ def time_shuffled(dataset: Dataset, seed: int) -> Dataset:
     order = np.argsort(rng.random(dataset.x.shape[:2]), axis=1)  # (sequences, timesteps)
     x = np.take_along_axis(dataset.x, order[:, :, None], axis=1)
     return Dataset(x, dataset.y, dataset.description + " (time order shuffled)", dataset.feature_names,
-                   name=dataset.name + ", shuffled")
+                   name=dataset.name + ", shuffled", key=dataset.key + ":shuffled")
 
 
-def train_memoryless(config: LSTMConfig, on_epoch=None):
+def train_memoryless(config: LSTMConfig, on_epoch=None, dataset: Dataset | None = None):
     """The baseline run: same config, same model, time-shuffled data."""
     from lstm_core.train import train
 
-    return train(config, dataset=time_shuffled(make_dataset(config), config.seed), on_epoch=on_epoch)
+    dataset = dataset if dataset is not None else make_dataset(config)
+    return train(config, dataset=time_shuffled(dataset, config.seed), on_epoch=on_epoch)

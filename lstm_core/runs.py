@@ -11,12 +11,16 @@ from lstm_core.config import LSTMConfig
 MAX_RUNS = 8  # a session keeps its last 8 runs; older ones drop out first
 
 
-def run_label(config: LSTMConfig) -> str:
-    """A short name for a run: the values that differ from the defaults, or 'default'."""
+def run_label(config: LSTMConfig, data: str = "") -> str:
+    """A short name for a run: the values that differ from the defaults (or 'default'), and its data."""
     default = LSTMConfig()
     changed = [f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
                for k, v in config.to_dict().items() if v != getattr(default, k)]
-    return ", ".join(changed) or "default"
+    return (", ".join(changed) or "default") + (f" on {data}" if data else "")
+
+
+def label_of(run) -> str:
+    return run_label(run.config, "" if run.dataset.key == "synthetic" else run.dataset.name)
 
 
 class RunStore:
@@ -27,7 +31,7 @@ class RunStore:
         self._runs: OrderedDict[str, object] = OrderedDict()
 
     def add(self, run) -> None:
-        key = run.config.key()
+        key = run.key
         self._runs.pop(key, None)
         self._runs[key] = run
         while len(self._runs) > self.limit:
@@ -35,7 +39,7 @@ class RunStore:
 
     def remove(self, label: str) -> None:
         for key, run in list(self._runs.items()):
-            if run_label(run.config) == label:
+            if label_of(run) == label:
                 del self._runs[key]
 
     def clear(self) -> None:
@@ -48,7 +52,7 @@ class RunStore:
         return list(self._runs.values())
 
     def labels(self) -> list[str]:
-        return [run_label(r.config) for r in self._runs.values()]
+        return [label_of(r) for r in self._runs.values()]
 
     def summary(self) -> pd.DataFrame:
         """One row per run: its config, parameter count, final metrics and training time."""
@@ -56,7 +60,7 @@ class RunStore:
         for run in self._runs.values():
             last, c = run.history.iloc[-1], run.config
             rows.append({
-                "Run": run_label(c), "Units": c.units, "Timesteps": c.timesteps, "Features": c.features,
+                "Run": label_of(run), "Units": c.units, "Timesteps": c.timesteps, "Features": c.features,
                 "Epochs": c.epochs, "Sequences": c.sequences, "Batch": c.batch_size, "Learning rate": c.learning_rate,
                 "Seed": c.seed, "Parameters": run.params["total"], "Final loss": round(float(last["loss"]), 3),
                 "Final accuracy": round(float(last["accuracy"]), 3), "Final val accuracy": round(float(last["val_accuracy"]), 3),
@@ -66,5 +70,5 @@ class RunStore:
 
     def histories(self) -> pd.DataFrame:
         """Every run's history, long form, with a 'run' column for colouring."""
-        frames = [run.history.assign(run=run_label(run.config)) for run in self._runs.values()]
+        frames = [run.history.assign(run=label_of(run)) for run in self._runs.values()]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

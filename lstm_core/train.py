@@ -30,6 +30,11 @@ class Run:
     timings: dict[str, float]  # seconds: data, build, fit, total
     params: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def key(self) -> str:
+        """Config and data together: what a cache of runs is keyed by."""
+        return self.config.key() if self.dataset.key == "synthetic" else f"{self.config.key()}|{self.dataset.key}"
+
     def weights(self) -> dict[str, np.ndarray]:
         """The trained weights as NumPy arrays, under Keras's names."""
         kernel, recurrent_kernel, bias = self.model.get_layer("lstm").get_weights()

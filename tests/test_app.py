@@ -321,3 +321,52 @@ def test_exports_are_offered_for_the_run():
     labels = [b.proto.label for b in buttons]
     assert labels == ["History (CSV)", "Whole run (JSON)", "Trained model (.keras)", "Python script to reproduce it"]
     assert all(b.proto.deferred_file_id and not b.proto.url for b in buttons)  # each file is made only on click
+
+
+DATA = __import__("pathlib").Path(__file__).parent / "data"
+
+
+def test_the_example_co2_data_trains_and_the_pipeline_describes_it():
+    at = new_app()
+    at.sidebar.radio(key="source").set_value("Example: CO2").run()
+    assert "2284 rows; numeric columns co2; text columns ignored: date" in " ".join(c.value for c in at.sidebar.caption)
+    assert "2274 sequences x 10 timesteps x 1 feature" in " ".join(c.value for c in at.sidebar.caption)
+    train_with(at, epochs=2, units=8)
+    assert not at.exception and not at.error
+    page = texts(at)
+    assert "2274 sequences x 10 timesteps x 1 feature" in page and "→ **2274 sequences x 8 units**" in page
+    assert any("Example: CO2" in m.value and "training rows only" in m.value for m in at.markdown)
+    show(at, "Compare")
+    assert list(at.tabs[4].table[0].value["Run"]) == ["default", "sequences=2274, features=1, units=8, epochs=2 on Example: CO2"]
+
+
+@pytest.mark.parametrize("name,message", [
+    ("missing.csv", "2 missing values: column 'value' rows 3, 5."),
+    ("excel.csv", "This is a zip archive"),
+    ("garbage.csv", "binary data"),
+])
+def test_a_bad_upload_shows_its_error_and_keeps_the_previous_results(name, message):
+    at = new_app()
+    before = at.session_state["run"]
+    at.sidebar.radio(key="source").set_value("Upload CSV").run()
+    at.sidebar.file_uploader(key="upload").set_value((name, (DATA / name).read_bytes(), "text/csv")).run()
+    assert not at.exception
+    assert any(message in e.value for e in at.sidebar.error)
+    train_with(at, epochs=2)
+    assert any(message in e.value and "results below are from the last run" in e.value for e in at.main.error)
+    assert at.session_state["run"] is before and "1000 sequences x 20 units" in texts(at)
+
+
+def test_a_good_upload_with_an_extra_feature():
+    at = new_app()
+    at.sidebar.radio(key="source").set_value("Upload CSV").run()
+    data = (DATA / "good_latin1_semicolon_comma.csv").read_bytes()
+    at.sidebar.file_uploader(key="upload").set_value(("temps.csv", data, "text/csv")).run()
+    uploader_keys = [w.key for w in at.sidebar.selectbox]
+    target = next(k for k in uploader_keys if k.startswith("target-"))
+    at.sidebar.selectbox(key=target).set_value("température").run()
+    features = next(w for w in at.sidebar.multiselect if w.key.startswith("features-"))
+    features.set_value(["step"]).run()
+    train_with(at, epochs=2, timesteps=5)
+    assert not at.exception and not at.main.error
+    assert "55 sequences x 5 timesteps x 2 features" in texts(at)

@@ -87,3 +87,33 @@ def test_bad_input_exits_2_with_one_line(args, needle):
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr
     assert needle in lines[0] and "Traceback" not in proc.stderr
+
+
+def test_csv_json_has_the_same_outputs_as_a_synthetic_run():
+    proc = run_cli("--csv", "tests/data/good_tab.csv", "--target", "reading", "--features", "step",
+                   "--timesteps", "5", "--units", "3", "--epochs", "2", "--json")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["stages"][0]["output"] == "55 sequences x 5 timesteps x 2 features"
+    assert report["stages"][1]["output"] == "55 sequences x 3 units"
+    assert report["config"]["sequences"] == 55 and report["config"]["features"] == 2
+    assert report["dataset"]["name"] == "good_tab.csv" and "'reading'" in report["dataset"]["description"]
+    assert len(report["trace"]["gates"]["forget_gate"][0]) == 3
+
+
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["--csv", "tests/data/missing.csv"], "--csv: 2 missing values: column 'value' rows 3, 5."),
+        (["--csv", "tests/data/excel.csv"], "--csv: This is a zip archive"),
+        (["--csv", "no/such.csv"], "--csv: cannot read 'no/such.csv'"),
+        (["--csv", "data/co2.csv", "--target", "date"], "--csv: The target column 'date' is not a numeric column"),
+        (["--csv", "data/co2.csv", "--timesteps", "200", "--units", "256", "--epochs", "2"], "--csv: with this file, work cap"),
+        (["--target", "co2"], "--target goes with --csv"),
+    ],
+)
+def test_bad_csv_input_exits_2_with_one_line(args, needle):
+    proc = run_cli(*args, timeout=60)
+    assert proc.returncode == 2 and proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0], proc.stderr

@@ -107,3 +107,18 @@ def test_exports_download_in_the_browser(loaded: Page, tmp_path):
     from lstm_core._keras import keras
 
     assert keras.models.load_model(path).get_layer("lstm").units == 20
+
+
+def test_upload_the_example_csv_and_train_on_it(loaded: Page):
+    page = loaded
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Upload CSV").click()
+    wait_for_idle(page)
+    sidebar.locator('input[type="file"]').set_input_files(str(ROOT / "data" / "co2.csv"))
+    expect(sidebar.get_by_text("2284 rows; numeric columns co2")).to_be_visible(timeout=30_000)
+    expect(sidebar.get_by_text("2274 sequences x 10 timesteps x 1 feature")).to_be_visible()
+    sidebar.get_by_role("button", name="Train").click()
+    expect(page.get_by_text("2274 sequences x 20 units").first).to_be_visible(timeout=TRAINING)
+    wait_for_idle(page)
+    expect(page.get_by_text("co2.csv: 2274 windows of 10 consecutive rows")).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)

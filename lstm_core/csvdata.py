@@ -1,0 +1,250 @@
+"""Bring your own data: a CSV series cut into windows, labelled "does the target go up next?".
+
+Every problem with a file raises CSVError with one message that names it and, where it can, the
+row and the column. Nothing else escapes ``parse_csv``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from lstm_core.config import FIELDS, LSTMConfig
+from lstm_core.data import Dataset
+
+MAX_BYTES = 2 * 1024 * 1024  # 2 MB; .streamlit/config.toml sets server.maxUploadSize to match
+MAX_ABS = 1e12  # values beyond this are almost surely a unit or parsing mistake
+MIN_WINDOWS = 10  # as few sequences as the config allows
+DELIMITERS = ",;\t|"
+NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+
+
+class CSVError(ValueError):
+    """A file that cannot be used, with one message saying why."""
+
+
+@dataclass(frozen=True)
+class CSVTable:
+    """The numeric columns of a parsed file, and how it was read."""
+
+    frame: pd.DataFrame  # numeric columns only, float64, one row per time step
+    text_columns: tuple[str, ...]  # columns that held text (dates, names): shown, not used
+    encoding: str
+    delimiter: str
+    decimal: str
+    digest: str  # identifies the file's bytes, for caching
+
+    @property
+    def rows(self) -> int:
+        return len(self.frame)
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.frame.columns)
+
+
+def parse_csv(data: bytes) -> CSVTable:
+    """Read a CSV upload into numeric columns, or raise CSVError."""
+    if not data:
+        raise CSVError("The file is empty.")
+    if len(data) > MAX_BYTES:
+        raise CSVError(f"The file is {len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB.")
+    text, encoding = _decode(data)
+    lines = [line for line in re.split(r"\r\n|\r|\n", text) if line.strip()]  # as the CSV reader splits them
+    if not lines:
+        raise CSVError("The file has no text in it, only blank lines.")
+    delimiter = _sniff_delimiter(lines[:50])
+    header = next(csv.reader([lines[0]], delimiter=delimiter))
+    _check_header([h.strip() for h in header])
+    if len(lines) < 2:
+        raise CSVError("The file has a header but no data rows.")
+    _check_widths(text, delimiter, len(header))
+    try:
+        raw = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, skip_blank_lines=True,
+                          on_bad_lines="error", engine="python", index_col=False)
+    except (pd.errors.ParserError, csv.Error, ValueError) as err:
+        detail = re.sub(r"\s+", " ", str(err)).strip()
+        raise CSVError(f"The rows do not line up with the header ({len(header)} columns): {detail}.") from None
+    raw.columns = [c.strip() for c in raw.columns]
+    if raw.empty:
+        raise CSVError("The file has a header but no data rows.")
+    decimal = _decimal(raw, delimiter)
+    numeric, text_cols = _numeric_columns(raw, decimal)
+    return CSVTable(numeric, tuple(text_cols), encoding, delimiter, decimal, hashlib.sha256(data).hexdigest()[:16])
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith(b"PK\x03\x04"):
+        raise CSVError("This is a zip archive (an Excel .xlsx file is one), not a CSV. Save the sheet as CSV and upload that.")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise CSVError("This is an old Excel (.xls) or other Office file, not a CSV. Save the sheet as CSV and upload that.")
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                return _plain_text(data.decode(encoding)), encoding.replace("-sig", " with BOM").upper()
+            except UnicodeDecodeError:
+                raise CSVError(f"The file starts like {encoding.upper()} text but does not decode as it.") from None
+    if b"\x00" in data:
+        raise CSVError("The file holds binary data (NUL bytes), not CSV text.")
+    try:
+        text, encoding = data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        text, encoding = data.decode("latin-1"), "Latin-1"
+    return _plain_text(text), encoding
+
+
+def _plain_text(text: str) -> str:
+    """CSV text has no control characters but tab and line ends; anything else means binary data."""
+    found = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        raise CSVError(f"The file holds binary data (control character {ord(found.group()):#04x} on line {line}), "
+                       "not CSV text. Is it a CSV file?")
+    return text
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter that splits every sampled line into the same number of fields (more fields wins)."""
+    best, best_fields = ",", 1
+    for d in DELIMITERS:
+        counts = {len(next(csv.reader([line], delimiter=d))) for line in lines}
+        if len(counts) == 1 and (n := counts.pop()) > best_fields:
+            best, best_fields = d, n
+    return best
+
+
+def _check_widths(text: str, delimiter: str, width: int) -> None:
+    """Every row has as many fields as the header (pandas would silently drop or pad the rest)."""
+    try:
+        for number, record in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
+            if record and any(field.strip() for field in record) and len(record) != width:
+                raise CSVError(f"Row {number} has {len(record)} field{'s' if len(record) != 1 else ''}, but the header has {width} columns. "
+                               f"Check that row's delimiters ({delimiter!r}) and quotes.")
+    except csv.Error as err:
+        raise CSVError(f"The file is not valid CSV: {err}.") from None
+
+
+def _check_header(names: list[str]) -> None:
+    for i, name in enumerate(names, 1):
+        if not name:
+            raise CSVError(f"Column {i} has no name in the header row. Give every column a name.")
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names, 1):
+        if name in seen:
+            raise CSVError(f"The column name {name!r} appears twice (columns {seen[name]} and {i}). Names must differ.")
+        seen[name] = i
+
+
+def _decimal(raw: pd.DataFrame, delimiter: str) -> str:
+    """A decimal comma is only possible when the comma is not the delimiter, and then only if it is used."""
+    if delimiter == ",":
+        return "."
+    cells = raw.stack()
+    return "," if cells.str.fullmatch(r"\s*[+-]?\d+,\d+\s*").any() and not cells.str.contains(r"\d\.\d").any() else "."
+
+
+def _numeric_columns(raw: pd.DataFrame, decimal: str) -> tuple[pd.DataFrame, list[str]]:
+    numeric, text_cols, missing = {}, [], []
+    for col in raw.columns:
+        cells = raw[col].str.strip()
+        filled = cells[cells != ""]
+        looks_numeric = filled.str.fullmatch(NUMBER.pattern) | filled.str.lower().isin(["inf", "-inf", "+inf", "nan"])
+        if len(filled) and not looks_numeric.any():
+            text_cols.append(col)
+            continue
+        if not looks_numeric.all():
+            bad = filled[~looks_numeric].index[0]
+            raise CSVError(f"Row {bad + 2}, column {col!r}: {raw.at[bad, col]!r} is not a number, "
+                           f"but the column's other values are. Fix or remove that cell.")
+        values = pd.to_numeric(cells.str.replace(",", ".") if decimal == "," else cells, errors="coerce")
+        gaps = list(values.index[values.isna()] + 2)
+        if gaps:
+            missing.append((col, gaps))
+        too_big = values.index[~np.isfinite(values.fillna(0)) | (values.abs() > MAX_ABS)]
+        if len(too_big):
+            row = too_big[0]
+            raise CSVError(f"Row {row + 2}, column {col!r}: {raw.at[row, col].strip()!r} is too large or infinite; "
+                           f"values must be finite and within ±{MAX_ABS:.0e}.")
+        numeric[col] = values.astype(float)
+    if missing:
+        total = sum(len(g) for _, g in missing)
+        where = "; ".join(f"column {c!r} rows {', '.join(map(str, g[:5]))}{' ...' if len(g) > 5 else ''}" for c, g in missing)
+        raise CSVError(f"{total} missing value{'s' if total != 1 else ''}: {where}. Fill or remove those rows.")
+    if not numeric:
+        raise CSVError("No numeric column found: " + ", ".join(repr(c) for c in text_cols) + " hold text. "
+                       "The file needs at least one column of numbers, one row per time step.")
+    return pd.DataFrame(numeric), text_cols
+
+
+@dataclass(frozen=True)
+class WindowInfo:
+    sequences: int
+    train_sequences: int
+    dropped: int  # oldest windows left out to stay within the sequences limit
+    up_share: float
+
+
+def make_csv_dataset(table: CSVTable, target: str, features: list[str] | None, config: LSTMConfig,
+                     name: str = "Upload") -> tuple[Dataset, LSTMConfig, WindowInfo]:
+    """Sliding windows of ``timesteps`` rows; label 1 if the target's next value is higher than its last.
+
+    Scaling (min-max per column) is fitted on the rows the training windows use, never on the
+    validation part, which is the latest stretch of the series. Returns the dataset and the config
+    with ``sequences`` and ``features`` set from the file.
+    """
+    if target not in table.columns:
+        raise CSVError(f"The target column {target!r} is not a numeric column of this file; choose one of {table.columns}.")
+    features = [c for c in (features or []) if c != target]
+    unknown = [c for c in features if c not in table.columns]
+    if unknown:
+        raise CSVError(f"Feature column {unknown[0]!r} is not a numeric column of this file; choose from {table.columns}.")
+    columns = [target, *features]
+    if len(columns) > FIELDS["features"].high:
+        raise CSVError(f"{len(columns)} columns chosen; at most {int(FIELDS['features'].high)} features are allowed.")
+    t = config.timesteps
+    series = table.frame[columns].to_numpy(dtype=np.float64)  # (rows, features)
+    windows = len(series) - t
+    if windows < MIN_WINDOWS:
+        fix = (f"or set Timesteps to {table.rows - MIN_WINDOWS} or less" if table.rows - MIN_WINDOWS >= 2
+               else f"the smallest file that works has {2 + MIN_WINDOWS} rows")
+        raise CSVError(f"{table.rows} rows are too few for {t} timesteps: each sequence needs {t} rows plus the next "
+                       f"one, and at least {MIN_WINDOWS} sequences are needed. Use at least {t + MIN_WINDOWS} rows, {fix}.")
+    y_all = (series[t:, 0] > series[t - 1:-1, 0]).astype(np.float32)  # (windows,): does the target go up next?
+    if y_all.min() == y_all.max():
+        what = ("is constant" if np.ptp(series[:, 0]) == 0 else
+                "never goes up" if y_all.max() == 0 else "never goes down or stays level")
+        when = "" if what == "is constant" else " from one row to the next"
+        raise CSVError(f"The target {target!r} {what}{when}, so there is nothing to learn. "
+                       "Choose another target column.")
+    limit = int(FIELDS["sequences"].high)
+    dropped = max(0, windows - limit)
+    start = dropped  # keep the most recent windows
+    n = windows - dropped
+    n_val = min(max(1, int(n * config.validation_split)), n - 1)
+    n_train = n - n_val
+    fit_rows = series[start: start + n_train + t - 1]  # only rows inside training windows
+    low, span = fit_rows.min(axis=0), np.ptp(fit_rows, axis=0)
+    scaled = (series - low) / np.where(span > 0, span, 1.0)  # (rows, features)
+    idx = start + np.arange(n)[:, None] + np.arange(t)[None, :]  # (n, t)
+    x = scaled[idx].astype(np.float32)  # (n, t, features)
+    y = y_all[start:]
+    order = np.random.default_rng(config.seed).permutation(n_train)  # mix the training windows, keep validation last
+    x = np.concatenate([x[:n_train][order], x[n_train:]])
+    y = np.concatenate([y[:n_train][order], y[n_train:]])
+    new_config = config.replace(sequences=n, features=len(columns))
+    description = (
+        f"{name}: {n} windows of {t} consecutive rows of {', '.join(repr(c) for c in columns)} "
+        f"(target {target!r}). Label 1 if {target!r} goes up in the next row, 0 if not "
+        f"({y.mean():.0%} go up). Values are scaled to 0..1 with the minimum and maximum of the training rows only, "
+        f"so nothing leaks from the validation part, which is the latest {n_val} windows."
+        + (f" The oldest {dropped} windows were left out to stay within {limit} sequences." if dropped else "")
+    )
+    key = f"{table.digest}:{target}:{','.join(features)}"
+    dataset = Dataset(x, y, description, tuple(columns), name=name, key=key)
+    return dataset, new_config, WindowInfo(n, n_train, dropped, float(y.mean()))

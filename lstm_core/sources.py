@@ -1,0 +1,33 @@
+"""From the sidebar's values and data choice to what gets trained: a run key and, for a CSV, its dataset."""
+
+from __future__ import annotations
+
+from lstm_core.config import ConfigError, LSTMConfig
+from lstm_core.csvdata import CSVError, make_csv_dataset
+from lstm_core.data import Dataset
+
+NO_FILE = "no file"
+
+
+def request(values: dict, source) -> tuple[str, Dataset | None] | str:
+    """(run key, dataset or None for the synthetic lesson data), or a message saying what is wrong.
+
+    ``source`` is None (synthetic), (table, target, features, name) for a parsed CSV, NO_FILE, or the
+    message of a file that could not be parsed.
+    """
+    try:
+        config = LSTMConfig.from_values(values)
+    except ConfigError as err:
+        return str(err)
+    if source is None:
+        return config.key(), None
+    if isinstance(source, str):
+        return "choose a CSV file first." if source == NO_FILE else f"the file cannot be used: {source}"
+    table, target, features, name = source
+    try:
+        dataset, config, _ = make_csv_dataset(table, target, features, config, name=name)
+    except CSVError as err:
+        return str(err)
+    except ConfigError as err:
+        return f"with this file, {err}"
+    return f"{config.key()}|{dataset.key}", dataset

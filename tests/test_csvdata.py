@@ -1,0 +1,121 @@
+"""The CSV parser: a corpus of bad files with the message each must give, good files in awkward
+formats, windowing without leakage, and a property test that no bytes raise anything but CSVError."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lstm_core.config import LSTMConfig
+from lstm_core.csvdata import CSVError, make_csv_dataset, parse_csv
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).parents[1]
+
+BAD_FILES = {  # file -> the message it must produce (parse or windowing, with timesteps 10)
+    "empty.csv": "The file is empty.",
+    "header_only.csv": "The file has a header but no data rows.",
+    "blank_lines.csv": "The file has no text in it, only blank lines.",
+    "garbage.csv": "The file holds binary data (NUL bytes), not CSV text.",
+    "excel.csv": "This is a zip archive (an Excel .xlsx file is one), not a CSV.",
+    "old_excel.csv": "This is an old Excel (.xls) or other Office file, not a CSV.",
+    "text_in_numbers.csv": "Row 4, column 'value': 'abc' is not a number",
+    "no_numeric.csv": "No numeric column found: 'name', 'city' hold text.",
+    "missing.csv": "2 missing values: column 'value' rows 3, 5.",
+    "constant.csv": "The target 'value' is constant, so there is nothing to learn.",
+    "never_down.csv": "The target 'value' never goes down or stays level from one row to the next",
+    "too_few_rows.csv": "5 rows are too few for 10 timesteps",
+    "duplicate_names.csv": "The column name 'a' appears twice (columns 1 and 3).",
+    "empty_name.csv": "Column 2 has no name in the header row.",
+    "huge_values.csv": "Row 3, column 'value': '1e308' is too large or infinite",
+    "infinite.csv": "Row 3, column 'value': 'inf' is too large or infinite",
+    "ragged_row.csv": "Row 3 has 3 fields, but the header has 2 columns.",
+}
+
+
+def load(path: Path, target: str | None = None, timesteps: int = 10):
+    table = parse_csv(path.read_bytes())
+    return make_csv_dataset(table, target or table.columns[-1], [], LSTMConfig(timesteps=timesteps))
+
+
+@pytest.mark.parametrize("name,message", BAD_FILES.items(), ids=list(BAD_FILES))
+def test_each_bad_file_gives_its_message(name, message):
+    with pytest.raises(CSVError) as err:
+        load(DATA / name)
+    assert message in str(err.value)
+    assert "\n" not in str(err.value)  # one line
+
+
+def test_size_cap():
+    with pytest.raises(CSVError, match="the limit is 2 MB"):
+        parse_csv(b"value\n" + b"1\n" * 1_200_000)
+
+
+@pytest.mark.parametrize(
+    "name,encoding,delimiter,decimal",
+    [
+        ("good_utf8_bom.csv", "UTF-8 WITH BOM", ",", "."),
+        ("good_utf16.csv", "UTF-16", ",", "."),
+        ("good_latin1_semicolon_comma.csv", "Latin-1", ";", ","),
+        ("good_tab.csv", "UTF-8", "\t", "."),
+    ],
+)
+def test_other_encodings_delimiters_and_decimal_commas(name, encoding, delimiter, decimal):
+    table = parse_csv((DATA / name).read_bytes())
+    assert (table.encoding, table.delimiter, table.decimal) == (encoding, delimiter, decimal)
+    assert table.rows == 60 and table.frame.iloc[1, 1] == pytest.approx(0.347)
+
+
+def test_the_example_co2_series():
+    table = parse_csv((ROOT / "data" / "co2.csv").read_bytes())
+    assert table.columns == ["co2"] and table.text_columns == ("date",) and table.rows == 2284
+    dataset, config, info = make_csv_dataset(table, "co2", [], LSTMConfig(timesteps=20))
+    assert dataset.x.shape == (2264, 20, 1) and config.sequences == 2264 and config.features == 1
+    assert 0.4 < info.up_share < 0.6
+
+
+def test_windows_labels_and_no_leakage():
+    values = np.array([1, 2, 1, 3, 5, 4, 6, 7, 6, 8, 9, 8, 10, 12, 11, 13, 14, 100], dtype=float)
+    csv = "v,w\n" + "".join(f"{v},{v * 2}\n" for v in values)
+    table = parse_csv(csv.encode())
+    config = LSTMConfig(timesteps=3, validation_split=0.2, seed=0)
+    dataset, config, info = make_csv_dataset(table, "v", ["w"], config)
+    assert dataset.x.shape == (15, 3, 2) and dataset.feature_names == ("v", "w")
+    # the validation windows are the latest ones, unshuffled: the last window is rows 14..16, label "100 > 14"
+    assert dataset.y[-1] == 1.0
+    # scaling uses only the training rows, so the last validation values may leave 0..1
+    fit_max = values[: info.train_sequences + 3 - 1].max()
+    np.testing.assert_allclose(dataset.x[-1, -1, 0], (14 - 1) / (fit_max - 1), rtol=1e-6)
+    assert "training rows only" in dataset.description
+
+
+def test_target_and_features_are_checked():
+    table = parse_csv(b"a,b\n" + b"".join(f"{i % 7},{i}\n".encode() for i in range(40)))
+    with pytest.raises(CSVError, match="target column 'c'"):
+        make_csv_dataset(table, "c", [], LSTMConfig())
+    with pytest.raises(CSVError, match="Feature column 'z'"):
+        make_csv_dataset(table, "a", ["z"], LSTMConfig())
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=400) | st.text(alphabet=",;\t\n.-+e0123456789abcxyz\"' ", max_size=300).map(str.encode))
+def test_any_bytes_give_a_table_or_a_csv_error(data):
+    try:
+        table = parse_csv(data)
+    except CSVError:
+        return
+    assert table.rows >= 1 and len(table.columns) >= 1
+    assert np.isfinite(table.frame.to_numpy()).all()
+    try:
+        make_csv_dataset(table, table.columns[0], table.columns[1:], LSTMConfig(timesteps=2))
+    except CSVError:
+        pass
+
+
+def test_a_row_wider_or_narrower_than_the_header_is_named():
+    with pytest.raises(CSVError, match="Row 3 has 3 fields, but the header has 2 columns"):
+        parse_csv(b"a,b\n1,2\n3,4,5\n6,7\n")
+    with pytest.raises(CSVError, match="Row 2 has 1 field, but the header has 2 columns"):
+        parse_csv(b"a,b\n1\n3,4\n")
