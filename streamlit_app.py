@@ -149,10 +149,15 @@ def sidebar_ui(locked: bool) -> dict | None:
     return values if pressed else None
 
 
-def share_ui(config: LSTMConfig) -> None:
+def share_ui(config: LSTMConfig, synthetic: bool = True) -> None:
     """The link that opens this setup for someone else."""
     from lstm_core.presets import to_query
 
+    if not synthetic:
+        with st.sidebar.expander("Share this setup"):
+            st.caption("Links share setups on the lesson's synthetic data; your file stays in your session. "
+                       "To share a CSV run, export it (JSON or .keras) below.")
+        return
     query = to_query(config)
     link = (st.context.url or "") + (f"?{query}" if query else "")
     with st.sidebar.expander("Share this setup"):
@@ -427,7 +432,7 @@ if state.get("pending") is not None:  # a finished run in the shared cache is sh
         state["runs"].add(done.run)
         del state["pending"]
 run, pending = state.get("run"), state.get("pending")
-share_ui(run.config if run is not None else config_of(pending))
+share_ui(run.config if run is not None else config_of(pending), run is None or run.dataset.key == "synthetic")
 if run is not None:
     export_ui(run)
 banner = st.empty()

@@ -336,6 +336,7 @@ def test_the_example_co2_data_trains_and_the_pipeline_describes_it():
     page = texts(at)
     assert "2274 sequences x 10 timesteps x 1 feature" in page and "→ **2274 sequences x 8 units**" in page
     assert any("Example: CO2" in m.value and "training rows only" in m.value for m in at.markdown)
+    assert any("your file stays in your session" in c.value for c in at.sidebar.caption)  # no misleading link
     show(at, "Compare")
     assert list(at.tabs[4].table[0].value["Run"]) == ["default", "sequences=2274, features=1, units=8, epochs=2 on Example: CO2"]
 
