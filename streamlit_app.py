@@ -11,7 +11,6 @@ import streamlit as st
 from lstm_core import text
 from lstm_core.config import FIELDS, LSTMConfig
 from lstm_core.jobs import TrainingJob, TrainingPool
-from lstm_core.sources import NO_FILE
 
 TABS = ["Pipeline", "Training", "Prediction trace", "Quiz", "Compare"]
 POLL_SECONDS = 0.1  # how often a waiting session redraws the epochs streamed so far
@@ -96,6 +95,8 @@ def data_source_ui():
         else:
             upload = st.file_uploader("CSV file, one row per time step", type=["csv", "txt", "tsv"], key="upload")
             if upload is None:
+                from lstm_core.sources import NO_FILE
+
                 st.caption("Columns of numbers (a temperature, a price, a sensor): the model learns whether the "
                            "target goes up next.")
                 return NO_FILE
@@ -405,13 +406,13 @@ def compare_ui(run) -> None:
 
 # --- The page -----------------------------------------------------------------------------------
 state = st.session_state
-if "runs" not in state:
-    from lstm_core.runs import RunStore
-
-    state["runs"] = RunStore()
 preset_ui()
 source = data_source_ui()
 values = sidebar_ui(locked=state["preset"].lock)
+if "runs" not in state:  # after the sidebar is on its way: this imports pandas
+    from lstm_core.runs import RunStore
+
+    state["runs"] = RunStore()
 for warning in state["preset"].warnings:
     st.warning(warning)
 if values is not None:
