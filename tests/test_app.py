@@ -201,8 +201,8 @@ def test_a_second_session_reuses_the_cached_run():
     assert second.session_state["run"] is first.session_state["run"]  # trained once, shared
 
 
-def test_what_the_page_imports_before_training_does_not_load_tensorflow():
-    """The title and sidebar paint before TensorFlow loads: the page's top-level imports stay TF-free."""
+def loaded_by_page_imports(*modules: str, also: str = "") -> list[str]:
+    """Which of these modules the page's top-level imports (and ``also``) load, in a fresh interpreter."""
     import subprocess
     import sys
 
@@ -212,12 +212,18 @@ def test_what_the_page_imports_before_training_does_not_load_tensorflow():
         "for node in tree.body:\n"
         "    if isinstance(node, (ast.Import, ast.ImportFrom)):\n"
         "        exec(compile(ast.Module([node], []), 'app', 'exec'))\n"
-        "import lstm_core.present, lstm_core.charts, lstm_core.quiz, lstm_core.insights, lstm_core.stages\n"
-        "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))\n"
+        f"{also}\n"
+        f"print(sorted(m for m in {modules!r} if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=__file__.rsplit("/tests/", 1)[0])
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "[]"
+    return eval(out.stdout)
+
+
+def test_what_the_page_imports_before_training_does_not_load_tensorflow():
+    """The title and sidebar paint before TensorFlow loads: the page's top-level imports stay TF-free."""
+    page_modules = "import lstm_core.present, lstm_core.charts, lstm_core.quiz, lstm_core.insights, lstm_core.stages"
+    assert loaded_by_page_imports("tensorflow", "keras", also=page_modules) == []
 
 
 def preset_app(**params) -> AppTest:
@@ -375,17 +381,4 @@ def test_a_good_upload_with_an_extra_feature():
 
 def test_the_page_paints_before_pandas_loads():
     """Importing pandas costs about 0.4 s on a cold server: the page's own imports must not need it."""
-    import subprocess
-    import sys
-
-    code = (
-        "import ast, sys\n"
-        "tree = ast.parse(open('streamlit_app.py').read())\n"
-        "for node in tree.body:\n"
-        "    if isinstance(node, (ast.Import, ast.ImportFrom)):\n"
-        "        exec(compile(ast.Module([node], []), 'app', 'exec'))\n"
-        "print('pandas' in sys.modules)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=__file__.rsplit("/tests/", 1)[0])
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "False"
+    assert loaded_by_page_imports("pandas") == []
