@@ -23,6 +23,26 @@ st.caption(text.INTRO)
 
 # --- Shared by every session: one training pool, one job per config -------------------------
 @st.cache_resource(show_spinner=False)
+def keep_keras_state() -> bool:
+    """Stop Streamlit calling keras.backend.clear_session() after every script run of every session.
+
+    That call resets Keras's process-global state while other threads train (the multi-user hazard
+    this app avoids everywhere else), empties TensorFlow's kernel cache and runs a full gc.collect():
+    about 0.3 s with the GIL held, per rerun, per session. Models here live in cached jobs, never in
+    the script, so there is nothing for it to clear. Returns False if Streamlit has moved the hook.
+    """
+    from streamlit.runtime.scriptrunner import script_runner
+
+    if not callable(getattr(script_runner, "_clean_problem_modules", None)):
+        return False
+    script_runner._clean_problem_modules = lambda: None  # it clears only keras and matplotlib; neither is the script's
+    return True
+
+
+keep_keras_state()
+
+
+@st.cache_resource(show_spinner=False)
 def training_pool() -> TrainingPool:
     return TrainingPool(slots=1)  # 2 cores: one training at a time keeps each one fast
 
