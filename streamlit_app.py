@@ -174,14 +174,17 @@ def share_ui(config: LSTMConfig, synthetic: bool = True) -> None:
     """The link that opens this setup for someone else."""
     from lstm_core.presets import to_query
 
+    share = st.sidebar.expander("Share this setup", key="share", on_change="rerun")
+    if not share.open:  # lazy: the link and its copy button are sent only when asked for
+        return
     if not synthetic:
-        with st.sidebar.expander("Share this setup"):
+        with share:
             st.caption("Links share setups on the lesson's synthetic data; your file stays in your session. "
                        "To share a CSV run, export it (JSON or .keras) below.")
         return
     query = to_query(config)
     link = (st.context.url or "") + (f"?{query}" if query else "")
-    with st.sidebar.expander("Share this setup"):
+    with share:
         st.code(link or "(the default setup: share the page's address)", language=None, wrap_lines=True)
         st.caption("Add &lock=1 to lock the controls for a room demo.")
 
@@ -190,8 +193,11 @@ def export_ui(run) -> None:
     """Download the run; each file is made only when its button is clicked."""
     from lstm_core import exports
 
+    export = st.sidebar.expander("Export this run", key="export", on_change="rerun")
+    if not export.open:  # lazy, like the tabs
+        return
     stem = exports.file_stem(run.config)
-    with st.sidebar.expander("Export this run"):
+    with export:
         st.download_button("History (CSV)", lambda: exports.history_csv(run), f"{stem}_history.csv", "text/csv",
                            key="dl_csv", width="stretch")
         st.download_button("Whole run (JSON)", lambda: exports.run_json(run, recall("sample", 0)), f"{stem}.json",
@@ -229,7 +235,7 @@ def pipeline_ui(run) -> None:
             st.markdown(f"**{i} · {stage.name}**")
             st.markdown(f"{stage.input}  \n→ **{stage.output}**")
             st.caption(stage.description)
-            st.code(sample_text(stage.sample), language=None, wrap_lines=True)
+            st.markdown(f"`{sample_text(stage.sample)}`")  # inline code: no syntax highlighter to load
     st.subheader("Shapes and parameters")
     st.table(param_ledger(run.config, run.params), hide_index=True)
     st.subheader("The data")
@@ -318,7 +324,7 @@ def trace_ui(run) -> None:
         st.markdown(f"**Layer 2 · LSTM** (hidden state at each timestep, {c.units} units)")
         st.altair_chart(heatmap(trace.gates["hidden_state"], "Hidden state h"), width="stretch")
         st.caption("Summary vector (the last hidden state, what the Dense layer reads)")
-        st.code(sample_text(trace.lstm_output, keep=8), language=None, wrap_lines=True)
+        st.markdown(f"`{sample_text(trace.lstm_output, keep=8)}`")
     with st.container(border=True):
         st.markdown("**Layer 3 · Dense**")
         a, b, d = st.columns(3)
@@ -458,7 +464,8 @@ if run is not None:
     export_ui(run)
 banner = st.empty()
 # Lazy tabs: only the open tab's content runs and is sent, so a page (or a cached run) paints fast.
-tabs = dict(zip(TABS, st.tabs(TABS, key="tab", on_change="rerun")))
+# A visit opens on Training, where the run streams in (or arrives from the cache) without a click.
+tabs = dict(zip(TABS, st.tabs(TABS, default="Training", key="tab", on_change="rerun")))
 live = None
 for name, draw in zip(TABS, (pipeline_ui, None, trace_ui, quiz_ui, compare_ui)):
     if not tabs[name].open:

@@ -40,6 +40,11 @@ def texts(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
+def pipeline(at: AppTest) -> str:
+    """The Pipeline tab's text (the page opens on Training)."""
+    return texts(show(at, "Pipeline"))
+
+
 def train_with(at: AppTest, **values) -> None:
     for key, value in values.items():
         widget = next(w for w in (*at.sidebar.slider, *at.sidebar.number_input) if w.key == key)
@@ -51,12 +56,7 @@ def train_with(at: AppTest, **values) -> None:
 def test_default_run_completes_and_shows_the_seed_data_flow():
     at = new_app()
     assert at.title[0].value == "LSTM Pipeline Trace"
-    page = texts(at)
-    assert "1000 sequences x 10 timesteps x 5 features" in page
-    assert "→ **1000 sequences x 20 units**" in page and "→ **1000 sequences x 1 output**" in page
-    ledger = at.table[0].value
-    assert "4 gates x 20 units x (5 features + 20 units + 1 bias) = 2,080" in list(ledger["Formula"])
-    show(at, "Training")
+    assert at.session_state["tab"] == "Training"  # a first visit watches its run without a click
     table = at.table[0].value
     assert list(table.columns) == ["Epoch", "Loss", "Accuracy", "Val loss", "Val accuracy", "Observation"]
     assert list(table["Epoch"]) == [1, 2, 3, 4, 5]
@@ -64,14 +64,19 @@ def test_default_run_completes_and_shows_the_seed_data_flow():
     run = at.session_state["run"]
     assert at.metric[0].value == f"{run.history['loss'].iloc[-1]:.3f}"  # from the live model, not hard-coded
     assert [m.label for m in at.metric][:4] == ["Final loss", "Final accuracy", "Final val loss", "Final val accuracy"]
+    page = texts(show(at, "Pipeline"))
+    assert "1000 sequences x 10 timesteps x 5 features" in page
+    assert "→ **1000 sequences x 20 units**" in page and "→ **1000 sequences x 1 output**" in page
+    ledger = at.table[0].value
+    assert "4 gates x 20 units x (5 features + 20 units + 1 bias) = 2,080" in list(ledger["Formula"])
 
 
 def test_units_32_and_train_changes_the_shapes_and_the_table():
     at = new_app()
     train_with(at, units=32, epochs=3)
     assert not at.exception
-    assert "1000 sequences x 32 units" in texts(at)
-    assert list(show(at, "Training").table[0].value["Epoch"]) == [1, 2, 3]
+    assert list(at.table[0].value["Epoch"]) == [1, 2, 3]
+    assert "1000 sequences x 32 units" in texts(show(at, "Pipeline"))
     assert at.session_state["run"].config.units == 32
 
 
@@ -81,7 +86,8 @@ def test_moving_a_slider_without_train_does_not_retrain():
     at.sidebar.slider(key="units").set_value(40)
     at.run()
     assert at.session_state["run"] is before
-    assert "1000 sequences x 40 units" not in texts(at)
+    page = pipeline(at)
+    assert "1000 sequences x 20 units" in page and "1000 sequences x 40 units" not in page
 
 
 def test_invalid_advanced_value_shows_the_error_and_keeps_the_old_results():
@@ -92,18 +98,17 @@ def test_invalid_advanced_value_shows_the_error_and_keeps_the_old_results():
     errors = [e.value for e in at.error]
     assert len(errors) == 1 and "work cap" in errors[0] and "30 s" in errors[0]
     assert at.session_state["run"] is before
-    assert "1000 sequences x 20 units" in texts(at)
+    assert "1000 sequences x 20 units" in pipeline(at)
     train_with(at, units=8, epochs=2, timesteps=10, sequences=1000)  # and the app keeps working
-    assert not at.error and "1000 sequences x 8 units" in texts(at)
+    assert not at.error and "1000 sequences x 8 units" in pipeline(at)
 
 
 def test_every_tab_renders():
     at = new_app()
     assert [t.label for t in at.tabs] == ["Pipeline", "Training", "Prediction trace", "Quiz", "Compare"]
-    assert len(at.tabs[0].table) == 1 and "Key insight" in at.tabs[0].info[0].value
-    assert not at.tabs[1].table  # lazy: a closed tab sends nothing
-    training = show(at, "Training").tabs[1]
+    training = at.tabs[1]  # the page opens on Training
     assert len(training.table) == 1
+    assert not at.tabs[0].table  # lazy: a closed tab sends nothing
     spec = json.loads(training.get("vega_lite_chart")[0].proto.spec)
     assert spec["facet"]["column"]["field"] == "metric"
     assert "Trained 5 of 5 epochs" in training.get("progress")[0].proto.text
@@ -112,6 +117,8 @@ def test_every_tab_renders():
     assert trace.radio(key="gate").options[0] == "Input gate (i)"
     quiz = show(at, "Quiz").tabs[3]
     assert "What does the LSTM layer output represent?" in "".join(m.value for m in quiz.markdown)
+    pipeline_tab = show(at, "Pipeline").tabs[0]
+    assert len(pipeline_tab.table) == 1 and "Key insight" in pipeline_tab.info[0].value
 
 
 def test_gate_inspector_and_numpy_check():
@@ -237,11 +244,13 @@ def preset_app(**params) -> AppTest:
 
 def test_a_preset_url_prefills_the_form_and_trains_it():
     at = preset_app(units="8", epochs="3", timesteps="6", seed="3")
-    assert "1000 sequences x 6 timesteps x 5 features" in texts(at) and "1000 sequences x 8 units" in texts(at)
+    assert "1000 sequences x 6 timesteps x 5 features" in pipeline(at) and "1000 sequences x 8 units" in texts(at)
     assert at.sidebar.slider(key="units").value == 8 and at.sidebar.number_input(key="seed").value == 3
     assert not at.warning
     assert list(show(at, "Training").table[0].value["Epoch"]) == [1, 2, 3]
-    share = " ".join(c.value for c in at.sidebar.code)
+    assert not at.sidebar.code  # the share expander is lazy
+    at.session_state["share"] = True
+    share = " ".join(c.value for c in at.run().sidebar.code)
     assert "units=8&epochs=3&timesteps=6&seed=3" in share
 
 
@@ -271,7 +280,7 @@ def test_lock_disables_the_controls():
     at = preset_app(units="4", epochs="2", lock="1")
     assert at.sidebar.slider(key="units").disabled and at.button(key="train").disabled
     assert any("locked by the link" in c.value for c in at.sidebar.caption)
-    assert "1000 sequences x 4 units" in texts(at)
+    assert "1000 sequences x 4 units" in pipeline(at)
 
 
 def test_two_trainings_make_two_runs_in_compare_and_remove_clear_work():
@@ -323,6 +332,9 @@ def test_the_memory_comparison_renders():
 
 def test_exports_are_offered_for_the_run():
     at = new_app()
+    assert not at.get("download_button")  # a closed expander is lazy, like the tabs
+    at.session_state["export"] = True
+    at.run()
     buttons = at.get("download_button")
     labels = [b.proto.label for b in buttons]
     assert labels == ["History (CSV)", "Whole run (JSON)", "Trained model (.keras)", "Python script to reproduce it"]
@@ -339,10 +351,11 @@ def test_the_example_co2_data_trains_and_the_pipeline_describes_it():
     assert "2274 sequences x 10 timesteps x 1 feature" in " ".join(c.value for c in at.sidebar.caption)
     train_with(at, epochs=2, units=8)
     assert not at.exception and not at.error
-    page = texts(at)
+    page = pipeline(at)
     assert "2274 sequences x 10 timesteps x 1 feature" in page and "→ **2274 sequences x 8 units**" in page
     assert any("Example: CO2" in m.value and "training rows only" in m.value for m in at.markdown)
-    assert any("your file stays in your session" in c.value for c in at.sidebar.caption)  # no misleading link
+    at.session_state["share"] = True
+    assert any("your file stays in your session" in c.value for c in at.run().sidebar.caption)  # no misleading link
     show(at, "Compare")
     assert list(at.tabs[4].table[0].value["Run"]) == ["default", "sequences=2274, features=1, units=8, epochs=2 on Example: CO2"]
 
@@ -361,7 +374,7 @@ def test_a_bad_upload_shows_its_error_and_keeps_the_previous_results(name, messa
     assert any(message in e.value for e in at.sidebar.error)
     train_with(at, epochs=2)
     assert any(message in e.value and "results below are from the last run" in e.value for e in at.main.error)
-    assert at.session_state["run"] is before and "1000 sequences x 20 units" in texts(at)
+    assert at.session_state["run"] is before and "1000 sequences x 20 units" in pipeline(at)
 
 
 def test_a_good_upload_with_an_extra_feature():
@@ -376,9 +389,34 @@ def test_a_good_upload_with_an_extra_feature():
     features.set_value(["step"]).run()
     train_with(at, epochs=2, timesteps=5)
     assert not at.exception and not at.main.error
-    assert "55 sequences x 5 timesteps x 2 features" in texts(at)
+    assert "55 sequences x 5 timesteps x 2 features" in pipeline(at)
 
 
 def test_the_page_paints_before_pandas_loads():
     """Importing pandas costs about 0.4 s on a cold server: the page's own imports must not need it."""
     assert loaded_by_page_imports("pandas") == []
+
+
+def test_a_script_run_leaves_keras_state_alone():
+    """Streamlit calls keras.backend.clear_session() after each script run unless the app stops it.
+
+    That reset is process-global: on a shared server it would hit sessions training in other threads.
+    clear_session() restarts Keras's layer-name counter, so the counter running on proves it was not called.
+    """
+    from lstm_core._keras import keras
+
+    at = new_app()
+    before = keras.layers.Dense(1).name
+    at.run()
+    after = keras.layers.Dense(1).name
+    assert before.startswith("dense") and after not in ("dense", before)
+
+
+def test_the_server_config_keeps_per_rerun_work_small():
+    """Both options cost the shared server time on every rerun or session once TensorFlow is loaded."""
+    import tomllib
+    from pathlib import Path
+
+    options = tomllib.loads((Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text())
+    assert options["server"]["fileWatcherType"] == "none"
+    assert options["runner"]["postScriptGC"] is False

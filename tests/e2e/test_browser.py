@@ -24,7 +24,8 @@ def open_tab(page: Page, name: str) -> None:
 def loaded(page: Page, app_url: str) -> Page:
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(app_url)
-    expect(page.get_by_text("1000 sequences x 20 units").first).to_be_visible(timeout=TRAINING)
+    training = page.get_by_role("tabpanel", name="Training")  # a first visit opens on Training, no click
+    expect(training.get_by_text("Trained 5 of 5 epochs")).to_be_visible(timeout=TRAINING)
     wait_for_idle(page)
     return page
 
@@ -32,9 +33,7 @@ def loaded(page: Page, app_url: str) -> Page:
 def test_first_visit_trains_and_shows_every_stage(loaded: Page):
     page = loaded
     expect(page.get_by_role("heading", name="LSTM Pipeline Trace")).to_be_visible()
-    expect(page.get_by_text("1000 sequences x 10 timesteps x 5 features").first).to_be_visible()
-    expect(page.get_by_text("1000 sequences x 1 output").first).to_be_visible()
-    open_tab(page, "Training")
+    expect(page.get_by_role("tab", name="Training")).to_have_attribute("aria-selected", "true")
     panel = page.get_by_role("tabpanel", name="Training")
     expect(panel.get_by_text("Trained 5 of 5 epochs")).to_be_visible()
     table = panel.get_by_test_id("stTable")
@@ -43,11 +42,16 @@ def test_first_visit_trains_and_shows_every_stage(loaded: Page):
     expect(table.get_by_role("columnheader", name="Observation")).to_have_count(1)
     expect(table.get_by_role("row").nth(1)).to_contain_text("Starting point")
     expect(panel.get_by_test_id("stVegaLiteChart")).to_be_visible()
+    open_tab(page, "Pipeline")
+    expect(page.get_by_text("1000 sequences x 10 timesteps x 5 features").first).to_be_visible()
+    expect(page.get_by_text("1000 sequences x 20 units").first).to_be_visible()
+    expect(page.get_by_text("1000 sequences x 1 output").first).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
 def test_slider_and_train_change_the_shapes_and_every_tab_renders(loaded: Page):
     page = loaded
+    open_tab(page, "Pipeline")  # the shapes in words; the tab stays open through the retrain
     slider = page.get_by_test_id("stSidebar").get_by_role("slider").first  # "LSTM units"
     slider.focus()
     for _ in range(12):
@@ -111,6 +115,7 @@ def test_exports_download_in_the_browser(loaded: Page, tmp_path):
 
 def test_upload_the_example_csv_and_train_on_it(loaded: Page):
     page = loaded
+    open_tab(page, "Pipeline")
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_text("Upload CSV").click()
     wait_for_idle(page)
