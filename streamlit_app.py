@@ -3,7 +3,6 @@
 TensorFlow loads in a training thread after the title and sidebar have painted.
 """
 
-import time
 from pathlib import Path
 
 import streamlit as st
@@ -13,7 +12,7 @@ from lstm_core.config import FIELDS, LSTMConfig
 from lstm_core.jobs import TrainingJob, TrainingPool
 
 TABS = ["Pipeline", "Training", "Prediction trace", "Quiz", "Compare"]
-POLL_SECONDS = 0.1  # how often a waiting session redraws the epochs streamed so far
+POLL_SECONDS = 0.1  # a waiting session redraws at each epoch, and checks its queue place this often
 CACHED_RUNS = 8  # finished runs kept for the whole server, by config
 
 st.set_page_config(page_title=text.TITLE, page_icon="🔁", layout="wide")
@@ -214,6 +213,16 @@ def export_ui(run) -> None:
 
 
 # --- Tabs ---------------------------------------------------------------------------------------
+def run_store():
+    """This session's finished runs, made on first use: it imports pandas, which the first paint and
+    the start of the first training must not wait for."""
+    if "runs" not in st.session_state:
+        from lstm_core.runs import RunStore
+
+        st.session_state["runs"] = RunStore()
+    return st.session_state["runs"]
+
+
 def recall(name: str, default):
     """A choice made in a tab; lazy tabs drop their widgets' state when closed, so keep a copy."""
     return st.session_state.get(f"kept-{name}", default)
@@ -413,7 +422,7 @@ def compare_ui(run) -> None:
     """Every finished run of this session, side by side. Comparing never retrains."""
     from lstm_core.charts import compare_chart
 
-    store = st.session_state["runs"]
+    store = run_store()
     if not len(store):
         st.info("Runs you train appear here, up to the last 8.")
         return
@@ -435,10 +444,6 @@ state = st.session_state
 preset_ui()
 source = data_source_ui()
 values = sidebar_ui(locked=state["preset"].lock)
-if "runs" not in state:  # after the sidebar is on its way: this imports pandas
-    from lstm_core.runs import RunStore
-
-    state["runs"] = RunStore()
 for warning in state["preset"].warnings:
     st.warning(warning)
 if values is not None:
@@ -456,7 +461,7 @@ if state.get("pending") is not None:  # a finished run in the shared cache is sh
     done = training_job(state["pending"], state.get("pending_data")).status()
     if done.state == "done":
         state["run"] = done.run
-        state["runs"].add(done.run)
+        run_store().add(done.run)
         del state["pending"]
 run, pending = state.get("run"), state.get("pending")
 share_ui(run.config if run is not None else config_of(pending), run is None or run.dataset.key == "synthetic")
@@ -491,7 +496,7 @@ if pending is not None:
     while True:
         status = job.status()
         if (status.state, status.place, len(status.rows)) == shown:  # redraw only when something changed
-            time.sleep(POLL_SECONDS)
+            job.wait_for_change(status, timeout=POLL_SECONDS)  # wakes at once when an epoch ends
             continue
         shown = (status.state, status.place, len(status.rows))
         if status.state == "queued":
@@ -510,5 +515,5 @@ if pending is not None:
         banner.error(f"{status.error}. The results shown are from the last run.")
     else:
         state["run"] = status.run
-        state["runs"].add(status.run)
+        run_store().add(status.run)
         st.rerun()

@@ -87,6 +87,7 @@ class TrainingJob:
         self._pool = pool
         self._train_fn = train_fn or train_on()
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)  # notified on every new epoch and at the end
         self._rows: list[dict] = []
         self._state = "queued"
         self._run = None
@@ -100,14 +101,17 @@ class TrainingJob:
         try:
             with self._lock:
                 self._state = "training"
+                self._changed.notify_all()
             log.info("training started: %s", self.config.key())
             run = self._train_fn(self.config, self._add_row)
             with self._lock:
                 self._run, self._state = run, "done"
+                self._changed.notify_all()
             log.info("training finished: %s", self.config.key())
         except Exception as err:  # a failed job reports its error; it must never kill the server
             with self._lock:
                 self._error, self._state = f"Training failed: {type(err).__name__}: {err}", "failed"
+                self._changed.notify_all()
         finally:
             self._pool.release()
             self._done.set()
@@ -115,11 +119,21 @@ class TrainingJob:
     def _add_row(self, row: dict) -> None:
         with self._lock:
             self._rows.append(row)
+            self._changed.notify_all()
 
     def status(self) -> JobStatus:
         with self._lock:
             place = self._pool.place(self) if self._state == "queued" else None
             return JobStatus(self._state, place, tuple(self._rows), self._run, self._error)
+
+    def wait_for_change(self, seen: JobStatus, timeout: float) -> None:
+        """Block until the job moves past ``seen`` (a new epoch, started, finished) or ``timeout`` passes.
+
+        A watcher redraws as soon as an epoch ends instead of on its next poll; the timeout still lets
+        it notice a new place in the queue, which the pool changes without telling the job.
+        """
+        with self._changed:
+            self._changed.wait_for(lambda: (self._state, len(self._rows)) != (seen.state, len(seen.rows)), timeout)
 
     def wait(self, timeout: float | None = None) -> bool:
         return self._done.wait(timeout)

@@ -41,6 +41,30 @@ def test_watchers_see_epochs_as_they_end():
     assert job.status().finished
 
 
+def test_a_watcher_wakes_when_an_epoch_ends_not_on_its_next_poll():
+    step = threading.Semaphore(0)
+
+    def one_epoch_per_release(config, on_epoch):
+        for epoch in range(1, config.epochs + 1):
+            step.acquire()
+            on_epoch({"epoch": epoch})
+        return "done"
+
+    job = TrainingJob(LSTMConfig(epochs=2), TrainingPool(), one_epoch_per_release)
+    while job.status().state != "training":
+        time.sleep(0.01)
+    seen = job.status()
+    start = time.monotonic()
+    job.wait_for_change(seen, timeout=0.3)  # nothing happens: it gives up after the timeout
+    assert time.monotonic() - start >= 0.25 and job.status().rows == ()
+    threading.Timer(0.1, step.release).start()
+    start = time.monotonic()
+    job.wait_for_change(seen, timeout=30)  # the epoch ends after 0.1 s: it wakes then, not after 30 s
+    assert time.monotonic() - start < 5 and [r["epoch"] for r in job.status().rows] == [1]
+    step.release()
+    assert job.wait(5) and job.status().run == "done"
+
+
 def test_a_failed_job_reports_and_frees_its_slot():
     pool = TrainingPool()
 
