@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -42,12 +43,22 @@ def bare_baseline() -> float:
     return time.perf_counter() - start
 
 
+@contextmanager
+def fresh_page(browser):
+    """A page in a new browser context (a cold browser cache), closed afterwards: a page left open on a
+    stopped server keeps trying to reconnect and steals CPU from the next measurement."""
+    context = browser.new_context()
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 def page_floor(browser) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "floor.py"
         script.write_text(FLOOR_APP)
-        with server(script) as (url, _, healthy):
-            page = browser.new_context().new_page()
+        with server(script) as (url, _, healthy), fresh_page(browser) as page:
             page.goto(url)
             page.get_by_role("heading", name="Page floor").wait_for()
             page.get_by_role("slider").wait_for()
@@ -63,8 +74,7 @@ def full_result(page) -> None:
 
 
 def app_timings(browser) -> tuple[float, float, float]:
-    with server(ROOT / "streamlit_app.py") as (url, _, healthy):
-        page = browser.new_context().new_page()
+    with server(ROOT / "streamlit_app.py") as (url, _, healthy), fresh_page(browser) as page:
         page.goto(url)
         page.get_by_role("heading", name="LSTM Pipeline Trace").wait_for()
         page.get_by_test_id("stSidebar").get_by_role("slider").first.wait_for()
@@ -75,10 +85,10 @@ def app_timings(browser) -> tuple[float, float, float]:
         # learner arrives, so the cache hit is not timed against the cold session's tail.
         page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120_000)
         start = time.perf_counter()  # a second learner opens the page: the run comes from the cache
-        second = browser.new_context().new_page()
-        second.goto(url)
-        full_result(second)
-        return first_paint, full, time.perf_counter() - start
+        with fresh_page(browser) as second:
+            second.goto(url)
+            full_result(second)
+            return first_paint, full, time.perf_counter() - start
 
 
 def main() -> list[str]:

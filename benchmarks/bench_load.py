@@ -1,6 +1,7 @@
 """A room of 20 on one server: 10 sessions open the default setup and 10 open distinct presets, at once.
 
 Real clients: 20 pages in headless Chromium, each its own Streamlit session over its own websocket.
+Each page waits for its run on the Training tab (where a visit opens), then opens the Pipeline tab.
 Checks: 0 errors; every session shows the shapes of its *own* config; the default config trains once;
 wall time; the server's peak RSS (VmHWM) <= 1 GB. The wall time is also given against the time the
 server spent training (first start to last finish in its log), measured in the same run.
@@ -54,9 +55,14 @@ def main() -> list[str]:
                 pages.append(page)
             done_at = []
             for page, preset in zip(pages, presets):
-                try:
+                try:  # a visit opens on Training: wait for its run to finish there, then read the shapes
+                    epochs = preset.get("epochs", LSTMConfig().epochs)
+                    training = page.get_by_role("tabpanel", name="Training")
+                    training.get_by_text(f"Trained {epochs} of {epochs} epochs").wait_for(timeout=TIMEOUT_MS)
+                    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=TIMEOUT_MS)
+                    page.get_by_role("tab", name="Pipeline").click()
                     for text in expected_text(preset):
-                        page.get_by_text(text, exact=False).first.wait_for(timeout=TIMEOUT_MS)
+                        page.get_by_text(text, exact=False).first.wait_for(timeout=60_000)
                     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=TIMEOUT_MS)
                     if page.get_by_test_id("stException").count() or page.get_by_test_id("stAlertContentError").count():
                         errors.append(f"{preset or 'default'}: an error is on the page")
