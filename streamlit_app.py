@@ -257,18 +257,18 @@ def training_placeholders():
 
 
 def draw_training(placeholders, history, epochs: int, note: str) -> None:
+    progress, table, chart = placeholders
+    progress.progress(len(history) / epochs, text=note)
+    if not len(history):  # nothing to plot yet: leave pandas and Altair to load after TensorFlow
+        table.caption("The epoch table fills in as each epoch ends.")
+        return
     from lstm_core.charts import history_chart
     from lstm_core.present import epoch_table
 
-    progress, table, chart = placeholders
-    progress.progress(len(history) / epochs, text=note)
-    if len(history):
-        table.table(epoch_table(history).style.format(precision=3), hide_index=True)  # real HTML: wraps, reads aloud
-        with chart.container():
-            st.altair_chart(history_chart(history, total_epochs=epochs), width="stretch")
-            st.caption("Solid lines: training sequences. Dashed lines: validation sequences the model never trains on.")
-    else:
-        table.caption("The epoch table fills in as each epoch ends.")
+    table.table(epoch_table(history).style.format(precision=3), hide_index=True)  # real HTML: wraps, reads aloud
+    with chart.container():
+        st.altair_chart(history_chart(history, total_epochs=epochs), width="stretch")
+        st.caption("Solid lines: training sequences. Dashed lines: validation sequences the model never trains on.")
 
 
 def training_ui(run) -> None:
@@ -488,8 +488,6 @@ for name, draw in zip(TABS, (pipeline_ui, None, trace_ui, quiz_ui, compare_ui)):
             draw(run)
 
 if pending is not None:
-    from lstm_core.present import history_of
-
     job = training_job(pending, state.get("pending_data"))
     epochs = job.config.epochs
     shown = None
@@ -506,8 +504,12 @@ if pending is not None:
         else:
             note = f"Training {job.config.units} units: epoch {len(status.rows)} of {epochs}"
         banner.info(note)
-        if live is not None:
+        if live is not None and status.rows:
+            from lstm_core.present import history_of  # pandas: by now TensorFlow has loaded it
+
             draw_training(live, history_of(status.rows), epochs, note)
+        elif live is not None:
+            draw_training(live, (), epochs, note)
         if status.finished:
             break
     del state["pending"]
