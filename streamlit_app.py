@@ -4,6 +4,7 @@ TensorFlow loads in a training thread after the title and sidebar have painted.
 """
 
 from pathlib import Path
+from time import monotonic
 
 import streamlit as st
 
@@ -13,6 +14,7 @@ from lstm_core.jobs import TrainingJob, TrainingPool
 
 TABS = ["Pipeline", "Training", "Prediction trace", "Quiz", "Compare"]
 POLL_SECONDS = 0.1  # a waiting session redraws at each epoch, and checks its queue place this often
+RESPONSIVE_SECONDS = 0.5  # the longest a waiting session goes without an st call (when clicks are handled)
 CACHED_RUNS = 8  # finished runs kept for the whole server, by config
 
 st.set_page_config(page_title=text.TITLE, page_icon="🔁", layout="wide")
@@ -490,13 +492,16 @@ for name, draw in zip(TABS, (pipeline_ui, None, trace_ui, quiz_ui, compare_ui)):
 if pending is not None:
     job = training_job(pending, state.get("pending_data"))
     epochs = job.config.epochs
-    shown = None
+    shown, sent, note = None, 0.0, ""
     while True:
         status = job.status()
         if (status.state, status.place, len(status.rows)) == shown:  # redraw only when something changed
             job.wait_for_change(status, timeout=POLL_SECONDS)  # wakes at once when an epoch ends
+            if monotonic() - sent > RESPONSIVE_SECONDS:  # Streamlit acts on a click (a tab, an expander)
+                banner.info(note)  # only at an st call: resend the note while nothing else changes
+                sent = monotonic()
             continue
-        shown = (status.state, status.place, len(status.rows))
+        shown, sent = (status.state, status.place, len(status.rows)), monotonic()
         if status.state == "queued":
             note = f"Queued: place {status.place or 1} in line for the trainer (one training runs at a time)."
         elif not status.rows:
