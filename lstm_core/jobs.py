@@ -70,7 +70,10 @@ def train_on(dataset=None, memoryless: bool = False):
             from lstm_core.memory import train_memoryless
 
             return train_memoryless(config, on_epoch, dataset)
-        from lstm_core.train import train  # TensorFlow loads here, in the worker, after the page painted
+        # TensorFlow loads here, in the worker, after the page painted; _keras first, so that the
+        # pandas it brings in also imports with the garbage collector paused.
+        from lstm_core._keras import keras  # noqa: F401
+        from lstm_core.train import train
 
         return train(config, dataset=dataset, on_epoch=on_epoch)
 
