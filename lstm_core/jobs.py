@@ -7,13 +7,18 @@ Nothing here is process-global: the app keeps one TrainingPool and its jobs in i
 from __future__ import annotations
 
 import logging
+import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from lstm_core.config import LSTMConfig
 
 log = logging.getLogger(__name__)
+# Measured on 2 cores (docs/performance.md): with no head start the first paint took 1.8 s against a
+# page floor of 1.1 s; with 0.15 to 0.3 s it took 1.0 to 1.2 s, and the full result came no later.
+PAGE_HEAD_START = 0.2
 
 
 class TrainingPool:
@@ -61,11 +66,18 @@ class JobStatus:
         return self.state in ("done", "failed")
 
 
-def train_on(dataset=None, memoryless: bool = False):
+def train_on(dataset=None, memoryless: bool = False, head_start: float = PAGE_HEAD_START):
     """A train function for a job: the config's synthetic data, or the given dataset; optionally the
-    memoryless baseline (the same LSTM on time-shuffled sequences)."""
+    memoryless baseline (the same LSTM on time-shuffled sequences).
+
+    Before the process's first TensorFlow import it waits ``head_start`` seconds: loading TensorFlow's
+    shared libraries holds the GIL for about 0.2 s at a stretch, and when that lands while the browser
+    is still fetching the page's script chunks from this server, the first paint waits for it.
+    """
 
     def fn(config: LSTMConfig, on_epoch: Callable[[dict], None]):
+        if head_start and "tensorflow" not in sys.modules:
+            time.sleep(head_start)
         if memoryless:
             from lstm_core.memory import train_memoryless
 
