@@ -273,6 +273,16 @@ def draw_training(placeholders, history, epochs: int, note: str) -> None:
         st.caption("Solid lines: training sequences. Dashed lines: validation sequences the model never trains on.")
 
 
+def history_so_far(rows):
+    """The epochs streamed so far as a history frame; none yet is an empty tuple, so that pandas
+    loads with the first row (after TensorFlow has loaded it), not while TensorFlow imports."""
+    if not rows:
+        return ()
+    from lstm_core.present import history_of
+
+    return history_of(rows)
+
+
 def training_ui(run) -> None:
     from lstm_core.insights import training_insight
     from lstm_core.present import final_metrics
@@ -509,12 +519,8 @@ if pending is not None:
         else:
             note = f"Training {job.config.units} units: epoch {len(status.rows)} of {epochs}"
         banner.info(note)
-        if live is not None and status.rows:
-            from lstm_core.present import history_of  # pandas: by now TensorFlow has loaded it
-
-            draw_training(live, history_of(status.rows), epochs, note)
-        elif live is not None:
-            draw_training(live, (), epochs, note)
+        if live is not None:
+            draw_training(live, history_so_far(status.rows), epochs, note)
         if status.finished:
             break
     del state["pending"]

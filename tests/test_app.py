@@ -64,7 +64,7 @@ def test_default_run_completes_and_shows_the_seed_data_flow():
     run = at.session_state["run"]
     assert at.metric[0].value == f"{run.history['loss'].iloc[-1]:.3f}"  # from the live model, not hard-coded
     assert [m.label for m in at.metric][:4] == ["Final loss", "Final accuracy", "Final val loss", "Final val accuracy"]
-    page = texts(show(at, "Pipeline"))
+    page = pipeline(at)
     assert "1000 sequences x 10 timesteps x 5 features" in page
     assert "→ **1000 sequences x 20 units**" in page and "→ **1000 sequences x 1 output**" in page
     ledger = at.table[0].value
@@ -76,7 +76,7 @@ def test_units_32_and_train_changes_the_shapes_and_the_table():
     train_with(at, units=32, epochs=3)
     assert not at.exception
     assert list(at.table[0].value["Epoch"]) == [1, 2, 3]
-    assert "1000 sequences x 32 units" in texts(show(at, "Pipeline"))
+    assert "1000 sequences x 32 units" in pipeline(at)
     assert at.session_state["run"].config.units == 32
 
 
