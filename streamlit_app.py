@@ -413,7 +413,7 @@ def quiz_ui(run) -> None:
         answers = {}
         for n, q in enumerate(questions, 1):
             st.markdown(f"**{n}. {q.prompt}**  \n*{q.level}*")
-            answers[q.id] = st.radio(q.prompt, range(4), format_func=lambda i, q=q: f"{'ABCD'[i]}. {q.options[i]}",
+            answers[q.id] = st.radio(q.prompt, range(len(q.options)), format_func=lambda i, q=q: f"{'ABCD'[i]}. {q.options[i]}",
                                      index=saved.get(q.id), key=f"{form_id}-{q.id}", label_visibility="collapsed")
         checked = st.form_submit_button("Check answers", key="check")
     if checked:

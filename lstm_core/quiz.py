@@ -18,6 +18,10 @@ class Question:
     answer: int  # index of the one correct option
     why: tuple[str, ...]  # one line per option: why it is right, or why it is wrong
 
+    def __post_init__(self):
+        if len(self.options) != 4 or len(set(self.options)) != 4 or len(self.why) != 4 or not 0 <= self.answer < 4:
+            raise ValueError(f"question {self.id!r} needs 4 distinct options, a reason for each and one answer")
+
     def explanation(self) -> str:
         return " ".join(
             f"{'Right' if i == self.answer else 'Not'} {'ABCD'[i]}: {why}" for i, why in enumerate(self.why)
@@ -107,10 +111,13 @@ FIXED: tuple[Question, ...] = (
 )
 
 
-def _distinct(correct: str, candidates: list[tuple[str, str]], spares: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Three distractors that differ from the answer and from each other."""
+def _distinct(correct: str, candidates: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The first three distractors that differ from the answer and from each other.
+
+    Callers list enough candidates that three always survive, whatever the config; Question checks.
+    """
     out, seen = [], {correct}
-    for option, why in candidates + spares:
+    for option, why in candidates:
         if option not in seen and len(out) < 3:
             out.append((option, why))
             seen.add(option)
@@ -129,50 +136,66 @@ def generated_questions(run, trace=None) -> list[Question]:
         (f"{u * (f + u + 1):,}", "1x instead of 4x: that is one gate, and an LSTM has four weight blocks."),
         (f"{4 * u * (f + u):,}", "this drops the bias of each of the 4U gate units."),
         (f"{4 * u * (t + u + 1):,}", "this uses timesteps where features belong; weights do not depend on sequence length."),
-    ], [(f"{4 * u * (f + u + 1) + u + 1:,}", "that adds the Dense layer's weights; the question asks for the LSTM layer alone."),
-        (f"{4 * (f + u + 1):,}", "each gate has U units, so multiply by U.")])
+        (f"{4 * u * (f + u + 1) + u + 1:,}", "that adds the Dense layer's weights; the question asks for the LSTM layer alone."),
+    ])
     qs.append(_q("gen-params", "Your model",
                  f"Your LSTM has {u} units and {f} features. How many trainable parameters does the LSTM layer have?",
                  [(right, f"4 x {u} x ({f} + {u} + 1) = {right}: four gate blocks, each seeing {f} inputs, {u} recurrent inputs and a bias."), *wrong], 0))
-    right = shape_in_words((n, u))
+    right = shape_in_words((n, u), "unit")
     wrong = _distinct(right, [
-        (shape_in_words((n, t, u)), "that would need return_sequences=True; this model keeps only the last hidden state."),
-        (shape_in_words((n, t, f)), "that is the input; the LSTM maps each sequence to its units."),
-        (shape_in_words((n, 1)), "that is the Dense layer's output, one score per sequence."),
-    ], [(shape_in_words((n, f)), "the output size is set by units, not by features.")])
+        (shape_in_words((n, t, u), "unit"), "that would need return_sequences=True; this model keeps only the last hidden state."),
+        (shape_in_words((n, t, f), "feature"), "that is the input; the LSTM maps each sequence to its units."),
+        (shape_in_words((n, 1), "output"), "that is the Dense layer's output, one score per sequence."),
+        (shape_in_words((n, t), "timestep"), "that would be one number per timestep; the LSTM keeps one vector of units per sequence."),
+        (shape_in_words((n, 4 * u), "unit"), "that counts the four gate blocks; the layer outputs the hidden state, one number per unit."),
+    ])
     qs.append(_q("gen-shape", "Your model", "What shape does the LSTM layer output for your data?",
                  [(right, f"one {u}-number summary vector (the last hidden state) for each of the {n} sequences."), *wrong], 0))
-    qs.append(_best_epoch_question(run) if c.epochs >= 4 else _final_accuracy_question(run))
+    qs.append(_best_epoch_question(run) or _final_accuracy_question(run))
     if trace is not None:
         qs.append(_forget_question(trace))
     return qs
 
 
-def _best_epoch_question(run) -> Question:
+def _as_shown(value: float) -> str:
+    """A number as the epoch table shows it (3 decimals), so a question matches what the learner reads."""
+    return f"{value:.3f}"
+
+
+def _best_epoch_question(run) -> Question | None:
+    """Which epoch had the lowest validation loss; None when the table cannot tell (fewer than 4
+    epochs, or another epoch's loss looks the same at the table's 3 decimals)."""
     h = run.history
+    shown = [_as_shown(v) for v in h["val_loss"]]
+    low = _as_shown(h["val_loss"].min())
+    if len(h) < 4 or shown.count(low) > 1:
+        return None
     best = int(h.loc[h["val_loss"].idxmin(), "epoch"])
-    others = [int(e) for e in h["epoch"] if int(e) != best]
     last = int(h["epoch"].iloc[-1])
-    picks = ([last] if last != best else []) + [int(h.loc[h["loss"].idxmin(), "epoch"])] + [1] + others
-    wrong = _distinct(f"Epoch {best}", [(f"Epoch {e}", _epoch_why(h, e)) for e in picks], [])
+    picks = [last, int(h.loc[h["loss"].idxmin(), "epoch"]), 1, *(int(e) for e in h["epoch"])]
+    wrong = _distinct(f"Epoch {best}", [(f"Epoch {e}", _epoch_why(h, e)) for e in picks])
     return _q("gen-best-epoch", "Your model", "At which epoch was your validation loss lowest?",
-              [(f"Epoch {best}", f"validation loss was {h['val_loss'].min():.3f} there, its lowest."), *wrong], 0)
+              [(f"Epoch {best}", f"validation loss was {low} there, its lowest."), *wrong], 0)
 
 
 def _epoch_why(h, epoch: int) -> str:
     row = h[h["epoch"] == epoch].iloc[0]
-    return f"validation loss was {row['val_loss']:.3f} at epoch {epoch}, above the lowest {h['val_loss'].min():.3f}."
+    return f"validation loss was {_as_shown(row['val_loss'])} at epoch {epoch}, above the lowest {_as_shown(h['val_loss'].min())}."
 
 
 def _final_accuracy_question(run) -> Question:
     h = run.history
     final = h["val_accuracy"].iloc[-1]
-    right = f"{final:.2f}"
+    right = _as_shown(final)
+    reached = {_as_shown(v) for v in (*h["accuracy"], *h["val_accuracy"])}
+    steps = [final + d for d in (-0.125, 0.125, -0.25, 0.25, -0.375, 0.375, -0.5, 0.5)]  # at least 4 lie in [0, 1]
+    steps += [k / 8 for k in range(9)] + [k / 1000 for k in range(1001)]  # in case a long run reached those
     wrong = _distinct(right, [
-        (f"{h['accuracy'].iloc[-1]:.2f}", "that is the training accuracy; validation uses the held-out sequences."),
-        (f"{h['val_accuracy'].iloc[0]:.2f}", "that is validation accuracy after epoch 1, not the last epoch."),
-        (f"{1 - final:.2f}", "that is the share of validation sequences it got wrong."),
-    ], [(f"{min(final + d, 1.0):.2f}", "not a value your run reached.") for d in (0.13, 0.27, 0.41)])
+        (_as_shown(h["accuracy"].iloc[-1]), "that is the training accuracy; validation uses the held-out sequences."),
+        (_as_shown(h["val_accuracy"].iloc[0]), "that is validation accuracy after epoch 1, not the last epoch."),
+        (_as_shown(1 - final), "that is the share of validation sequences it got wrong."),
+        *((_as_shown(v), "not a value your run reached.") for v in steps if 0 <= v <= 1 and _as_shown(v) not in reached),
+    ])
     return _q("gen-final-acc", "Your model", "What was your model's validation accuracy after the last epoch?",
               [(right, f"the last row of your epoch table shows Val accuracy {right}."), *wrong], 0)
 

@@ -18,14 +18,15 @@ class Stage:
     output_shape: tuple[int, ...]
     description: str
     sample: np.ndarray  # the first SAMPLE_ROWS rows of the stage's output
+    last_axes: tuple[str, str] = ("feature", "unit")  # what the input's and the output's last axis count
 
     @property
     def input(self) -> str:
-        return shape_in_words(self.input_shape)
+        return shape_in_words(self.input_shape, self.last_axes[0])
 
     @property
     def output(self) -> str:
-        return shape_in_words(self.output_shape)
+        return shape_in_words(self.output_shape, self.last_axes[1])
 
     def to_dict(self) -> dict:
         return {
@@ -39,11 +40,15 @@ class Stage:
         }
 
 
-def shape_in_words(shape: tuple[int, ...]) -> str:
-    """(1000, 10, 5) -> '1000 sequences x 10 timesteps x 5 features'; (1000, 20) -> '1000 sequences x 20 units'."""
-    names = {3: ("sequence", "timestep", "feature"), 2: ("sequence", "unit")}.get(len(shape))
-    if shape[1:] == (1,) or names is None:
-        names = ("sequence", "output")
+def shape_in_words(shape: tuple[int, ...], last: str | None = None) -> str:
+    """(1000, 10, 5) -> '1000 sequences x 10 timesteps x 5 features'; (1000, 20) -> '1000 sequences x 20 units'.
+
+    ``last`` names what the last axis counts ("feature", "unit", "output"...). Without it, 3 axes end
+    in features, (n, 1) is one output and other 2-axis shapes end in units.
+    """
+    if last is None:
+        last = "feature" if len(shape) == 3 else "output" if shape[1:] == (1,) else "unit"
+    names = ("sequence", "timestep")[: len(shape) - 1] + (last,)
     return " x ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in zip(shape, names))
 
 
@@ -60,7 +65,8 @@ def pipeline_stages(run) -> list[Stage]:
         timesteps=c.timesteps, features=c.features, features_s="" if c.features == 1 else "s"
     )
     return [
-        Stage("Input Data", (n, c.timesteps, c.features), (n, c.timesteps, c.features), input_text, head[:, [0, -1], :]),
-        Stage("LSTM Layer", (n, c.timesteps, c.features), (n, c.units), STAGE_TEXT["LSTM Layer"], h),
-        Stage("Dense Layer", (n, c.units), (n, 1), STAGE_TEXT["Dense Layer"], score),
+        Stage("Input Data", (n, c.timesteps, c.features), (n, c.timesteps, c.features), input_text, head[:, [0, -1], :],
+              ("feature", "feature")),
+        Stage("LSTM Layer", (n, c.timesteps, c.features), (n, c.units), STAGE_TEXT["LSTM Layer"], h, ("feature", "unit")),
+        Stage("Dense Layer", (n, c.units), (n, 1), STAGE_TEXT["Dense Layer"], score, ("unit", "output")),
     ]

@@ -167,6 +167,17 @@ def test_quiz_wrong_answer_shows_its_explanation():
     assert at.tabs[3].metric[0].value.startswith("0 / ")
 
 
+def test_the_quiz_works_when_units_equal_features():
+    """Two distractors used to coincide (return_sequences vs input shape), leaving 3 options: IndexError."""
+    at = preset_app(units="4", features="4", epochs="2", sequences="200")
+    run, questions = _quiz(at)
+    assert (run.config.units, run.config.features) == (4, 4)
+    radios = [r for r in at.radio if r.key and r.key.startswith("quiz-")]
+    assert len(radios) == len(questions) and all(len(r.options) == 4 for r in radios)
+    shape = next(r for r in radios if r.key.endswith("-gen-shape"))
+    assert any(o.endswith(". 200 sequences x 4 units") for o in shape.options)
+
+
 def test_new_quiz_draws_again_and_answers_survive_reruns():
     at = new_app()
     run, first = _quiz(at)

@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -5,7 +7,7 @@ from lstm_core._keras import keras
 from lstm_core.config import LSTMConfig
 from lstm_core.quiz import FIXED, LEVELS, SEED_QUESTION, draw_quiz, generated_questions, grade
 from lstm_core.trace import trace_sample
-from lstm_core.train import train
+from lstm_core.train import history_frame, train
 
 
 def test_at_least_nine_fixed_questions_in_three_levels():
@@ -50,7 +52,7 @@ def test_generated_answers_agree_with_an_independent_computation(varied_run):
     if "gen-best-epoch" in qs:
         assert answer(qs["gen-best-epoch"]) == f"Epoch {int(np.argmin(run.history['val_loss'].to_numpy())) + 1}"
     else:
-        assert answer(qs["gen-final-acc"]) == f"{run.history['val_accuracy'].to_numpy()[-1]:.2f}"
+        assert answer(qs["gen-final-acc"]) == f"{run.history['val_accuracy'].to_numpy()[-1]:.3f}"  # as the table shows
     # The forget gate at the last step, from Keras's own hidden states and its kernel's f block.
     kernel, recurrent, bias = lstm.get_weights()
     twin = keras.layers.LSTM(lstm.units, return_sequences=True)
@@ -87,3 +89,45 @@ def test_grade():
     qs = list(FIXED[:3])
     marks, score = grade(qs, {qs[0].id: qs[0].answer, qs[1].id: (qs[1].answer + 1) % 4})
     assert marks == [True, False, False] and score == "1 / 3"
+
+
+@pytest.mark.parametrize("config", [
+    LSTMConfig(sequences=60, timesteps=4, features=2, units=2, epochs=2, batch_size=20),  # units == features
+    LSTMConfig(sequences=60, timesteps=2, features=1, units=1, epochs=1, batch_size=20),  # everything 1
+    LSTMConfig(sequences=10, timesteps=3, features=3, units=3, epochs=1, batch_size=5, seed=1),  # tiny validation set
+], ids=["units-eq-features", "all-ones", "tiny"])
+def test_every_question_has_four_distinct_options_for_edge_configs(config):
+    run = train(config)
+    quiz = draw_quiz(run, trace_sample(run, 0))
+    assert len(quiz) == 9
+    for q in quiz:
+        assert len(set(q.options)) == 4, q
+    shape = {q.id: q for q in quiz}["gen-shape"]
+    assert answer(shape) == f"{config.sequences} sequence{'s' * (config.sequences > 1)} x {config.units} unit{'s' * (config.units > 1)}"
+    t, u = config.timesteps, config.units
+    assert f"{config.sequences} sequences x {t} timesteps x {u} unit{'s' * (u > 1)}" in shape.options  # return_sequences
+
+
+def _history(val_loss, val_acc, acc=None):
+    rows = [{"epoch": i + 1, "loss": 0.7 - 0.01 * i, "accuracy": (acc or val_acc)[i], "val_loss": v, "val_accuracy": a}
+            for i, (v, a) in enumerate(zip(val_loss, val_acc))]
+    return SimpleNamespace(history=history_frame(rows), config=SimpleNamespace(epochs=len(rows)))
+
+
+def test_a_best_epoch_the_table_cannot_tell_apart_is_not_asked():
+    tie = _history([0.69312, 0.69301, 0.69349, 0.69400], [0.5, 0.5, 0.5, 0.5])  # 0.693 twice at 3 decimals
+    from lstm_core.quiz import _best_epoch_question
+
+    assert _best_epoch_question(tie) is None
+    clear = _history([0.69, 0.61, 0.52, 0.55], [0.5, 0.6, 0.7, 0.7])
+    q = _best_epoch_question(clear)
+    assert answer(q) == "Epoch 3" and "0.520" in q.why[0]
+
+
+def test_final_accuracy_distractors_for_a_perfect_run_are_values_it_never_reached():
+    from lstm_core.quiz import _final_accuracy_question
+
+    run = _history([0.3] * 50, [1.0] * 50)  # 100% everywhere: the old distractors all collapsed into 1.00
+    q = _final_accuracy_question(run)
+    assert answer(q) == "1.000" and len(set(q.options)) == 4
+    assert all(o != "1.000" for o in q.options[1:])

@@ -17,6 +17,21 @@ def test_shape_in_words(shape, words):
     assert shape_in_words(shape) == words
 
 
+def test_shape_in_words_names_the_last_axis_when_told():
+    assert shape_in_words((1000, 1), "unit") == "1000 sequences x 1 unit"
+    assert shape_in_words((1000, 10, 20), "unit") == "1000 sequences x 10 timesteps x 20 units"
+    assert shape_in_words((1000, 10), "timestep") == "1000 sequences x 10 timesteps"
+
+
+def test_a_one_unit_lstm_outputs_one_unit_not_one_output():
+    from lstm_core.config import LSTMConfig
+    from lstm_core.train import train
+
+    s = pipeline_stages(train(LSTMConfig(sequences=40, timesteps=3, features=1, units=1, epochs=1, batch_size=20)))
+    assert (s[1].input, s[1].output) == ("40 sequences x 3 timesteps x 1 feature", "40 sequences x 1 unit")
+    assert (s[2].input, s[2].output) == ("40 sequences x 1 unit", "40 sequences x 1 output")
+
+
 def test_the_seed_data_flow(default_run):
     s = pipeline_stages(default_run)
     assert [x.name for x in s] == ["Input Data", "LSTM Layer", "Dense Layer"]
