@@ -5,12 +5,13 @@ TensorFlow loads in a training thread after the title and sidebar have painted.
 
 from pathlib import Path
 from time import monotonic
+from uuid import uuid4
 
 import streamlit as st
 
 from lstm_core import text
 from lstm_core.config import FIELDS, LSTMConfig
-from lstm_core.jobs import TrainingJob, TrainingPool
+from lstm_core.jobs import JobBoard, TrainingJob, TrainingPool
 
 TABS = ["Pipeline", "Training", "Prediction trace", "Quiz", "Compare"]
 POLL_SECONDS = 0.1  # a waiting session redraws at each epoch, and checks its queue place this often
@@ -52,20 +53,44 @@ def config_of(run_key: str) -> LSTMConfig:
     return LSTMConfig.from_key(run_key.split("|")[0])  # a run key is the config, then "|data" for a CSV run
 
 
-@st.cache_resource(max_entries=CACHED_RUNS, show_spinner=False, validate=lambda job: not job.failed)
-def training_job(run_key: str, _dataset=None) -> TrainingJob:
-    """Starts training this config (and data) once; every session asking for it gets the same job."""
+@st.cache_resource(show_spinner=False)
+def job_board(kind: str) -> JobBoard:
+    """Every session's jobs of one kind ("lstm" or "memoryless"): one per run key, for the whole server."""
+    return JobBoard(keep=CACHED_RUNS)
+
+
+def session_id() -> str:
+    return st.session_state.setdefault("session_id", uuid4().hex)
+
+
+def training_job(run_key: str, dataset=None) -> TrainingJob:
+    """Starts training this config (and data) once; every session asking for it gets the same job,
+    and this session is counted as waiting for it."""
     from lstm_core.jobs import train_on
 
-    return TrainingJob(config_of(run_key), training_pool(), train_fn=train_on(_dataset))
+    make = lambda: TrainingJob(config_of(run_key), training_pool(), train_fn=train_on(dataset))  # noqa: E731
+    return job_board("lstm").job(run_key, make, watcher=session_id())
 
 
-@st.cache_resource(max_entries=CACHED_RUNS, show_spinner=False, validate=lambda job: not job.failed)
-def memoryless_job(run_key: str, _dataset=None) -> TrainingJob:
+def follow(run_key: str | None, dataset=None) -> None:
+    """This session now waits for ``run_key`` (None: for nothing). The run it waited for before is
+    withdrawn from the queue if no other session waits for it."""
+    old = st.session_state.get("pending")
+    if old is not None and old != run_key:
+        job_board("lstm").forget(old, session_id())
+    if run_key is None:
+        st.session_state.pop("pending", None)
+        st.session_state.pop("pending_data", None)
+    else:
+        st.session_state["pending"], st.session_state["pending_data"] = run_key, dataset
+
+
+def memoryless_job(run_key: str, dataset=None) -> TrainingJob:
     """The same config trained on time-shuffled sequences, once for everyone, through the same queue."""
     from lstm_core.jobs import train_on
 
-    return TrainingJob(config_of(run_key), training_pool(), train_fn=train_on(_dataset, memoryless=True))
+    make = lambda: TrainingJob(config_of(run_key), training_pool(), train_fn=train_on(dataset, memoryless=True))  # noqa: E731
+    return job_board("memoryless").job(run_key, make)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -86,7 +111,7 @@ def preset_ui() -> None:
     st.session_state["preset"] = preset
     for name in PRESET_FIELDS:  # the form's widgets read their start values from here
         st.session_state[name] = getattr(preset.config, name)
-    st.session_state["pending"] = preset.config.key()  # first visit: train it, or take it from the cache
+    follow(preset.config.key())  # first visit: train it, or take it from the cache
 
 
 # --- Sidebar: where the sequences come from ---------------------------------------------------
@@ -310,8 +335,12 @@ def memory_ui(run) -> None:
         return
     st.session_state[f"memory-{key}"] = True
     job = memoryless_job(key, run.dataset)
-    with st.spinner("Training the baseline on time-shuffled sequences..."):
-        job.wait()
+    waiting = st.empty()
+    while not job.wait(RESPONSIVE_SECONDS):  # an st call every half second, so clicks are still handled
+        now = job.status()
+        waiting.info(f"Baseline queued: place {now.place or 1} in line for the trainer." if now.state == "queued" else
+                     f"Training the baseline on time-shuffled sequences: epoch {len(now.rows)} of {run.config.epochs}")
+    waiting.empty()
     status = job.status()
     if status.error:
         st.error(status.error)
@@ -466,15 +495,14 @@ if values is not None:
         st.error(f"Not trained: {outcome} The results below are from the last run.")
     else:
         key, dataset = outcome
-        if state.get("run") is None or key != state["run"].key:
-            state["pending"], state["pending_data"] = key, dataset
+        follow(key if state.get("run") is None or key != state["run"].key else None, dataset)  # None: it is on screen
 
 if state.get("pending") is not None:  # a finished run in the shared cache is shown at once, no rerun
     done = training_job(state["pending"], state.get("pending_data")).status()
     if done.state == "done":
         state["run"] = done.run
         run_store().add(done.run)
-        del state["pending"]
+        follow(None)
 run, pending = state.get("run"), state.get("pending")
 share_ui(run.config if run is not None else config_of(pending), run is None or run.dataset.key == "synthetic")
 if run is not None:
@@ -523,7 +551,10 @@ if pending is not None:
             draw_training(live, history_so_far(status.rows), epochs, note)
         if status.finished:
             break
-    del state["pending"]
+    follow(None)
+    if status.state == "cancelled":  # only when no session waited for it: a race with a change of mind
+        follow(pending, state.get("pending_data"))
+        st.rerun()
     if status.error:
         banner.error(f"{status.error}. The results shown are from the last run.")
     else:

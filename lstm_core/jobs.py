@@ -30,13 +30,30 @@ class TrainingPool:
         self._running = 0
         self._line: list[object] = []
 
-    def acquire(self, ticket: object) -> None:
+    def enter(self, ticket: object) -> None:
+        """Join the end of the line (then ``acquire`` waits for the ticket's turn)."""
         with self._cond:
             self._line.append(ticket)
-            while self._running >= self.slots or self._line[0] is not ticket:
+
+    def acquire(self, ticket: object) -> bool:
+        """Wait until the ticket is first in line and a slot is free; False if it was withdrawn."""
+        with self._cond:
+            while ticket in self._line and (self._running >= self.slots or self._line[0] is not ticket):
                 self._cond.wait()
+            if ticket not in self._line:
+                return False
             self._line.pop(0)
             self._running += 1
+            return True
+
+    def withdraw(self, ticket: object) -> bool:
+        """Take a ticket out of the line; False if it is not waiting there (it already runs, or ran)."""
+        with self._cond:
+            if ticket not in self._line:
+                return False
+            self._line.remove(ticket)
+            self._cond.notify_all()
+            return True
 
     def release(self) -> None:
         with self._cond:
@@ -55,7 +72,7 @@ class TrainingPool:
 
 @dataclass(frozen=True)
 class JobStatus:
-    state: str  # "queued", "training", "done" or "failed"
+    state: str  # "queued", "training", "done", "failed" or "cancelled" (withdrawn from the queue)
     place: int | None  # place in the queue while queued
     rows: tuple[dict, ...]  # epochs finished so far
     run: object | None  # the Run, once done
@@ -63,7 +80,7 @@ class JobStatus:
 
     @property
     def finished(self) -> bool:
-        return self.state in ("done", "failed")
+        return self.state in ("done", "failed", "cancelled")
 
 
 def train_on(dataset=None, memoryless: bool = False, head_start: float = PAGE_HEAD_START):
@@ -108,11 +125,17 @@ class TrainingJob:
         self._run = None
         self._error: str | None = None
         self._done = threading.Event()
+        pool.enter(self)  # in line from the start, so cancel() can withdraw it before its thread runs
         self._thread = threading.Thread(target=self._work, name=f"train-{config.units}u", daemon=True)
         self._thread.start()
 
     def _work(self) -> None:
-        self._pool.acquire(self)
+        if not self._pool.acquire(self):
+            with self._lock:
+                self._state = "cancelled"
+                self._changed.notify_all()
+            self._done.set()
+            return
         try:
             with self._lock:
                 self._state = "training"
@@ -153,6 +176,71 @@ class TrainingJob:
     def wait(self, timeout: float | None = None) -> bool:
         return self._done.wait(timeout)
 
+    def cancel(self) -> bool:
+        """Leave the queue if still waiting in it: True if the job will never train. A job that has
+        started trains to the end (the cost cap bounds it)."""
+        return self._pool.withdraw(self)
+
     @property
     def failed(self) -> bool:
         return self._state == "failed"
+
+    @property
+    def live(self) -> bool:
+        """Worth handing out: queued, training or done (not failed, not cancelled)."""
+        return self._state not in ("failed", "cancelled")
+
+
+class JobBoard:
+    """One job per key for the whole server, and who is waiting for each.
+
+    A job still queued or training is never dropped: dropping it would start the same training again
+    for the next session that asks. Of the finished jobs, the ``keep`` most recently asked for stay
+    (each holds a model and its data). A queued job that no session waits for any more is withdrawn
+    from the queue, so a learner who changes their mind twice does not leave two trainings in line.
+    """
+
+    def __init__(self, keep: int):
+        self.keep = keep
+        self._lock = threading.Lock()
+        self._jobs: dict[str, TrainingJob] = {}  # in order of last request, oldest first
+        self._watchers: dict[str, set[str]] = {}
+
+    def job(self, key: str, make: Callable[[], TrainingJob], watcher: str | None = None) -> TrainingJob:
+        """The job for ``key``, started with ``make()`` unless a live one exists; ``watcher`` (a session)
+        now waits for it."""
+        with self._lock:
+            job = self._jobs.pop(key, None)
+            if job is None or not job.live:
+                job = make()
+            self._jobs[key] = job
+            if watcher is not None:
+                self._watchers.setdefault(key, set()).add(watcher)
+            self._trim()
+            return job
+
+    def forget(self, key: str, watcher: str) -> None:
+        """``watcher`` no longer waits for ``key``; if nobody does and it is still queued, withdraw it."""
+        with self._lock:
+            waiting = self._watchers.get(key, set())
+            waiting.discard(watcher)
+            if not waiting:
+                self._watchers.pop(key, None)
+                job = self._jobs.get(key)
+                if job is not None and job.cancel():
+                    del self._jobs[key]
+                    log.info("training withdrawn, nobody waits for it: %s", key)
+
+    def watchers(self, key: str) -> int:
+        with self._lock:
+            return len(self._watchers.get(key, ()))
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._jobs)
+
+    def _trim(self) -> None:
+        finished = [k for k, j in self._jobs.items() if j.status().finished]
+        for key in finished[: max(0, len(finished) - self.keep)]:
+            del self._jobs[key]
+            self._watchers.pop(key, None)

@@ -219,6 +219,15 @@ def test_a_second_session_reuses_the_cached_run():
     assert second.session_state["run"] is first.session_state["run"]  # trained once, shared
 
 
+def test_a_finished_run_leaves_no_pending_state_behind():
+    at = new_app()
+    train_with(at, units=6, epochs=2)
+    assert at.session_state["run"].config.units == 6
+    assert "pending" not in at.session_state and "pending_data" not in at.session_state
+    train_with(at, units=6, epochs=2)  # asking again for the run on screen trains nothing
+    assert at.session_state["run"].config.units == 6 and "pending" not in at.session_state
+
+
 def loaded_by_page_imports(*modules: str, also: str = "") -> list[str]:
     """Which of these modules the page's top-level imports (and ``also``) load, in a fresh interpreter."""
     import subprocess

@@ -3,7 +3,7 @@ import threading
 import time
 
 from lstm_core.config import LSTMConfig
-from lstm_core.jobs import TrainingJob, TrainingPool, train_on
+from lstm_core.jobs import JobBoard, TrainingJob, TrainingPool, train_on
 
 from .conftest import SMALL
 
@@ -98,3 +98,65 @@ def test_the_first_tensorflow_import_gives_the_page_a_head_start(monkeypatch):
     fresh = time.perf_counter() - start
     assert run.config == SMALL
     assert fresh - loaded > 0.7  # the same training, plus the head start
+
+
+def test_a_queued_job_can_be_withdrawn_and_never_trains_but_a_running_one_trains_on():
+    pool, gate, called = TrainingPool(slots=1), threading.Event(), []
+
+    def recorded(config, on_epoch):
+        called.append(config.units)
+        return slow_train(gate)(config, on_epoch)
+
+    a, b, c = (TrainingJob(LSTMConfig(units=u, epochs=1), pool, recorded) for u in (1, 2, 3))
+    while a.status().state != "training":
+        time.sleep(0.01)
+    assert c.status().place == 2
+    assert b.cancel() and b.wait(5) and b.status().state == "cancelled" and b.status().finished
+    assert c.status().place == 1  # moved up
+    assert not a.cancel()  # already training: it finishes
+    gate.set()
+    assert a.wait(10) and c.wait(10)
+    assert called == [1, 3] and a.status().run == "run for 1 units" and pool.running == 0
+
+
+def test_the_board_never_drops_an_unfinished_job_so_nothing_trains_twice():
+    """An LRU cache of 1 would have dropped job 'a' while it waited, and the next ask trained it again."""
+    pool, gate, board = TrainingPool(slots=1), threading.Event(), JobBoard(keep=1)
+    made = []
+
+    def make(units):
+        def new():
+            made.append(units)
+            return TrainingJob(LSTMConfig(units=units, epochs=1), pool, slow_train(gate))
+        return new
+
+    first = {k: board.job(k, make(u), watcher="s1") for k, u in (("a", 1), ("b", 2), ("c", 3))}
+    assert board.job("a", make(1), watcher="s2") is first["a"] and made == [1, 2, 3] and len(board) == 3
+    gate.set()
+    for job in first.values():
+        assert job.wait(10)
+    board.job("d", make(4)).wait(10)
+    board.job("d", make(4))  # finished jobs beyond keep=1 are dropped, least recently asked first
+    assert len(board) == 1 and board.job("d", make(4)) is not first["a"] and made == [1, 2, 3, 4]
+
+
+def test_the_last_watcher_leaving_withdraws_a_queued_job_and_a_failed_job_is_replaced():
+    pool, gate, board = TrainingPool(slots=1), threading.Event(), JobBoard(keep=4)
+    running = board.job("run", lambda: TrainingJob(LSTMConfig(units=1, epochs=1), pool, slow_train(gate)), "s1")
+    shared = board.job("q", lambda: TrainingJob(LSTMConfig(units=2, epochs=1), pool, slow_train(gate)), "s1")
+    assert board.job("q", lambda: None, "s2") is shared and board.watchers("q") == 2
+    board.forget("q", "s1")
+    assert shared.status().state == "queued"  # s2 still waits for it
+    board.forget("q", "s2")
+    assert shared.wait(5) and shared.status().state == "cancelled" and len(board) == 1
+    board.forget("run", "s1")
+    assert running.status().state == "training"  # running jobs are not withdrawn
+    gate.set()
+    assert running.wait(10)
+
+    def boom(config, on_epoch):
+        raise RuntimeError("no")
+
+    failed = board.job("f", lambda: TrainingJob(LSTMConfig(), pool, boom))
+    assert failed.wait(10) and failed.failed
+    assert board.job("f", lambda: TrainingJob(LSTMConfig(), pool, slow_train(gate))) is not failed
