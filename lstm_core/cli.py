@@ -43,8 +43,14 @@ def config_from_args(args: argparse.Namespace) -> LSTMConfig:
 
     With --csv, --features names columns instead of counting synthetic features.
     """
-    skip = {"features"} if args.csv else set()
-    return LSTMConfig.from_values({n: getattr(args, n) for n in OPTIONS if getattr(args, n) is not None and n not in skip})
+    if not args.csv:
+        return LSTMConfig.from_values({n: getattr(args, n) for n in OPTIONS if getattr(args, n) is not None})
+    from lstm_core.csvdata import FILE_SETS, config_for_file
+
+    if args.sequences is not None:
+        raise ConfigError("sequences", args.sequences, "no value with --csv",
+                          "with --csv the file's rows set the number of sequences; leave out --sequences.")
+    return config_for_file({n: getattr(args, n) for n in OPTIONS if getattr(args, n) is not None and n not in FILE_SETS})
 
 
 def check_save_path(raw: str) -> Path:
@@ -92,10 +98,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _csv_dataset(parser: argparse.ArgumentParser, args: argparse.Namespace, config: LSTMConfig):
-    from lstm_core.csvdata import CSVError, make_csv_dataset, parse_csv
+    from lstm_core.csvdata import MAX_BYTES, CSVError, make_csv_dataset, parse_csv
 
     try:
-        data = Path(args.csv).read_bytes()
+        with open(args.csv, "rb") as file:
+            data = file.read(MAX_BYTES + 1)  # parse_csv refuses more than MAX_BYTES: never read a whole big file
     except OSError as err:
         parser.error(f"--csv: cannot read {args.csv!r} ({err.strerror or err})")
     try:

@@ -22,7 +22,8 @@ MAX_BYTES = 2 * 1024 * 1024  # 2 MB; .streamlit/config.toml sets server.maxUploa
 MAX_ABS = 1e12  # values beyond this are almost surely a unit or parsing mistake
 MIN_WINDOWS = 10  # as few sequences as the config allows
 DELIMITERS = ",;\t|"
-NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+MAX_COLUMNS = 256  # the model reads at most 32 features; a wider file is not a time series for this
+NUMBER = {d: rf"[+-]?(\d+([{d}]\d*)?|[{d}]\d+)([eE][+-]?\d+)?" for d in ".,"}  # by decimal mark
 
 
 class CSVError(ValueError):
@@ -54,13 +55,19 @@ def parse_csv(data: bytes) -> CSVTable:
     if not data:
         raise CSVError("The file is empty.")
     if len(data) > MAX_BYTES:
-        raise CSVError(f"The file is {len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB.")
+        raise CSVError(f"The file is over the size limit of {MAX_BYTES // 2**20} MB.")
     text, encoding = _decode(data)
     lines = [line for line in re.split(r"\r\n|\r|\n", text) if line.strip()]  # as the CSV reader splits them
     if not lines:
         raise CSVError("The file has no text in it, only blank lines.")
     delimiter = _sniff_delimiter(lines[:50])
-    header = next(csv.reader([lines[0]], delimiter=delimiter))
+    try:
+        header = next(csv.reader([lines[0]], delimiter=delimiter))
+    except csv.Error as err:
+        raise CSVError(f"The header row is not valid CSV: {_csv_problem(err)}.") from None
+    if len(header) > MAX_COLUMNS:
+        raise CSVError(f"The file has {len(header):,} columns; at most {MAX_COLUMNS} are allowed "
+                       f"(the model reads at most {int(FIELDS['features'].high)} features).")
     _check_header([h.strip() for h in header])
     if len(lines) < 2:
         raise CSVError("The file has a header but no data rows.")
@@ -75,7 +82,8 @@ def parse_csv(data: bytes) -> CSVTable:
     if raw.empty:
         raise CSVError("The file has a header but no data rows.")
     decimal = _decimal(raw, delimiter)
-    numeric, text_cols = _numeric_columns(raw, decimal)
+    line_of = [n for n, line in enumerate(re.split(r"\r\n|\r|\n", text), 1) if line.strip()][1:]  # data row -> line
+    numeric, text_cols = _numeric_columns(raw, decimal, line_of)
     return CSVTable(numeric, tuple(text_cols), encoding, delimiter, decimal, hashlib.sha256(data).hexdigest()[:16])
 
 
@@ -113,7 +121,10 @@ def _sniff_delimiter(lines: list[str]) -> str:
     """The delimiter that splits every sampled line into the same number of fields (more fields wins)."""
     best, best_fields = ",", 1
     for d in DELIMITERS:
-        counts = {len(next(csv.reader([line], delimiter=d))) for line in lines}
+        try:
+            counts = {len(next(csv.reader([line], delimiter=d))) for line in lines}
+        except csv.Error:  # e.g. a field longer than the csv module allows: not this delimiter
+            continue
         if len(counts) == 1 and (n := counts.pop()) > best_fields:
             best, best_fields = d, n
     return best
@@ -127,7 +138,13 @@ def _check_widths(text: str, delimiter: str, width: int) -> None:
                 raise CSVError(f"Row {number} has {len(record)} field{'s' if len(record) != 1 else ''}, but the header has {width} columns. "
                                f"Check that row's delimiters ({delimiter!r}) and quotes.")
     except csv.Error as err:
-        raise CSVError(f"The file is not valid CSV: {err}.") from None
+        raise CSVError(f"The file is not valid CSV: {_csv_problem(err)}.") from None
+
+
+def _csv_problem(err: csv.Error) -> str:
+    if "field larger than field limit" in str(err):
+        return f"a field is longer than {csv.field_size_limit():,} characters"
+    return str(err)
 
 
 def _check_header(names: list[str]) -> None:
@@ -149,27 +166,34 @@ def _decimal(raw: pd.DataFrame, delimiter: str) -> str:
     return "," if cells.str.fullmatch(r"\s*[+-]?\d+,\d+\s*").any() and not cells.str.contains(r"\d\.\d").any() else "."
 
 
-def _numeric_columns(raw: pd.DataFrame, decimal: str) -> tuple[pd.DataFrame, list[str]]:
+def _numeric_columns(raw: pd.DataFrame, decimal: str, line_of: list[int]) -> tuple[pd.DataFrame, list[str]]:
+    """The numeric columns (text columns are listed apart); errors name the file's line number."""
+
+    def row(index: int) -> int:
+        return line_of[index] if index < len(line_of) else index + 2  # + 2: the header, and counting from 1
+
     numeric, text_cols, missing = {}, [], []
     for col in raw.columns:
         cells = raw[col].str.strip()
         filled = cells[cells != ""]
-        looks_numeric = filled.str.fullmatch(NUMBER.pattern) | filled.str.lower().isin(["inf", "-inf", "+inf", "nan"])
+        looks_numeric = filled.str.fullmatch(NUMBER[decimal]) | filled.str.lower().isin(["inf", "-inf", "+inf", "nan"])
         if len(filled) and not looks_numeric.any():
             text_cols.append(col)
             continue
         if not looks_numeric.all():
             bad = filled[~looks_numeric].index[0]
-            raise CSVError(f"Row {bad + 2}, column {col!r}: {raw.at[bad, col]!r} is not a number, "
-                           f"but the column's other values are. Fix or remove that cell.")
+            hint = (" It has a decimal comma, but this file's decimal mark is a point; write it with a point."
+                    if decimal == "." and re.fullmatch(NUMBER[","], filled[bad]) else "")
+            raise CSVError(f"Row {row(bad)}, column {col!r}: {raw.at[bad, col]!r} is not a number, "
+                           f"but the column's other values are. Fix or remove that cell.{hint}")
         values = pd.to_numeric(cells.str.replace(",", ".") if decimal == "," else cells, errors="coerce")
-        gaps = list(values.index[values.isna()] + 2)
+        gaps = [row(i) for i in values.index[values.isna()]]
         if gaps:
             missing.append((col, gaps))
         too_big = values.index[~np.isfinite(values.fillna(0)) | (values.abs() > MAX_ABS)]
         if len(too_big):
-            row = too_big[0]
-            raise CSVError(f"Row {row + 2}, column {col!r}: {raw.at[row, col].strip()!r} is too large or infinite; "
+            at = too_big[0]
+            raise CSVError(f"Row {row(at)}, column {col!r}: {raw.at[at, col].strip()!r} is too large or infinite; "
                            f"values must be finite and within ±{MAX_ABS:.0e}.")
         numeric[col] = values.astype(float)
     if missing:
@@ -188,6 +212,18 @@ class WindowInfo:
     train_sequences: int
     dropped: int  # oldest windows left out to stay within the sequences limit
     up_share: float
+
+
+FILE_SETS = ("sequences", "features")  # a CSV run takes these from the file, not from the controls
+
+
+def config_for_file(values: dict) -> LSTMConfig:
+    """The config a CSV run starts from: the controls' values, with sequences and features left to
+    the file (make_csv_dataset sets them). The caps are checked once those are known: checked
+    against the synthetic data's size instead, a small file could be refused, or a big one let in.
+    """
+    placeholders = {name: FIELDS[name].low for name in FILE_SETS}  # the smallest: no cap can bite yet
+    return LSTMConfig.from_values({**values, **placeholders})
 
 
 def make_csv_dataset(table: CSVTable, target: str, features: list[str] | None, config: LSTMConfig,
@@ -245,6 +281,6 @@ def make_csv_dataset(table: CSVTable, target: str, features: list[str] | None, c
         f"so nothing leaks from the validation part, which is the latest {n_val} windows."
         + (f" The oldest {dropped} windows were left out to stay within {limit} sequences." if dropped else "")
     )
-    key = f"{table.digest}:{target}:{','.join(features)}"
+    key = f"{table.digest}:{name}:{target}:{','.join(features)}"  # the name too: it is shown with the run
     dataset = Dataset(x, y, description, tuple(columns), name=name, key=key)
     return dataset, new_config, WindowInfo(n, n_train, dropped, float(y.mean()))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lstm_core.config import ConfigError, LSTMConfig
-from lstm_core.csvdata import CSVError, make_csv_dataset
+from lstm_core.csvdata import CSVError, config_for_file, make_csv_dataset
 from lstm_core.data import Dataset
 
 NO_FILE = "no file"
@@ -15,14 +15,14 @@ def request(values: dict, source) -> tuple[str, Dataset | None] | str:
     ``source`` is None (synthetic), (table, target, features, name) for a parsed CSV, NO_FILE, or the
     message of a file that could not be parsed.
     """
+    if isinstance(source, str):
+        return "choose a CSV file first." if source == NO_FILE else f"the file cannot be used: {source}"
     try:
-        config = LSTMConfig.from_values(values)
+        config = LSTMConfig.from_values(values) if source is None else config_for_file(values)
     except ConfigError as err:
         return str(err)
     if source is None:
         return config.key(), None
-    if isinstance(source, str):
-        return "choose a CSV file first." if source == NO_FILE else f"the file cannot be used: {source}"
     table, target, features, name = source
     try:
         dataset, config, _ = make_csv_dataset(table, target, features, config, name=name)

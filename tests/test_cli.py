@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -110,10 +111,15 @@ def test_csv_json_has_the_same_outputs_as_a_synthetic_run():
         (["--csv", "data/co2.csv", "--target", "date"], "--csv: The target column 'date' is not a numeric column"),
         (["--csv", "data/co2.csv", "--timesteps", "200", "--units", "256", "--epochs", "2"], "--csv: with this file, work cap"),
         (["--target", "co2"], "--target goes with --csv"),
+        (["--csv", "/dev/zero"], "--csv: The file is over the size limit of 2 MB."),  # read no further than that
+        (["--csv", "data/co2.csv", "--sequences", "50"], "--sequences: with --csv the file's rows set the number"),
     ],
 )
 def test_bad_csv_input_exits_2_with_one_line(args, needle):
+    if args[1] == "/dev/zero" and not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero here")
     proc = run_cli(*args, timeout=60)
     assert proc.returncode == 2 and proc.stdout == ""
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and needle in lines[0], proc.stderr
+

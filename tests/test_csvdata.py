@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lstm_core.config import LSTMConfig
-from lstm_core.csvdata import CSVError, make_csv_dataset, parse_csv
+from lstm_core.csvdata import CSVError, config_for_file, make_csv_dataset, parse_csv
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parents[1]
@@ -48,8 +48,37 @@ def test_each_bad_file_gives_its_message(name, message):
     assert "\n" not in str(err.value)  # one line
 
 
+def test_errors_name_the_file_line_even_after_blank_lines():
+    with pytest.raises(CSVError, match="Row 7, column 'value': 'x' is not a number"):
+        parse_csv(b"value\n1\n\n2\n\n3\nx\n4\n")
+    with pytest.raises(CSVError, match="missing value: column 'b' rows 5"):
+        parse_csv(b"a,b\n1,1\n\n2,2\n3,\n")
+
+
+def test_a_decimal_comma_in_a_comma_file_is_named_not_called_missing():
+    with pytest.raises(CSVError, match=r"Row 3, column 'v': '1,5' is not a number.*decimal comma.*point"):
+        parse_csv(b'v\n1.0\n"1,5"\n2.0\n')
+
+
+def test_a_file_too_wide_for_a_time_series_is_refused_at_once():
+    import time
+
+    wide = (",".join(f"c{i}" for i in range(50_000)) + "\n" + ",".join("1" for _ in range(50_000)) + "\n").encode()
+    start = time.perf_counter()
+    with pytest.raises(CSVError, match="The file has 50,000 columns; at most 256 are allowed"):
+        parse_csv(wide)
+    assert time.perf_counter() - start < 5  # it used to parse every column first: about 1 ms each
+
+
+@pytest.mark.parametrize("data", [b"a;b\n" + b"x" * 200_000 + b"\n", b"x" * 300_000 + b"\n1\n", b'"' + b"x" * 200_000 + b"\n1\n"],
+                         ids=["long-field", "long-header", "open-quote"])
+def test_a_field_longer_than_the_csv_module_allows_is_a_csv_error(data):
+    with pytest.raises(CSVError, match="a field is longer than 131,072 characters"):
+        parse_csv(data)
+
+
 def test_size_cap():
-    with pytest.raises(CSVError, match="the limit is 2 MB"):
+    with pytest.raises(CSVError, match="over the size limit of 2 MB"):
         parse_csv(b"value\n" + b"1\n" * 1_200_000)
 
 
@@ -119,3 +148,13 @@ def test_a_row_wider_or_narrower_than_the_header_is_named():
         parse_csv(b"a,b\n1,2\n3,4,5\n6,7\n")
     with pytest.raises(CSVError, match="Row 2 has 1 field, but the header has 2 columns"):
         parse_csv(b"a,b\n1\n3,4\n")
+
+
+def test_the_caps_are_checked_against_the_file_not_the_synthetic_defaults():
+    """256 units x 100 epochs is over the work cap on 1000 synthetic sequences, not on this file's 50 windows."""
+    values = {"units": 256, "epochs": 100, "timesteps": 10, "sequences": 1000, "features": 5}
+    with pytest.raises(Exception, match="work cap"):
+        LSTMConfig.from_values(values)
+    table = parse_csv((DATA / "good_tab.csv").read_bytes())
+    _, config, _ = make_csv_dataset(table, "reading", [], config_for_file(values))
+    assert (config.sequences, config.features, config.units, config.epochs) == (50, 1, 256, 100)
