@@ -25,7 +25,7 @@ def test_shapes():
     assert build_model(c, return_sequences=True).get_layer("lstm").output.shape == (None, 7, 3)
 
 
-def test_seeded_through_initializers_not_globally():
+def test_the_same_seed_gives_the_same_weights_and_another_seed_others():
     c = LSTMConfig(units=5)
     w1 = build_model(c).get_weights()
     np.random.seed(123)  # a global seed must not matter
@@ -34,6 +34,28 @@ def test_seeded_through_initializers_not_globally():
     for a, b in zip(w1, w2):
         np.testing.assert_array_equal(a, b)
     assert not np.array_equal(w1[0], w3[0])
+
+
+def test_training_never_touches_process_global_random_state_or_resets_keras(monkeypatch):
+    """Sessions train in threads of one process: a global seed or a clear_session() in one of them
+    changes every other. Seeding goes through the initializers and a NumPy Generator instead."""
+    import random
+
+    import tensorflow as tf
+
+    from lstm_core._keras import keras
+    from lstm_core.train import train
+
+    calls = []
+    for owner, name in [(keras.utils, "set_random_seed"), (keras.backend, "clear_session"), (tf.random, "set_seed"),
+                        (tf.keras.utils, "set_random_seed"), (np.random, "seed"), (random, "seed")]:
+        monkeypatch.setattr(owner, name, lambda *a, _name=name, **k: calls.append(_name))
+    numpy_state, python_state = np.random.get_state()[1].copy(), random.getstate()
+    run = train(LSTMConfig(sequences=40, timesteps=3, features=2, units=3, epochs=1, batch_size=20, seed=7))
+    assert calls == []
+    assert np.array_equal(np.random.get_state()[1], numpy_state) and random.getstate() == python_state  # no global draws
+    cell = run.model.get_layer("lstm").cell
+    assert (cell.kernel_initializer.seed, cell.recurrent_initializer.seed) == (7, 8)
 
 
 def test_unit_forget_bias_starts_at_one():
