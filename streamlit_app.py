@@ -174,8 +174,10 @@ def slider(name: str, locked: bool):
 
 
 def number(name: str, locked: bool, **kwargs):
+    """No min or max on the widget: the browser would refuse an out-of-range entry without a word and
+    Train would silently use the old value. The config check names the value and its range instead."""
     spec = FIELDS[name]
-    return st.number_input(spec.label, spec.kind(spec.low), spec.kind(spec.high), help=f"{spec.help} Allowed {spec.allowed}.",
+    return st.number_input(spec.label, None, None, help=f"{spec.help} Allowed {spec.allowed}.",
                            key=name, disabled=locked, **kwargs)
 
 
@@ -209,10 +211,12 @@ def share_ui(config: LSTMConfig, synthetic: bool = True) -> None:
                        "To share a CSV run, export it (JSON or .keras) below.")
         return
     query = to_query(config)
-    link = (st.context.url or "") + (f"?{query}" if query else "")
+    page = st.context.url or ""
     with share:
-        st.code(link or "(the default setup: share the page's address)", language=None, wrap_lines=True)
-        st.caption("Add &lock=1 to lock the controls for a room demo.")
+        st.code(page + (f"?{query}" if query else "") or "(the default setup: share the page's address)",
+                language=None, wrap_lines=True)
+        st.caption("For a room demo, this link also locks the controls, so everyone trains the same model:")
+        st.code(f"{page}?{query + '&' if query else ''}lock=1", language=None, wrap_lines=True)
 
 
 def export_ui(run) -> None:
@@ -223,10 +227,13 @@ def export_ui(run) -> None:
     if not export.open:  # lazy, like the tabs
         return
     stem = exports.file_stem(run.config)
+    # Read now: the download callbacks run without this session's state. The trace tab's widget holds a
+    # change made this rerun (its kept copy is updated only when the tab draws, after this).
+    sample = min(int(st.session_state.get("sample", recall("sample", 0))), run.config.sequences - 1)
     with export:
         st.download_button("History (CSV)", lambda: exports.history_csv(run), f"{stem}_history.csv", "text/csv",
                            key="dl_csv", width="stretch")
-        st.download_button("Whole run (JSON)", lambda: exports.run_json(run, recall("sample", 0)), f"{stem}.json",
+        st.download_button("Whole run (JSON)", lambda: exports.run_json(run, sample), f"{stem}.json",
                            "application/json", key="dl_json", width="stretch")
         st.download_button("Trained model (.keras)", lambda: exports.model_bytes(run), f"{stem}.keras",
                            "application/octet-stream", key="dl_model", width="stretch")
@@ -485,6 +492,8 @@ state = st.session_state
 preset_ui()
 source = data_source_ui()
 values = sidebar_ui(locked=state["preset"].lock)
+if values is not None:  # the link's warnings were about the link; once the learner trains, they are done
+    state["preset"].warnings.clear()
 for warning in state["preset"].warnings:
     st.warning(warning)
 if values is not None:

@@ -20,7 +20,9 @@ def run_label(config: LSTMConfig, data: str = "") -> str:
 
 
 def label_of(run) -> str:
-    return run_label(run.config, "" if run.dataset.key == "synthetic" else run.dataset.name)
+    """The run's label; a CSV run names its file and columns, target first (two targets, two labels)."""
+    data = "" if run.dataset.key == "synthetic" else f"{run.dataset.name} ({', '.join(run.dataset.feature_names)})"
+    return run_label(run.config, data)
 
 
 class RunStore:

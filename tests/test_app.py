@@ -103,6 +103,22 @@ def test_invalid_advanced_value_shows_the_error_and_keeps_the_old_results():
     assert not at.error and "1000 sequences x 8 units" in pipeline(at)
 
 
+@pytest.mark.parametrize("field,value,message", [
+    ("learning_rate", 5.0, "learning_rate = 5.0 is out of range; allowed: 1e-05 to 1."),
+    ("sequences", 50000, "sequences = 50000 is out of range; allowed: 10 to 20000."),
+    ("batch_size", 0, "batch_size = 0 is out of range; allowed: 1 to 1024."),
+])
+def test_an_out_of_range_advanced_number_is_named_not_silently_dropped(field, value, message):
+    """The number boxes have no min or max: the browser used to refuse such an entry without a word,
+    and Train then trained the old values as if nothing had been typed."""
+    at = new_app()
+    before = at.session_state["run"]
+    train_with(at, **{field: value})
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and message in errors[0], errors
+    assert at.session_state["run"] is before
+
+
 def test_every_tab_renders():
     at = new_app()
     assert [t.label for t in at.tabs] == ["Pipeline", "Training", "Prediction trace", "Quiz", "Compare"]
@@ -270,8 +286,22 @@ def test_a_preset_url_prefills_the_form_and_trains_it():
     assert list(show(at, "Training").table[0].value["Epoch"]) == [1, 2, 3]
     assert not at.sidebar.code  # the share expander is lazy
     at.session_state["share"] = True
-    share = " ".join(c.value for c in at.run().sidebar.code)
-    assert "units=8&epochs=3&timesteps=6&seed=3" in share
+    share = [c.value for c in at.run().sidebar.code]
+    assert share[0].endswith("?units=8&epochs=3&timesteps=6&seed=3")
+    assert share[1].endswith("?units=8&epochs=3&timesteps=6&seed=3&lock=1")
+
+
+def test_the_default_setup_shares_a_valid_lock_link():
+    at = new_app()
+    at.session_state["share"] = True
+    assert at.run().sidebar.code[1].value.endswith("?lock=1")  # not "&lock=1" on a bare address
+
+
+def test_the_link_warnings_go_once_the_learner_trains():
+    at = preset_app(units="eight", epochs="2", colour="red")
+    assert len(at.warning) == 2
+    train_with(at, units=6, epochs=2)
+    assert not at.warning and at.session_state["run"].config.units == 6
 
 
 @pytest.mark.parametrize(

@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 import pytest
 
 from lstm_core.charts import compare_chart
@@ -51,3 +53,17 @@ def test_summary_and_overlay(three_runs):
     assert {row["run"] for row in data} == set(store.labels())
     assert len(data) == 3 * SMALL.epochs * 4
     assert spec["spec"]["encoding"]["color"]["field"] == "run"
+
+
+def test_csv_runs_on_different_targets_get_different_labels():
+    """Two targets of one file used to share a label: one line in the chart, and Remove took both."""
+    from lstm_core.csvdata import config_for_file, make_csv_dataset, parse_csv
+    from lstm_core.runs import label_of
+
+    table = parse_csv(b"temp,humidity\n" + b"".join(f"{i % 7},{(i * 3) % 5}\n".encode() for i in range(40)))
+    labels = set()
+    for target in ("temp", "humidity"):
+        dataset, config, _ = make_csv_dataset(table, target, [], config_for_file({"timesteps": 5}), name="w.csv")
+        labels.add(label_of(SimpleNamespace(config=config, dataset=dataset)))
+    assert labels == {"sequences=35, timesteps=5, features=1 on w.csv (temp)",
+                      "sequences=35, timesteps=5, features=1 on w.csv (humidity)"}
