@@ -69,6 +69,10 @@ def parse_csv(data: bytes) -> CSVTable:
         raise CSVError(f"The file has {len(header):,} columns; at most {MAX_COLUMNS} are allowed "
                        f"(the model reads at most {int(FIELDS['features'].high)} features).")
     _check_header([h.strip() for h in header])
+    if all(re.fullmatch(NUMBER["."], h.strip()) or re.fullmatch(NUMBER[","], h.strip()) for h in header):
+        shown = ", ".join(h.strip() for h in header[:3]) + (", ..." if len(header) > 3 else "")
+        raise CSVError(f"The first row holds numbers ({shown}), not column names. Add a header row that names "
+                       "each column, so that no data row is taken for one.")
     if len(lines) < 2:
         raise CSVError("The file has a header but no data rows.")
     _check_widths(text, delimiter, len(header))
@@ -247,10 +251,12 @@ def make_csv_dataset(table: CSVTable, target: str, features: list[str] | None, c
     series = table.frame[columns].to_numpy(dtype=np.float64)  # (rows, features)
     windows = len(series) - t
     if windows < MIN_WINDOWS:
-        fix = (f"or set Timesteps to {table.rows - MIN_WINDOWS} or less" if table.rows - MIN_WINDOWS >= 2
-               else f"the smallest file that works has {2 + MIN_WINDOWS} rows")
+        fewest = int(FIELDS["timesteps"].low)
+        fix = (f"Use at least {t + MIN_WINDOWS} rows, or set Timesteps to {table.rows - MIN_WINDOWS} or less."
+               if table.rows - MIN_WINDOWS >= fewest else
+               f"Use at least {t + MIN_WINDOWS} rows ({fewest + MIN_WINDOWS} with the fewest timesteps, {fewest}).")
         raise CSVError(f"{table.rows} rows are too few for {t} timesteps: each sequence needs {t} rows plus the next "
-                       f"one, and at least {MIN_WINDOWS} sequences are needed. Use at least {t + MIN_WINDOWS} rows, {fix}.")
+                       f"one, and at least {MIN_WINDOWS} sequences are needed. {fix}")
     y_all = (series[t:, 0] > series[t - 1:-1, 0]).astype(np.float32)  # (windows,): does the target go up next?
     if y_all.min() == y_all.max():
         what = ("is constant" if np.ptp(series[:, 0]) == 0 else

@@ -77,6 +77,22 @@ def test_a_field_longer_than_the_csv_module_allows_is_a_csv_error(data):
         parse_csv(data)
 
 
+def test_a_file_without_a_header_row_is_named_not_read_one_row_short():
+    with pytest.raises(CSVError, match=r"The first row holds numbers \(0.000, 1.000\), not column names"):
+        parse_csv(b"0.000,1.000\n" + b"".join(f"{i},{i * 2}\n".encode() for i in range(30)))
+
+
+@pytest.mark.parametrize("rows,timesteps,advice", [
+    (1, 10, "Use at least 20 rows (12 with the fewest timesteps, 2)."),
+    (15, 10, "Use at least 20 rows, or set Timesteps to 5 or less."),
+])
+def test_too_few_rows_gives_one_consistent_piece_of_advice(rows, timesteps, advice):
+    table = parse_csv(b"v\n" + b"".join(f"{i * i % 7}\n".encode() for i in range(rows)))
+    with pytest.raises(CSVError) as err:
+        make_csv_dataset(table, "v", [], LSTMConfig(timesteps=timesteps))
+    assert str(err.value).endswith(advice)
+
+
 def test_size_cap():
     with pytest.raises(CSVError, match="over the size limit of 2 MB"):
         parse_csv(b"value\n" + b"1\n" * 1_200_000)
