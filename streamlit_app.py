@@ -131,7 +131,7 @@ def parsed(data: bytes):
 
 
 def data_source_ui():
-    """The data choice; returns (table, target, features, name) for a CSV source, or None for synthetic."""
+    """The data choice; returns (table, target, features, name, changes) for a CSV source, or None for synthetic."""
     with st.sidebar.container(border=True):
         source = st.radio("Data", SOURCES, key="source", disabled=st.session_state["preset"].lock)
         if source == SOURCES[0]:
@@ -154,17 +154,23 @@ def data_source_ui():
         target = st.selectbox("Target column", table.columns, key=f"target-{table.digest}")
         features = st.multiselect("Extra feature columns", [c for c in table.columns if c != target],
                                   key=f"features-{table.digest}")
+        changes = st.checkbox("Add each column's change from the row before", value=True, key=f"changes-{table.digest}",
+                              help="A slow drift (like CO2's) fills the whole 0 to 1 scale, so the small moves that decide "
+                                   "'up next' are hard to see in the levels; their changes are not.")
         timesteps = st.session_state.get("timesteps", 10)
-        windows = table.rows - timesteps
+        windows = table.rows - int(changes) - timesteps
+        width = (1 + len(features)) * (2 if changes else 1)
         st.caption(f"{table.rows} rows; numeric columns {', '.join(table.columns)}"
                    + (f"; text columns ignored: {', '.join(table.text_columns)}" if table.text_columns else "")
                    + f". Read as {table.encoding}, delimiter {table.delimiter!r}, decimal {table.decimal!r}.")
         if windows > 0:
             st.caption(f"With {timesteps} timesteps: {windows} sequences x {timesteps} timesteps x "
-                       f"{1 + len(features)} feature{'s' if features else ''}. Scaling is fitted on the training "
-                       "part only.")
+                       f"{width} feature{'s' if width > 1 else ''}. Scaling is fitted on the training part only.")
+        else:
+            st.warning(f"{table.rows} rows are too few for {timesteps} timesteps: lower Timesteps (in Model) "
+                       "or use a longer file.")
         st.dataframe(table.frame.head(5), height=150, width="stretch")
-        return table, target, features, name
+        return table, target, features, name, changes
 
 
 # --- Sidebar: the hyperparameters, in a form so that only Train retrains ---------------------
@@ -268,7 +274,7 @@ def remember(name: str, value):
 
 
 def pipeline_ui(run) -> None:
-    from lstm_core.insights import pipeline_insight
+    from lstm_core.insights import pipeline_insight, seed_insight
     from lstm_core.present import param_ledger, sample_text
     from lstm_core.stages import pipeline_stages
 
@@ -283,7 +289,7 @@ def pipeline_ui(run) -> None:
     st.table(param_ledger(run.config, run.params), hide_index=True)
     st.subheader("The data")
     st.write(run.dataset.description)
-    st.info(f"**Key insight.** {text.SEED_INSIGHT}\n\n{pipeline_insight(run)}")
+    st.info(f"**Key insight.** {seed_insight(run)}\n\n{pipeline_insight(run)}")
 
 
 def training_placeholders():
@@ -333,7 +339,7 @@ def memory_ui(run) -> None:
     import pandas as pd
 
     from lstm_core.charts import compare_chart
-    from lstm_core.memory import EXPLANATION
+    from lstm_core.memory import explanation
 
     st.subheader("Why memory matters")
     key = run.key
@@ -359,7 +365,7 @@ def memory_ui(run) -> None:
     b.metric("Same LSTM, time shuffled: val accuracy", f"{base_acc:.2f}", f"{base_acc - lstm_acc:+.2f}")
     histories = pd.concat([run.history.assign(run="LSTM, in order"), baseline.history.assign(run="Same LSTM, shuffled")])
     st.altair_chart(compare_chart(histories), width="stretch")
-    st.write(EXPLANATION)
+    st.write(explanation(lstm_acc, base_acc, run.dataset.key == "synthetic", run.config.timesteps))
 
 
 def trace_ui(run) -> None:

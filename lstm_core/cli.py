@@ -35,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--csv", metavar="PATH", help="Train on your own series: a CSV, one row per time step.")
     parser.add_argument("--target", metavar="NAME", help="With --csv: the column whose next move is the label "
                         "(default: the first numeric column). With --csv, --features takes column names: NAME,NAME.")
+    parser.add_argument("--changes", action=argparse.BooleanOptionalAction, default=None,
+                        help="With --csv: also feed each column's change from the row before (the default, as in the app); "
+                        "--no-changes feeds the levels only.")
     return parser
 
 
@@ -78,8 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     dataset = None
     if args.csv:
         dataset, config = _csv_dataset(parser, args, config)
-    elif args.target:
-        parser.error("--target goes with --csv")
+    elif args.target or args.changes is not None:
+        parser.error(f"{'--target' if args.target else '--changes or --no-changes'} goes with --csv")
     sample = _checked_sample(parser, args.sample, config)
 
     from lstm_core.report import build_report, format_text  # TensorFlow loads here, after the checks
@@ -109,7 +112,8 @@ def _csv_dataset(parser: argparse.ArgumentParser, args: argparse.Namespace, conf
         table = parse_csv(data)
         target = args.target or table.columns[0]
         features = [f.strip() for f in args.features.split(",") if f.strip()] if args.features else []
-        dataset, config, _ = make_csv_dataset(table, target, features, config, name=Path(args.csv).name)
+        dataset, config, _ = make_csv_dataset(table, target, features, config, name=Path(args.csv).name,
+                                              changes=args.changes is not False)
     except CSVError as err:
         parser.error(f"--csv: {err}")
     except ConfigError as err:

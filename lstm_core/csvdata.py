@@ -231,8 +231,12 @@ def config_for_file(values: dict) -> LSTMConfig:
 
 
 def make_csv_dataset(table: CSVTable, target: str, features: list[str] | None, config: LSTMConfig,
-                     name: str = "Upload") -> tuple[Dataset, LSTMConfig, WindowInfo]:
+                     name: str = "Upload", changes: bool = False) -> tuple[Dataset, LSTMConfig, WindowInfo]:
     """Sliding windows of ``timesteps`` rows; label 1 if the target's next value is higher than its last.
+
+    With ``changes``, each chosen column also comes as its change from the row before (one more
+    feature per column, and the first row only starts the changes). A slow drift, like CO2's, spans
+    the whole 0..1 scale and leaves week-to-week moves too small to see; their changes are not.
 
     Scaling (min-max per column) is fitted on the rows the training windows use, never on the
     validation part, which is the latest stretch of the series. Returns the dataset and the config
@@ -245,16 +249,20 @@ def make_csv_dataset(table: CSVTable, target: str, features: list[str] | None, c
     if unknown:
         raise CSVError(f"Feature column {unknown[0]!r} is not a numeric column of this file; choose from {table.columns}.")
     columns = [target, *features]
-    if len(columns) > FIELDS["features"].high:
-        raise CSVError(f"{len(columns)} columns chosen; at most {int(FIELDS['features'].high)} features are allowed.")
+    names = [*columns, *(f"change in {c}" for c in columns)] if changes else columns
+    if len(names) > FIELDS["features"].high:
+        raise CSVError(f"{len(columns)} columns chosen{' with their changes' if changes else ''}: {len(names)} features; "
+                       f"at most {int(FIELDS['features'].high)} are allowed.")
     t = config.timesteps
-    series = table.frame[columns].to_numpy(dtype=np.float64)  # (rows, features)
+    series = table.frame[columns].to_numpy(dtype=np.float64)  # (rows, columns)
+    if changes:
+        series = np.hstack([series[1:], np.diff(series, axis=0)])  # (rows - 1, 2 x columns): levels, then changes
     windows = len(series) - t
     if windows < MIN_WINDOWS:
-        fewest = int(FIELDS["timesteps"].low)
-        fix = (f"Use at least {t + MIN_WINDOWS} rows, or set Timesteps to {table.rows - MIN_WINDOWS} or less."
-               if table.rows - MIN_WINDOWS >= fewest else
-               f"Use at least {t + MIN_WINDOWS} rows ({fewest + MIN_WINDOWS} with the fewest timesteps, {fewest}).")
+        fewest, spare = int(FIELDS["timesteps"].low), int(changes)  # with changes, the first row only starts them
+        fix = (f"Use at least {t + MIN_WINDOWS + spare} rows, or set Timesteps to {len(series) - MIN_WINDOWS} or less."
+               if len(series) - MIN_WINDOWS >= fewest else
+               f"Use at least {t + MIN_WINDOWS + spare} rows ({fewest + MIN_WINDOWS + spare} with the fewest timesteps, {fewest}).")
         raise CSVError(f"{table.rows} rows are too few for {t} timesteps: each sequence needs {t} rows plus the next "
                        f"one, and at least {MIN_WINDOWS} sequences are needed. {fix}")
     y_all = (series[t:, 0] > series[t - 1:-1, 0]).astype(np.float32)  # (windows,): does the target go up next?
@@ -279,14 +287,15 @@ def make_csv_dataset(table: CSVTable, target: str, features: list[str] | None, c
     order = np.random.default_rng(config.seed).permutation(n_train)  # mix the training windows, keep validation last
     x = np.concatenate([x[:n_train][order], x[n_train:]])
     y = np.concatenate([y[:n_train][order], y[n_train:]])
-    new_config = config.replace(sequences=n, features=len(columns))
+    new_config = config.replace(sequences=n, features=len(names))
     description = (
         f"{name}: {n} windows of {t} consecutive rows of {', '.join(repr(c) for c in columns)} "
-        f"(target {target!r}). Label 1 if {target!r} goes up in the next row, 0 if not "
+        + ("and each one's change from the row before " if changes else "")
+        + f"(target {target!r}). Label 1 if {target!r} goes up in the next row, 0 if not "
         f"({y.mean():.0%} go up). Values are scaled to 0..1 with the minimum and maximum of the training rows only, "
         f"so nothing leaks from the validation part, which is the latest {n_val} windows."
         + (f" The oldest {dropped} windows were left out to stay within {limit} sequences." if dropped else "")
     )
-    key = f"{table.digest}:{name}:{target}:{','.join(features)}"  # the name too: it is shown with the run
-    dataset = Dataset(x, y, description, tuple(columns), name=name, key=key)
+    key = f"{table.digest}:{name}:{target}:{','.join(features)}{':changes' if changes else ''}"  # the name: it is shown
+    dataset = Dataset(x, y, description, tuple(names), name=name, key=key)
     return dataset, new_config, WindowInfo(n, n_train, dropped, float(y.mean()))

@@ -6,22 +6,48 @@ import numpy as np
 
 from lstm_core.text import SEED_INSIGHT
 
-__all__ = ["SEED_INSIGHT", "pipeline_insight", "training_insight", "trace_insight"]
+__all__ = ["SEED_INSIGHT", "seed_insight", "pipeline_insight", "training_insight", "trace_insight"]
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def seed_insight(run) -> str:
+    """The seed page's insight, and what this run showed of it: it promises falling loss and rising
+    accuracy, which a run that has not learned yet does not show."""
+    h = run.history
+    first, last = h.iloc[0], h.iloc[-1]
+    learned = len(h) > 1 and last["loss"] < first["loss"] * 0.98 and last["accuracy"] > first["accuracy"]
+    if learned:
+        return SEED_INSIGHT
+    seen = (f"after its only epoch, loss is {last['loss']:.3f} and accuracy {last['accuracy']:.2f}, so there is no trend yet"
+            if len(h) == 1 else
+            f"loss went from {first['loss']:.3f} to {last['loss']:.3f} and accuracy from {first['accuracy']:.2f} to "
+            f"{last['accuracy']:.2f}, so this model has not learned the pattern yet")
+    return (f"{SEED_INSIGHT} In this run, {seen}: try more epochs, a higher learning rate or more units, "
+            "and watch the Training tab.")
 
 
 def pipeline_insight(run) -> str:
     c, p = run.config, run.params
+    inputs = c.timesteps * c.features
+    verb = "squeezes" if c.units < inputs else "turns"
     return (
-        f"The LSTM squeezes each sequence of {c.timesteps} x {c.features} = {c.timesteps * c.features} numbers "
-        f"into {c.units} numbers. {p['lstm']:,} of the model's {p['total']:,} parameters "
-        f"({p['lstm'] / p['total']:.0%}) live in the LSTM, and the same weights are reused at all "
-        f"{c.timesteps} timesteps: a longer sequence costs time, not parameters."
+        f"The LSTM {verb} each sequence of {c.timesteps} x {c.features} = {_n(inputs, 'number')} "
+        f"into {_n(c.units, 'number')}. {p['lstm']:,} of the model's {p['total']:,} parameters "
+        f"({p['lstm'] / p['total']:.0%}) live in the LSTM, and the same weights are reused at "
+        f"{'all ' if c.timesteps > 2 else 'both '}{c.timesteps} timesteps: a longer sequence costs time, not parameters."
     )
 
 
 def training_insight(run) -> str:
     h = run.history
     first, last = h.iloc[0], h.iloc[-1]
+    if len(h) == 1:
+        return (f"After one epoch, loss is {last['loss']:.2f} and accuracy {last['accuracy']:.2f}; validation accuracy, on "
+                f"{_n(run.config.val_sequences, 'sequence')} the model never trained on, is {last['val_accuracy']:.2f}. "
+                "One epoch shows no trend yet: train more epochs to see whether it keeps improving.")
     best = h.loc[h["val_loss"].idxmin()]
     change = (last["loss"] - first["loss"]) / first["loss"] if first["loss"] else 0.0
     text = (

@@ -6,36 +6,49 @@ import math
 
 import pandas as pd
 
-CHANCE = 0.5  # two balanced classes
-CHANCE_BAND = 0.08  # accuracy within this of 0.5 (0.42 to 0.58) counts as chance level
+CHANCE = 0.5  # two balanced classes: the synthetic lesson data
+CHANCE_BAND = 0.08  # accuracy up to this above chance (0.58 at 0.5) is no better than chance
 FAST_DROP = 0.15  # loss falling by 15% or more in one epoch is fast
 SLOW_DROP = 0.03  # 3% to 15% is steady; less is converging or a plateau
 HIGH_ACCURACY = 0.85  # above this, a flat loss means converged rather than stuck
 OVERFIT_RISE = 0.02  # validation loss 2% above its best while training loss still falls
 
 
-def observe(history: pd.DataFrame) -> list[str]:
+def chance_level(labels) -> float:
+    """The accuracy of always guessing the more common class: 0.5 for balanced labels, 0.75 for a
+    series that goes up three times in four."""
+    share = float(sum(labels)) / max(len(labels), 1)
+    return max(share, 1.0 - share)
+
+
+def observe(history: pd.DataFrame, chance: float = CHANCE) -> list[str]:
     """Observations for every epoch of a history with loss, accuracy, val_loss, val_accuracy."""
     rows = history.to_dict("records")
-    return [observe_epoch(rows[: i + 1]) for i in range(len(rows))]
+    return [observe_epoch(rows[: i + 1], chance) for i in range(len(rows))]
 
 
-def observe_epoch(rows: list[dict]) -> str:
-    """The observation for the last of ``rows``, given the epochs before it."""
+def observe_epoch(rows: list[dict], chance: float = CHANCE) -> str:
+    """The observation for the last of ``rows``, given the epochs before it and the chance level."""
+
+    def no_better(accuracy: float) -> bool:
+        return accuracy <= chance + CHANCE_BAND
+
     now = rows[-1]
     loss, acc, val_loss, val_acc = (now[k] for k in ("loss", "accuracy", "val_loss", "val_accuracy"))
     if not math.isfinite(loss):
         return "Loss is not a number: training diverged. Try a smaller learning rate."
-    near_chance = abs(acc - CHANCE) <= CHANCE_BAND
     if len(rows) == 1:
-        if near_chance:
-            return f"Starting point: accuracy {acc:.2f} is still near chance (0.50); the model has not found the pattern yet."
-        return f"Starting point: loss {loss:.2f} and accuracy {acc:.2f} after one pass; the model is already past chance."
+        if no_better(acc):
+            return (f"Starting point: accuracy {acc:.2f} is still no better than chance ({chance:.2f}); "
+                    "the model has not found the pattern yet.")
+        return (f"Starting point: loss {loss:.2f} and accuracy {acc:.2f} after one pass; the model is already past "
+                f"chance ({chance:.2f}).")
     prev = rows[-2]
     drop = (prev["loss"] - loss) / prev["loss"] if prev["loss"] > 0 else 0.0
     best_val = min(r["val_loss"] for r in rows[:-1])
-    if near_chance and len(rows) >= 3 and all(abs(r["accuracy"] - CHANCE) <= CHANCE_BAND for r in rows[-3:]):
-        return f"Stuck at chance level: accuracy {acc:.2f} for 3 epochs. Try a different learning rate or more units."
+    if len(rows) >= 3 and all(no_better(r["accuracy"]) for r in rows[-3:]):
+        return (f"Stuck at chance level: accuracy {acc:.2f}, no better than chance ({chance:.2f}) for 3 epochs. "
+                "Try a different learning rate or more units.")
     if drop < -0.05:
         return f"Loss rose {-drop:.0%} this epoch: the steps may be too large. A smaller learning rate could help."
     val_rising = val_loss > best_val * (1 + OVERFIT_RISE) and val_loss > prev["val_loss"] and drop > 0
@@ -54,5 +67,11 @@ def observe_epoch(rows: list[dict]) -> str:
     if drop >= SLOW_DROP:
         return f"Steady improvement: loss fell {drop:.0%} to {loss:.2f}; accuracy {acc:.2f}, validation {val_acc:.2f}."
     if acc >= HIGH_ACCURACY:
-        return f"Converging: loss barely moved ({-drop:+.1%}) at accuracy {acc:.2f}; more epochs would add little."
-    return f"Plateau: loss changed by only {-drop:+.1%} with accuracy {acc:.2f}; the model has stopped improving."
+        return f"Converging: loss barely moved ({_percent(-drop)}) at accuracy {acc:.2f}; more epochs would add little."
+    return f"Plateau: loss changed by only {_percent(-drop)} with accuracy {acc:.2f}; the model has stopped improving."
+
+
+def _percent(change: float) -> str:
+    """+1.2%, -0.4%, and 0.0% rather than -0.0%."""
+    text = f"{change:+.1%}"
+    return "0.0%" if text in ("+0.0%", "-0.0%") else text

@@ -18,8 +18,10 @@ TABLE_COLUMNS = {
 
 def history_of(rows: Iterable[dict]) -> pd.DataFrame:
     """Streamed epoch rows as a history frame, with observations so far."""
-    frame = pd.DataFrame(list(rows), columns=list(TABLE_COLUMNS)[:-1])
-    frame["observation"] = observe(frame) if len(frame) else []
+    rows = list(rows)
+    frame = pd.DataFrame(rows, columns=list(TABLE_COLUMNS)[:-1])
+    streamed = [row.get("observation") for row in rows]  # the trainer observes each epoch as it ends
+    frame["observation"] = streamed if all(streamed) else observe(frame) if len(frame) else []
     return frame
 
 
@@ -52,7 +54,7 @@ def final_metrics(history: pd.DataFrame) -> list[dict]:
         out.append({
             "label": f"Final {label.lower()}" if not label.startswith("Val") else f"Final {label[0].lower()}{label[1:]}",
             "value": f"{last[key]:.3f}",
-            "delta": f"{last[key] - first[key]:+.3f} since epoch 1",
+            "delta": f"{last[key] - first[key]:+.3f} since epoch 1" if len(history) > 1 else None,  # one epoch: no change
             "inverse": "loss" in key,  # a falling loss is good news
         })
     return out

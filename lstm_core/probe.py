@@ -55,11 +55,12 @@ def run_probe(run, sample: int, edit: str, timestep: int = 0, values=None, seed:
     """Trace the sample as it is and as edited (NumPy cell, each checked against Keras)."""
     before = trace_sample(run, sample)
     after = trace_sample(run, sample, x=apply_edit(before.input, edit, timestep, values, seed))
-    return Probe(before, after, explain(before, after, edit, timestep))
+    return Probe(before, after, explain(before, after, edit, timestep, synthetic=run.dataset.key == "synthetic"))
 
 
-def explain(before: Trace, after: Trace, edit: str, timestep: int) -> str:
-    """One or two sentences on what changed and why, from the numbers."""
+def explain(before: Trace, after: Trace, edit: str, timestep: int, synthetic: bool = True) -> str:
+    """One or two sentences on what changed and why, from the numbers: the reason given always
+    agrees with what the score did."""
     delta = after.dense_output - before.dense_output
     moved = "barely moved" if abs(delta) < 0.05 else "moved" if abs(delta) < 0.25 else "swung"
     flip = after.predicted != before.predicted
@@ -68,14 +69,31 @@ def explain(before: Trace, after: Trace, edit: str, timestep: int) -> str:
     if edit in ("zero", "edit"):
         f = before.gates["forget_gate"]  # (timesteps, units)
         kept = float(np.prod(f[timestep + 1:], axis=0).mean()) if timestep + 1 < len(f) else 1.0
-        word = "zeroing" if edit == "zero" else "editing"
-        why = (f" After timestep {timestep + 1}, the forget gates multiply to {kept:.2f} on average: "
-               + ("most of what that step wrote was already discounted by the end."
-                  if kept < 0.3 else "a good part of that step's memory survives to the end, so "
-                  f"{word} it can matter."))
-        return head + why
+        gates = (f" After timestep {timestep + 1}, the forget gates multiply to {kept:.2f} on average"
+                 if timestep + 1 < len(f) else f" Timestep {timestep + 1} is the last, so nothing is forgotten after it")
+        if kept >= 0.3:
+            why = (": a good part of what that step wrote survives to the end, so changing it can move the score."
+                   if moved != "barely moved" else
+                   ": a good part of what that step wrote survives to the end, but this change to it was too small "
+                   "to move the score much.")
+        elif moved == "barely moved":
+            why = ": most of what that step wrote is discounted by the end, which is why the score barely moved."
+        else:
+            why = (": little of what that step wrote survives directly, so the change came through the steps after "
+                   "it: every later gate reads the hidden state the edited step changed.")
+        return head + gates + why
+    closer = abs(after.dense_output - 0.5) < abs(before.dense_output - 0.5)
+    if not synthetic:
+        what = "reverses" if edit == "reverse" else "shuffles"
+        return head + (f" The edit keeps every value and {what} their order, so the change measures how much this model "
+                       "relies on order in your data" + (": here, a lot." if moved == "swung" else
+                                                         ": here, little." if moved == "barely moved" else "."))
     if edit == "reverse":
         return head + (" Reversing turns an up-trend into a down-trend: the same values in the opposite order. "
-                       "A model that uses order should flip its answer, which is what memory is for.")
-    return head + (" Shuffling keeps the values but destroys the trend: the model's confidence should drop "
-                   "towards 0.5, because only the order carried the label.")
+                       + ("A model that reads order flips its answer, as this one did." if flip else
+                          "A model that reads order should flip its answer; this one has not learned the trend well "
+                          "enough to, yet."))
+    return head + (" Shuffling keeps the values but breaks the trend, "
+                   + ("and the model's confidence fell towards 0.5: order carried the label." if closer else
+                      "yet the model did not get less sure: this shuffle left enough of the trend in place (the start "
+                      "and end values decide it, and they may have stayed near their ends), so try another one."))

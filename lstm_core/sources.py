@@ -12,7 +12,7 @@ NO_FILE = "no file"
 def request(values: dict, source) -> tuple[str, Dataset | None] | str:
     """(run key, dataset or None for the synthetic lesson data), or a message saying what is wrong.
 
-    ``source`` is None (synthetic), (table, target, features, name) for a parsed CSV, NO_FILE, or the
+    ``source`` is None (synthetic), (table, target, features, name, changes) for a parsed CSV, NO_FILE, or the
     message of a file that could not be parsed.
     """
     if isinstance(source, str):
@@ -23,9 +23,9 @@ def request(values: dict, source) -> tuple[str, Dataset | None] | str:
         return str(err)
     if source is None:
         return config.key(), None
-    table, target, features, name = source
+    table, target, features, name, changes = source
     try:
-        dataset, config, _ = make_csv_dataset(table, target, features, config, name=name)
+        dataset, config, _ = make_csv_dataset(table, target, features, config, name=name, changes=changes)
     except CSVError as err:
         return str(err)
     except ConfigError as err:

@@ -13,7 +13,7 @@ from lstm_core._keras import keras
 from lstm_core.config import LSTMConfig
 from lstm_core.data import Dataset, make_dataset
 from lstm_core.model import build_model, param_counts
-from lstm_core.observations import observe
+from lstm_core.observations import CHANCE, chance_level, observe_epoch
 
 HISTORY_COLUMNS = ["epoch", "loss", "accuracy", "val_loss", "val_accuracy"]
 EpochCallback = Callable[[dict], None]
@@ -49,25 +49,29 @@ class Run:
 
 
 class _EpochReporter(keras.callbacks.Callback):
-    """Hands each finished epoch's numbers to a plain callback, so a UI can stream them."""
+    """Hands each finished epoch's numbers, and its observation, to a plain callback, so a UI can
+    stream them exactly as the finished table will show them."""
 
-    def __init__(self, on_epoch: EpochCallback | None):
+    def __init__(self, on_epoch: EpochCallback | None, chance: float):
         super().__init__()
         self.on_epoch = on_epoch
+        self.chance = chance
         self.rows: list[dict] = []
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         logs = logs or {}
         row = {"epoch": epoch + 1, **{k: float(logs.get(k, np.nan)) for k in HISTORY_COLUMNS[1:]}}
+        row["observation"] = observe_epoch([*self.rows, row], self.chance)
         self.rows.append(row)
         if self.on_epoch is not None:
             self.on_epoch(dict(row))
 
 
-def history_frame(rows: list[dict]) -> pd.DataFrame:
-    """Epoch rows plus one observation each (rules over the numbers, see observations.py)."""
+def history_frame(rows: list[dict], chance: float = CHANCE) -> pd.DataFrame:
+    """Epoch rows plus one observation each (rules over the numbers, see observations.py); rows that
+    already carry their observation keep it."""
     frame = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
-    frame["observation"] = observe(frame)
+    frame["observation"] = [row.get("observation") or observe_epoch(rows[: i + 1], chance) for i, row in enumerate(rows)]
     return frame
 
 
@@ -86,8 +90,8 @@ def train(
     t_data = time.perf_counter()
     model = build_model(config)
     t_build = time.perf_counter()
-    reporter = _EpochReporter(on_epoch)
     n_train = config.train_sequences  # the last val_sequences sequences are held out, as Keras's validation_split does
+    reporter = _EpochReporter(on_epoch, chance_level(dataset.y[n_train:]))
     model.fit(
         dataset.x[:n_train],
         dataset.y[:n_train],

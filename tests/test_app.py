@@ -398,16 +398,17 @@ def test_the_example_co2_data_trains_and_the_pipeline_describes_it():
     at = new_app()
     at.sidebar.radio(key="source").set_value("Example: CO2").run()
     assert "2284 rows; numeric columns co2; text columns ignored: date" in " ".join(c.value for c in at.sidebar.caption)
-    assert "2274 sequences x 10 timesteps x 1 feature" in " ".join(c.value for c in at.sidebar.caption)
+    assert "2273 sequences x 10 timesteps x 2 features" in " ".join(c.value for c in at.sidebar.caption)  # + changes
     train_with(at, epochs=2, units=8)
     assert not at.exception and not at.error
     page = pipeline(at)
-    assert "2274 sequences x 10 timesteps x 1 feature" in page and "→ **2274 sequences x 8 units**" in page
+    assert "2273 sequences x 10 timesteps x 2 features" in page and "→ **2273 sequences x 8 units**" in page
     assert any("Example: CO2" in m.value and "training rows only" in m.value for m in at.markdown)
     at.session_state["share"] = True
     assert any("your file stays in your session" in c.value for c in at.run().sidebar.caption)  # no misleading link
     show(at, "Compare")
-    assert list(at.tabs[4].table[0].value["Run"]) == ["default", "sequences=2274, features=1, units=8, epochs=2 on Example: CO2"]
+    assert list(at.tabs[4].table[0].value["Run"]) == [
+        "default", "sequences=2273, features=2, units=8, epochs=2 on Example: CO2 (co2, change in co2)"]
 
 
 @pytest.mark.parametrize("name,message", [
@@ -439,7 +440,10 @@ def test_a_good_upload_with_an_extra_feature():
     features.set_value(["step"]).run()
     train_with(at, epochs=2, timesteps=5)
     assert not at.exception and not at.main.error
-    assert "55 sequences x 5 timesteps x 2 features" in pipeline(at)
+    assert "54 sequences x 5 timesteps x 4 features" in pipeline(at)  # 2 columns and their changes
+    next(w for w in at.sidebar.checkbox if w.key.startswith("changes-")).uncheck().run()
+    train_with(at, epochs=2, timesteps=5)
+    assert "55 sequences x 5 timesteps x 2 features" in pipeline(at)  # the levels only
 
 
 def test_the_page_paints_before_pandas_loads():

@@ -11,3 +11,46 @@ def test_insights_quote_the_run(small_run):
     t = trace_sample(small_run, 0)
     assert f"{t.gates['forget_gate'].mean():.2f}" in trace_insight(t)
     assert "remember important information over time" in SEED_INSIGHT
+
+
+def _run(history_rows, **config):
+    from types import SimpleNamespace
+
+    from lstm_core.config import LSTMConfig
+    from lstm_core.train import history_frame
+
+    rows = [{"epoch": i + 1, "loss": a, "accuracy": b, "val_loss": c, "val_accuracy": d}
+            for i, (a, b, c, d) in enumerate(history_rows)]
+    return SimpleNamespace(history=history_frame(rows), config=LSTMConfig(**config))
+
+
+def test_the_seed_insight_is_qualified_when_the_run_did_not_learn():
+    from lstm_core.insights import seed_insight
+
+    learned = _run([(0.69, 0.5, 0.69, 0.5), (0.4, 0.85, 0.4, 0.86)])
+    assert seed_insight(learned) == SEED_INSIGHT
+    flat = _run([(0.693, 0.5, 0.693, 0.504)] * 5)  # the CO2 example at its defaults once looked like this
+    text = seed_insight(flat)
+    assert text.startswith(SEED_INSIGHT) and "loss went from 0.693 to 0.693" in text and "has not learned" in text
+    assert "no trend yet" in seed_insight(_run([(0.6, 0.7, 0.6, 0.7)]))
+
+
+def test_one_epoch_makes_no_claim_about_a_trend():
+    from lstm_core.present import final_metrics
+
+    one = _run([(0.6, 0.7, 0.6, 0.7)], epochs=1)
+    text = training_insight(one)
+    assert "still falling" not in text and "One epoch shows no trend yet" in text
+    assert all(m["delta"] is None for m in final_metrics(one.history))
+
+
+def test_pipeline_insight_grammar_for_small_and_wide_models():
+    from types import SimpleNamespace
+
+    from lstm_core.config import LSTMConfig
+
+    run = SimpleNamespace(config=LSTMConfig(timesteps=2, features=1, units=1), params={"lstm": 12, "dense": 2, "total": 14})
+    text = pipeline_insight(run)
+    assert "2 x 1 = 2 numbers into 1 number." in text and "squeezes" in text and "both 2 timesteps" in text
+    wide = SimpleNamespace(config=LSTMConfig(timesteps=2, features=5, units=20), params={"lstm": 2080, "dense": 21, "total": 2101})
+    assert "turns each sequence of 2 x 5 = 10 numbers into 20 numbers" in pipeline_insight(wide)

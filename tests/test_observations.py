@@ -2,7 +2,7 @@ import math
 
 import pandas as pd
 
-from lstm_core.observations import observe
+from lstm_core.observations import chance_level, observe
 
 
 def H(*rows):
@@ -13,8 +13,25 @@ def H(*rows):
 
 
 def test_starting_point_near_chance_and_past_chance():
-    assert observe(H((0.69, 0.52, 0.69, 0.5)))[0].startswith("Starting point: accuracy 0.52 is still near chance")
-    assert "already past chance" in observe(H((0.5, 0.75, 0.45, 0.8)))[0]
+    assert observe(H((0.69, 0.52, 0.69, 0.5)))[0].startswith(
+        "Starting point: accuracy 0.52 is still no better than chance (0.50)")
+    assert "already past chance (0.50)" in observe(H((0.5, 0.75, 0.45, 0.8)))[0]
+
+
+def test_chance_is_the_more_common_class_when_labels_are_unbalanced():
+    """Up three times in four: always guessing 'up' scores 0.75, which is not learning anything."""
+    assert chance_level([1, 1, 1, 0]) == 0.75 and chance_level([0, 1]) == 0.5
+    always_up = H((0.56, 0.75, 0.56, 0.75), (0.56, 0.75, 0.56, 0.75), (0.56, 0.76, 0.56, 0.75))
+    assert "already past chance" in observe(always_up)[0]  # judged against 0.5, it looked like learning
+    obs = observe(always_up, chance=0.75)
+    assert obs[0].startswith("Starting point: accuracy 0.75 is still no better than chance (0.75)")
+    assert obs[2].startswith("Stuck at chance level: accuracy 0.76, no better than chance (0.75) for 3 epochs")
+
+
+def test_an_unchanged_loss_reads_zero_percent_not_minus_zero():
+    obs = observe(H((0.6, 0.7, 0.6, 0.7), (0.6, 0.7, 0.6, 0.7)))
+    assert "(0.0%)" in obs[1] or "by only 0.0%" in obs[1]
+    assert "-0.0%" not in obs[1]
 
 
 def test_fast_and_steady_improvement():

@@ -51,3 +51,36 @@ def test_zeroing_caption_speaks_of_the_forget_gate(default_run):
     p = run_probe(default_run, 0, "zero", timestep=0)
     f = p.before.gates["forget_gate"]
     assert f"{np.prod(f[1:], axis=0).mean():.2f}" in p.caption
+
+
+def _trace(score, forget=0.1, steps=5, units=2):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(dense_output=score, predicted=int(score > 0.5),
+                           gates={"forget_gate": np.full((steps, units), forget)})
+
+
+@pytest.mark.parametrize("before,after,forget,needle", [
+    (0.97, 0.00, 0.1, "the change came through the steps after it"),  # swung, though little survives directly
+    (0.97, 0.96, 0.1, "which is why the score barely moved"),
+    (0.97, 0.50, 0.95, "survives to the end, so changing it can move the score"),
+    (0.97, 0.96, 0.95, "too small to move the score much"),
+])
+def test_the_edit_caption_agrees_with_what_the_score_did(before, after, forget, needle):
+    from lstm_core.probe import explain
+
+    text = explain(_trace(before, forget), _trace(after, forget), "edit", 0)
+    assert needle in text
+    if abs(after - before) >= 0.25:
+        assert "discounted" not in text
+
+
+def test_the_shuffle_and_reverse_captions_follow_the_score_and_the_data():
+    from lstm_core.probe import explain
+
+    assert "fell towards 0.5" in explain(_trace(0.97), _trace(0.6), "shuffle", 0)
+    assert "did not get less sure" in explain(_trace(0.97), _trace(0.98), "shuffle", 0)
+    assert "as this one did" in explain(_trace(0.9), _trace(0.1), "reverse", 0)
+    assert "should flip its answer; this one has not" in explain(_trace(0.9), _trace(0.8), "reverse", 0)
+    csv = explain(_trace(0.6), _trace(0.59), "reverse", 0, synthetic=False)
+    assert "up-trend" not in csv and "relies on order in your data: here, little." in csv

@@ -22,8 +22,9 @@ def test_callback_streams_each_epoch_as_it_ends():
     seen = []
     run = train(SMALL.replace(epochs=3), on_epoch=seen.append)
     assert [row["epoch"] for row in seen] == [1, 2, 3]
-    assert set(seen[0]) == set(HISTORY_COLUMNS)
+    assert set(seen[0]) == set(HISTORY_COLUMNS) | {"observation"}
     np.testing.assert_allclose([r["loss"] for r in seen], run.history["loss"])
+    assert [r["observation"] for r in seen] == list(run.history["observation"])  # live table == final table
 
 
 def test_same_config_same_run(small_run):
