@@ -1,8 +1,13 @@
-"""A session's finished runs, for comparing them: bounded, newest last, removable."""
+"""A session's finished runs, for comparing them: bounded, newest last, removable.
+
+The store keeps what Compare shows (config, label, history, sizes, timings), not the runs: a run
+holds its model and up to 16 MB of data, and every session of a workshop keeps its own store.
+"""
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -25,23 +30,39 @@ def label_of(run) -> str:
     return run_label(run.config, data)
 
 
+@dataclass(frozen=True)
+class RunRecord:
+    """What Compare needs of a run, and nothing that pins its model or data."""
+
+    key: str
+    label: str
+    config: LSTMConfig
+    history: pd.DataFrame
+    params: dict
+    timings: dict
+
+    @classmethod
+    def of(cls, run) -> RunRecord:
+        return cls(run.key, label_of(run), run.config, run.history, dict(run.params), dict(run.timings))
+
+
 class RunStore:
-    """Runs keyed by config; adding a config again moves it to the end instead of duplicating it."""
+    """Run records keyed by config and data; adding one again moves it to the end, not a duplicate."""
 
     def __init__(self, limit: int = MAX_RUNS):
         self.limit = limit
-        self._runs: OrderedDict[str, object] = OrderedDict()
+        self._runs: OrderedDict[str, RunRecord] = OrderedDict()
 
     def add(self, run) -> None:
-        key = run.key
-        self._runs.pop(key, None)
-        self._runs[key] = run
+        record = RunRecord.of(run)
+        self._runs.pop(record.key, None)
+        self._runs[record.key] = record
         while len(self._runs) > self.limit:
             self._runs.popitem(last=False)
 
     def remove(self, label: str) -> None:
         for key, run in list(self._runs.items()):
-            if label_of(run) == label:
+            if run.label == label:
                 del self._runs[key]
 
     def clear(self) -> None:
@@ -54,7 +75,7 @@ class RunStore:
         return list(self._runs.values())
 
     def labels(self) -> list[str]:
-        return [label_of(r) for r in self._runs.values()]
+        return [r.label for r in self._runs.values()]
 
     def summary(self) -> pd.DataFrame:
         """One row per run: its config, parameter count, final metrics and training time."""
@@ -62,7 +83,7 @@ class RunStore:
         for run in self._runs.values():
             last, c = run.history.iloc[-1], run.config
             rows.append({
-                "Run": label_of(run), "Units": c.units, "Timesteps": c.timesteps, "Features": c.features,
+                "Run": run.label, "Units": c.units, "Timesteps": c.timesteps, "Features": c.features,
                 "Epochs": c.epochs, "Sequences": c.sequences, "Batch": c.batch_size, "Learning rate": c.learning_rate,
                 "Seed": c.seed, "Parameters": run.params["total"], "Final loss": round(float(last["loss"]), 3),
                 "Final accuracy": round(float(last["accuracy"]), 3), "Final val accuracy": round(float(last["val_accuracy"]), 3),
@@ -72,5 +93,5 @@ class RunStore:
 
     def histories(self) -> pd.DataFrame:
         """Every run's history, long form, with a 'run' column for colouring."""
-        frames = [run.history.assign(run=label_of(run)) for run in self._runs.values()]
+        frames = [run.history.assign(run=run.label) for run in self._runs.values()]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

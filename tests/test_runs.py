@@ -67,3 +67,19 @@ def test_csv_runs_on_different_targets_get_different_labels():
         labels.add(label_of(SimpleNamespace(config=config, dataset=dataset)))
     assert labels == {"sequences=35, timesteps=5, features=1 on w.csv (temp)",
                       "sequences=35, timesteps=5, features=1 on w.csv (humidity)"}
+
+
+def test_the_store_does_not_pin_models_or_data(three_runs):
+    """Each session keeps its own store: holding runs kept up to 8 models and their data per learner."""
+    import gc
+    import weakref
+
+    run = train(SMALL.replace(units=5))
+    store = RunStore()
+    store.add(run)
+    model, dataset = weakref.ref(run.model), weakref.ref(run.dataset.x)
+    label = store.labels()[0]
+    del run
+    gc.collect()
+    assert store.labels() == [label] and len(store.histories()) == SMALL.epochs
+    assert dataset() is None and model() is None
