@@ -3,6 +3,7 @@
 TensorFlow loads in a training thread after the title and sidebar have painted.
 """
 
+import sys
 from pathlib import Path
 from time import monotonic
 from uuid import uuid4
@@ -107,7 +108,7 @@ def preset_ui() -> None:
         return
     from lstm_core.presets import PRESET_FIELDS, parse_query
 
-    preset = parse_query(st.query_params.to_dict())
+    preset = parse_query({name: st.query_params.get_all(name) for name in st.query_params})
     st.session_state["preset"] = preset
     for name in PRESET_FIELDS:  # the form's widgets read their start values from here
         st.session_state[name] = getattr(preset.config, name)
@@ -373,6 +374,7 @@ def trace_ui(run) -> None:
     from lstm_core.insights import trace_insight
     from lstm_core.present import sample_text, sequence_frame
     from lstm_core.text import GATE_CAPTIONS, GATE_LABELS
+    from lstm_core.trace import agreement
     from lstm_core.trace import GATE_NAMES
 
     c = run.config
@@ -400,7 +402,7 @@ def trace_ui(run) -> None:
                                      format_func=GATE_LABELS.get, horizontal=True, key="gate"))
     st.altair_chart(heatmap(trace.gates[gate], GATE_LABELS[gate]), width="stretch")
     st.caption(GATE_CAPTIONS[gate])
-    st.caption(f"NumPy recomputation vs Keras's own output: largest difference {trace.keras_max_diff:.1e}.")
+    (st.caption if trace.agrees else st.error)(agreement(trace.keras_max_diff))
     st.info(f"**Key insight.** {trace_insight(trace)}")
     probe_ui(run, int(sample))
 
@@ -409,6 +411,7 @@ def probe_ui(run, sample: int) -> None:
     """What if: edit this sequence and trace it again, before and after side by side."""
     from lstm_core.charts import heatmap
     from lstm_core.probe import EDITS, run_probe
+    from lstm_core.trace import agreement
 
     st.subheader("What if?")
     c = run.config
@@ -439,7 +442,7 @@ def probe_ui(run, sample: int) -> None:
             st.altair_chart(heatmap(trace.gates["hidden_state"], f"{title}: hidden state h"), width="stretch")
             st.altair_chart(heatmap(trace.gates["cell_state"], f"{title}: cell state c"), width="stretch")
     st.write(probe.caption)
-    st.caption(f"Computed with the NumPy cell and confirmed with the model: largest difference {probe.keras_max_diff:.1e}.")
+    (st.caption if probe.before.agrees and probe.after.agrees else st.error)(agreement(probe.keras_max_diff))
 
 
 def quiz_ui(run) -> None:
@@ -465,7 +468,10 @@ def quiz_ui(run) -> None:
     if st.session_state.get("quiz_checked") == form_id:
         marks, score = grade(questions, saved)
         for n, (q, ok) in enumerate(zip(questions, marks), 1):
-            (st.success if ok else st.error)(f"**Question {n}: {'correct' if ok else 'incorrect'}.** {q.explanation()}")
+            if q.id not in saved:
+                st.warning(f"**Question {n}: not answered.** {q.explanation()}")
+            else:
+                (st.success if ok else st.error)(f"**Question {n}: {'correct' if ok else 'incorrect'}.** {q.explanation()}")
         st.metric("Score", score)
     if st.button("New quiz", key="new_quiz"):
         st.session_state["quiz_seed"] = quiz_seed + 1
@@ -558,7 +564,8 @@ if pending is not None:
         if status.state == "queued":
             note = f"Queued: place {status.place or 1} in line for the trainer (one training runs at a time)."
         elif not status.rows:
-            note = f"Starting: loading TensorFlow and building a {job.config.units}-unit LSTM..."
+            loading = "loading TensorFlow and " if "tensorflow" not in sys.modules else ""
+            note = f"Starting: {loading}building a {job.config.units}-unit LSTM, then its first epoch..."
         else:
             note = f"Training {job.config.units} units: epoch {len(status.rows)} of {epochs}"
         banner.info(note)

@@ -34,6 +34,9 @@ def parse_query(params: Mapping[str, object], base: LSTMConfig | None = None) ->
     warnings, given, lock = [], [], False
     for name, raw in params.items():
         value = _first(raw)
+        if isinstance(raw, (list, tuple)) and len(set(raw)) > 1:
+            warnings.append(f"URL parameter {name} was given {len(raw)} times ({', '.join(map(repr, raw))}); "
+                            f"only the last one, {value!r}, counts.")
         if name == "lock":
             lock = value.strip().lower() in ("1", "true", "yes", "on")
             if not lock and value.strip().lower() not in ("0", "false", "no", "off", ""):

@@ -43,6 +43,17 @@ def lstm_forward(x: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray
     return {name: np.stack(values, axis=-2) for name, values in steps.items()}
 
 
+AGREEMENT = 1e-4  # float32 sums in another order differ by about 1e-7; beyond this the NumPy cell is wrong
+
+
+def agreement(max_diff: float) -> str:
+    """How the NumPy recomputation compares with Keras, in one sentence for the page."""
+    if max_diff <= AGREEMENT:
+        return f"NumPy recomputation matches Keras's own output: largest difference {max_diff:.1e} (within {AGREEMENT:.0e})."
+    return (f"NumPy recomputation does NOT match Keras's own output: largest difference {max_diff:.1e}, "
+            f"over the {AGREEMENT:.0e} allowed. The gates shown may be wrong.")
+
+
 @dataclass(frozen=True)
 class Trace:
     """One sample through the 3 layers, with every gate, checked against Keras."""
@@ -58,6 +69,10 @@ class Trace:
     @property
     def predicted(self) -> int:
         return int(self.dense_output >= 0.5)
+
+    @property
+    def agrees(self) -> bool:
+        return self.keras_max_diff <= AGREEMENT
 
 
 def dense_head(h: np.ndarray, dense_kernel: np.ndarray, dense_bias: np.ndarray) -> np.ndarray:

@@ -181,6 +181,8 @@ def test_quiz_wrong_answer_shows_its_explanation():
     assert first.startswith("**Question 1: incorrect.**") and "comes from the Dense layer" in first
     assert seed_q.options[2] == "Final prediction score"
     assert at.tabs[3].metric[0].value.startswith("0 / ")
+    unanswered = [w.value for w in at.tabs[3].warning]
+    assert len(unanswered) == len(questions) - 1 and unanswered[0].startswith("**Question 2: not answered.**")
 
 
 def test_the_quiz_works_when_units_equal_features():

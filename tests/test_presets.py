@@ -43,3 +43,9 @@ def test_to_query_round_trips():
     assert q == "units=32&epochs=10&learning_rate=0.01&seed=3"
     assert parse_query(dict(pair.split("=") for pair in q.split("&"))).config == c
     assert to_query(LSTMConfig()) == ""
+
+
+def test_a_parameter_given_twice_says_which_value_counts():
+    p = parse_query({"units": ["8", "12"], "epochs": ["3", "3"]})
+    assert p.config.units == 12 and p.config.epochs == 3
+    assert p.warnings == ["URL parameter units was given 2 times ('8', '12'); only the last one, '12', counts."]

@@ -79,3 +79,11 @@ def test_trace_of_an_edited_input(small_run):
     t = trace_sample(small_run, 0, x=x)
     np.testing.assert_array_equal(t.input, x)
     assert t.keras_max_diff < 1e-5
+
+
+def test_the_agreement_sentence_says_when_numpy_and_keras_disagree():
+    from lstm_core.trace import agreement
+
+    assert agreement(3e-8).startswith("NumPy recomputation matches Keras's own output: largest difference 3.0e-08")
+    wrong = agreement(0.02)
+    assert "does NOT match" in wrong and "2.0e-02" in wrong and "over the 1e-04 allowed" in wrong
