@@ -374,8 +374,7 @@ def trace_ui(run) -> None:
     from lstm_core.insights import trace_insight
     from lstm_core.present import sample_text, sequence_frame
     from lstm_core.text import GATE_CAPTIONS, GATE_LABELS
-    from lstm_core.trace import agreement
-    from lstm_core.trace import GATE_NAMES
+    from lstm_core.trace import GATE_NAMES, agreement
 
     c = run.config
     sample = remember("sample", st.number_input("Sample (which sequence to trace)", 0, c.sequences - 1,
