@@ -161,7 +161,7 @@ def data_source_ui():
         timesteps = st.session_state.get("timesteps", 10)
         windows = table.rows - int(changes) - timesteps
         width = (1 + len(features)) * (2 if changes else 1)
-        st.caption(f"{table.rows} rows; numeric columns {', '.join(table.columns)}"
+        st.caption(f"Using {name}: {table.rows} rows; numeric columns {', '.join(table.columns)}"
                    + (f"; text columns ignored: {', '.join(table.text_columns)}" if table.text_columns else "")
                    + f". Read as {table.encoding}, delimiter {table.delimiter!r}, decimal {table.decimal!r}.")
         if windows > 0:
@@ -480,6 +480,7 @@ def quiz_ui(run) -> None:
 def compare_ui(run) -> None:
     """Every finished run of this session, side by side. Comparing never retrains."""
     from lstm_core.charts import compare_chart
+    from lstm_core.runs import SUMMARY_FORMATS
 
     store = run_store()
     if not len(store):
@@ -487,7 +488,7 @@ def compare_ui(run) -> None:
         return
     st.caption(f"{len(store)} run{'s' if len(store) != 1 else ''} this session (the last {store.limit} are kept).")
     st.altair_chart(compare_chart(store.histories()), width="stretch")
-    st.table(store.summary(), hide_index=True)
+    st.table(store.summary().style.format(SUMMARY_FORMATS), hide_index=True)
     left, right = st.columns([3, 1])
     victim = left.selectbox("Remove a run", store.labels(), key="remove_which")
     if left.button("Remove", key="remove_run"):

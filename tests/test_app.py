@@ -399,7 +399,7 @@ DATA = __import__("pathlib").Path(__file__).parent / "data"
 def test_the_example_co2_data_trains_and_the_pipeline_describes_it():
     at = new_app()
     at.sidebar.radio(key="source").set_value("Example: CO2").run()
-    assert "2284 rows; numeric columns co2; text columns ignored: date" in " ".join(c.value for c in at.sidebar.caption)
+    assert "Using Example: CO2: 2284 rows; numeric columns co2; text columns ignored: date" in " ".join(c.value for c in at.sidebar.caption)
     assert "2273 sequences x 10 timesteps x 2 features" in " ".join(c.value for c in at.sidebar.caption)  # + changes
     train_with(at, epochs=2, units=8)
     assert not at.exception and not at.error

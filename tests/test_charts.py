@@ -43,3 +43,23 @@ def test_heatmap_spec():
     assert {"timestep": 1, "unit": 2, "value": 0.9} in data
     assert spec["encoding"]["color"]["scale"]["scheme"] == "viridis"
     assert heatmap(-values, "c").to_dict()["encoding"]["color"]["scale"]["scheme"] == "redblue"
+
+
+def test_one_legend_drawn_as_lines_for_training_and_validation():
+    enc = history_chart(HISTORY).to_dict()["spec"]["encoding"]
+    assert enc["color"]["legend"]["symbolType"] == "stroke" and enc["strokeDash"]["field"] == "split"
+    assert "legend" not in enc["strokeDash"] or enc["strokeDash"]["legend"] is not None  # merged, not hidden
+
+
+def test_a_long_sequence_keeps_its_heatmap_readable():
+    short, tall = heatmap(np.zeros((10, 4)), "f").to_dict(), heatmap(np.zeros((200, 4)), "f").to_dict()
+    assert short["height"] == {"step": 20}
+    assert tall["height"] == 600  # not 200 x 20 = 4,000 px
+    assert tall["encoding"]["y"]["axis"]["values"][:3] == [1, 8, 15]  # every 7th timestep labelled
+
+
+def test_compare_legend_shows_whole_run_names():
+    from lstm_core.charts import compare_chart
+
+    histories = pd.concat([HISTORY.assign(run="timesteps=2, units=1, epochs=3, learning_rate=0.01"), HISTORY.assign(run="b")])
+    assert compare_chart(histories).to_dict()["spec"]["encoding"]["color"]["legend"]["labelLimit"] == 0
