@@ -159,17 +159,19 @@ def data_source_ui():
                               help="A slow drift (like CO2's) fills the whole 0 to 1 scale, so the small moves that decide "
                                    "'up next' are hard to see in the levels; their changes are not.")
         timesteps = st.session_state.get("timesteps", 10)
+        from lstm_core.csvdata import MIN_WINDOWS
+
         windows = table.rows - int(changes) - timesteps
         width = (1 + len(features)) * (2 if changes else 1)
         st.caption(f"Using {name}: {table.rows} rows; numeric columns {', '.join(table.columns)}"
                    + (f"; text columns ignored: {', '.join(table.text_columns)}" if table.text_columns else "")
                    + f". Read as {table.encoding}, delimiter {table.delimiter!r}, decimal {table.decimal!r}.")
-        if windows > 0:
+        if windows >= MIN_WINDOWS:
             st.caption(f"With {timesteps} timesteps: {windows} sequences x {timesteps} timesteps x "
                        f"{width} feature{'s' if width > 1 else ''}. Scaling is fitted on the training part only.")
         else:
-            st.warning(f"{table.rows} rows are too few for {timesteps} timesteps: lower Timesteps (in Model) "
-                       "or use a longer file.")
+            st.warning(f"{table.rows} rows make {max(windows, 0)} sequences of {timesteps} timesteps; at least "
+                       f"{MIN_WINDOWS} are needed. Lower Timesteps (in Model) or use a longer file.")
         st.dataframe(table.frame.head(5), height=150, width="stretch")
         return table, target, features, name, changes
 
@@ -188,7 +190,7 @@ def number(name: str, locked: bool, **kwargs):
                            key=name, disabled=locked, **kwargs)
 
 
-def sidebar_ui(locked: bool) -> dict | None:
+def sidebar_ui(locked: bool, csv: bool = False) -> dict | None:
     """The config form; returns its values when Train is pressed."""
     with st.sidebar.form("config"):
         st.subheader("Model")
@@ -196,6 +198,8 @@ def sidebar_ui(locked: bool) -> dict | None:
             st.caption("This setup is locked by the link, so the whole room trains the same model.")
         values = {name: slider(name, locked) for name in ("units", "epochs", "timesteps")}
         with st.expander("Advanced"):
+            if csv:
+                st.caption("With a CSV file, the file sets Sequences and Features; these two apply to the lesson data.")
             values["features"] = slider("features", locked)
             values["sequences"] = number("sequences", locked, step=100)
             values["batch_size"] = number("batch_size", locked, step=8)
@@ -421,7 +425,7 @@ def probe_ui(run, sample: int) -> None:
         timestep = remember("probe_t", st.number_input("Timestep", 1, c.timesteps, min(recall("probe_t", 1), c.timesteps),
                                                        key="probe_t")) - 1
     if edit == "edit":
-        current = ", ".join(f"{v:.2f}" for v in run.dataset.x[sample, timestep])
+        current = ", ".join(f"{v:.2f}" for v in run.dataset.x[sample, timestep] + 0.0).replace("-0.00", "0.00")
         raw = st.text_input(f"New values for timestep {timestep + 1} ({c.features}, comma-separated)", current,
                             key=f"probe_values-{sample}-{timestep}")
         try:
@@ -503,7 +507,7 @@ def compare_ui(run) -> None:
 state = st.session_state
 preset_ui()
 source = data_source_ui()
-values = sidebar_ui(locked=state["preset"].lock)
+values = sidebar_ui(locked=state["preset"].lock, csv=source is not None)
 if values is not None:  # the link's warnings were about the link; once the learner trains, they are done
     state["preset"].warnings.clear()
 for warning in state["preset"].warnings:

@@ -8,6 +8,7 @@ import numpy as np
 
 from lstm_core.trace import Trace, trace_sample
 
+MAX_VALUE = 1e6  # inputs are scaled to about 0..1; far beyond that only saturates every gate (1e308 overflows float32)
 EDITS = {
     "zero": "Set one timestep's features to zero",
     "edit": "Edit one timestep's values",
@@ -24,9 +25,9 @@ def apply_edit(x: np.ndarray, edit: str, timestep: int = 0, values=None, seed: i
     if edit == "zero":
         x[timestep] = 0.0
     elif edit == "edit":
-        values = np.asarray(values, dtype=np.float32)
-        if values.shape != x[timestep].shape or not np.isfinite(values).all():
-            raise ValueError(f"give {x.shape[1]} finite values for timestep {timestep + 1}")
+        values = np.asarray(values, dtype=np.float64)  # checked before the cast to float32, which would overflow
+        if values.shape != x[timestep].shape or not (np.isfinite(values) & (np.abs(values) <= MAX_VALUE)).all():
+            raise ValueError(f"give {x.shape[1]} numbers between -{MAX_VALUE:,.0f} and {MAX_VALUE:,.0f} for timestep {timestep + 1}")
         x[timestep] = values
     elif edit == "reverse":
         x = x[::-1].copy()

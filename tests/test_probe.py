@@ -21,8 +21,9 @@ def test_edits():
     "kwargs,needle",
     [
         (dict(edit="zero", timestep=4), "timestep 5 is outside 1 to 4"),
-        (dict(edit="edit", timestep=0, values=[1, 2]), "give 3 finite values"),
-        (dict(edit="edit", timestep=0, values=[1, 2, float("inf")]), "give 3 finite values"),
+        (dict(edit="edit", timestep=0, values=[1, 2]), "give 3 numbers between -1,000,000 and 1,000,000"),
+        (dict(edit="edit", timestep=0, values=[1, 2, float("inf")]), "give 3 numbers between -1,000,000 and 1,000,000"),
+        (dict(edit="edit", timestep=0, values=[1, 2, 1e308]), "give 3 numbers between -1,000,000 and 1,000,000"),
         (dict(edit="scramble"), "unknown edit 'scramble'"),
     ],
 )
