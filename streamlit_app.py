@@ -348,7 +348,7 @@ def memory_ui(run) -> None:
 
     st.subheader("Why memory matters")
     key = run.key
-    if not st.session_state.get(f"memory-{key}") and not st.button("Train the memoryless baseline", key="memory"):
+    if not st.session_state.get(f"memory-{key}") and not st.button("Train the time-shuffled baseline", key="memory"):
         st.caption("Trains the same model on the same sequences with their time order shuffled (a few seconds).")
         return
     st.session_state[f"memory-{key}"] = True
