@@ -289,6 +289,7 @@ def pipeline_ui(run) -> None:
             st.markdown(f"**{i} · {stage.name}**")
             st.markdown(f"{stage.input}  \n→ **{stage.output}**")
             st.caption(stage.description)
+            st.caption(stage.sample_note)
             st.markdown(f"`{sample_text(stage.sample)}`")  # inline code: no syntax highlighter to load
     st.subheader("Shapes and parameters")
     st.table(param_ledger(run.config, run.params), hide_index=True)

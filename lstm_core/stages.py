@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_core.text import STAGE_TEXT
+from lstm_core.text import SAMPLE_NOTES, STAGE_TEXT
 
 SAMPLE_ROWS = 3  # how many rows of sample values each stage shows
 
@@ -19,6 +19,10 @@ class Stage:
     description: str
     sample: np.ndarray  # the first SAMPLE_ROWS rows of the stage's output
     last_axes: tuple[str, str] = ("feature", "unit")  # what the input's and the output's last axis count
+
+    @property
+    def sample_note(self) -> str:
+        return SAMPLE_NOTES[self.name].format(rows=len(self.sample))
 
     @property
     def input(self) -> str:

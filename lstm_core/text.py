@@ -12,6 +12,12 @@ STAGE_TEXT = {
     "Dense Layer": "Turns the LSTM's summary vector into one prediction score between 0 and 1 (sigmoid).",
 }
 
+SAMPLE_NOTES = {  # what each stage's sample values are
+    "Input Data": "The first {rows} sequences, their first and last timestep:",
+    "LSTM Layer": "The first {rows} sequences' last hidden state:",
+    "Dense Layer": "The first {rows} sequences' scores:",
+}
+
 SEED_INSIGHT = (
     "LSTM layers are powerful for learning from sequences because they remember important information "
     "over time. This helps the model improve predictions as training progresses, shown by decreasing "
