@@ -79,7 +79,8 @@ def compare_chart(histories: pd.DataFrame) -> alt.Chart:
             x=alt.X("epoch:Q", title="Epoch", axis=alt.Axis(tickMinStep=1)),
             y=alt.Y("value:Q", title=None),
             color=alt.Color("run:N", title="Run", sort=list(dict.fromkeys(data["run"])),
-                            legend=alt.Legend(labelLimit=0, symbolType="stroke")),  # whole run names
+                            legend=alt.Legend(labelLimit=0, symbolType="stroke", orient="bottom", direction="vertical")),
+                            # whole run names, one per line under the chart, where the page's width is theirs
             strokeDash=alt.StrokeDash("split:N", title=None, scale=alt.Scale(domain=list(SPLIT_LABELS.values()))),
             detail="split:N",
             tooltip=["run:N", "epoch:Q", "metric:N", "split:N", alt.Tooltip("value:Q", format=".3f")],

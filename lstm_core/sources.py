@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lstm_core.config import ConfigError, LSTMConfig
+from lstm_core.config import FIELDS, ConfigError, LSTMConfig
 from lstm_core.csvdata import CSVError, config_for_file, make_csv_dataset
 from lstm_core.data import Dataset
 
@@ -19,8 +19,8 @@ def request(values: dict, source) -> tuple[str, Dataset | None] | str:
         return "choose a CSV file first." if source == NO_FILE else f"the file cannot be used: {source}"
     try:
         config = LSTMConfig.from_values(values) if source is None else config_for_file(values)
-    except ConfigError as err:
-        return str(err)
+    except ConfigError as err:  # name the control as the sidebar labels it
+        return f"{FIELDS[err.field].label}: {err}" if err.field in FIELDS and not err.cap else str(err)
     if source is None:
         return config.key(), None
     table, target, features, name, changes = source

@@ -91,7 +91,7 @@ def train(
     model = build_model(config)
     t_build = time.perf_counter()
     n_train = config.train_sequences  # the last val_sequences sequences are held out, as Keras's validation_split does
-    reporter = _EpochReporter(on_epoch, chance_level(dataset.y[n_train:]))
+    reporter = _EpochReporter(on_epoch, chance_level(dataset.y[:n_train]))  # the labels 'accuracy' is measured on
     model.fit(
         dataset.x[:n_train],
         dataset.y[:n_train],

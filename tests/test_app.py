@@ -104,9 +104,9 @@ def test_invalid_advanced_value_shows_the_error_and_keeps_the_old_results():
 
 
 @pytest.mark.parametrize("field,value,message", [
-    ("learning_rate", 5.0, "learning_rate = 5.0 is out of range; allowed: 1e-05 to 1."),
-    ("sequences", 50000, "sequences = 50000 is out of range; allowed: 10 to 20000."),
-    ("batch_size", 0, "batch_size = 0 is out of range; allowed: 1 to 1024."),
+    ("learning_rate", 5.0, "Learning rate: learning_rate = 5.0 is out of range; allowed: 1e-05 to 1."),
+    ("sequences", 50000, "Sequences: sequences = 50000 is out of range; allowed: 10 to 20000."),
+    ("batch_size", 0, "Batch size: batch_size = 0 is out of range; allowed: 1 to 1024."),
 ])
 def test_an_out_of_range_advanced_number_is_named_not_silently_dropped(field, value, message):
     """The number boxes have no min or max: the browser used to refuse such an entry without a word,
