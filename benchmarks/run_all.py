@@ -1,6 +1,6 @@
 """Run every benchmark and print each target with its measured value and PASS or FAIL.
 
-    python benchmarks/run_all.py            # everything (12 to 16 minutes on 2 cores)
+    python benchmarks/run_all.py            # everything (4 to 16 minutes on 2 cores)
     python benchmarks/run_all.py --quick    # skip the cost model's worst-case trainings
 """
 
