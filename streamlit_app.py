@@ -446,7 +446,8 @@ def probe_ui(run, sample: int) -> None:
             st.altair_chart(heatmap(trace.gates["hidden_state"], f"{title}: hidden state h"), width="stretch")
             st.altair_chart(heatmap(trace.gates["cell_state"], f"{title}: cell state c"), width="stretch")
     st.write(probe.caption)
-    (st.caption if probe.before.agrees and probe.after.agrees else st.error)(agreement(probe.keras_max_diff))
+    (st.caption if probe.before.agrees and probe.after.agrees else st.error)(
+        f"Before and after the edit: {agreement(probe.keras_max_diff)}")
 
 
 def quiz_ui(run) -> None:

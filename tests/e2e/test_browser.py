@@ -67,7 +67,7 @@ def test_slider_and_train_change_the_shapes_and_every_tab_renders(loaded: Page):
         expect(page.get_by_test_id("stException")).to_have_count(0)
     open_tab(page, "Prediction trace")
     expect(page.get_by_text("Gate inspector")).to_be_visible()
-    expect(page.get_by_text(re.compile(r"Keras.s own output: largest difference \d"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^NumPy recomputation matches Keras.s own output: largest difference \d"))).to_be_visible()
     page.get_by_text("Forget gate (f)").click()
     wait_for_idle(page)
     expect(page.get_by_text("Forget gate f (0 to 1)")).to_be_visible()
