@@ -17,14 +17,14 @@ from lstm_core.jobs import JobBoard, TrainingJob, TrainingPool
 TABS = ["Pipeline", "Training", "Prediction trace", "Quiz", "Compare"]
 POLL_SECONDS = 0.1  # a waiting session redraws at each epoch, and checks its queue place this often
 RESPONSIVE_SECONDS = 0.5  # the longest a waiting session goes without an st call (when clicks are handled)
-CACHED_RUNS = 8  # finished runs kept for the whole server, by config
+CACHED_RUNS = 8  # finished runs kept for the whole server, by config and data (queued or training: all)
 
 st.set_page_config(page_title=text.TITLE, page_icon="🔁", layout="wide")
 st.title(text.TITLE)
 st.caption(text.INTRO)
 
 
-# --- Shared by every session: one training pool, one job per config -------------------------
+# --- Shared by every session: one training pool, one job per run (config and data) ------------
 @st.cache_resource(show_spinner=False)
 def keep_keras_state() -> bool:
     """Stop Streamlit calling keras.backend.clear_session() after every script run of every session.

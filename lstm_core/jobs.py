@@ -1,7 +1,9 @@
-"""Shared training for a multi-user server: one background job per config, a bounded number at once.
+"""Shared training for a multi-user server: one background job per run (config and data), a bounded
+number at once.
 
-Many sessions can watch the same job: each polls ``status()`` and draws the epochs so far.
-Nothing here is process-global: the app keeps one TrainingPool and its jobs in its own cache.
+Many sessions can watch the same job: each reads ``status()`` and draws the epochs so far, waking on
+``wait_for_change()``. Nothing here is process-global: the app keeps one TrainingPool and its
+JobBoards in its own resource cache.
 """
 
 from __future__ import annotations
