@@ -23,6 +23,10 @@ log = logging.getLogger(__name__)
 PAGE_HEAD_START = 0.2
 
 
+class Stopped(Exception):
+    """Raised at an epoch's end inside a training that nobody waits for any more."""
+
+
 class TrainingPool:
     """At most ``slots`` trainings run at once; the others wait in line, first come first served."""
 
@@ -74,7 +78,7 @@ class TrainingPool:
 
 @dataclass(frozen=True)
 class JobStatus:
-    state: str  # "queued", "training", "done", "failed" or "cancelled" (withdrawn from the queue)
+    state: str  # "queued", "training", "done", "failed" or "cancelled" (given up: left the queue, or stopped)
     place: int | None  # place in the queue while queued
     rows: tuple[dict, ...]  # epochs finished so far
     run: object | None  # the Run, once done
@@ -127,6 +131,7 @@ class TrainingJob:
         self._run = None
         self._error: str | None = None
         self._done = threading.Event()
+        self._stop = threading.Event()  # set: stop at the next epoch's end
         pool.enter(self)  # in line from the start, so cancel() can withdraw it before its thread runs
         self._thread = threading.Thread(target=self._work, name=f"train-{config.units}u", daemon=True)
         self._thread.start()
@@ -148,6 +153,11 @@ class TrainingJob:
                 self._run, self._state = run, "done"
                 self._changed.notify_all()
             log.info("training finished: %s", self.config.key())
+        except Stopped:
+            with self._lock:
+                self._state = "cancelled"
+                self._changed.notify_all()
+            log.info("training stopped after %d epochs, nobody waits for it: %s", len(self._rows), self.config.key())
         except Exception as err:  # a failed job reports its error; it must never kill the server
             with self._lock:
                 self._error, self._state = f"Training failed: {type(err).__name__}: {err}", "failed"
@@ -157,6 +167,8 @@ class TrainingJob:
             self._done.set()
 
     def _add_row(self, row: dict) -> None:
+        if self._stop.is_set():
+            raise Stopped  # out of model.fit, at an epoch's end: the slot goes to the next in line
         with self._lock:
             self._rows.append(row)
             self._changed.notify_all()
@@ -179,9 +191,15 @@ class TrainingJob:
         return self._done.wait(timeout)
 
     def cancel(self) -> bool:
-        """Leave the queue if still waiting in it: True if the job will never train. A job that has
-        started trains to the end (the cost cap bounds it)."""
-        return self._pool.withdraw(self)
+        """Give up on this job: leave the queue if still in it, or stop at the end of the current epoch
+        if training. True unless it has already finished (then its run stays usable)."""
+        if self._pool.withdraw(self):
+            return True
+        with self._lock:
+            if self._state in ("done", "failed", "cancelled"):
+                return False
+            self._stop.set()
+            return True
 
     @property
     def failed(self) -> bool:
@@ -198,8 +216,9 @@ class JobBoard:
 
     A job still queued or training is never dropped: dropping it would start the same training again
     for the next session that asks. Of the finished jobs, the ``keep`` most recently asked for stay
-    (each holds a model and its data). A queued job that no session waits for any more is withdrawn
-    from the queue, so a learner who changes their mind twice does not leave two trainings in line.
+    (each holds a model and its data). A job that no session waits for any more is withdrawn from the
+    queue, or stops at its next epoch's end, so a learner who changes their mind does not keep the
+    trainer busy or leave trainings in line.
     """
 
     def __init__(self, keep: int):
@@ -222,7 +241,7 @@ class JobBoard:
             return job
 
     def forget(self, key: str, watcher: str) -> None:
-        """``watcher`` no longer waits for ``key``; if nobody does and it is still queued, withdraw it."""
+        """``watcher`` no longer waits for ``key``; if nobody does and it has not finished, give it up."""
         with self._lock:
             waiting = self._watchers.get(key, set())
             waiting.discard(watcher)
@@ -231,7 +250,7 @@ class JobBoard:
                 job = self._jobs.get(key)
                 if job is not None and job.cancel():
                     del self._jobs[key]
-                    log.info("training withdrawn, nobody waits for it: %s", key)
+                    log.info("training given up, nobody waits for it: %s", key)
 
     def watchers(self, key: str) -> int:
         with self._lock:

@@ -101,7 +101,7 @@ def test_the_first_tensorflow_import_gives_the_page_a_head_start(monkeypatch):
     assert waits == [0.25]
 
 
-def test_a_queued_job_can_be_withdrawn_and_never_trains_but_a_running_one_trains_on():
+def test_a_queued_job_can_be_withdrawn_and_never_trains():
     pool, gate, called = TrainingPool(slots=1), threading.Event(), []
 
     def recorded(config, on_epoch):
@@ -114,10 +114,10 @@ def test_a_queued_job_can_be_withdrawn_and_never_trains_but_a_running_one_trains
     assert c.status().place == 2
     assert b.cancel() and b.wait(5) and b.status().state == "cancelled" and b.status().finished
     assert c.status().place == 1  # moved up
-    assert not a.cancel()  # already training: it finishes
     gate.set()
     assert a.wait(10) and c.wait(10)
     assert called == [1, 3] and a.status().run == "run for 1 units" and pool.running == 0
+    assert not a.cancel()  # finished: its run stays usable
 
 
 def test_the_board_never_drops_an_unfinished_job_so_nothing_trains_twice():
@@ -151,9 +151,10 @@ def test_the_last_watcher_leaving_withdraws_a_queued_job_and_a_failed_job_is_rep
     board.forget("q", "s2")
     assert shared.wait(5) and shared.status().state == "cancelled" and len(board) == 1
     board.forget("run", "s1")
-    assert running.status().state == "training"  # running jobs are not withdrawn
+    assert running.status().state == "training"  # it stops at its next epoch's end
     gate.set()
-    assert running.wait(10)
+    assert running.wait(10) and running.status().state == "cancelled" and running.status().run is None
+    assert pool.running == 0
 
     def boom(config, on_epoch):
         raise RuntimeError("no")
@@ -161,3 +162,16 @@ def test_the_last_watcher_leaving_withdraws_a_queued_job_and_a_failed_job_is_rep
     failed = board.job("f", lambda: TrainingJob(LSTMConfig(), pool, boom))
     assert failed.wait(10) and failed.failed
     assert board.job("f", lambda: TrainingJob(LSTMConfig(), pool, slow_train(gate))) is not failed
+
+
+def test_a_real_training_nobody_waits_for_stops_at_the_next_epoch_and_frees_the_trainer():
+    """Out of a real model.fit: the stop is raised from the epoch callback."""
+    pool = TrainingPool(slots=1)
+    job = TrainingJob(SMALL.replace(epochs=50), pool, train_on(head_start=0))
+    after = TrainingJob(SMALL.replace(epochs=1, seed=5), pool, train_on(head_start=0))
+    while not job.status().rows:
+        time.sleep(0.01)
+    assert job.cancel()
+    assert job.wait(30) and job.status().state == "cancelled"
+    assert 1 <= len(job.status().rows) < 50 and job.status().run is None and not job.failed
+    assert after.wait(60) and after.status().state == "done"  # the next in line got the trainer
