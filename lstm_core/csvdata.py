@@ -57,7 +57,8 @@ def parse_csv(data: bytes) -> CSVTable:
     if len(data) > MAX_BYTES:
         raise CSVError(f"The file is over the size limit of {MAX_BYTES // 2**20} MB.")
     text, encoding = _decode(data)
-    lines = [line for line in re.split(r"\r\n|\r|\n", text) if line.strip()]  # as the CSV reader splits them
+    numbered = [(n, line) for n, line in enumerate(re.split(r"\r\n|\r|\n", text), 1) if line.strip()]  # as csv splits
+    lines = [line for _, line in numbered]
     if not lines:
         raise CSVError("The file has no text in it, only blank lines.")
     delimiter = _sniff_delimiter(lines[:50])
@@ -86,7 +87,7 @@ def parse_csv(data: bytes) -> CSVTable:
     if raw.empty:
         raise CSVError("The file has a header but no data rows.")
     decimal = _decimal(raw, delimiter)
-    line_of = [n for n, line in enumerate(re.split(r"\r\n|\r|\n", text), 1) if line.strip()][1:]  # data row -> line
+    line_of = [n for n, _ in numbered[1:]]  # data row -> the file's line number
     numeric, text_cols = _numeric_columns(raw, decimal, line_of)
     return CSVTable(numeric, tuple(text_cols), encoding, delimiter, decimal, hashlib.sha256(data).hexdigest()[:16])
 

@@ -27,6 +27,11 @@ def observe(history: pd.DataFrame, chance: float = CHANCE) -> list[str]:
     return [observe_epoch(rows[: i + 1], chance) for i in range(len(rows))]
 
 
+def observations_of(rows: list[dict], chance: float = CHANCE) -> list[str]:
+    """Each epoch row's observation: the one it was streamed with, or one made from the rows up to it."""
+    return [row.get("observation") or observe_epoch(rows[: i + 1], chance) for i, row in enumerate(rows)]
+
+
 def observe_epoch(rows: list[dict], chance: float = CHANCE) -> str:
     """The observation for the last of ``rows``, given the epochs before it and the chance level."""
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_core.config import LSTMConfig
-from lstm_core.observations import observe
+from lstm_core.observations import observations_of
 
 TABLE_COLUMNS = {
     "epoch": "Epoch", "loss": "Loss", "accuracy": "Accuracy", "val_loss": "Val loss",
@@ -20,8 +20,7 @@ def history_of(rows: Iterable[dict]) -> pd.DataFrame:
     """Streamed epoch rows as a history frame, with observations so far."""
     rows = list(rows)
     frame = pd.DataFrame(rows, columns=list(TABLE_COLUMNS)[:-1])
-    streamed = [row.get("observation") for row in rows]  # the trainer observes each epoch as it ends
-    frame["observation"] = streamed if all(streamed) else observe(frame) if len(frame) else []
+    frame["observation"] = observations_of(rows)  # the trainer observes each epoch as it ends
     return frame
 
 

@@ -13,7 +13,7 @@ from lstm_core._keras import keras
 from lstm_core.config import LSTMConfig
 from lstm_core.data import Dataset, make_dataset
 from lstm_core.model import build_model, param_counts
-from lstm_core.observations import CHANCE, chance_level, observe_epoch
+from lstm_core.observations import CHANCE, chance_level, observations_of, observe_epoch
 
 HISTORY_COLUMNS = ["epoch", "loss", "accuracy", "val_loss", "val_accuracy"]
 EpochCallback = Callable[[dict], None]
@@ -71,7 +71,7 @@ def history_frame(rows: list[dict], chance: float = CHANCE) -> pd.DataFrame:
     """Epoch rows plus one observation each (rules over the numbers, see observations.py); rows that
     already carry their observation keep it."""
     frame = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
-    frame["observation"] = [row.get("observation") or observe_epoch(rows[: i + 1], chance) for i, row in enumerate(rows)]
+    frame["observation"] = observations_of(rows, chance)
     return frame
 
 
