@@ -58,7 +58,7 @@ MAX_DATA_VALUES = 4_000_000  # sequences x timesteps x features, float32: 16 MB 
 
 # Cost model, fitted on a 2-core machine by benchmarks/bench_cost_model.py (see docs/performance.md).
 # Each coefficient is the fitted value plus about 30%, so the estimate errs on the slow side.
-COST_FIXED = 1.5  # seconds to build the model and trace its train and test functions (fitted 0.9)
+COST_FIXED = 1.5  # seconds to build the model and trace its train (and, for long runs, test) functions (fitted 0.9)
 COST_PER_EPOCH = 0.06  # seconds per epoch whatever its size: the validation pass, callbacks (0.044)
 COST_PER_BATCH = 1.6e-3  # seconds per batch: one optimizer step or one validation batch (1.23e-3)
 COST_PER_STEP = 6.5e-5  # seconds per batch per timestep: the recurrent loop runs once per step (5.05e-5)

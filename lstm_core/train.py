@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,13 +11,30 @@ import numpy as np
 import pandas as pd
 
 from lstm_core._keras import keras
-from lstm_core.config import LSTMConfig
+from lstm_core.config import COST_PER_BATCH, COST_PER_STEP, LSTMConfig
 from lstm_core.data import Dataset, make_dataset
 from lstm_core.model import build_model, param_counts
 from lstm_core.observations import CHANCE, chance_level, observations_of, observe_epoch
 
 HISTORY_COLUMNS = ["epoch", "loss", "accuracy", "val_loss", "val_accuracy"]
 EpochCallback = Callable[[dict], None]
+
+# Validation. Keras's own pass (fit's validation_data) traces a second graph, the test function, for
+# every new model: about 0.25 s, a fifth of a default training. Calling the model eagerly on the
+# held-out sequences at each epoch's end gives the same loss and accuracy (within 1e-7) with no
+# trace, but pays Python's per-op cost at every timestep (measured 0.75 ms a step per call), so it
+# loses on long sequences over many epochs. A run takes whichever costs less (docs/performance.md).
+VAL_TRACE_SECONDS = 0.25  # Keras's test-function trace for a new model, on 2 cores
+EAGER_STEP_SECONDS = 1e-3  # one eager call's cost per timestep (measured 0.75 ms), rounded up
+EAGER_CHUNK = 4096  # held-out sequences per eager call: bounds the call's working memory
+
+
+def validates_eagerly(config: LSTMConfig, n_val: int) -> bool:
+    """True when eager calls cost less than Keras's validation pass for this run."""
+    eager = config.epochs * math.ceil(n_val / EAGER_CHUNK) * config.timesteps * EAGER_STEP_SECONDS
+    batches = math.ceil(n_val / config.batch_size)
+    graph = VAL_TRACE_SECONDS + config.epochs * batches * (COST_PER_BATCH + COST_PER_STEP * config.timesteps)
+    return eager < graph
 
 
 @dataclass
@@ -52,14 +70,26 @@ class _EpochReporter(keras.callbacks.Callback):
     """Hands each finished epoch's numbers, and its observation, to a plain callback, so a UI can
     stream them exactly as the finished table will show them."""
 
-    def __init__(self, on_epoch: EpochCallback | None, chance: float):
+    def __init__(self, on_epoch: EpochCallback | None, chance: float, validation: tuple | None = None):
         super().__init__()
         self.on_epoch = on_epoch
         self.chance = chance
+        self.validation = validation  # (x, y) to validate on eagerly; None when Keras validates
         self.rows: list[dict] = []
 
+    def _validate(self) -> dict[str, float]:
+        """Keras's val_loss and val_accuracy, from eager calls of the model as it stands."""
+        x, y = self.validation
+        scores = np.concatenate([keras.ops.convert_to_numpy(self.model(x[i:i + EAGER_CHUNK], training=False))
+                                 for i in range(0, len(x), EAGER_CHUNK)])  # (n_val, 1)
+        labels = y.reshape(-1, 1).astype(np.float32)
+        loss = keras.ops.mean(keras.losses.binary_crossentropy(labels, scores))  # the compiled loss, clipping and all
+        return {"val_loss": float(loss), "val_accuracy": float(np.mean((scores > 0.5) == (labels > 0.5)))}
+
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        logs = logs or {}
+        logs = dict(logs or {})
+        if self.validation is not None:
+            logs.update(self._validate())
         row = {"epoch": epoch + 1, **{k: float(logs.get(k, np.nan)) for k in HISTORY_COLUMNS[1:]}}
         row["observation"] = observe_epoch([*self.rows, row], self.chance)
         self.rows.append(row)
@@ -80,7 +110,8 @@ def train(
     dataset: Dataset | None = None,
     on_epoch: EpochCallback | None = None,
 ) -> Run:
-    """Make the data (unless given), build the model and fit it with a validation split.
+    """Make the data (unless given), build the model and fit it with a validation split (validated
+    by Keras or by eager calls, whichever is cheaper: the numbers are the same).
 
     The data is already in random order, so fit runs with ``shuffle=False``: the same config
     gives the same run, without touching any process-global random seed.
@@ -91,11 +122,14 @@ def train(
     model = build_model(config)
     t_build = time.perf_counter()
     n_train = config.train_sequences  # the last val_sequences sequences are held out, as Keras's validation_split does
-    reporter = _EpochReporter(on_epoch, chance_level(dataset.y[:n_train]))  # the labels 'accuracy' is measured on
+    held_out = (dataset.x[n_train:], dataset.y[n_train:])
+    eager = validates_eagerly(config, len(held_out[0]))
+    reporter = _EpochReporter(on_epoch, chance_level(dataset.y[:n_train]),  # the labels 'accuracy' is measured on
+                              held_out if eager else None)
     model.fit(
         dataset.x[:n_train],
         dataset.y[:n_train],
-        validation_data=(dataset.x[n_train:], dataset.y[n_train:]),
+        validation_data=None if eager else held_out,
         epochs=config.epochs,
         batch_size=config.batch_size,
         shuffle=False,

@@ -4,7 +4,8 @@ import pytest
 from lstm_core.baseline import train_last_step_baseline
 from lstm_core.config import LSTMConfig
 from lstm_core.data import make_dataset
-from lstm_core.train import HISTORY_COLUMNS, train
+from lstm_core.model import build_model
+from lstm_core.train import HISTORY_COLUMNS, train, validates_eagerly
 
 from .conftest import SMALL
 
@@ -30,6 +31,34 @@ def test_callback_streams_each_epoch_as_it_ends():
 def test_same_config_same_run(small_run):
     again = train(SMALL)
     np.testing.assert_allclose(again.history["loss"], small_run.history["loss"], rtol=1e-5)
+
+
+LONG = LSTMConfig(sequences=20, timesteps=100, features=3, units=4, epochs=12, batch_size=32)  # 4 held out
+
+
+def _keras_history(config):
+    """The oracle: the same model fitted by plain Keras, validated by Keras's own pass."""
+    d, n = make_dataset(config), config.train_sequences
+    fit = build_model(config).fit(d.x[:n], d.y[:n], validation_data=(d.x[n:], d.y[n:]), epochs=config.epochs,
+                                  batch_size=config.batch_size, shuffle=False, verbose=0)
+    return fit.history
+
+
+def test_validation_takes_the_cheaper_path():
+    assert validates_eagerly(LSTMConfig(), LSTMConfig().val_sequences)  # 10 steps: no trace beats 5 short calls
+    assert validates_eagerly(SMALL, SMALL.val_sequences)
+    assert not validates_eagerly(LONG, LONG.val_sequences)  # 100 steps x 12 epochs of eager calls cost more than a trace
+    many = LSTMConfig(sequences=20000, timesteps=10, epochs=3)
+    assert validates_eagerly(many, many.val_sequences)  # 4000 held out: one eager call, against 125 batches
+
+
+@pytest.mark.parametrize("config", [SMALL, LONG], ids=["eager", "keras"])
+def test_validation_numbers_are_keras_own(config, small_run):
+    """Either way of validating reports what Keras's own validation pass reports for the same fit."""
+    run = small_run if config == SMALL else train(config)
+    expected = _keras_history(config)
+    for column in ("loss", "accuracy", "val_loss", "val_accuracy"):
+        np.testing.assert_allclose(run.history[column], expected[column], rtol=1e-5, atol=1e-6, err_msg=column)
 
 
 def _story(run):
