@@ -80,10 +80,14 @@ class _EpochReporter(keras.callbacks.Callback):
     def _validate(self) -> dict[str, float]:
         """Keras's val_loss and val_accuracy, from eager calls of the model as it stands."""
         x, y = self.validation
-        scores = np.concatenate([keras.ops.convert_to_numpy(self.model(x[i:i + EAGER_CHUNK], training=False))
-                                 for i in range(0, len(x), EAGER_CHUNK)])  # (n_val, 1)
+        lstm, dense = self.model.get_layer("lstm"), self.model.get_layer("dense")
+        logits = np.concatenate([keras.ops.convert_to_numpy(lstm(x[i:i + EAGER_CHUNK], training=False) @ dense.kernel + dense.bias)
+                                 for i in range(0, len(x), EAGER_CHUNK)])  # (n_val, 1), before the sigmoid
         labels = y.reshape(-1, 1).astype(np.float32)
-        loss = keras.ops.mean(keras.losses.binary_crossentropy(labels, scores))  # the compiled loss, clipping and all
+        # From the logits, as Keras's graph computes it (its sigmoid hands them to the loss): a confident
+        # wrong score costs its full loss, not one clipped at -log(1e-7) = 16.1.
+        loss = keras.ops.mean(keras.losses.binary_crossentropy(labels, logits, from_logits=True))
+        scores = keras.ops.convert_to_numpy(keras.ops.sigmoid(logits))  # the model's output, as Keras's accuracy reads it
         return {"val_loss": float(loss), "val_accuracy": float(np.mean((scores > 0.5) == (labels > 0.5)))}
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:

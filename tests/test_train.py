@@ -5,7 +5,7 @@ from lstm_core.baseline import train_last_step_baseline
 from lstm_core.config import LSTMConfig
 from lstm_core.data import make_dataset
 from lstm_core.model import build_model
-from lstm_core.train import HISTORY_COLUMNS, train, validates_eagerly
+from lstm_core.train import HISTORY_COLUMNS, _EpochReporter, train, validates_eagerly
 
 from .conftest import SMALL
 
@@ -36,9 +36,9 @@ def test_same_config_same_run(small_run):
 LONG = LSTMConfig(sequences=20, timesteps=100, features=3, units=4, epochs=12, batch_size=32)  # 4 held out
 
 
-def _keras_history(config):
+def _keras_history(config, dataset=None):
     """The oracle: the same model fitted by plain Keras, validated by Keras's own pass."""
-    d, n = make_dataset(config), config.train_sequences
+    d, n = dataset if dataset is not None else make_dataset(config), config.train_sequences
     fit = build_model(config).fit(d.x[:n], d.y[:n], validation_data=(d.x[n:], d.y[n:]), epochs=config.epochs,
                                   batch_size=config.batch_size, shuffle=False, verbose=0)
     return fit.history
@@ -59,6 +59,23 @@ def test_validation_numbers_are_keras_own(config, small_run):
     expected = _keras_history(config)
     for column in ("loss", "accuracy", "val_loss", "val_accuracy"):
         np.testing.assert_allclose(run.history[column], expected[column], rtol=1e-5, atol=1e-6, err_msg=column)
+
+
+def test_eager_validation_of_confident_wrong_scores_is_keras_own():
+    """Every score saturated on the wrong side (a dense bias of 40): Keras's loss comes from the logits,
+    about 40 per sequence; one computed from clipped probabilities would stop at -log(1e-7) = 16.1."""
+    model, d = build_model(SMALL), make_dataset(SMALL)
+    dense = model.get_layer("dense")
+    dense.set_weights([dense.get_weights()[0], np.array([40.0], dtype=np.float32)])
+    x, y = d.x, np.zeros(len(d.y), dtype=np.float32)  # every label 0, every score ~1
+    expected = model.evaluate(x, y, batch_size=SMALL.batch_size, verbose=0, return_dict=True)
+    reporter = _EpochReporter(None, 0.5, (x, y))
+    reporter.set_model(model)
+    reporter.on_epoch_end(0, {"loss": 1.0, "accuracy": 0.5})
+    row = reporter.rows[-1]
+    assert expected["loss"] > 30
+    np.testing.assert_allclose(row["val_loss"], expected["loss"], rtol=1e-5)
+    assert row["val_accuracy"] == expected["accuracy"] == 0.0
 
 
 def _story(run):
