@@ -131,8 +131,9 @@ def coerce(name: str, value: Any) -> int | float:
     return number
 
 
-def validate(config: LSTMConfig) -> None:
-    """The one place every config is checked. Raises ConfigError."""
+def validate(config: LSTMConfig, fixed: tuple[str, ...] = ()) -> None:
+    """The one place every config is checked. Raises ConfigError. A cap's message suggests new values
+    only for fields not in ``fixed`` (a CSV file sets sequences and features, not the learner)."""
     for name, spec in FIELDS.items():
         value = getattr(config, name)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -147,7 +148,7 @@ def validate(config: LSTMConfig) -> None:
             "sequences", config.sequences, f"sequences x timesteps x features <= {MAX_DATA_VALUES:,}",
             f"data cap: {config.sequences} sequences x {config.timesteps} timesteps x {config.features} features "
             f"= {values:,} values, over the cap of {MAX_DATA_VALUES:,}; "
-            f"{_limits_text(config, lambda c: c.sequences * c.timesteps * c.features <= MAX_DATA_VALUES, ('sequences', 'timesteps', 'features'))}.",
+            f"{_limits_text(config, lambda c: c.sequences * c.timesteps * c.features <= MAX_DATA_VALUES, _free(('sequences', 'timesteps', 'features'), fixed))}.",
             cap=True,
         )
     seconds = cost_seconds(config)
@@ -155,12 +156,16 @@ def validate(config: LSTMConfig) -> None:
         raise ConfigError(
             "epochs", config.epochs, f"an estimated training time <= {MAX_TRAIN_SECONDS:g} s",
             f"work cap: this config would train for about {seconds:.0f} s, over the cap of {MAX_TRAIN_SECONDS:g} s; "
-            f"{_limits_text(config, lambda c: cost_seconds(c) <= MAX_TRAIN_SECONDS, WORK_FIELDS)}.",
+            f"{_limits_text(config, lambda c: cost_seconds(c) <= MAX_TRAIN_SECONDS, _free(WORK_FIELDS, fixed))}.",
             cap=True,
         )
 
 
 WORK_FIELDS = ("sequences", "timesteps", "units", "epochs", "batch_size")
+
+
+def _free(fields: tuple[str, ...], fixed: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f for f in fields if f not in fixed)
 
 
 def cost_seconds(config: LSTMConfig) -> float:
@@ -192,7 +197,7 @@ def _largest_fitting(config: LSTMConfig, name: str, fits) -> int | None:
     low, high = int(spec.low), int(spec.high)
 
     def ok(v: int) -> bool:
-        return fits(_unchecked(config, **{name: v}))
+        return fits(unchecked(config, **{name: v}))
 
     if name == "batch_size":  # bigger batches are cheaper: look for the smallest that fits
         if not ok(high):
@@ -209,7 +214,7 @@ def _largest_fitting(config: LSTMConfig, name: str, fits) -> int | None:
     return low
 
 
-def _unchecked(config: LSTMConfig, **changes: Any) -> LSTMConfig:
+def unchecked(config: LSTMConfig, **changes: Any) -> LSTMConfig:
     """A copy that skips validation, for probing the caps."""
     new = object.__new__(LSTMConfig)
     for k, v in {**config.to_dict(), **changes}.items():

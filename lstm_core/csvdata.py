@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lstm_core.config import FIELDS, LSTMConfig
+from lstm_core.config import FIELDS, ConfigError, LSTMConfig, unchecked, validate
 from lstm_core.data import Dataset
 
 MAX_BYTES = 2 * 1024 * 1024  # 2 MB; .streamlit/config.toml sets server.maxUploadSize to match
@@ -57,7 +57,7 @@ def parse_csv(data: bytes) -> CSVTable:
     if len(data) > MAX_BYTES:
         raise CSVError(f"The file is over the size limit of {MAX_BYTES // 2**20} MB.")
     text, encoding = _decode(data)
-    numbered = [(n, line) for n, line in enumerate(re.split(r"\r\n|\r|\n", text), 1) if line.strip()]  # as csv splits
+    numbered = [(n, line) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
     lines = [line for _, line in numbered]
     if not lines:
         raise CSVError("The file has no text in it, only blank lines.")
@@ -113,7 +113,9 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 
 def _plain_text(text: str) -> str:
-    """CSV text has no control characters but tab and line ends; anything else means binary data."""
+    """CSV text has no control characters but tab and line ends; anything else means binary data.
+    Line ends come back as \n, whatever the file used (old Macs' CSV ends lines with \r alone)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     found = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
     if found:
         line = text.count("\n", 0, found.start()) + 1
@@ -231,6 +233,28 @@ def config_for_file(values: dict) -> LSTMConfig:
     return LSTMConfig.from_values({**values, **placeholders})
 
 
+def window_counts(rows: int, timesteps: int, changes: bool) -> tuple[int, int]:
+    """(windows kept, oldest windows left out) for a file of ``rows`` rows: each window is ``timesteps``
+    rows plus the next one's target; with changes, the first row only starts them. At most the
+    sequences cap is kept, the most recent."""
+    windows = max(rows - int(changes) - timesteps, 0)
+    kept = min(windows, int(FIELDS["sequences"].high))
+    return kept, windows - kept
+
+
+def _sized(config: LSTMConfig, sequences: int, features: int, changes: bool) -> LSTMConfig:
+    """The config with the file's sizes, checked against the caps; a cap's message suggests only what
+    the learner can change (the file sets the sequences and features)."""
+    sized = unchecked(config, sequences=sequences, features=features)
+    try:
+        validate(sized, fixed=FILE_SETS)
+    except ConfigError as err:
+        fewer = "fewer feature columns" + (", or changes off," if changes else "")
+        raise ConfigError(err.field, err.value, err.allowed, f"{err} Choosing {fewer} also makes it smaller.",
+                          cap=err.cap) from None
+    return config.replace(sequences=sequences, features=features)
+
+
 def make_csv_dataset(table: CSVTable, target: str, features: list[str] | None, config: LSTMConfig,
                      name: str = "Upload", changes: bool = False) -> tuple[Dataset, LSTMConfig, WindowInfo]:
     """Sliding windows of ``timesteps`` rows; label 1 if the target's next value is higher than its last.
@@ -274,9 +298,9 @@ def make_csv_dataset(table: CSVTable, target: str, features: list[str] | None, c
         raise CSVError(f"The target {target!r} {what}{when}, so there is nothing to learn. "
                        "Choose another target column.")
     limit = int(FIELDS["sequences"].high)
-    dropped = max(0, windows - limit)
+    n, dropped = window_counts(table.rows, t, changes)
     start = dropped  # keep the most recent windows
-    n = windows - dropped
+    new_config = _sized(config, n, len(names), changes)  # the caps, before any window is made
     n_val = min(max(1, int(n * config.validation_split)), n - 1)
     n_train = n - n_val
     fit_rows = series[start: start + n_train + t - 1]  # only rows inside training windows
@@ -288,7 +312,6 @@ def make_csv_dataset(table: CSVTable, target: str, features: list[str] | None, c
     order = np.random.default_rng(config.seed).permutation(n_train)  # mix the training windows, keep validation last
     x = np.concatenate([x[:n_train][order], x[n_train:]])
     y = np.concatenate([y[:n_train][order], y[n_train:]])
-    new_config = config.replace(sequences=n, features=len(names))
     description = (
         f"{name}: {n} windows of {t} consecutive rows of {', '.join(repr(c) for c in columns)} "
         + ("and each one's change from the row before " if changes else "")

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lstm_core.config import LSTMConfig
-from lstm_core.csvdata import CSVError, config_for_file, make_csv_dataset, parse_csv
+from lstm_core.config import ConfigError, LSTMConfig
+from lstm_core.csvdata import CSVError, config_for_file, make_csv_dataset, parse_csv, window_counts
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parents[1]
@@ -200,3 +200,43 @@ def test_the_caps_are_checked_against_the_file_not_the_synthetic_defaults():
     table = parse_csv((DATA / "good_tab.csv").read_bytes())
     _, config, _ = make_csv_dataset(table, "reading", [], config_for_file(values))
     assert (config.sequences, config.features, config.units, config.epochs) == (50, 1, 256, 100)
+
+
+def _wide_table(rows: int, columns: int):
+    rng = np.random.default_rng(0)
+    lines = [",".join(f"c{i}" for i in range(columns))]
+    lines += [",".join(str(v) for v in row) for row in rng.integers(0, 9, size=(rows, columns))]
+    return parse_csv("\n".join(lines).encode())
+
+
+def test_a_file_over_the_data_cap_is_refused_before_any_window_is_made():
+    """20,000 windows x 200 timesteps x 32 features would be 1 GB of float64 windows: refused first, and
+    the advice names only what the learner can change (the file sets sequences and features)."""
+    import tracemalloc
+
+    table = _wide_table(20_300, 16)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ConfigError) as caught:
+            make_csv_dataset(table, "c0", [f"c{i}" for i in range(1, 16)], config_for_file({"timesteps": 200}), changes=True)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * 2**20, f"{peak / 2**20:.0f} MB allocated before refusing"
+    message = str(caught.value)
+    assert "data cap" in message and "set timesteps <= " in message
+    assert "sequences <=" not in message and "features <=" not in message
+    assert "fewer feature columns, or changes off" in message
+
+
+def test_old_mac_line_ends_read_like_any_other():
+    rows = ["t,v", *(f"{i},{i % 5}" for i in range(30))]
+    unix, mac = parse_csv("\n".join(rows).encode()), parse_csv("\r".join(rows).encode())
+    assert mac.rows == unix.rows == 30 and mac.frame.equals(unix.frame)
+
+
+def test_window_counts_keep_the_newest_up_to_the_cap():
+    assert window_counts(100, 10, False) == (90, 0)
+    assert window_counts(100, 10, True) == (89, 0)  # the first row only starts the changes
+    assert window_counts(30_000, 10, True) == (20_000, 9_989)
+    assert window_counts(5, 10, False) == (0, 0)
