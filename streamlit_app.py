@@ -6,7 +6,6 @@ TensorFlow loads in a training thread after the title and sidebar have painted.
 import sys
 from pathlib import Path
 from time import monotonic
-from uuid import uuid4
 
 import streamlit as st
 
@@ -57,11 +56,21 @@ def config_of(run_key: str) -> LSTMConfig:
 @st.cache_resource(show_spinner=False)
 def job_board(kind: str) -> JobBoard:
     """Every session's jobs of one kind ("lstm" or "memoryless"): one per run key, for the whole server."""
-    return JobBoard(keep=CACHED_RUNS)
+    return JobBoard(keep=CACHED_RUNS, alive=session_alive)
 
 
 def session_id() -> str:
-    return st.session_state.setdefault("session_id", uuid4().hex)
+    """Streamlit's id for this session: what session_alive() looks up."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    return get_script_run_ctx().session_id
+
+
+def session_alive(session: str) -> bool:
+    """False once a session's browser has gone (its tab closed): a job it waited for can be given up."""
+    from streamlit.runtime import Runtime
+
+    return not Runtime.exists() or Runtime.instance().is_active_session(session)  # AppTest runs no Runtime
 
 
 def training_job(run_key: str, dataset=None) -> TrainingJob:
@@ -159,18 +168,20 @@ def data_source_ui():
                               help="A slow drift (like CO2's) fills the whole 0 to 1 scale, so the small moves that decide "
                                    "'up next' are hard to see in the levels; their changes are not.")
         timesteps = st.session_state.get("timesteps", 10)
-        from lstm_core.csvdata import MIN_WINDOWS
+        from lstm_core.csvdata import MIN_WINDOWS, window_counts
 
-        windows = table.rows - int(changes) - timesteps
+        windows, dropped = window_counts(table.rows, timesteps, changes)
         width = (1 + len(features)) * (2 if changes else 1)
         st.caption(f"Using {name}: {table.rows} rows; numeric columns {', '.join(table.columns)}"
                    + (f"; text columns ignored: {', '.join(table.text_columns)}" if table.text_columns else "")
                    + f". Read as {table.encoding}, delimiter {table.delimiter!r}, decimal {table.decimal!r}.")
         if windows >= MIN_WINDOWS:
             st.caption(f"With {timesteps} timesteps: {windows} sequences x {timesteps} timesteps x "
-                       f"{width} feature{'s' if width > 1 else ''}. Scaling is fitted on the training part only.")
+                       f"{width} feature{'s' if width > 1 else ''}"
+                       + (f" (the newest; the oldest {dropped} are left out)" if dropped else "")
+                       + ". Scaling is fitted on the training part only.")
         else:
-            st.warning(f"{table.rows} rows make {max(windows, 0)} sequences of {timesteps} timesteps; at least "
+            st.warning(f"{table.rows} rows make {windows} sequences of {timesteps} timesteps; at least "
                        f"{MIN_WINDOWS} are needed. Lower Timesteps (in Model) or use a longer file.")
         st.dataframe(table.frame.head(5), height=150, width="stretch")
         return table, target, features, name, changes
@@ -560,6 +571,8 @@ if pending is not None:
     shown, sent, note = None, 0.0, ""
     while True:
         status = job.status()
+        if status.state == "queued":  # a training whose learners all closed their tabs gives up the trainer
+            job_board("lstm").prune()
         if (status.state, status.place, len(status.rows)) == shown:  # redraw only when something changed
             job.wait_for_change(status, timeout=POLL_SECONDS)  # wakes at once when an epoch ends
             if monotonic() - sent > RESPONSIVE_SECONDS:  # Streamlit acts on a click (a tab, an expander)

@@ -218,19 +218,22 @@ class JobBoard:
     for the next session that asks. Of the finished jobs, the ``keep`` most recently asked for stay
     (each holds a model and its data). A job that no session waits for any more is withdrawn from the
     queue, or stops at its next epoch's end, so a learner who changes their mind does not keep the
-    trainer busy or leave trainings in line.
+    trainer busy or leave trainings in line. So is a job whose every watcher has gone (``alive`` says
+    whether a watcher's session still exists: a closed browser tab never says it stopped waiting).
     """
 
-    def __init__(self, keep: int):
+    def __init__(self, keep: int, alive: Callable[[str], bool] = lambda watcher: True):
         self.keep = keep
+        self._alive = alive
         self._lock = threading.Lock()
         self._jobs: dict[str, TrainingJob] = {}  # in order of last request, oldest first
         self._watchers: dict[str, set[str]] = {}
 
     def job(self, key: str, make: Callable[[], TrainingJob], watcher: str | None = None) -> TrainingJob:
         """The job for ``key``, started with ``make()`` unless a live one exists; ``watcher`` (a session)
-        now waits for it."""
+        now waits for it. Jobs whose watchers have all gone are given up first."""
         with self._lock:
+            self._prune()
             job = self._jobs.pop(key, None)
             if job is None or not job.live:
                 job = make()
@@ -246,11 +249,27 @@ class JobBoard:
             waiting = self._watchers.get(key, set())
             waiting.discard(watcher)
             if not waiting:
-                self._watchers.pop(key, None)
-                job = self._jobs.get(key)
-                if job is not None and job.cancel():
-                    del self._jobs[key]
-                    log.info("training given up, nobody waits for it: %s", key)
+                self._give_up(key)
+
+    def prune(self) -> None:
+        """Watchers whose session has gone stop waiting; a job left with none is given up."""
+        with self._lock:
+            self._prune()
+
+    def _prune(self) -> None:
+        for key, waiting in list(self._watchers.items()):
+            gone = {w for w in waiting if not self._alive(w)}
+            if gone:
+                waiting -= gone
+                if not waiting:
+                    self._give_up(key)
+
+    def _give_up(self, key: str) -> None:
+        self._watchers.pop(key, None)
+        job = self._jobs.get(key)
+        if job is not None and job.cancel():  # a finished job stays: its run is cached
+            del self._jobs[key]
+            log.info("training given up, nobody waits for it: %s", key)
 
     def watchers(self, key: str) -> int:
         with self._lock:

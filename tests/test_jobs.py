@@ -164,6 +164,25 @@ def test_the_last_watcher_leaving_withdraws_a_queued_job_and_a_failed_job_is_rep
     assert board.job("f", lambda: TrainingJob(LSTMConfig(), pool, slow_train(gate))) is not failed
 
 
+def test_a_job_whose_watchers_have_all_gone_is_given_up_when_anyone_asks_or_prunes():
+    """A closed tab never calls forget(); the board asks ``alive`` instead, so the learners behind it
+    do not wait for a training nobody will see."""
+    pool, gate, sessions = TrainingPool(slots=1), threading.Event(), {"a", "b", "c"}
+    board = JobBoard(keep=4, alive=lambda s: s in sessions)
+    shared = board.job("shared", lambda: TrainingJob(LSTMConfig(units=1, epochs=3), pool, slow_train(gate)), "a")
+    board.job("shared", lambda: None, "b")
+    queued = board.job("queued", lambda: TrainingJob(LSTMConfig(units=2, epochs=1), pool, slow_train(gate)), "a")
+    sessions.discard("a")  # a's tab closes
+    board.prune()
+    assert board.watchers("shared") == 1 and shared.status().state == "training"  # b still waits for it
+    assert queued.wait(5) and queued.status().state == "cancelled" and board.watchers("queued") == 0
+    sessions.discard("b")
+    mine = board.job("mine", lambda: TrainingJob(LSTMConfig(units=3, epochs=1), pool, slow_train(gate)), "c")
+    gate.set()  # the shared job stops at its next epoch's end, and c's job gets the trainer
+    assert shared.wait(10) and shared.status().state == "cancelled" and len(shared.status().rows) < 3
+    assert mine.wait(10) and mine.status().state == "done" and len(board) == 1
+
+
 def test_a_real_training_nobody_waits_for_stops_at_the_next_epoch_and_frees_the_trainer():
     """Out of a real model.fit: the stop is raised from the epoch callback."""
     pool = TrainingPool(slots=1)
