@@ -7,6 +7,7 @@ holds its model and up to 16 MB of data, and every session of a workshop keeps i
 from __future__ import annotations
 
 from collections import OrderedDict
+import dataclasses
 from dataclasses import dataclass
 
 import pandas as pd
@@ -51,7 +52,8 @@ class RunRecord:
 
 
 class RunStore:
-    """Run records keyed by config and data; adding one again moves it to the end, not a duplicate."""
+    """Run records keyed by config and data; adding one again moves it to the end, not a duplicate.
+    Labels are unique in a store (two uploads can share a name and columns), so remove() hits one run."""
 
     def __init__(self, limit: int = MAX_RUNS):
         self.limit = limit
@@ -59,8 +61,13 @@ class RunStore:
 
     def add(self, run) -> None:
         record = RunRecord.of(run)
-        self._runs.pop(record.key, None)
-        self._runs[record.key] = record
+        old = self._runs.pop(record.key, None)
+        taken = {r.label for r in self._runs.values()}
+        label, n = (old.label, 1) if old is not None else (record.label, 1)
+        while label in taken:  # another file with the same name and columns: labels name one run each
+            n += 1
+            label = f"{record.label} #{n}"
+        self._runs[record.key] = dataclasses.replace(record, label=label)
         while len(self._runs) > self.limit:
             self._runs.popitem(last=False)
 

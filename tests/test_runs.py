@@ -69,6 +69,30 @@ def test_csv_runs_on_different_targets_get_different_labels():
                       "sequences=35, timesteps=5, features=1 on w.csv (humidity)"}
 
 
+def test_two_uploads_with_one_name_get_two_labels_and_remove_takes_one():
+    """Same file name, columns and config, different bytes: two runs, two lines, one removed."""
+    from lstm_core.csvdata import config_for_file, make_csv_dataset, parse_csv
+
+    store = RunStore()
+    for step in (3, 4):
+        table = parse_csv(b"v\n" + b"".join(f"{(i * step) % 7}\n".encode() for i in range(40)))
+        dataset, config, _ = make_csv_dataset(table, "v", [], config_for_file({"timesteps": 5}), name="data.csv")
+        run = SimpleNamespace(config=config, dataset=dataset, key=f"{config.key()}|{dataset.key}",
+                              history=three_runs_history(), params={"total": 1}, timings={"total": 1.0})
+        store.add(run)
+        store.add(run)  # the same run again keeps its label
+    first, second = store.labels()
+    assert second == first + " #2" and len(store) == 2
+    store.remove(second)
+    assert store.labels() == [first]
+
+
+def three_runs_history():
+    import pandas as pd
+
+    return pd.DataFrame({"epoch": [1], "loss": [0.5], "accuracy": [0.5], "val_loss": [0.5], "val_accuracy": [0.5]})
+
+
 def test_the_store_does_not_pin_models_or_data(three_runs):
     """Each session keeps its own store: holding runs kept up to 8 models and their data per learner."""
     import gc
