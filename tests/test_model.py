@@ -36,7 +36,7 @@ def test_the_same_seed_gives_the_same_weights_and_another_seed_others():
     assert not np.array_equal(w1[0], w3[0])
 
 
-def test_training_never_touches_process_global_random_state_or_resets_keras(monkeypatch):
+def test_training_and_tracing_never_touch_process_global_random_state_or_reset_keras(monkeypatch):
     """Sessions train in threads of one process: a global seed or a clear_session() in one of them
     changes every other. Seeding goes through the initializers and a NumPy Generator instead."""
     import random
@@ -44,6 +44,7 @@ def test_training_never_touches_process_global_random_state_or_resets_keras(monk
     import tensorflow as tf
 
     from lstm_core._keras import keras
+    from lstm_core.trace import trace_sample
     from lstm_core.train import train
 
     calls = []
@@ -52,6 +53,7 @@ def test_training_never_touches_process_global_random_state_or_resets_keras(monk
         monkeypatch.setattr(owner, name, lambda *a, _name=name, **k: calls.append(_name))
     numpy_state, python_state = np.random.get_state()[1].copy(), random.getstate()
     run = train(LSTMConfig(sequences=40, timesteps=3, features=2, units=3, epochs=1, batch_size=20, seed=7))
+    trace_sample(run, 1)  # the trace's Keras twin too: it runs in the session's thread
     assert calls == []
     assert np.array_equal(np.random.get_state()[1], numpy_state) and random.getstate() == python_state  # no global draws
     cell = run.model.get_layer("lstm").cell
