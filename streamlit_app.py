@@ -172,7 +172,7 @@ def data_source_ui():
 
         windows, dropped = window_counts(table.rows, timesteps, changes)
         width = (1 + len(features)) * (2 if changes else 1)
-        st.caption(f"Using {name}: {table.rows} rows; numeric columns {', '.join(table.columns)}"
+        st.caption(f"Using {name}: {text.counted(table.rows, 'row')}; numeric columns {', '.join(table.columns)}"
                    + (f"; text columns ignored: {', '.join(table.text_columns)}" if table.text_columns else "")
                    + f". Read as {table.encoding}, delimiter {table.delimiter!r}, decimal {table.decimal!r}.")
         if windows >= MIN_WINDOWS:
@@ -181,7 +181,7 @@ def data_source_ui():
                        + (f" (the newest; the oldest {dropped} are left out)" if dropped else "")
                        + ". Scaling is fitted on the training part only.")
         else:
-            st.warning(f"{table.rows} rows make {windows} sequences of {timesteps} timesteps; at least "
+            st.warning(f"{text.counted(table.rows, 'row')} make {text.counted(windows, 'sequence')} of {timesteps} timesteps; at least "
                        f"{MIN_WINDOWS} are needed. Lower Timesteps (in Model) or use a longer file.")
         st.dataframe(table.frame.head(5), height=150, width="stretch")
         return table, target, features, name, changes
@@ -289,6 +289,18 @@ def remember(name: str, value):
     return value
 
 
+def whole_number(label: str, low: int, high: int, name: str, offset: int = 0) -> int:
+    """A whole number from ``low`` to ``high``, kept across tab switches. No min or max on the widget
+    (the browser would refuse an entry without a word): an entry out of range is named, and the last
+    good one stays on screen. ``offset`` is what the kept value adds to the shown one (1-based timesteps)."""
+    kept = min(max(recall(name, low), low), high)
+    value = st.number_input(label, value=kept, step=1, help=f"Allowed {low} to {high}.", key=name)
+    if value is None or not low <= value <= high:
+        st.error(f"{label}: {value} is out of range; allowed: {low} to {high}. Showing {kept} instead.")
+        return kept - offset
+    return remember(name, int(value)) - offset
+
+
 def pipeline_ui(run) -> None:
     from lstm_core.insights import pipeline_insight, seed_insight
     from lstm_core.present import param_ledger, sample_text
@@ -319,13 +331,14 @@ def draw_training(placeholders, history, epochs: int, note: str) -> None:
     if not len(history):  # nothing to plot yet: leave pandas and Altair to load after TensorFlow
         table.caption("The epoch table fills in as each epoch ends.")
         return
-    from lstm_core.charts import history_chart
+    from lstm_core.charts import SPLIT_NOTE, history_charts
     from lstm_core.present import epoch_table
 
     table.table(epoch_table(history).style.format(precision=3), hide_index=True)  # real HTML: wraps, reads aloud
     with chart.container():
-        st.altair_chart(history_chart(history, total_epochs=epochs), width="stretch")
-        st.caption("Solid lines: training sequences. Dashed lines: validation sequences the model never trains on.")
+        for column, chart_ in zip(st.columns(2), history_charts(history, total_epochs=epochs)):
+            column.altair_chart(chart_, width="stretch")
+        st.caption(SPLIT_NOTE)
 
 
 def history_so_far(rows):
@@ -340,13 +353,15 @@ def history_so_far(rows):
 
 def training_ui(run) -> None:
     from lstm_core.insights import training_insight
-    from lstm_core.present import final_metrics
+    from lstm_core.present import DELTA_NOTE, final_metrics
 
     c = run.config
     note = f"Trained {c.epochs} of {c.epochs} epochs in {run.timings['total']:.1f} s"
     draw_training(training_placeholders(), run.history, c.epochs, note)
     for col, m in zip(st.columns(4), final_metrics(run.history)):
         col.metric(m["label"], m["value"], m["delta"], delta_color="inverse" if m["inverse"] else "normal")
+    if len(run.history) > 1:
+        st.caption(DELTA_NOTE)
     st.info(f"**Key insight.** {training_insight(run)}")
     memory_ui(run)
 
@@ -355,7 +370,7 @@ def memory_ui(run) -> None:
     """Why memory matters: the same LSTM on time-shuffled copies of the same sequences."""
     import pandas as pd
 
-    from lstm_core.charts import compare_chart
+    from lstm_core.charts import SPLIT_NOTE, compare_charts
     from lstm_core.memory import explanation
 
     st.subheader("Why memory matters")
@@ -378,10 +393,12 @@ def memory_ui(run) -> None:
     baseline = status.run
     lstm_acc, base_acc = (r.history["val_accuracy"].iloc[-1] for r in (run, baseline))
     a, b = st.columns(2)
-    a.metric("LSTM, time in order: val accuracy", f"{lstm_acc:.2f}")
-    b.metric("Same LSTM, time shuffled: val accuracy", f"{base_acc:.2f}", f"{base_acc - lstm_acc:+.2f}")
+    a.metric("LSTM, time in order: val accuracy", f"{lstm_acc:.3f}")
+    b.metric("Same LSTM, time shuffled: val accuracy", f"{base_acc:.3f}", f"{base_acc - lstm_acc:+.3f}")
     histories = pd.concat([run.history.assign(run="LSTM, in order"), baseline.history.assign(run="Same LSTM, shuffled")])
-    st.altair_chart(compare_chart(histories), width="stretch")
+    for column, chart in zip(st.columns(2), compare_charts(histories)):  # two short names: side by side
+        column.altair_chart(chart, width="stretch")
+    st.caption(SPLIT_NOTE)
     st.write(explanation(lstm_acc, base_acc, run.dataset.key == "synthetic", run.config.timesteps))
 
 
@@ -393,8 +410,7 @@ def trace_ui(run) -> None:
     from lstm_core.trace import GATE_NAMES, agreement
 
     c = run.config
-    sample = remember("sample", st.number_input("Sample (which sequence to trace)", 0, c.sequences - 1,
-                                                min(recall("sample", 0), c.sequences - 1), key="sample"))
+    sample = whole_number("Sample (which sequence to trace)", 0, c.sequences - 1, "sample")
     trace = cached_trace(run.key, int(sample), run)
     left, right = st.columns(2)
     with left.container(border=True):
@@ -424,7 +440,7 @@ def trace_ui(run) -> None:
 
 def probe_ui(run, sample: int) -> None:
     """What if: edit this sequence and trace it again, before and after side by side."""
-    from lstm_core.charts import heatmap
+    from lstm_core.charts import heatmap, shared_range
     from lstm_core.probe import EDITS, run_probe
     from lstm_core.trace import agreement
 
@@ -434,8 +450,7 @@ def probe_ui(run, sample: int) -> None:
                                          format_func=EDITS.get, key="edit"))
     timestep, values = 0, None
     if edit in ("zero", "edit"):
-        timestep = remember("probe_t", st.number_input("Timestep", 1, c.timesteps, min(recall("probe_t", 1), c.timesteps),
-                                                       key="probe_t")) - 1
+        timestep = whole_number("Timestep", 1, c.timesteps, "probe_t", offset=1)
     if edit == "edit":
         current = ", ".join(f"{v:.2f}" for v in run.dataset.x[sample, timestep] + 0.0).replace("-0.00", "0.00")
         raw = st.text_input(f"New values for timestep {timestep + 1} ({c.features}, comma-separated)", current,
@@ -450,12 +465,14 @@ def probe_ui(run, sample: int) -> None:
     except ValueError as err:
         st.error(f"Cannot apply this edit: {err}.")
         return
+    ranges = {state: shared_range(probe.before.gates[state], probe.after.gates[state])  # equal values, equal colours
+              for state in ("hidden_state", "cell_state")}
     for col, (title, trace) in zip(st.columns(2), (("Before", probe.before), ("After", probe.after))):
         with col.container(border=True):
             st.metric(f"{title}: score", f"{trace.dense_output:.3f}",
                       None if trace is probe.before else f"{probe.after.dense_output - probe.before.dense_output:+.3f}")
-            st.altair_chart(heatmap(trace.gates["hidden_state"], f"{title}: hidden state h"), width="stretch")
-            st.altair_chart(heatmap(trace.gates["cell_state"], f"{title}: cell state c"), width="stretch")
+            for state, name in (("hidden_state", "hidden state h"), ("cell_state", "cell state c")):
+                st.altair_chart(heatmap(trace.gates[state], f"{title}: {name}", value_range=ranges[state]), width="stretch")
     st.write(probe.caption)
     (st.caption if probe.before.agrees and probe.after.agrees else st.error)(
         f"Before and after the edit: {agreement(probe.keras_max_diff)}")
@@ -496,7 +513,7 @@ def quiz_ui(run) -> None:
 
 def compare_ui(run) -> None:
     """Every finished run of this session, side by side. Comparing never retrains."""
-    from lstm_core.charts import compare_chart
+    from lstm_core.charts import SPLIT_NOTE, compare_charts
     from lstm_core.runs import SUMMARY_FORMATS
 
     store = run_store()
@@ -504,7 +521,9 @@ def compare_ui(run) -> None:
         st.info("Runs you train appear here, up to the last 8.")
         return
     st.caption(f"{len(store)} run{'s' if len(store) != 1 else ''} this session (the last {store.limit} are kept).")
-    st.altair_chart(compare_chart(store.histories()), width="stretch")
+    for chart in compare_charts(store.histories()):
+        st.altair_chart(chart, width="stretch")
+    st.caption(SPLIT_NOTE)
     st.table(store.summary().style.format(SUMMARY_FORMATS), hide_index=True)
     left, right = st.columns([3, 1])
     victim = left.selectbox("Remove a run", store.labels(), key="remove_which")
@@ -586,7 +605,7 @@ if pending is not None:
             loading = "loading TensorFlow and " if "tensorflow" not in sys.modules else ""
             note = f"Starting: {loading}building a {job.config.units}-unit LSTM, then its first epoch..."
         else:
-            note = f"Training {job.config.units} units: epoch {len(status.rows)} of {epochs}"
+            note = f"Training {text.counted(job.config.units, 'unit')}: epoch {len(status.rows)} of {epochs}"
         banner.info(note)
         if live is not None:
             draw_training(live, history_so_far(status.rows), epochs, note)

@@ -79,7 +79,7 @@ def full_result(page) -> None:
     page.get_by_role("tab", name="Training").click()
     panel = page.get_by_role("tabpanel", name="Training")
     panel.get_by_test_id("stTable").get_by_role("row").nth(5).wait_for(timeout=120_000)  # header + 5 epochs
-    panel.get_by_test_id("stVegaLiteChart").wait_for(timeout=120_000)
+    panel.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=120_000)
 
 
 def app_timings(browser) -> tuple[float, float, float]:

@@ -8,6 +8,8 @@ import pandas as pd
 
 METRIC_LABELS = {"loss": "Loss", "accuracy": "Accuracy"}
 SPLIT_LABELS = {"": "Training", "val_": "Validation"}
+SPLIT_NOTE = "Solid lines: training sequences. Dashed lines: validation sequences the model never trains on."
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")  # as wide as the column; the height is the plot's
 MAX_ROWS_AT_FULL_SIZE = 30  # a heatmap with more rows than this keeps the height of 30 rows
 
 
@@ -21,37 +23,60 @@ def history_long(history: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["epoch", "metric", "split", "value"])
 
 
-def history_chart(history: pd.DataFrame, total_epochs: int | None = None) -> alt.Chart:
-    """Loss and accuracy per epoch, training (solid) against validation (dashed), side by side."""
+def epoch_domain(epochs: int) -> list[float]:
+    """The x range for ``epochs`` epochs; one epoch sits in the middle, not on an axis that runs to 2."""
+    return [1, epochs] if epochs > 1 else [0.5, 1.5]
+
+
+def metric_chart(history: pd.DataFrame, metric: str, total_epochs: int | None = None) -> alt.Chart:
+    """One metric ("Loss" or "Accuracy") per epoch, training (solid) against validation (dashed).
+
+    As wide as its column: two of these sit side by side, and stack on a narrow screen. (A faceted
+    chart has a fixed width and was cut off on a 1024 px projector.)
+    """
     data = history_long(history)
-    domain = [1, max(total_epochs or 0, int(data["epoch"].max()) if len(data) else 1, 2)]
+    data = data[data["metric"] == metric]
+    epochs = max(total_epochs or 0, int(data["epoch"].max()) if len(data) else 1)
+    splits = alt.Scale(domain=list(SPLIT_LABELS.values()))
     return (
-        alt.Chart(data)
+        alt.Chart(data, title=metric)
         .mark_line(point=True)
         .encode(
-            x=alt.X("epoch:Q", title="Epoch", scale=alt.Scale(domain=domain), axis=alt.Axis(tickMinStep=1)),
+            x=alt.X("epoch:Q", title="Epoch", scale=alt.Scale(domain=epoch_domain(epochs)), axis=alt.Axis(tickMinStep=1)),
             y=alt.Y("value:Q", title=None),
             # one legend for both, drawn as lines: solid Training, dashed Validation
-            color=alt.Color("split:N", title=None, scale=alt.Scale(domain=list(SPLIT_LABELS.values())),
-                            legend=alt.Legend(symbolType="stroke")),
-            strokeDash=alt.StrokeDash("split:N", title=None, scale=alt.Scale(domain=list(SPLIT_LABELS.values()))),
-            tooltip=["epoch:Q", "metric:N", "split:N", alt.Tooltip("value:Q", format=".3f")],
+            color=alt.Color("split:N", title=None, scale=splits, legend=alt.Legend(symbolType="stroke", orient="bottom")),
+            strokeDash=alt.StrokeDash("split:N", title=None, scale=splits),
+            tooltip=["epoch:Q", "split:N", alt.Tooltip("value:Q", title=metric, format=".3f")],
         )
-        .properties(width=260, height=220)
-        .facet(column=alt.Facet("metric:N", title=None, sort=list(METRIC_LABELS.values())))
-        .resolve_scale(y="independent")
+        .properties(width="container", height=220, autosize=FIT_WIDTH)
     )
 
 
-def heatmap(values: np.ndarray, title: str, row_name: str = "timestep", col_name: str = "unit") -> alt.Chart:
-    """A (timesteps x units) gate or state array as a heatmap; rows count from 1."""
+def history_charts(history: pd.DataFrame, total_epochs: int | None = None) -> list[alt.Chart]:
+    """Loss, then accuracy: one chart each."""
+    return [metric_chart(history, metric, total_epochs) for metric in METRIC_LABELS.values()]
+
+
+def shared_range(*arrays: np.ndarray) -> tuple[float, float]:
+    """One colour range for heatmaps shown side by side, so that equal values get equal colours."""
+    return min(float(np.min(a)) for a in arrays), max(float(np.max(a)) for a in arrays)
+
+
+def heatmap(values: np.ndarray, title: str, row_name: str = "timestep", col_name: str = "unit",
+            value_range: tuple[float, float] | None = None) -> alt.Chart:
+    """A (timesteps x units) gate or state array as a heatmap; rows count from 1. ``value_range``
+    fixes the colour scale (see shared_range); by default it is the array's own."""
     values = np.asarray(values)
     rows, cols = np.indices(values.shape)
     data = pd.DataFrame({row_name: rows.ravel() + 1, col_name: cols.ravel() + 1, "value": values.ravel()})
-    diverging = float(values.min()) < 0
+    low, high = value_range if value_range is not None else (float(values.min()), float(values.max()))
+    diverging = low < 0
     tall = values.shape[0] > MAX_ROWS_AT_FULL_SIZE  # 200 timesteps at 20 px each would be 4,000 px tall
     every = -(-values.shape[0] // MAX_ROWS_AT_FULL_SIZE)  # with a tall one, label every n-th timestep
-    scale = alt.Scale(scheme="redblue", domainMid=0, reverse=True) if diverging else alt.Scale(scheme="viridis")
+    domain = {} if value_range is None else {"domain": [low, max(high, low + 1e-9)]}
+    scale = (alt.Scale(scheme="redblue", domainMid=0, reverse=True, **domain) if diverging
+             else alt.Scale(scheme="viridis", **domain))
     return (
         alt.Chart(data, title=title)
         .mark_rect()
@@ -66,26 +91,31 @@ def heatmap(values: np.ndarray, title: str, row_name: str = "timestep", col_name
     )
 
 
-def compare_chart(histories: pd.DataFrame) -> alt.Chart:
-    """Several runs' loss and accuracy curves overlaid, coloured by run (validation dashed)."""
+def compare_charts(histories: pd.DataFrame) -> list[alt.Chart]:
+    """Several runs' loss, then accuracy, overlaid and coloured by run (validation dashed). Each is as
+    wide as the page; only the last has the legend, with whole run names, one per line under it."""
     frames = []
     for run, history in histories.groupby("run", sort=False):
         frames.append(history_long(history).assign(run=run))
     data = pd.concat(frames, ignore_index=True)
-    return (
-        alt.Chart(data)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("epoch:Q", title="Epoch", axis=alt.Axis(tickMinStep=1)),
-            y=alt.Y("value:Q", title=None),
-            color=alt.Color("run:N", title="Run", sort=list(dict.fromkeys(data["run"])),
-                            legend=alt.Legend(labelLimit=0, symbolType="stroke", orient="bottom", direction="vertical")),
-                            # whole run names, one per line under the chart, where the page's width is theirs
-            strokeDash=alt.StrokeDash("split:N", title=None, scale=alt.Scale(domain=list(SPLIT_LABELS.values()))),
-            detail="split:N",
-            tooltip=["run:N", "epoch:Q", "metric:N", "split:N", alt.Tooltip("value:Q", format=".3f")],
+    runs = list(dict.fromkeys(data["run"]))
+    charts = []
+    for i, metric in enumerate(METRIC_LABELS.values()):
+        last = i == len(METRIC_LABELS) - 1
+        legend = alt.Legend(labelLimit=0, symbolType="stroke", orient="bottom", direction="vertical") if last else None
+        charts.append(
+            alt.Chart(data[data["metric"] == metric], title=metric)
+            .mark_line(point=True)
+            .encode(
+                x=alt.X("epoch:Q", title="Epoch", scale=alt.Scale(domain=epoch_domain(int(data["epoch"].max()))),
+                        axis=alt.Axis(tickMinStep=1)),
+                y=alt.Y("value:Q", title=None),
+                color=alt.Color("run:N", title="Run", sort=runs, scale=alt.Scale(domain=runs), legend=legend),
+                strokeDash=alt.StrokeDash("split:N", title=None, scale=alt.Scale(domain=list(SPLIT_LABELS.values())),
+                                          legend=None),  # SPLIT_NOTE says it in words: a dash legend drew no symbols
+                detail="split:N",
+                tooltip=["run:N", "epoch:Q", "split:N", alt.Tooltip("value:Q", title=metric, format=".3f")],
+            )
+            .properties(width="container", height=200, autosize=FIT_WIDTH)
         )
-        .properties(width=300, height=240)
-        .facet(column=alt.Facet("metric:N", title=None, sort=list(METRIC_LABELS.values())))
-        .resolve_scale(y="independent")
-    )
+    return charts

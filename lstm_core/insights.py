@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstm_core.text import SEED_INSIGHT
+from lstm_core.text import SEED_INSIGHT, counted
 
 __all__ = ["SEED_INSIGHT", "seed_insight", "pipeline_insight", "training_insight", "trace_insight"]
-
-
-def _n(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def seed_insight(run) -> str:
@@ -21,10 +17,10 @@ def seed_insight(run) -> str:
     learned = len(h) > 1 and last["loss"] < first["loss"] * 0.98 and last["accuracy"] > first["accuracy"]
     if learned:
         return SEED_INSIGHT
-    seen = (f"after its only epoch, loss is {last['loss']:.3f} and accuracy {last['accuracy']:.2f}, so there is no trend yet"
+    seen = (f"after its only epoch, loss is {last['loss']:.3f} and accuracy {last['accuracy']:.3f}, so there is no trend yet"
             if len(h) == 1 else
-            f"loss went from {first['loss']:.3f} to {last['loss']:.3f} and accuracy from {first['accuracy']:.2f} to "
-            f"{last['accuracy']:.2f}, so this model has not learned the pattern yet")
+            f"loss went from {first['loss']:.3f} to {last['loss']:.3f} and accuracy from {first['accuracy']:.3f} to "
+            f"{last['accuracy']:.3f}, so this model has not learned the pattern yet")
     return (f"{SEED_INSIGHT} In this run, {seen}: try more epochs, a higher learning rate or more units, "
             "and watch the Training tab.")
 
@@ -34,8 +30,8 @@ def pipeline_insight(run) -> str:
     inputs = c.timesteps * c.features
     verb = "squeezes" if c.units < inputs else "turns"
     return (
-        f"The LSTM {verb} each sequence of {c.timesteps} x {c.features} = {_n(inputs, 'number')} "
-        f"into {_n(c.units, 'number')}. {p['lstm']:,} of the model's {p['total']:,} parameters "
+        f"The LSTM {verb} each sequence of {c.timesteps} x {c.features} = {counted(inputs, 'number')} "
+        f"into {counted(c.units, 'number')}. {p['lstm']:,} of the model's {p['total']:,} parameters "
         f"({p['lstm'] / p['total']:.0%}) live in the LSTM, and the same weights are reused at "
         f"{'all ' if c.timesteps > 2 else 'both '}{c.timesteps} timesteps: a longer sequence costs time, not parameters."
     )
@@ -45,18 +41,18 @@ def training_insight(run) -> str:
     h = run.history
     first, last = h.iloc[0], h.iloc[-1]
     if len(h) == 1:
-        return (f"After one epoch, loss is {last['loss']:.2f} and accuracy {last['accuracy']:.2f}; validation accuracy, on "
-                f"{_n(run.config.val_sequences, 'sequence')} the model never trained on, is {last['val_accuracy']:.2f}. "
+        return (f"After one epoch, loss is {last['loss']:.3f} and accuracy {last['accuracy']:.3f}; validation accuracy, on "
+                f"{counted(run.config.val_sequences, 'sequence')} the model never trained on, is {last['val_accuracy']:.3f}. "
                 "One epoch shows no trend yet: train more epochs to see whether it keeps improving.")
     best = h.loc[h["val_loss"].idxmin()]
     change = (last["loss"] - first["loss"]) / first["loss"] if first["loss"] else 0.0
     text = (
-        f"Loss went from {first['loss']:.2f} to {last['loss']:.2f} ({change:+.0%}) while accuracy went from "
-        f"{first['accuracy']:.2f} to {last['accuracy']:.2f}. Validation accuracy, on {run.config.val_sequences} "
-        f"sequences the model never trained on, ended at {last['val_accuracy']:.2f}"
+        f"Loss went from {first['loss']:.3f} to {last['loss']:.3f} ({change:+.0%}) while accuracy went from "
+        f"{first['accuracy']:.3f} to {last['accuracy']:.3f}. Validation accuracy, on {run.config.val_sequences} "
+        f"sequences the model never trained on, ended at {last['val_accuracy']:.3f}"
     )
     if int(best["epoch"]) != int(last["epoch"]):
-        return text + f"; validation loss was lowest at epoch {int(best['epoch'])} ({best['val_loss']:.2f}), so later epochs added little."
+        return text + f"; validation loss was lowest at epoch {int(best['epoch'])} ({best['val_loss']:.3f}), so later epochs added little."
     return text + ", and validation loss was still falling at the last epoch: more epochs might help."
 
 
@@ -68,6 +64,7 @@ def trace_insight(trace) -> str:
     return (
         f"Across this sequence the forget gate averaged {f.mean():.2f} and the input gate {i.mean():.2f}: "
         f"{'units keep more of their memory than they overwrite' if f.mean() > i.mean() else 'units overwrite more than they keep'}. "
-        f"Unit {keeper + 1} remembers most (forget gate {f[:, keeper].mean():.2f}). That carried memory is how the "
-        f"first timesteps still shape the final score, {trace.dense_output:.2f}, which is {verdict} for label {trace.label}."
+        + (f"Unit {keeper + 1} remembers most (forget gate {f[:, keeper].mean():.2f}). " if f.shape[1] > 1 else "")
+        + "That carried memory is how the "
+        f"first timesteps still shape the final score, {trace.dense_output:.3f}, which is {verdict} for label {trace.label}."
     )

@@ -26,15 +26,15 @@ def explanation(lstm_accuracy: float, baseline_accuracy: float, synthetic: bool,
     if synthetic:
         if gap >= CLEAR_GAP:
             return EXPLANATION
-        return (EXPLANATION + f" In this run the LSTM is not yet clearly ahead ({gap:+.2f}): it has not learned to use "
+        return (EXPLANATION + f" In this run the LSTM is not yet clearly ahead ({gap:+.3f}): it has not learned to use "
                 "the order. More epochs or a higher learning rate usually open the gap.")
     if gap >= CLEAR_GAP:
-        verdict = f"The LSTM does better ({gap:+.2f}), so the order of the last {timesteps} rows helps predict the next move."
+        verdict = f"The LSTM does better ({gap:+.3f}), so the order of the last {timesteps} rows helps predict the next move."
     elif gap > -CLEAR_GAP:
-        verdict = (f"They score about the same ({gap:+.2f}): in this series the order of the last {timesteps} rows adds "
+        verdict = (f"They score about the same ({gap:+.3f}): in this series the order of the last {timesteps} rows adds "
                    "little beyond the values themselves.")
     else:
-        verdict = (f"The baseline does better ({gap:+.2f}): the order did not help here, and the LSTM may need more "
+        verdict = (f"The baseline does better ({gap:+.3f}): the order did not help here, and the LSTM may need more "
                    "epochs to use it.")
     return f"{CSV_EXPLANATION} {verdict}"
 

@@ -7,10 +7,11 @@ import math
 import pandas as pd
 
 CHANCE = 0.5  # two balanced classes: the synthetic lesson data
-CHANCE_BAND = 0.08  # accuracy up to this above chance (0.58 at 0.5) is no better than chance
+CHANCE_BAND = 0.08  # accuracy up to this above chance (0.58 at 0.5) is close to chance
 FAST_DROP = 0.15  # loss falling by 15% or more in one epoch is fast
 SLOW_DROP = 0.03  # 3% to 15% is steady; less is converging or a plateau
 HIGH_ACCURACY = 0.85  # above this, a flat loss means converged rather than stuck
+ACCURACY_GAIN = 0.02  # accuracy up by this much in an epoch is progress, even while the loss is flat
 OVERFIT_RISE = 0.02  # validation loss 2% above its best while training loss still falls
 
 
@@ -35,7 +36,7 @@ def observations_of(rows: list[dict], chance: float = CHANCE) -> list[str]:
 def observe_epoch(rows: list[dict], chance: float = CHANCE) -> str:
     """The observation for the last of ``rows``, given the epochs before it and the chance level."""
 
-    def no_better(accuracy: float) -> bool:
+    def near_chance(accuracy: float) -> bool:
         return accuracy <= chance + CHANCE_BAND
 
     now = rows[-1]
@@ -43,37 +44,44 @@ def observe_epoch(rows: list[dict], chance: float = CHANCE) -> str:
     if not math.isfinite(loss):
         return "Loss is not a number: training diverged. Try a smaller learning rate."
     if len(rows) == 1:
-        if no_better(acc):
-            return (f"Starting point: accuracy {acc:.2f} is still no better than chance ({chance:.2f}); "
+        if near_chance(acc) and not near_chance(val_acc):  # accuracy is averaged over the epoch, validation taken at its end
+            return (f"Starting point: accuracy {acc:.3f} is an average over the epoch while the model learned, and "
+                    f"validation accuracy at its end is already {val_acc:.3f}, well above chance ({chance:.2f}): "
+                    "the model found the pattern during this first pass.")
+        if near_chance(acc):
+            return (f"Starting point: accuracy {acc:.3f} is still close to chance ({chance:.2f}); "
                     "the model has not found the pattern yet.")
-        return (f"Starting point: loss {loss:.2f} and accuracy {acc:.2f} after one pass; the model is already past "
+        return (f"Starting point: loss {loss:.3f} and accuracy {acc:.3f} after one pass; the model is already past "
                 f"chance ({chance:.2f}).")
     prev = rows[-2]
     drop = (prev["loss"] - loss) / prev["loss"] if prev["loss"] > 0 else 0.0
     best_val = min(r["val_loss"] for r in rows[:-1])
-    if len(rows) >= 3 and all(no_better(r["accuracy"]) for r in rows[-3:]):
-        return (f"Stuck at chance level: accuracy {acc:.2f}, no better than chance ({chance:.2f}) for 3 epochs. "
-                "Try a different learning rate or more units.")
+    if len(rows) >= 3 and all(near_chance(r["accuracy"]) and near_chance(r["val_accuracy"]) for r in rows[-3:]):
+        return (f"Stuck near chance: accuracy {acc:.3f} and validation {val_acc:.3f}, both within "
+                f"{CHANCE_BAND:.2f} of chance ({chance:.2f}) for 3 epochs. Try a different learning rate or more units.")
     if drop < -0.05:
         return f"Loss rose {-drop:.0%} this epoch: the steps may be too large. A smaller learning rate could help."
     val_rising = val_loss > best_val * (1 + OVERFIT_RISE) and val_loss > prev["val_loss"] and drop > 0
     if val_rising and len(rows) >= 3 and prev["val_loss"] > rows[-3]["val_loss"] and prev["loss"] < rows[-3]["loss"]:
         return (
-            f"Overfitting: training loss still falls ({loss:.2f}) but validation loss rose two epochs running, "
-            f"to {val_loss:.2f} from its best {best_val:.2f}; the model is memorising the training sequences."
+            f"Overfitting: training loss still falls ({loss:.3f}) but validation loss rose two epochs running, "
+            f"to {val_loss:.3f} from its best {best_val:.3f}; the model is memorising the training sequences."
         )
     if val_rising:
         return (
-            f"Validation wobble: training loss fell to {loss:.2f} but validation loss jumped to {val_loss:.2f}; "
+            f"Validation wobble: training loss fell to {loss:.3f} but validation loss jumped to {val_loss:.3f}; "
             "one noisy epoch is not yet overfitting, so watch the next one."
         )
     if drop >= FAST_DROP:
-        return f"Fast improvement: loss fell {drop:.0%} to {loss:.2f} and accuracy reached {acc:.2f} as the model picks up the trend."
+        return f"Fast improvement: loss fell {drop:.0%} to {loss:.3f} and accuracy reached {acc:.3f} as the model picks up the trend."
     if drop >= SLOW_DROP:
-        return f"Steady improvement: loss fell {drop:.0%} to {loss:.2f}; accuracy {acc:.2f}, validation {val_acc:.2f}."
+        return f"Steady improvement: loss fell {drop:.0%} to {loss:.3f}; accuracy {acc:.3f}, validation {val_acc:.3f}."
     if acc >= HIGH_ACCURACY:
-        return f"Converging: loss barely moved ({_percent(-drop)}) at accuracy {acc:.2f}; more epochs would add little."
-    return f"Plateau: loss changed by only {_percent(-drop)} with accuracy {acc:.2f}; the model has stopped improving."
+        return f"Converging: loss barely moved ({_percent(-drop)}) at accuracy {acc:.3f}; more epochs would add little."
+    if acc - prev["accuracy"] >= ACCURACY_GAIN:
+        return (f"Slow going: loss changed by only {_percent(-drop)}, but accuracy rose to {acc:.3f} "
+                f"(from {prev['accuracy']:.3f}); validation {val_acc:.3f}.")
+    return f"Plateau: loss changed by only {_percent(-drop)} with accuracy {acc:.3f}; the model has stopped improving."
 
 
 def _percent(change: float) -> str:

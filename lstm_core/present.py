@@ -45,6 +45,9 @@ def param_ledger(config: LSTMConfig, params: dict[str, int]) -> pd.DataFrame:
     )
 
 
+DELTA_NOTE = "Under each final value: its change since epoch 1."  # short deltas fit a 1024 px screen
+
+
 def final_metrics(history: pd.DataFrame) -> list[dict]:
     """Final loss and accuracy (training and validation) with their change since epoch 1."""
     first, last = history.iloc[0], history.iloc[-1]
@@ -53,7 +56,7 @@ def final_metrics(history: pd.DataFrame) -> list[dict]:
         out.append({
             "label": f"Final {label.lower()}" if not label.startswith("Val") else f"Final {label[0].lower()}{label[1:]}",
             "value": f"{last[key]:.3f}",
-            "delta": f"{last[key] - first[key]:+.3f} since epoch 1" if len(history) > 1 else None,  # one epoch: no change
+            "delta": f"{last[key] - first[key]:+.3f}" if len(history) > 1 else None,  # since epoch 1 (DELTA_NOTE); one epoch: no change
             "inverse": "loss" in key,  # a falling loss is good news
         })
     return out

@@ -65,7 +65,7 @@ def explain(before: Trace, after: Trace, edit: str, timestep: int, synthetic: bo
     delta = after.dense_output - before.dense_output
     moved = "barely moved" if abs(delta) < 0.05 else "moved" if abs(delta) < 0.25 else "swung"
     flip = after.predicted != before.predicted
-    head = (f"The score {moved} from {before.dense_output:.2f} to {after.dense_output:.2f}"
+    head = (f"The score {moved} from {before.dense_output:.3f} to {after.dense_output:.3f}"
             + (f", flipping the prediction to class {after.predicted}." if flip else ", and the predicted class held."))
     if edit in ("zero", "edit"):
         f = before.gates["forget_gate"]  # (timesteps, units)

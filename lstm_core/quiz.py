@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lstm_core.text import counted
+
 LEVELS = ("Basics", "Shapes and parameters", "Training and gates", "Your model")
 
 
@@ -139,7 +141,7 @@ def generated_questions(run, trace=None) -> list[Question]:
         (f"{4 * u * (f + u + 1) + u + 1:,}", "that adds the Dense layer's weights; the question asks for the LSTM layer alone."),
     ])
     qs.append(_q("gen-params", "Your model",
-                 f"Your LSTM has {u} units and {f} features. How many trainable parameters does the LSTM layer have?",
+                 f"Your LSTM has {counted(u, 'unit')} and {counted(f, 'feature')}. How many trainable parameters does the LSTM layer have?",
                  [(right, f"4 x {u} x ({f} + {u} + 1) = {right}: four gate blocks, each seeing {f} inputs, {u} recurrent inputs and a bias."), *wrong], 0))
     right = shape_in_words((n, u), "unit")
     wrong = _distinct(right, [

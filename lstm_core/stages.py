@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_core.text import SAMPLE_NOTES, STAGE_TEXT
+from lstm_core.text import SAMPLE_NOTES, STAGE_TEXT, counted
 
 SAMPLE_ROWS = 3  # how many rows of sample values each stage shows
 
@@ -65,9 +65,8 @@ def pipeline_stages(run) -> list[Stage]:
     h = np.asarray(lstm_layer(head))  # (rows, units): the last hidden state
     score = np.asarray(dense_layer(h))[:, 0]  # (rows,)
     n = c.sequences
-    input_text = STAGE_TEXT["Input Data"].format(
-        timesteps=c.timesteps, features=c.features, features_s="" if c.features == 1 else "s"
-    )
+    kind = "Input Data" if run.dataset.key == "synthetic" else "Input Data (file)"  # a file's values are scaled
+    input_text = STAGE_TEXT[kind].format(steps=counted(c.timesteps, "time step"), features=counted(c.features, "feature"))
     return [
         Stage("Input Data", (n, c.timesteps, c.features), (n, c.timesteps, c.features), input_text, head[:, [0, -1], :],
               ("feature", "feature")),

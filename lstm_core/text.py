@@ -6,8 +6,16 @@ INTRO = (
     "every number on this page comes from the model you just trained."
 )
 
+
+
+def counted(n: int, noun: str) -> str:
+    """'1 unit', '20 units', '1000 rows' (no thousands comma: the seed writes '1000 sequences')."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 STAGE_TEXT = {
-    "Input Data": "Raw sequential data: {timesteps} time steps with {features} feature{features_s} each.",
+    "Input Data": "Raw sequential data: {steps} with {features} each.",
+    "Input Data (file)": "Windows of your file's rows, scaled to 0 to 1: {steps} with {features} each.",
     "LSTM Layer": "Reads each sequence one timestep at a time and outputs its last hidden state: a summary of the whole sequence.",
     "Dense Layer": "Turns the LSTM's summary vector into one prediction score between 0 and 1 (sigmoid).",
 }

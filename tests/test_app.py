@@ -125,8 +125,8 @@ def test_every_tab_renders():
     training = at.tabs[1]  # the page opens on Training
     assert len(training.table) == 1
     assert not at.tabs[0].table  # lazy: a closed tab sends nothing
-    spec = json.loads(training.get("vega_lite_chart")[0].proto.spec)
-    assert spec["facet"]["column"]["field"] == "metric"
+    specs = [json.loads(chart.proto.spec) for chart in training.get("vega_lite_chart")]
+    assert [spec["title"] for spec in specs[:2]] == ["Loss", "Accuracy"]  # side by side, each as wide as its column
     assert "Trained 5 of 5 epochs" in training.get("progress")[0].proto.text
     trace = show(at, "Prediction trace").tabs[2]
     assert "Layer 1" in "".join(m.value for m in trace.markdown)
@@ -150,6 +150,12 @@ def test_gate_inspector_and_numpy_check():
     assert not at.exception
     run = at.session_state["run"]
     assert at.tabs[2].metric[2].value == str(int(run.dataset.y[7]))
+    score = at.tabs[2].metric[0].value
+    at.number_input(key="sample").set_value(1000)  # one past the last: named, and sample 7 stays
+    at.run()
+    assert not at.exception and [e.value for e in at.error] == [
+        "Sample (which sequence to trace): 1000 is out of range; allowed: 0 to 999. Showing 7 instead."]
+    assert at.tabs[2].metric[0].value == score
 
 
 def _quiz(at: AppTest):
@@ -342,7 +348,7 @@ def test_two_trainings_make_two_runs_in_compare_and_remove_clear_work():
     table = at.tabs[4].table[0].value
     assert list(table["Run"]) == ["default", "units=8, epochs=2"]
     spec = json.loads(at.tabs[4].get("vega_lite_chart")[0].proto.spec)
-    assert spec["spec"]["encoding"]["color"]["field"] == "run"
+    assert spec["encoding"]["color"]["field"] == "run"
     runs_before = at.session_state["run"]
     at.selectbox(key="remove_which").set_value("default")
     at.button(key="remove_run").click()
@@ -406,6 +412,8 @@ def test_the_example_co2_data_trains_and_the_pipeline_describes_it():
     page = pipeline(at)
     assert "2273 sequences x 10 timesteps x 2 features" in page and "→ **2273 sequences x 8 units**" in page
     assert any("Example: CO2" in m.value and "training rows only" in m.value for m in at.markdown)
+    assert "Windows of your file's rows, scaled to 0 to 1: 10 time steps with 2 features each." in [
+        c.value for c in at.tabs[0].caption]  # not 'raw'
     at.session_state["share"] = True
     assert any("your file stays in your session" in c.value for c in at.run().sidebar.caption)  # no misleading link
     show(at, "Compare")

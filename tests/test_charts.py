@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from lstm_core.charts import heatmap, history_chart, history_long
+from lstm_core.charts import compare_charts, epoch_domain, heatmap, history_charts, history_long, shared_range
 
 HISTORY = pd.DataFrame(
     {"epoch": [1, 2, 3], "loss": [0.65, 0.48, 0.35], "accuracy": [0.6, 0.75, 0.82],
@@ -17,21 +17,26 @@ def test_history_long_has_every_metric_and_split():
     assert float(row["value"].iloc[0]) == 0.5
 
 
-def test_history_chart_spec():
-    spec = history_chart(HISTORY, total_epochs=5).to_dict()
-    inner = spec["spec"]
-    assert inner["mark"]["type"] == "line"
-    assert inner["encoding"]["x"]["field"] == "epoch"
-    assert inner["encoding"]["x"]["scale"]["domain"] == [1, 5]  # room for the epochs still to come
-    assert inner["encoding"]["color"]["field"] == "split"
-    assert spec["facet"]["column"]["field"] == "metric"
-    data = next(iter(spec["datasets"].values()))
-    assert len(data) == 12
+def test_history_charts_spec():
+    loss, accuracy = (chart.to_dict() for chart in history_charts(HISTORY, total_epochs=5))
+    assert (loss["title"], accuracy["title"]) == ("Loss", "Accuracy")
+    assert loss["mark"]["type"] == "line" and loss["encoding"]["x"]["field"] == "epoch"
+    assert loss["encoding"]["x"]["scale"]["domain"] == [1, 5]  # room for the epochs still to come
+    assert loss["encoding"]["color"]["field"] == "split"
+    assert loss["width"] == "container"  # fits its column: a fixed width was cut off on a 1024 px screen
+    data = next(iter(loss["datasets"].values()))
+    assert len(data) == 6 and {d["metric"] for d in data} == {"Loss"}
 
 
-def test_history_chart_grows_with_rows():
-    one = history_chart(HISTORY.iloc[:1], total_epochs=5).to_dict()
-    assert len(next(iter(one["datasets"].values()))) == 4
+def test_history_charts_grow_with_rows():
+    one = history_charts(HISTORY.iloc[:1], total_epochs=5)[0].to_dict()
+    assert len(next(iter(one["datasets"].values()))) == 2
+
+
+def test_a_one_epoch_run_has_no_epoch_2_on_its_axis():
+    assert epoch_domain(1) == [0.5, 1.5] and epoch_domain(5) == [1, 5]
+    one = history_charts(HISTORY.iloc[:1], total_epochs=1)[0].to_dict()
+    assert one["encoding"]["x"]["scale"]["domain"] == [0.5, 1.5]
 
 
 def test_heatmap_spec():
@@ -45,8 +50,17 @@ def test_heatmap_spec():
     assert heatmap(-values, "c").to_dict()["encoding"]["color"]["scale"]["scheme"] == "redblue"
 
 
+def test_before_and_after_heatmaps_can_share_one_colour_range():
+    before, after = np.array([[0.1, 0.5]]), np.array([[0.1, 2.0]])
+    low, high = shared_range(before, after)
+    assert (low, high) == (0.1, 2.0)
+    scale = heatmap(before, "b", value_range=(low, high)).to_dict()["encoding"]["color"]["scale"]
+    assert scale["domain"] == [0.1, 2.0] and scale["scheme"] == "viridis"
+    assert heatmap(before, "b", value_range=(-1.0, 2.0)).to_dict()["encoding"]["color"]["scale"]["scheme"] == "redblue"
+
+
 def test_one_legend_drawn_as_lines_for_training_and_validation():
-    enc = history_chart(HISTORY).to_dict()["spec"]["encoding"]
+    enc = history_charts(HISTORY)[0].to_dict()["encoding"]
     assert enc["color"]["legend"]["symbolType"] == "stroke" and enc["strokeDash"]["field"] == "split"
     assert "legend" not in enc["strokeDash"] or enc["strokeDash"]["legend"] is not None  # merged, not hidden
 
@@ -58,8 +72,9 @@ def test_a_long_sequence_keeps_its_heatmap_readable():
     assert tall["encoding"]["y"]["axis"]["values"][:3] == [1, 8, 15]  # every 7th timestep labelled
 
 
-def test_compare_legend_shows_whole_run_names():
-    from lstm_core.charts import compare_chart
-
+def test_compare_legend_shows_whole_run_names_once():
     histories = pd.concat([HISTORY.assign(run="timesteps=2, units=1, epochs=3, learning_rate=0.01"), HISTORY.assign(run="b")])
-    assert compare_chart(histories).to_dict()["spec"]["encoding"]["color"]["legend"]["labelLimit"] == 0
+    loss, accuracy = (chart.to_dict() for chart in compare_charts(histories))
+    assert loss["encoding"]["color"]["legend"] is None  # one legend, under the last chart
+    assert accuracy["encoding"]["color"]["legend"]["labelLimit"] == 0
+    assert loss["width"] == accuracy["width"] == "container"

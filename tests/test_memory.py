@@ -26,7 +26,7 @@ def test_the_explanation_follows_the_scores_and_the_data():
     from lstm_core.memory import EXPLANATION, explanation
 
     assert explanation(0.95, 0.55, True, 10) == EXPLANATION
-    assert "not yet clearly ahead (+0.01)" in explanation(0.56, 0.55, True, 10)
+    assert "not yet clearly ahead (+0.010)" in explanation(0.56, 0.55, True, 10)
     csv = [explanation(0.74, 0.71, False, 10), explanation(0.80, 0.60, False, 10), explanation(0.60, 0.80, False, 10)]
     assert not any("up-trend" in text for text in csv)
-    assert "about the same (+0.03)" in csv[0] and "does better (+0.20)" in csv[1] and "baseline does better (-0.20)" in csv[2]
+    assert "about the same (+0.030)" in csv[0] and "does better (+0.200)" in csv[1] and "baseline does better (-0.200)" in csv[2]

@@ -2,7 +2,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from lstm_core.charts import compare_chart
+from lstm_core.charts import compare_charts
 from lstm_core.runs import RunStore, run_label
 from lstm_core.train import train
 
@@ -48,11 +48,11 @@ def test_summary_and_overlay(three_runs):
     assert list(table["Units"]) == [2, 3, 4]
     assert list(table["Parameters"]) == [r.params["total"] for r in three_runs]
     assert {"Final loss", "Final accuracy", "Final val accuracy", "Training time (s)"} <= set(table.columns)
-    spec = compare_chart(store.histories()).to_dict()
-    data = next(iter(spec["datasets"].values()))
+    loss, accuracy = (chart.to_dict() for chart in compare_charts(store.histories()))
+    data = next(iter(loss["datasets"].values()))
     assert {row["run"] for row in data} == set(store.labels())
-    assert len(data) == 3 * SMALL.epochs * 4
-    assert spec["spec"]["encoding"]["color"]["field"] == "run"
+    assert len(data) == 3 * SMALL.epochs * 2  # 3 runs x epochs x (training, validation) of one metric
+    assert loss["encoding"]["color"]["field"] == "run" and accuracy["title"] == "Accuracy"
 
 
 def test_csv_runs_on_different_targets_get_different_labels():

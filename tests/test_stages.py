@@ -30,6 +30,7 @@ def test_a_one_unit_lstm_outputs_one_unit_not_one_output():
     s = pipeline_stages(train(LSTMConfig(sequences=40, timesteps=3, features=1, units=1, epochs=1, batch_size=20)))
     assert (s[1].input, s[1].output) == ("40 sequences x 3 timesteps x 1 feature", "40 sequences x 1 unit")
     assert (s[2].input, s[2].output) == ("40 sequences x 1 unit", "40 sequences x 1 output")
+    assert s[0].description == "Raw sequential data: 3 time steps with 1 feature each."
 
 
 def test_the_seed_data_flow(default_run):

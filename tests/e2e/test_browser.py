@@ -41,7 +41,15 @@ def test_first_visit_trains_and_shows_every_stage(loaded: Page):
     expect(table.get_by_role("row")).to_have_count(6)  # header + one row per epoch
     expect(table.get_by_role("columnheader", name="Observation")).to_have_count(1)
     expect(table.get_by_role("row").nth(1)).to_contain_text("Starting point")
-    expect(panel.get_by_test_id("stVegaLiteChart")).to_be_visible()
+    charts = panel.get_by_test_id("stVegaLiteChart")
+    expect(charts).to_have_count(2)  # loss and accuracy, side by side
+    page.set_viewport_size({"width": 1024, "height": 768})  # a workshop projector, sidebar open
+    page.wait_for_timeout(500)  # the charts re-fit to their columns
+    right_edge = panel.bounding_box()["x"] + panel.bounding_box()["width"]
+    for i in range(2):
+        drawn = charts.nth(i).locator("canvas, svg.marks").first.bounding_box()
+        assert drawn["x"] + drawn["width"] <= right_edge + 1, f"chart {i} is cut off at 1024 px"
+    page.set_viewport_size({"width": 1400, "height": 1000})
     open_tab(page, "Pipeline")
     expect(page.get_by_text("1000 sequences x 10 timesteps x 5 features").first).to_be_visible()
     expect(page.get_by_text("1000 sequences x 20 units").first).to_be_visible()
@@ -75,7 +83,7 @@ def test_slider_and_train_change_the_shapes_and_every_tab_renders(loaded: Page):
     compare = page.get_by_role("tabpanel", name="Compare")
     expect(compare.get_by_test_id("stTable").get_by_role("row")).to_have_count(3)
     expect(compare.get_by_role("cell", name="units=32", exact=True)).to_have_count(1)
-    expect(compare.get_by_test_id("stVegaLiteChart")).to_be_visible()
+    expect(compare.get_by_test_id("stVegaLiteChart")).to_have_count(2)  # loss above accuracy, one legend
     open_tab(page, "Pipeline")
     shot = ROOT / "test-results" / "pipeline.png"
     shot.parent.mkdir(exist_ok=True)
