@@ -467,12 +467,13 @@ def probe_ui(run, sample: int) -> None:
         return
     ranges = {state: shared_range(probe.before.gates[state], probe.after.gates[state])  # equal values, equal colours
               for state in ("hidden_state", "cell_state")}
-    for col, (title, trace) in zip(st.columns(2), (("Before", probe.before), ("After", probe.after))):
-        with col.container(border=True):
-            st.metric(f"{title}: score", f"{trace.dense_output:.3f}",
-                      None if trace is probe.before else f"{probe.after.dense_output - probe.before.dense_output:+.3f}")
-            for state, name in (("hidden_state", "hidden state h"), ("cell_state", "cell state c")):
-                st.altair_chart(heatmap(trace.gates[state], f"{title}: {name}", value_range=ranges[state]), width="stretch")
+    pair = (("Before", probe.before), ("After", probe.after))
+    before, after = st.columns(2)
+    before.metric("Before: score", f"{probe.before.dense_output:.3f}")
+    after.metric("After: score", f"{probe.after.dense_output:.3f}", f"{probe.after.dense_output - probe.before.dense_output:+.3f}")
+    for state, name in (("hidden_state", "hidden state h"), ("cell_state", "cell state c")):
+        for col, (title, trace) in zip(st.columns(2), pair):  # one row per state: before and after line up
+            col.altair_chart(heatmap(trace.gates[state], f"{title}: {name}", value_range=ranges[state]), width="stretch")
     st.write(probe.caption)
     (st.caption if probe.before.agrees and probe.after.agrees else st.error)(
         f"Before and after the edit: {agreement(probe.keras_max_diff)}")

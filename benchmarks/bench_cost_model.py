@@ -54,7 +54,7 @@ def measure(c: LSTMConfig) -> tuple[float, float]:
 
 
 def unchecked(**changes) -> LSTMConfig:
-    return cfg._unchecked(LSTMConfig(), **changes)
+    return cfg.unchecked(LSTMConfig(), **changes)
 
 
 # Corners of the allowed space: push some fields to their limits, then grow the last field as far as the caps allow.
@@ -80,7 +80,7 @@ def worst_allowed() -> list[LSTMConfig]:
         base = unchecked(**fixed)
         best = cfg._largest_fitting(base, grow, fits)
         if best is not None:
-            worst.append(LSTMConfig(**cfg._unchecked(base, **{grow: best}).to_dict()))
+            worst.append(LSTMConfig(**cfg.unchecked(base, **{grow: best}).to_dict()))
     return worst
 
 
