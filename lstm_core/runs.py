@@ -6,8 +6,8 @@ holds its model and up to 16 MB of data, and every session of a workshop keeps i
 
 from __future__ import annotations
 
-from collections import OrderedDict
 import dataclasses
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import pandas as pd
