@@ -56,6 +56,12 @@ def training_insight(run) -> str:
     return text + ", and validation loss was still falling at the last epoch: more epochs might help."
 
 
+def _memory_verdict(keeps: bool, units: int) -> str:
+    who, keep, overwrite, their = ("units", "keep", "overwrite", "their") if units > 1 else ("the unit", "keeps", "overwrites", "its")
+    return f"{who} {keep} more of {their} memory than {'they' if units > 1 else 'it'} {overwrite}" if keeps else \
+        f"{who} {overwrite} more than {'they' if units > 1 else 'it'} {keep}"
+
+
 def trace_insight(trace) -> str:
     f = trace.gates["forget_gate"]  # (timesteps, units)
     i = trace.gates["input_gate"]
@@ -63,7 +69,7 @@ def trace_insight(trace) -> str:
     verdict = "correct" if trace.predicted == trace.label else "wrong"
     return (
         f"Across this sequence the forget gate averaged {f.mean():.2f} and the input gate {i.mean():.2f}: "
-        f"{'units keep more of their memory than they overwrite' if f.mean() > i.mean() else 'units overwrite more than they keep'}. "
+        f"{_memory_verdict(f.mean() > i.mean(), f.shape[1])}. "
         + (f"Unit {keeper + 1} remembers most (forget gate {f[:, keeper].mean():.2f}). " if f.shape[1] > 1 else "")
         + "That carried memory is how the "
         f"first timesteps still shape the final score, {trace.dense_output:.3f}, which is {verdict} for label {trace.label}."

@@ -54,3 +54,14 @@ def test_pipeline_insight_grammar_for_small_and_wide_models():
     assert "2 x 1 = 2 numbers into 1 number." in text and "squeezes" in text and "both 2 timesteps" in text
     wide = SimpleNamespace(config=LSTMConfig(timesteps=2, features=5, units=20), params={"lstm": 2080, "dense": 21, "total": 2101})
     assert "turns each sequence of 2 x 5 = 10 numbers into 20 numbers" in pipeline_insight(wide)
+
+
+def test_a_one_unit_trace_speaks_of_the_unit_not_units():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    gates = {"forget_gate": np.full((4, 1), 0.9), "input_gate": np.full((4, 1), 0.2)}
+    text = trace_insight(SimpleNamespace(gates=gates, dense_output=0.8, predicted=1, label=1))
+    assert "the unit keeps more of its memory than it overwrites" in text
+    assert "Unit 1 remembers most" not in text  # there is no other unit to compare with
