@@ -66,6 +66,12 @@ def session_id() -> str:
     return get_script_run_ctx().session_id
 
 
+def prune_boards() -> None:
+    """Give up trainings whose every watcher has closed their tab (a queued session asks this often)."""
+    for kind in ("lstm", "memoryless"):
+        job_board(kind).prune()
+
+
 def session_alive(session: str) -> bool:
     """False once a session's browser has gone (its tab closed): a job it waited for can be given up."""
     from streamlit.runtime import Runtime
@@ -100,7 +106,7 @@ def memoryless_job(run_key: str, dataset=None) -> TrainingJob:
     from lstm_core.jobs import train_on
 
     make = lambda: TrainingJob(config_of(run_key), training_pool(), train_fn=train_on(dataset, memoryless=True))  # noqa: E731
-    return job_board("memoryless").job(run_key, make)
+    return job_board("memoryless").job(run_key, make, watcher=session_id())  # given up if every watcher's tab closes
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -294,7 +300,10 @@ def whole_number(label: str, low: int, high: int, name: str, offset: int = 0) ->
     (the browser would refuse an entry without a word): an entry out of range is named, and the last
     good one stays on screen. ``offset`` is what the kept value adds to the shown one (1-based timesteps)."""
     kept = min(max(recall(name, low), low), high)
-    value = st.number_input(label, value=kept, step=1, help=f"Allowed {low} to {high}.", key=name)
+    if name not in st.session_state or st.session_state.get(f"range-{name}") != (low, high):
+        st.session_state[name] = kept  # a new run's range (fewer sequences, say): start inside it, no error
+    st.session_state[f"range-{name}"] = (low, high)
+    value = st.number_input(label, step=1, help=f"Allowed {low} to {high}.", key=name)
     if value is None or not low <= value <= high:
         st.error(f"{label}: {value} is out of range; allowed: {low} to {high}. Showing {kept} instead.")
         return kept - offset
@@ -356,7 +365,7 @@ def training_ui(run) -> None:
     from lstm_core.present import DELTA_NOTE, final_metrics
 
     c = run.config
-    note = f"Trained {c.epochs} of {c.epochs} epochs in {run.timings['total']:.1f} s"
+    note = f"Trained {c.epochs} of {text.counted(c.epochs, 'epoch')} in {run.timings['total']:.1f} s"
     draw_training(training_placeholders(), run.history, c.epochs, note)
     for col, m in zip(st.columns(4), final_metrics(run.history)):
         col.metric(m["label"], m["value"], m["delta"], delta_color="inverse" if m["inverse"] else "normal")
@@ -383,6 +392,8 @@ def memory_ui(run) -> None:
     waiting = st.empty()
     while not job.wait(RESPONSIVE_SECONDS):  # an st call every half second, so clicks are still handled
         now = job.status()
+        if now.state == "queued":
+            prune_boards()
         waiting.info(f"Baseline queued: place {now.place or 1} in line for the trainer." if now.state == "queued" else
                      f"Training the baseline on time-shuffled sequences: epoch {len(now.rows)} of {run.config.epochs}")
     waiting.empty()
@@ -417,7 +428,7 @@ def trace_ui(run) -> None:
         st.markdown(f"**Layer 1 · Input sequence** ({c.timesteps} timesteps x {c.features} features)")
         st.dataframe(sequence_frame(trace.input, run.dataset.feature_names), height=260, width="stretch")
     with right.container(border=True):
-        st.markdown(f"**Layer 2 · LSTM** (hidden state at each timestep, {c.units} units)")
+        st.markdown(f"**Layer 2 · LSTM** (hidden state at each timestep, {text.counted(c.units, 'unit')})")
         st.altair_chart(heatmap(trace.gates["hidden_state"], "Hidden state h"), width="stretch")
         st.caption("Summary vector (the last hidden state, what the Dense layer reads)")
         st.markdown(f"`{sample_text(trace.lstm_output, keep=8)}`")
@@ -592,7 +603,7 @@ if pending is not None:
     while True:
         status = job.status()
         if status.state == "queued":  # a training whose learners all closed their tabs gives up the trainer
-            job_board("lstm").prune()
+            prune_boards()
         if (status.state, status.place, len(status.rows)) == shown:  # redraw only when something changed
             job.wait_for_change(status, timeout=POLL_SECONDS)  # wakes at once when an epoch ends
             if monotonic() - sent > RESPONSIVE_SECONDS:  # Streamlit acts on a click (a tab, an expander)

@@ -131,9 +131,17 @@ def coerce(name: str, value: Any) -> int | float:
     return number
 
 
-def validate(config: LSTMConfig, fixed: tuple[str, ...] = ()) -> None:
+def validate(config: LSTMConfig, fixed: tuple[str, ...] = (), derive=None) -> None:
     """The one place every config is checked. Raises ConfigError. A cap's message suggests new values
-    only for fields not in ``fixed`` (a CSV file sets sequences and features, not the learner)."""
+    only for fields not in ``fixed`` (a CSV file sets sequences and features, not the learner), and
+    checks each suggestion through ``derive`` (for a file: fewer timesteps make more windows)."""
+    def fits_data(c: LSTMConfig) -> bool:
+        return c.sequences * c.timesteps * c.features <= MAX_DATA_VALUES
+
+    def fits_work(c: LSTMConfig) -> bool:
+        return cost_seconds(c) <= MAX_TRAIN_SECONDS
+
+    derive = derive or (lambda c: c)
     for name, spec in FIELDS.items():
         value = getattr(config, name)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -148,7 +156,7 @@ def validate(config: LSTMConfig, fixed: tuple[str, ...] = ()) -> None:
             "sequences", config.sequences, f"sequences x timesteps x features <= {MAX_DATA_VALUES:,}",
             f"data cap: {config.sequences} sequences x {config.timesteps} timesteps x {config.features} features "
             f"= {values:,} values, over the cap of {MAX_DATA_VALUES:,}; "
-            f"{_limits_text(config, lambda c: c.sequences * c.timesteps * c.features <= MAX_DATA_VALUES, _free(('sequences', 'timesteps', 'features'), fixed))}.",
+            f"{_limits_text(config, lambda c: fits_data(derive(c)), _free(('sequences', 'timesteps', 'features'), fixed))}.",
             cap=True,
         )
     seconds = cost_seconds(config)
@@ -156,7 +164,7 @@ def validate(config: LSTMConfig, fixed: tuple[str, ...] = ()) -> None:
         raise ConfigError(
             "epochs", config.epochs, f"an estimated training time <= {MAX_TRAIN_SECONDS:g} s",
             f"work cap: this config would train for about {seconds:.0f} s, over the cap of {MAX_TRAIN_SECONDS:g} s; "
-            f"{_limits_text(config, lambda c: cost_seconds(c) <= MAX_TRAIN_SECONDS, _free(WORK_FIELDS, fixed))}.",
+            f"{_limits_text(config, lambda c: fits_work(derive(c)), _free(WORK_FIELDS, fixed))}.",
             cap=True,
         )
 

@@ -242,12 +242,16 @@ def window_counts(rows: int, timesteps: int, changes: bool) -> tuple[int, int]:
     return kept, windows - kept
 
 
-def _sized(config: LSTMConfig, sequences: int, features: int, changes: bool) -> LSTMConfig:
+def _sized(config: LSTMConfig, rows: int, features: int, changes: bool) -> LSTMConfig:
     """The config with the file's sizes, checked against the caps; a cap's message suggests only what
-    the learner can change (the file sets the sequences and features)."""
-    sized = unchecked(config, sequences=sequences, features=features)
+    the learner can change (the file sets the sequences and features), each suggestion checked with
+    the windows it would make (fewer timesteps, more windows)."""
+    def windowed(c: LSTMConfig) -> LSTMConfig:
+        return unchecked(c, sequences=window_counts(rows, c.timesteps, changes)[0], features=features)
+
+    sequences = window_counts(rows, config.timesteps, changes)[0]
     try:
-        validate(sized, fixed=FILE_SETS)
+        validate(windowed(config), fixed=FILE_SETS, derive=windowed)
     except ConfigError as err:
         fewer = "fewer feature columns" + (", or changes off," if changes else "")
         raise ConfigError(err.field, err.value, err.allowed, f"{err} Choosing {fewer} also makes it smaller.",
@@ -300,7 +304,7 @@ def make_csv_dataset(table: CSVTable, target: str, features: list[str] | None, c
     limit = int(FIELDS["sequences"].high)
     n, dropped = window_counts(table.rows, t, changes)
     start = dropped  # keep the most recent windows
-    new_config = _sized(config, n, len(names), changes)  # the caps, before any window is made
+    new_config = _sized(config, table.rows, len(names), changes)  # the caps, before any window is made
     n_val = min(max(1, int(n * config.validation_split)), n - 1)
     n_train = n - n_val
     fit_rows = series[start: start + n_train + t - 1]  # only rows inside training windows

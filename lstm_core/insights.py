@@ -48,8 +48,8 @@ def training_insight(run) -> str:
     change = (last["loss"] - first["loss"]) / first["loss"] if first["loss"] else 0.0
     text = (
         f"Loss went from {first['loss']:.3f} to {last['loss']:.3f} ({change:+.0%}) while accuracy went from "
-        f"{first['accuracy']:.3f} to {last['accuracy']:.3f}. Validation accuracy, on {run.config.val_sequences} "
-        f"sequences the model never trained on, ended at {last['val_accuracy']:.3f}"
+        f"{first['accuracy']:.3f} to {last['accuracy']:.3f}. Validation accuracy, on "
+        f"{counted(run.config.val_sequences, 'sequence')} the model never trained on, ended at {last['val_accuracy']:.3f}"
     )
     if int(best["epoch"]) != int(last["epoch"]):
         return text + f"; validation loss was lowest at epoch {int(best['epoch'])} ({best['val_loss']:.3f}), so later epochs added little."

@@ -233,13 +233,13 @@ class JobBoard:
         """The job for ``key``, started with ``make()`` unless a live one exists; ``watcher`` (a session)
         now waits for it. Jobs whose watchers have all gone are given up first."""
         with self._lock:
+            if watcher is not None:  # first: a job whose other watchers have gone is the one being asked for
+                self._watchers.setdefault(key, set()).add(watcher)
             self._prune()
             job = self._jobs.pop(key, None)
             if job is None or not job.live:
                 job = make()
             self._jobs[key] = job
-            if watcher is not None:
-                self._watchers.setdefault(key, set()).add(watcher)
             self._trim()
             return job
 

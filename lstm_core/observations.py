@@ -36,7 +36,7 @@ def observations_of(rows: list[dict], chance: float = CHANCE) -> list[str]:
 def observe_epoch(rows: list[dict], chance: float = CHANCE) -> str:
     """The observation for the last of ``rows``, given the epochs before it and the chance level."""
 
-    def near_chance(accuracy: float) -> bool:
+    def near_chance(accuracy: float) -> bool:  # not clearly above chance (at it, or below it)
         return accuracy <= chance + CHANCE_BAND
 
     now = rows[-1]
@@ -46,19 +46,19 @@ def observe_epoch(rows: list[dict], chance: float = CHANCE) -> str:
     if len(rows) == 1:
         if near_chance(acc) and not near_chance(val_acc):  # accuracy is averaged over the epoch, validation taken at its end
             return (f"Starting point: accuracy {acc:.3f} is an average over the epoch while the model learned, and "
-                    f"validation accuracy at its end is already {val_acc:.3f}, well above chance ({chance:.2f}): "
+                    f"validation accuracy at its end is already {val_acc:.3f}, well above chance ({chance:.3f}): "
                     "the model found the pattern during this first pass.")
         if near_chance(acc):
-            return (f"Starting point: accuracy {acc:.3f} is still close to chance ({chance:.2f}); "
+            return (f"Starting point: accuracy {acc:.3f} is not yet clearly above chance ({chance:.3f}); "
                     "the model has not found the pattern yet.")
         return (f"Starting point: loss {loss:.3f} and accuracy {acc:.3f} after one pass; the model is already past "
-                f"chance ({chance:.2f}).")
+                f"chance ({chance:.3f}).")
     prev = rows[-2]
     drop = (prev["loss"] - loss) / prev["loss"] if prev["loss"] > 0 else 0.0
     best_val = min(r["val_loss"] for r in rows[:-1])
     if len(rows) >= 3 and all(near_chance(r["accuracy"]) and near_chance(r["val_accuracy"]) for r in rows[-3:]):
-        return (f"Stuck near chance: accuracy {acc:.3f} and validation {val_acc:.3f}, both within "
-                f"{CHANCE_BAND:.2f} of chance ({chance:.2f}) for 3 epochs. Try a different learning rate or more units.")
+        return (f"Stuck at chance: accuracy {acc:.3f} and validation {val_acc:.3f}, neither more than "
+                f"{CHANCE_BAND:.2f} above chance ({chance:.3f}) for 3 epochs. Try a different learning rate or more units.")
     if drop < -0.05:
         return f"Loss rose {-drop:.0%} this epoch: the steps may be too large. A smaller learning rate could help."
     val_rising = val_loss > best_val * (1 + OVERFIT_RISE) and val_loss > prev["val_loss"] and drop > 0

@@ -9,6 +9,7 @@ import pandas as pd
 
 from lstm_core.config import LSTMConfig
 from lstm_core.observations import observations_of
+from lstm_core.text import counted
 
 TABLE_COLUMNS = {
     "epoch": "Epoch", "loss": "Loss", "accuracy": "Accuracy", "val_loss": "Val loss",
@@ -36,9 +37,9 @@ def param_ledger(config: LSTMConfig, params: dict[str, int]) -> pd.DataFrame:
         [
             {"Layer": "Input", "Output shape": f"({n}, {t}, {f})", "Parameters": 0, "Formula": "no weights"},
             {"Layer": "LSTM", "Output shape": f"({n}, {u})", "Parameters": params["lstm"],
-             "Formula": f"4 gates x {u} units x ({f} features + {u} units + 1 bias) = {4 * u * (f + u + 1):,}"},
+             "Formula": f"4 gates x {counted(u, 'unit')} x ({counted(f, 'feature')} + {counted(u, 'unit')} + 1 bias) = {4 * u * (f + u + 1):,}"},
             {"Layer": "Dense", "Output shape": f"({n}, 1)", "Parameters": params["dense"],
-             "Formula": f"{u} weights + 1 bias = {u + 1:,}"},
+             "Formula": f"{counted(u, 'weight')} + 1 bias = {u + 1:,}"},
             {"Layer": "Total", "Output shape": "", "Parameters": params["total"],
              "Formula": f"{params['lstm']:,} + {params['dense']:,} = {params['total']:,}"},
         ]

@@ -156,6 +156,10 @@ def test_gate_inspector_and_numpy_check():
     assert not at.exception and [e.value for e in at.error] == [
         "Sample (which sequence to trace): 1000 is out of range; allowed: 0 to 999. Showing 7 instead."]
     assert at.tabs[2].metric[0].value == score
+    at.number_input(key="sample").set_value(900).run()
+    train_with(at, sequences=100, epochs=1)  # a smaller run: the kept sample moves inside its range, no error
+    show(at, "Prediction trace")
+    assert not at.error and at.number_input(key="sample").value == 99
 
 
 def _quiz(at: AppTest):

@@ -240,3 +240,17 @@ def test_window_counts_keep_the_newest_up_to_the_cap():
     assert window_counts(100, 10, True) == (89, 0)  # the first row only starts the changes
     assert window_counts(30_000, 10, True) == (20_000, 9_989)
     assert window_counts(5, 10, False) == (0, 0)
+
+
+def test_following_the_cap_advice_for_a_file_is_enough():
+    """Fewer timesteps make more windows: the advice is checked with the windows it would make."""
+    import re
+
+    table, features = _wide_table(2000, 16), [f"c{i}" for i in range(1, 16)]
+    with pytest.raises(ConfigError) as caught:
+        make_csv_dataset(table, "c0", features, config_for_file({"timesteps": 200}), changes=True)
+    advised = int(re.search(r"set timesteps <= (\d+)", str(caught.value)).group(1))
+    _, config, _ = make_csv_dataset(table, "c0", features, config_for_file({"timesteps": advised}), changes=True)
+    assert config.timesteps == advised
+    with pytest.raises(ConfigError):
+        make_csv_dataset(table, "c0", features, config_for_file({"timesteps": advised + 1}), changes=True)

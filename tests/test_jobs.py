@@ -183,6 +183,23 @@ def test_a_job_whose_watchers_have_all_gone_is_given_up_when_anyone_asks_or_prun
     assert mine.wait(10) and mine.status().state == "done" and len(board) == 1
 
 
+def test_a_session_asking_for_a_job_whose_watchers_have_gone_joins_it_not_restarts_it():
+    """The instructor's tab closes mid-run; a learner opening the same link joins that training."""
+    pool, gate, sessions, made = TrainingPool(slots=1), threading.Event(), {"teacher"}, []
+
+    def make():
+        made.append(1)
+        return TrainingJob(LSTMConfig(units=1, epochs=2), pool, slow_train(gate))
+
+    board = JobBoard(keep=4, alive=lambda s: s in sessions)
+    first = board.job("default", make, "teacher")
+    sessions.discard("teacher")
+    sessions.add("learner")
+    assert board.job("default", make, "learner") is first and len(made) == 1
+    gate.set()
+    assert first.wait(10) and first.status().state == "done"
+
+
 def test_a_real_training_nobody_waits_for_stops_at_the_next_epoch_and_frees_the_trainer():
     """Out of a real model.fit: the stop is raised from the epoch callback."""
     pool = TrainingPool(slots=1)

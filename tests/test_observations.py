@@ -14,15 +14,15 @@ def H(*rows):
 
 def test_starting_point_near_chance_and_past_chance():
     assert observe(H((0.69, 0.52, 0.69, 0.5)))[0].startswith(
-        "Starting point: accuracy 0.520 is still close to chance (0.50)")
-    assert "already past chance (0.50)" in observe(H((0.5, 0.75, 0.45, 0.8)))[0]
+        "Starting point: accuracy 0.520 is not yet clearly above chance (0.500)")
+    assert "already past chance (0.500)" in observe(H((0.5, 0.75, 0.45, 0.8)))[0]
 
 
 def test_a_first_epoch_that_learned_as_it_went_says_so():
     """The default run's first epoch: training accuracy 0.60 is averaged over the epoch, while the
     validation accuracy taken at its end is 0.785. 'No better than chance' would contradict the row."""
     first = observe(H((0.66, 0.60, 0.63, 0.785)), chance=0.53)[0]
-    assert "close to chance" not in first and "0.785" in first and "found the pattern during this first pass" in first
+    assert "not yet clearly above chance" not in first and "0.785" in first and "found the pattern during this first pass" in first
 
 
 def test_chance_is_the_more_common_class_when_labels_are_unbalanced():
@@ -31,8 +31,8 @@ def test_chance_is_the_more_common_class_when_labels_are_unbalanced():
     always_up = H((0.56, 0.75, 0.56, 0.75), (0.56, 0.75, 0.56, 0.75), (0.56, 0.76, 0.56, 0.75))
     assert "already past chance" in observe(always_up)[0]  # judged against 0.5, it looked like learning
     obs = observe(always_up, chance=0.75)
-    assert obs[0].startswith("Starting point: accuracy 0.750 is still close to chance (0.75)")
-    assert obs[2].startswith("Stuck near chance: accuracy 0.760 and validation 0.750, both within 0.08 of chance (0.75) for 3 epochs")
+    assert obs[0].startswith("Starting point: accuracy 0.750 is not yet clearly above chance (0.750)")
+    assert obs[2].startswith("Stuck at chance: accuracy 0.760 and validation 0.750, neither more than 0.08 above chance (0.750) for 3 epochs")
 
 
 def test_an_unchanged_loss_reads_zero_percent_not_minus_zero():
@@ -78,7 +78,9 @@ def test_overfitting_needs_validation_loss_rising_two_epochs():
 
 def test_stuck_at_chance():
     obs = observe(H((0.693, 0.5, 0.693, 0.49), (0.692, 0.51, 0.693, 0.5), (0.692, 0.49, 0.693, 0.5)))
-    assert obs[2].startswith("Stuck near chance")
+    assert obs[2].startswith("Stuck at chance")
+    below = observe(H(*[(0.692, 0.52, 0.70, 0.40)] * 3), chance=0.52)[2]  # validation below chance: not 'within'
+    assert below.startswith("Stuck at chance: accuracy 0.520 and validation 0.400, neither more than 0.08 above")
 
 
 def test_loss_rising_and_divergence():

@@ -52,10 +52,20 @@ def test_validation_takes_the_cheaper_path():
     assert validates_eagerly(many, many.val_sequences)  # 4000 held out: one eager call, against 125 batches
 
 
-@pytest.mark.parametrize("config", [SMALL, LONG], ids=["eager", "keras"])
-def test_validation_numbers_are_keras_own(config, small_run):
-    """Either way of validating reports what Keras's own validation pass reports for the same fit."""
-    run = small_run if config == SMALL else train(config)
+MANY_HELD_OUT = LSTMConfig(sequences=9000, timesteps=2, features=1, units=2, epochs=1, batch_size=256,
+                           validation_split=0.5)  # 4500 held out: two eager calls of at most 4096
+
+
+@pytest.mark.parametrize("config,eager_calls", [(SMALL, 2), (LONG, 0), (MANY_HELD_OUT, 1)],
+                         ids=["eager", "keras", "eager-in-chunks"])
+def test_validation_numbers_are_keras_own(config, eager_calls, monkeypatch):
+    """Either way of validating reports what Keras's own validation pass reports for the same fit,
+    and train() takes the way validates_eagerly() chose (one eager validation per epoch, or none)."""
+    calls = []
+    validate = _EpochReporter._validate
+    monkeypatch.setattr(_EpochReporter, "_validate", lambda self: calls.append(1) or validate(self))
+    run = train(config)
+    assert len(calls) == eager_calls
     expected = _keras_history(config)
     for column in ("loss", "accuracy", "val_loss", "val_accuracy"):
         np.testing.assert_allclose(run.history[column], expected[column], rtol=1e-5, atol=1e-6, err_msg=column)
