@@ -187,8 +187,10 @@ def data_source_ui():
                        + (f" (the newest; the oldest {dropped} are left out)" if dropped else "")
                        + ". Scaling is fitted on the training part only.")
         else:
-            st.warning(f"{text.counted(table.rows, 'row')} make {text.counted(windows, 'sequence')} of {timesteps} timesteps; at least "
-                       f"{MIN_WINDOWS} are needed. Lower Timesteps (in Model) or use a longer file.")
+            fix = "Lower Timesteps (in Model) or use" if timesteps > FIELDS["timesteps"].low else "Use"
+            st.warning(f"{text.counted(table.rows, 'row')} {'makes' if table.rows == 1 else 'make'} "
+                       f"{text.counted(windows, 'sequence')} of {timesteps} timesteps; at least "
+                       f"{MIN_WINDOWS} are needed. {fix} a longer file.")
         st.dataframe(table.frame.head(5), height=150, width="stretch")
         return table, target, features, name, changes
 
@@ -257,7 +259,7 @@ def export_ui(run) -> None:
     stem = exports.file_stem(run.config)
     # Read now: the download callbacks run without this session's state. The trace tab's widget holds a
     # change made this rerun (its kept copy is updated only when the tab draws, after this).
-    sample = min(int(st.session_state.get("sample", recall("sample", 0))), run.config.sequences - 1)
+    sample = exports.shown_sample(st.session_state.get("sample"), recall("sample", 0), run.config.sequences)
     with export:
         st.download_button("History (CSV)", lambda: exports.history_csv(run), f"{stem}_history.csv", "text/csv",
                            key="dl_csv", width="stretch")
@@ -425,7 +427,7 @@ def trace_ui(run) -> None:
     trace = cached_trace(run.key, int(sample), run)
     left, right = st.columns(2)
     with left.container(border=True):
-        st.markdown(f"**Layer 1 · Input sequence** ({c.timesteps} timesteps x {c.features} features)")
+        st.markdown(f"**Layer 1 · Input sequence** ({text.counted(c.timesteps, 'timestep')} x {text.counted(c.features, 'feature')})")
         st.dataframe(sequence_frame(trace.input, run.dataset.feature_names), height=260, width="stretch")
     with right.container(border=True):
         st.markdown(f"**Layer 2 · LSTM** (hidden state at each timestep, {text.counted(c.units, 'unit')})")

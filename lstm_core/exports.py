@@ -114,6 +114,14 @@ def reproduce_script(config: LSTMConfig, name: str = "lstm_run.py") -> str:
                          min_rise=MIN_RISE, max_rise=MAX_RISE, offset=FEATURE_OFFSET, **config.to_dict())
 
 
+def shown_sample(typed, kept: int, sequences: int) -> int:
+    """The sample the trace tab shows: the one typed this rerun if it is in range, else the last good
+    one (within this run's sequences). An export must trace that one, not a refused entry."""
+    if typed is not None and 0 <= typed < sequences:
+        return int(typed)
+    return min(max(int(kept), 0), sequences - 1)
+
+
 def file_stem(config: LSTMConfig) -> str:
     return f"lstm_u{config.units}_t{config.timesteps}_f{config.features}_e{config.epochs}_s{config.seed}"
 

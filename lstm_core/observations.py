@@ -72,6 +72,9 @@ def observe_epoch(rows: list[dict], chance: float = CHANCE) -> str:
             f"Validation wobble: training loss fell to {loss:.3f} but validation loss jumped to {val_loss:.3f}; "
             "one noisy epoch is not yet overfitting, so watch the next one."
         )
+    if drop >= FAST_DROP and near_chance(acc):
+        return (f"Loss fell {drop:.0%} to {loss:.3f}, but accuracy {acc:.3f} is not yet clearly above chance "
+                f"({chance:.3f}); validation {val_acc:.3f}.")
     if drop >= FAST_DROP:
         return f"Fast improvement: loss fell {drop:.0%} to {loss:.3f} and accuracy reached {acc:.3f} as the model picks up the trend."
     if drop >= SLOW_DROP:
@@ -81,7 +84,12 @@ def observe_epoch(rows: list[dict], chance: float = CHANCE) -> str:
     if acc - prev["accuracy"] >= ACCURACY_GAIN:
         return (f"Slow going: loss changed by only {_percent(-drop)}, but accuracy rose to {acc:.3f} "
                 f"(from {prev['accuracy']:.3f}); validation {val_acc:.3f}.")
-    return f"Plateau: loss changed by only {_percent(-drop)} with accuracy {acc:.3f}; the model has stopped improving."
+    if val_acc - prev["val_accuracy"] >= ACCURACY_GAIN or val_loss <= prev["val_loss"] * (1 - SLOW_DROP):
+        return (f"Slow going: training loss changed by only {_percent(-drop)}, but on the validation sequences "
+                f"loss went from {prev['val_loss']:.3f} to {val_loss:.3f} and accuracy from {prev['val_accuracy']:.3f} "
+                f"to {val_acc:.3f}.")
+    return (f"Plateau: loss changed by only {_percent(-drop)} and accuracy by {acc - prev['accuracy']:+.3f} "
+            f"(to {acc:.3f}); little progress this epoch.")
 
 
 def _percent(change: float) -> str:

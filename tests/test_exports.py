@@ -67,3 +67,11 @@ def test_the_exported_script_runs_and_reproduces_the_run(tmp_path, default_run):
     accuracy, val_accuracy = float(final[2]), float(final[4])
     assert accuracy >= 0.88 and val_accuracy >= 0.85
     assert abs(accuracy - default_run.history["accuracy"].iloc[-1]) < 0.02  # the same run, not just a similar one
+
+
+def test_exports_trace_the_sample_on_screen_not_a_refused_entry():
+    from lstm_core.exports import shown_sample
+
+    assert shown_sample(7, 900, 1000) == 7  # typed this rerun, in range
+    assert shown_sample(5000, 900, 1000) == 900 and shown_sample(-1, 900, 1000) == 900  # refused: the last good one
+    assert shown_sample(None, 900, 100) == 99  # a smaller run: inside its range

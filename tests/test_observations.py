@@ -63,6 +63,17 @@ def test_a_flat_loss_with_rising_accuracy_is_not_a_plateau():
     assert obs[2].startswith("Slow going") and "rose to 0.617 (from 0.587)" in obs[2]
 
 
+def test_a_falling_loss_at_chance_is_not_called_picking_up_the_trend():
+    obs = observe(H((0.99, 0.52, 0.70, 0.5), (0.664, 0.533, 0.69, 0.52)), chance=0.546)
+    assert obs[1].startswith("Loss fell 33% to 0.664, but accuracy 0.533 is not yet clearly above chance (0.546)")
+
+
+def test_a_flat_training_loss_while_validation_improves_is_not_a_plateau():
+    obs = observe(H((0.70, 0.52, 0.701, 0.467), (0.694, 0.517, 0.579, 0.750)), chance=0.52)
+    assert obs[1].startswith("Slow going: training loss changed by only -0.9%") and "0.701 to 0.579" in obs[1]
+    assert "stopped improving" not in obs[1]
+
+
 def test_not_stuck_while_validation_is_clearly_above_chance():
     """Training accuracy near chance for 3 epochs, but validation 0.63 at one of them: not 'stuck'."""
     rows = [(0.69, 0.58, 0.68, 0.6), (0.688, 0.59, 0.67, 0.63), (0.687, 0.59, 0.68, 0.55)]
