@@ -150,8 +150,8 @@ def validate(config: LSTMConfig, fixed: tuple[str, ...] = (), derive=None) -> No
             raise ConfigError(name, value, spec.allowed, f"{name} = {value!r} is not a whole number; allowed: {spec.allowed}.")
         if not (math.isfinite(value) and spec.low <= value <= spec.high):
             raise ConfigError(name, value, spec.allowed)
-    values = config.sequences * config.timesteps * config.features
-    if values > MAX_DATA_VALUES:
+    if not fits_data(config):
+        values = config.sequences * config.timesteps * config.features
         raise ConfigError(
             "sequences", config.sequences, f"sequences x timesteps x features <= {MAX_DATA_VALUES:,}",
             f"data cap: {config.sequences} sequences x {config.timesteps} timesteps x {config.features} features "
@@ -159,8 +159,8 @@ def validate(config: LSTMConfig, fixed: tuple[str, ...] = (), derive=None) -> No
             f"{_limits_text(config, lambda c: fits_data(derive(c)), _free(('sequences', 'timesteps', 'features'), fixed))}.",
             cap=True,
         )
-    seconds = cost_seconds(config)
-    if seconds > MAX_TRAIN_SECONDS:
+    if not fits_work(config):
+        seconds = cost_seconds(config)
         raise ConfigError(
             "epochs", config.epochs, f"an estimated training time <= {MAX_TRAIN_SECONDS:g} s",
             f"work cap: this config would train for about {seconds:.0f} s, over the cap of {MAX_TRAIN_SECONDS:g} s; "

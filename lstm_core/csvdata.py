@@ -249,14 +249,14 @@ def _sized(config: LSTMConfig, rows: int, features: int, changes: bool) -> LSTMC
     def windowed(c: LSTMConfig) -> LSTMConfig:
         return unchecked(c, sequences=window_counts(rows, c.timesteps, changes)[0], features=features)
 
-    sequences = window_counts(rows, config.timesteps, changes)[0]
+    sized = windowed(config)
     try:
-        validate(windowed(config), fixed=FILE_SETS, derive=windowed)
+        validate(sized, fixed=FILE_SETS, derive=windowed)
     except ConfigError as err:
         fewer = "fewer feature columns" + (", or changes off," if changes else "")
         raise ConfigError(err.field, err.value, err.allowed, f"{err} Choosing {fewer} also makes it smaller.",
                           cap=err.cap) from None
-    return config.replace(sequences=sequences, features=features)
+    return config.replace(sequences=sized.sequences, features=features)
 
 
 def make_csv_dataset(table: CSVTable, target: str, features: list[str] | None, config: LSTMConfig,
