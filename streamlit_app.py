@@ -183,7 +183,7 @@ def data_source_ui():
                    + f". Read as {table.encoding}, delimiter {table.delimiter!r}, decimal {table.decimal!r}.")
         if windows >= MIN_WINDOWS:
             st.caption(f"With {timesteps} timesteps: {windows} sequences x {timesteps} timesteps x "
-                       f"{width} feature{'s' if width > 1 else ''}"
+                       f"{text.counted(width, 'feature')}"
                        + (f" (the newest; the oldest {dropped} are left out)" if dropped else "")
                        + ". Scaling is fitted on the training part only.")
         else:
