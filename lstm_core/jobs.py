@@ -131,7 +131,7 @@ class TrainingJob:
         self._run = None
         self._error: str | None = None
         self._done = threading.Event()
-        self._stop = threading.Event()  # set: stop at the next epoch's end
+        self._stop = False  # True: stop at the next epoch's end (under the lock; resume() clears it)
         pool.enter(self)  # in line from the start, so cancel() can withdraw it before its thread runs
         self._thread = threading.Thread(target=self._work, name=f"train-{config.units}u", daemon=True)
         self._thread.start()
@@ -167,9 +167,11 @@ class TrainingJob:
             self._done.set()
 
     def _add_row(self, row: dict) -> None:
-        if self._stop.is_set():
-            raise Stopped  # out of model.fit, at an epoch's end: the slot goes to the next in line
         with self._lock:
+            if self._stop and row.get("epoch", 0) < self.config.epochs:  # after the last epoch: keep the run
+                self._state = "cancelled"  # from now on resume() cannot revive it
+                self._changed.notify_all()
+                raise Stopped  # out of model.fit, at an epoch's end: the slot goes to the next in line
             self._rows.append(row)
             self._changed.notify_all()
 
@@ -194,21 +196,27 @@ class TrainingJob:
         """Give up on this job: leave the queue if still in it, or stop at the end of the current epoch
         if training. True unless it has already finished (then its run stays usable)."""
         if self._pool.withdraw(self):
+            with self._lock:
+                self._state = "cancelled"  # before its thread says so: nobody can be handed it any more
+                self._changed.notify_all()
             return True
         with self._lock:
             if self._state in ("done", "failed", "cancelled"):
                 return False
-            self._stop.set()
+            self._stop = True
             return True
+
+    def resume(self) -> bool:
+        """Asked for again: a training given up but not yet stopped carries on (nothing is computed
+        twice). True if this job is worth handing out: queued, training or done."""
+        with self._lock:
+            if self._state == "training":
+                self._stop = False
+            return self._state not in ("failed", "cancelled")
 
     @property
     def failed(self) -> bool:
         return self._state == "failed"
-
-    @property
-    def live(self) -> bool:
-        """Worth handing out: queued, training or done (not failed, not cancelled)."""
-        return self._state not in ("failed", "cancelled")
 
 
 class JobBoard:
@@ -237,7 +245,7 @@ class JobBoard:
                 self._watchers.setdefault(key, set()).add(watcher)
             self._prune()
             job = self._jobs.pop(key, None)
-            if job is None or not job.live:
+            if job is None or not job.resume():
                 job = make()
             self._jobs[key] = job
             self._trim()
@@ -268,18 +276,23 @@ class JobBoard:
         self._watchers.pop(key, None)
         job = self._jobs.get(key)
         if job is not None and job.cancel():  # a finished job stays: its run is cached
-            del self._jobs[key]
             log.info("training given up, nobody waits for it: %s", key)
+            if job.status().state == "cancelled":  # out of the queue; a training stays until it stops,
+                del self._jobs[key]  # so that asking again before its epoch ends carries it on
 
     def watchers(self, key: str) -> int:
         with self._lock:
             return len(self._watchers.get(key, ()))
 
     def __len__(self) -> int:
+        """The jobs held: queued, training, or finished with a run or an error."""
         with self._lock:
+            self._trim()
             return len(self._jobs)
 
     def _trim(self) -> None:
+        for key in [k for k, j in self._jobs.items() if j.status().state == "cancelled"]:
+            del self._jobs[key]  # stopped: nothing to keep, and the next ask starts afresh
         finished = [k for k, j in self._jobs.items() if j.status().finished]
         for key in finished[: max(0, len(finished) - self.keep)]:
             del self._jobs[key]

@@ -143,7 +143,7 @@ def test_the_board_never_drops_an_unfinished_job_so_nothing_trains_twice():
 
 def test_the_last_watcher_leaving_withdraws_a_queued_job_and_a_failed_job_is_replaced():
     pool, gate, board = TrainingPool(slots=1), threading.Event(), JobBoard(keep=4)
-    running = board.job("run", lambda: TrainingJob(LSTMConfig(units=1, epochs=1), pool, slow_train(gate)), "s1")
+    running = board.job("run", lambda: TrainingJob(LSTMConfig(units=1, epochs=2), pool, slow_train(gate)), "s1")
     shared = board.job("q", lambda: TrainingJob(LSTMConfig(units=2, epochs=1), pool, slow_train(gate)), "s1")
     assert board.job("q", lambda: None, "s2") is shared and board.watchers("q") == 2
     board.forget("q", "s1")
@@ -151,9 +151,9 @@ def test_the_last_watcher_leaving_withdraws_a_queued_job_and_a_failed_job_is_rep
     board.forget("q", "s2")
     assert shared.wait(5) and shared.status().state == "cancelled" and len(board) == 1
     board.forget("run", "s1")
-    assert running.status().state == "training"  # it stops at its next epoch's end
+    assert running.status().state == "training"  # it stops at the end of its first epoch (not its last)
     gate.set()
-    assert running.wait(10) and running.status().state == "cancelled" and running.status().run is None
+    assert running.wait(10) and running.status().state == "cancelled" and running.status().run is None and len(board) == 0
     assert pool.running == 0
 
     def boom(config, on_epoch):
@@ -211,3 +211,89 @@ def test_a_real_training_nobody_waits_for_stops_at_the_next_epoch_and_frees_the_
     assert job.wait(30) and job.status().state == "cancelled"
     assert 1 <= len(job.status().rows) < 50 and job.status().run is None and not job.failed
     assert after.wait(60) and after.status().state == "done"  # the next in line got the trainer
+
+
+def stepped_train(step: threading.Semaphore, computed: list):
+    """One epoch per step.release(); records every epoch computed, by any job."""
+
+    def fn(config, on_epoch):
+        for epoch in range(1, config.epochs + 1):
+            step.acquire()
+            computed.append(epoch)
+            on_epoch({"epoch": epoch})
+        return f"run for {config.units} units"
+
+    return fn
+
+
+def wait_rows(job: TrainingJob, n: int) -> None:
+    deadline = time.monotonic() + 5
+    while len(job.status().rows) < n and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert len(job.status().rows) == n
+
+
+def test_a_training_given_up_and_asked_for_again_before_its_epoch_ends_carries_on():
+    """A learner switches to another config and straight back: the training they left goes on,
+    nothing is trained twice."""
+    pool, step, computed, made = TrainingPool(slots=1), threading.Semaphore(0), [], []
+
+    def make():
+        made.append(1)
+        return TrainingJob(LSTMConfig(units=1, epochs=3), pool, stepped_train(step, computed))
+
+    board = JobBoard(keep=4)
+    first = board.job("k", make, "s1")
+    step.release()
+    wait_rows(first, 1)
+    board.forget("k", "s1")  # given up while training: it would stop at the end of epoch 2
+    assert board.job("k", make, "s1") is first and len(made) == 1
+    for _ in range(2):
+        step.release()
+    assert first.wait(5) and first.status().state == "done" and first.status().run == "run for 1 units"
+    assert computed == [1, 2, 3] and board.job("k", make, "s1") is first and len(made) == 1
+
+
+def test_a_training_that_stopped_is_started_afresh_when_asked_for_again():
+    pool, step, computed = TrainingPool(slots=1), threading.Semaphore(0), []
+    make = lambda: TrainingJob(LSTMConfig(units=1, epochs=3), pool, stepped_train(step, computed))  # noqa: E731
+    board = JobBoard(keep=4)
+    first = board.job("k", make, "s1")
+    board.forget("k", "s1")
+    step.release()
+    assert first.wait(5) and first.status().state == "cancelled" and len(board) == 0
+    again = board.job("k", make, "s1")
+    assert again is not first and not first.resume()
+    for _ in range(3):
+        step.release()
+    assert again.wait(5) and again.status().state == "done"
+
+
+def test_a_training_given_up_in_its_last_epoch_keeps_its_run():
+    """Its whole fit is computed by then: stopping would throw the run away and the next ask would
+    train it again."""
+    pool, step, computed = TrainingPool(slots=1), threading.Semaphore(0), []
+    make = lambda: TrainingJob(LSTMConfig(units=1, epochs=2), pool, stepped_train(step, computed))  # noqa: E731
+    board = JobBoard(keep=4)
+    job = board.job("k", make, "s1")
+    step.release()
+    wait_rows(job, 1)
+    board.forget("k", "s1")
+    step.release()
+    assert job.wait(5) and job.status().state == "done" and len(job.status().rows) == 2
+    assert board.job("k", lambda: None, "s2") is job and computed == [1, 2]
+
+
+def test_the_board_keeps_the_most_recently_asked_for_runs():
+    pool, board = TrainingPool(slots=1), JobBoard(keep=2)
+
+    def make(units):
+        return lambda: TrainingJob(LSTMConfig(units=units, epochs=1), pool, lambda config, on_epoch: units)
+
+    jobs = {k: board.job(k, make(u)) for k, u in (("a", 1), ("b", 2))}
+    for job in jobs.values():
+        assert job.wait(5)
+    assert board.job("a", make(1)) is jobs["a"]  # a is now the most recent: b goes first
+    assert board.job("c", make(3)).wait(5)
+    assert len(board) == 2  # b, the least recently asked for, is dropped
+    assert board.job("a", make(1)) is jobs["a"] and board.job("b", make(2)) is not jobs["b"]
