@@ -46,7 +46,7 @@ def config_from_args(args: argparse.Namespace) -> LSTMConfig:
 
     With --csv, --features names columns instead of counting synthetic features.
     """
-    if not args.csv:
+    if args.csv is None:
         return LSTMConfig.from_values({n: getattr(args, n) for n in OPTIONS if getattr(args, n) is not None})
     from lstm_core.csvdata import FILE_SETS, config_for_file
 
@@ -69,6 +69,8 @@ def check_save_path(raw: str) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.csv is not None and not args.csv.strip():
+        parser.error("--csv: the path is empty; give the path of a CSV file")
     try:
         config = config_from_args(args)
         save_path = check_save_path(args.save_model) if args.save_model else None
@@ -79,10 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(err))
 
     dataset = None
-    if args.csv:
+    if args.csv is not None:
         dataset, config = _csv_dataset(parser, args, config)
-    elif args.target or args.changes is not None:
-        parser.error(f"{'--target' if args.target else '--changes or --no-changes'} goes with --csv")
+    elif args.target is not None or args.changes is not None:
+        parser.error(f"{'--target' if args.target is not None else '--changes or --no-changes'} goes with --csv")
     sample = _checked_sample(parser, args.sample, config)
 
     from lstm_core.report import build_report, format_text  # TensorFlow loads here, after the checks
@@ -110,7 +112,7 @@ def _csv_dataset(parser: argparse.ArgumentParser, args: argparse.Namespace, conf
         parser.error(f"--csv: cannot read {args.csv!r} ({err.strerror or err})")
     try:
         table = parse_csv(data)
-        target = args.target or table.columns[0]
+        target = table.columns[0] if args.target is None else args.target  # --target "" is named, not ignored
         features = [f.strip() for f in args.features.split(",") if f.strip()] if args.features else []
         dataset, config, _ = make_csv_dataset(table, target, features, config, name=Path(args.csv).name,
                                               changes=args.changes is not False)

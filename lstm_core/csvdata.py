@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import re
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from lstm_core.data import Dataset
 MAX_BYTES = 2 * 1024 * 1024  # 2 MB; .streamlit/config.toml sets server.maxUploadSize to match
 MAX_ABS = 1e12  # values beyond this are almost surely a unit or parsing mistake
 MIN_WINDOWS = 10  # as few sequences as the config allows
+MAX_SCALED = 1e6  # a value this many training ranges away is a column that barely moved while training
 DELIMITERS = ",;\t|"
 MAX_COLUMNS = 256  # the model reads at most 32 features; a wider file is not a time series for this
 NUMBER = {d: rf"[+-]?(\d+([{d}]\d*)?|[{d}]\d+)([eE][+-]?\d+)?" for d in ".,"}  # by decimal mark
@@ -57,8 +59,7 @@ def parse_csv(data: bytes) -> CSVTable:
     if len(data) > MAX_BYTES:
         raise CSVError(f"The file is over the size limit of {MAX_BYTES // 2**20} MB.")
     text, encoding = _decode(data)
-    numbered = [(n, line) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
-    lines = [line for _, line in numbered]
+    lines = [line for line in text.split("\n") if line.strip()]
     if not lines:
         raise CSVError("The file has no text in it, only blank lines.")
     delimiter = _sniff_delimiter(lines[:50])
@@ -76,7 +77,7 @@ def parse_csv(data: bytes) -> CSVTable:
                        "each column, so that no data row is taken for one.")
     if len(lines) < 2:
         raise CSVError("The file has a header but no data rows.")
-    _check_widths(text, delimiter, len(header))
+    line_of = _check_widths(text, delimiter, len(header))  # data row -> the file's line number
     try:
         raw = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, skip_blank_lines=True,
                           on_bad_lines="error", engine="python", index_col=False)
@@ -87,7 +88,6 @@ def parse_csv(data: bytes) -> CSVTable:
     if raw.empty:
         raise CSVError("The file has a header but no data rows.")
     decimal = _decimal(raw, delimiter)
-    line_of = [n for n, _ in numbered[1:]]  # data row -> the file's line number
     numeric, text_cols = _numeric_columns(raw, decimal, line_of)
     return CSVTable(numeric, tuple(text_cols), encoding, delimiter, decimal, hashlib.sha256(data).hexdigest()[:16])
 
@@ -137,15 +137,25 @@ def _sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
-def _check_widths(text: str, delimiter: str, width: int) -> None:
-    """Every row has as many fields as the header (pandas would silently drop or pad the rest)."""
+def _check_widths(text: str, delimiter: str, width: int) -> list[int]:
+    """Every row has as many fields as the header (pandas would silently drop or pad the rest).
+
+    Returns the line each data row starts on, as pandas reads the rows (blank lines skipped): a quoted
+    field can hold a line break, so a row is not always one line.
+    """
+    starts, reader = [], csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        for number, record in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
+        line = 1
+        for record in reader:
             if record and any(field.strip() for field in record) and len(record) != width:
-                raise CSVError(f"Row {number} has {len(record)} field{'s' if len(record) != 1 else ''}, but the header has {width} columns. "
+                raise CSVError(f"Row {line} has {len(record)} field{'s' if len(record) != 1 else ''}, but the header has {width} columns. "
                                f"Check that row's delimiters ({delimiter!r}) and quotes.")
+            if record and (len(record) > 1 or record[0].strip()):  # pandas skips empty and whitespace-only lines
+                starts.append(line)
+            line = reader.line_num + 1
     except csv.Error as err:
         raise CSVError(f"The file is not valid CSV: {_csv_problem(err)}.") from None
+    return starts[1:]  # the header is not a data row
 
 
 def _csv_problem(err: csv.Error) -> str:
@@ -307,9 +317,12 @@ def make_csv_dataset(table: CSVTable, target: str, features: list[str] | None, c
     new_config = _sized(config, table.rows, len(names), changes)  # the caps, before any window is made
     n_val = min(max(1, int(n * config.validation_split)), n - 1)
     n_train = n - n_val
+    _check_training_labels(y_all[start: start + n_train], target, n, n_train, dropped)
     fit_rows = series[start: start + n_train + t - 1]  # only rows inside training windows
     low, span = fit_rows.min(axis=0), np.ptp(fit_rows, axis=0)
     scaled = (series - low) / np.where(span > 0, span, 1.0)  # (rows, features)
+    used = slice(start, start + n + t - 1)  # the rows the windows read (the last row is only a label)
+    _check_scaled(scaled[used], series[used], span, names)
     idx = start + np.arange(n)[:, None] + np.arange(t)[None, :]  # (n, t)
     x = scaled[idx].astype(np.float32)  # (n, t, features)
     y = y_all[start:]
@@ -324,6 +337,29 @@ def make_csv_dataset(table: CSVTable, target: str, features: list[str] | None, c
         f"so nothing leaks from the validation part, which is the latest {n_val} windows."
         + (f" The oldest {dropped} windows were left out to stay within {limit} sequences." if dropped else "")
     )
-    key = f"{table.digest}:{name}:{target}:{','.join(features)}{':changes' if changes else ''}"  # the name: it is shown
+    choice = json.dumps([name, target, features, changes])  # column names may hold any separator; the name is shown
+    key = f"{table.digest}:{hashlib.sha256(choice.encode()).hexdigest()[:16]}"
     dataset = Dataset(x, y, description, tuple(names), name=name, key=key)
     return dataset, new_config, WindowInfo(n, n_train, dropped, float(y.mean()))
+
+
+def _check_training_labels(y_train: np.ndarray, target: str, n: int, n_train: int, dropped: int) -> None:
+    """The training windows need both labels: with one, the model learns a constant and chance is 100%."""
+    if y_train.min() < y_train.max():
+        return
+    what = "always goes up" if y_train.min() == 1 else "never goes up"
+    used = f"the {n} newest windows" if dropped else f"the {n} windows"
+    raise CSVError(f"In the training part (the oldest {n_train} of {used}), the target {target!r} {what} in the "
+                   "next row, so there is nothing to learn. Choose another target column, or a file where it moves "
+                   "both ways early on.")
+
+
+def _check_scaled(scaled: np.ndarray, series: np.ndarray, span: np.ndarray, names: list[str]) -> None:
+    """Refuse a column that barely moves in the training rows but far beyond them later: scaled by its
+    training range, it would feed the model values too large to mean anything (or not even finite)."""
+    reach = np.abs(scaled).max(axis=0)  # (features,)
+    for j in np.flatnonzero(~(reach <= MAX_SCALED)):  # also catches inf and nan
+        far = series[np.argmax(np.abs(scaled[:, j])), j]
+        moved = "is constant" if span[j] == 0 else f"moves by only {span[j]:.3g}"
+        raise CSVError(f"Column {names[j]!r} {moved} in the training rows but reaches {far:.6g} later, so scaled to "
+                       f"its training range it would be {reach[j]:.3g}. Choose other columns.")

@@ -39,6 +39,8 @@ def make_dataset(config: LSTMConfig) -> Dataset:
     rng = np.random.default_rng(config.seed)
     n, t, f = config.sequences, config.timesteps, config.features
     y = rng.integers(0, 2, size=n)  # (n,)
+    if np.ptp(y[: config.train_sequences]) == 0:  # a tiny draw with one label (10 sequences: 1 in 128) has
+        y[0] = 1 - y[0]  # nothing to learn and 100% chance; the first one goes the other way
     rise = rng.uniform(MIN_RISE, MAX_RISE, size=(n, 1, 1))  # (n, 1, 1)
     level = rng.uniform(0.0, 1.0 - rise)  # (n, 1, 1): where the low end sits, so values stay in 0..1
     ramp = np.linspace(0.0, 1.0, t)[None, :, None]  # (1, t, 1)

@@ -77,6 +77,8 @@ def make_data(seed):
     rng = np.random.default_rng(seed)
     n, t, f = SEQUENCES, TIMESTEPS, FEATURES
     y = rng.integers(0, 2, size=n)
+    if np.ptp(y[: n - VAL_SEQUENCES]) == 0:  # both labels among the training sequences
+        y[0] = 1 - y[0]
     rise = rng.uniform({min_rise!r}, {max_rise!r}, size=(n, 1, 1))
     level = rng.uniform(0.0, 1.0 - rise)
     ramp = np.linspace(0.0, 1.0, t)[None, :, None]

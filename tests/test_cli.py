@@ -117,6 +117,9 @@ def test_csv_json_has_the_same_outputs_as_a_synthetic_run():
         (["--target", "co2"], "--target goes with --csv"),
         (["--csv", "/dev/zero"], "--csv: The file is over the size limit of 2 MB."),  # read no further than that
         (["--csv", "data/co2.csv", "--sequences", "50"], "--sequences: with --csv the file's rows set the number"),
+        (["--csv", ""], "--csv: the path is empty"),  # not the synthetic data without a word
+        (["--csv", "data/co2.csv", "--target", ""], "--csv: The target column '' is not a numeric column"),
+        (["--target", ""], "--target goes with --csv"),
     ],
 )
 def test_bad_csv_input_exits_2_with_one_line(args, needle):

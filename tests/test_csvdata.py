@@ -254,3 +254,43 @@ def test_following_the_cap_advice_for_a_file_is_enough():
     assert config.timesteps == advised
     with pytest.raises(ConfigError):
         make_csv_dataset(table, "c0", features, config_for_file({"timesteps": advised + 1}), changes=True)
+
+
+def test_a_row_with_a_quoted_line_break_is_named_by_the_line_it_starts_on():
+    with pytest.raises(CSVError, match="Row 5, column 'a': 'abc' is not a number"):
+        parse_csv(b'a,note\n1,"x\ny"\n2,z\nabc,w\n')
+
+
+def test_training_windows_with_one_label_are_refused_even_if_later_ones_have_both():
+    """A climb that only turns in the validation part: the model would learn a constant, and the
+    observations would call 100% accuracy 'chance'."""
+    values = list(range(60)) + [60 + i - 3 * (i % 2) for i in range(10)]  # 60 rises, then down and up
+    table = parse_csv(("v\n" + "".join(f"{v}\n" for v in values)).encode())
+    with pytest.raises(CSVError, match=r"In the training part \(the oldest 48 of the 60 windows\), the target 'v' "
+                                       "always goes up in the next row"):
+        make_csv_dataset(table, "v", [], LSTMConfig(timesteps=10))
+
+
+def test_a_column_that_barely_moves_while_training_but_far_later_is_refused():
+    """Scaled by a training range of 1e-300, a later 1000 would be 1e303 (or infinite): nonsense inputs."""
+    rows = [f"{i % 3},{1e-300 if i == 5 else 1000 if i == 55 else 0.0}" for i in range(61)]  # 55: validation
+    table = parse_csv(("t,f\n" + "\n".join(rows) + "\n").encode())
+    with pytest.raises(CSVError, match=r"Column 'f' moves by only 1e-300 in the training rows but reaches 1000 later"):
+        make_csv_dataset(table, "t", ["f"], LSTMConfig(timesteps=10))
+    rows[5], rows[55] = "2,0", "1,1e7"  # constant while training, unscaled: 1e7 is too far
+    table = parse_csv(("t,f\n" + "\n".join(rows) + "\n").encode())
+    with pytest.raises(CSVError, match=r"Column 'f' is constant in the training rows but reaches 1e\+07 later"):
+        make_csv_dataset(table, "t", ["f"], LSTMConfig(timesteps=10))
+    dataset, _, _ = make_csv_dataset(table, "t", [], LSTMConfig(timesteps=10))  # the target alone is fine
+    assert np.isfinite(dataset.x).all()
+
+
+def test_every_choice_of_data_has_its_own_key():
+    """Runs are cached by config and this key: two choices sharing one would show another dataset's model.
+    Column names can hold the separators a joined key would use (here commas, in a ';' file)."""
+    table = parse_csv(b"t;a;b,c;a,b;c\n" + b"".join(f"{i % 5};{i};{i % 3};{i % 4};{i % 7}\n".encode()
+                                                             for i in range(80)))
+    choices = [("t", ["a", "b,c"]), ("t", ["a,b", "c"]), ("t", ["a"]), ("b,c", ["t"]), ("c", ["a"]), ("t", [])]
+    keys = {make_csv_dataset(table, target, features, LSTMConfig(), name=name, changes=changes)[0].key
+            for target, features in choices for name in ("x.csv", "y.csv") for changes in (False, True)}
+    assert len(keys) == len(choices) * 2 * 2
