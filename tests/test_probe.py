@@ -36,6 +36,9 @@ def test_bad_edits_say_what_is_allowed(kwargs, needle):
 def test_before_and_after_match_keras(default_run, edit):
     p = run_probe(default_run, 3, edit, timestep=4)
     assert p.keras_max_diff < 1e-5
+    for side in (p.before, p.after):  # and against Keras's own predict, apart from the trace's check
+        np.testing.assert_allclose(side.dense_output, default_run.model.predict(side.input[None], verbose=0)[0, 0],
+                                   atol=1e-5)
     assert p.before.gates["hidden_state"].shape == p.after.gates["hidden_state"].shape == (10, 20)
     assert not np.array_equal(p.before.input, p.after.input)
     assert f"{p.before.dense_output:.2f}" in p.caption and f"{p.after.dense_output:.2f}" in p.caption

@@ -76,9 +76,32 @@ def test_trace_matches_keras_per_timestep_and_predict(default_run, sample):
 
 def test_trace_of_an_edited_input(small_run):
     x = np.zeros((small_run.config.timesteps, small_run.config.features), dtype=np.float32)
+    x[0] = 1.0
     t = trace_sample(small_run, 0, x=x)
     np.testing.assert_array_equal(t.input, x)
+    np.testing.assert_allclose(t.dense_output, small_run.model.predict(x[None], verbose=0)[0, 0], atol=1e-5)
     assert t.keras_max_diff < 1e-5
+
+
+def test_a_wrong_numpy_cell_is_caught_by_the_keras_check(small_run, monkeypatch):
+    """The check is what tells a learner the gates on screen are right: it must be able to say no.
+    Here the cell reads Keras's blocks in the wrong order (c and o swapped)."""
+    import lstm_core.trace as trace
+
+    right = trace.lstm_step
+
+    def swapped(x_t, h_tm1, c_tm1, kernel, recurrent_kernel, bias):
+        def swap(w):
+            i, f, c, o = np.split(w, 4, axis=-1)
+            return np.concatenate([i, f, o, c], axis=-1)
+
+        return right(x_t, h_tm1, c_tm1, swap(kernel), swap(recurrent_kernel), swap(bias))
+
+    assert trace_sample(small_run, 0).agrees
+    monkeypatch.setattr(trace, "lstm_step", swapped)
+    wrong = trace_sample(small_run, 0)
+    assert not wrong.agrees and wrong.keras_max_diff > trace.AGREEMENT
+    assert "does NOT match" in trace.agreement(wrong.keras_max_diff)
 
 
 def test_the_agreement_sentence_says_when_numpy_and_keras_disagree():
