@@ -341,6 +341,8 @@ def test_a_bad_preset_parameter_warns_and_the_rest_applies(params, needle, expec
 def test_lock_disables_the_controls():
     at = preset_app(units="4", epochs="2", lock="1")
     assert at.sidebar.slider(key="units").disabled and at.button(key="train").disabled
+    assert at.sidebar.radio(key="source").disabled  # the room trains on the lesson's data too
+    assert all(at.sidebar.number_input(key=name).disabled for name in ("sequences", "batch_size", "learning_rate", "seed"))
     assert any("locked by the link" in c.value for c in at.sidebar.caption)
     assert "1000 sequences x 4 units" in pipeline(at)
 

@@ -105,3 +105,13 @@ def test_one_sentence_per_epoch_from_numbers_not_index():
     a = observe(H((0.6, 0.7, 0.6, 0.7), (0.3, 0.9, 0.3, 0.9)))
     b = observe(H((0.6, 0.7, 0.6, 0.7), (0.59, 0.7, 0.6, 0.7)))
     assert a[1].split(":")[0] != b[1].split(":")[0]
+    earlier = [(0.9, 0.6, 0.9, 0.6)] * 4  # above chance, worse validation: no rule looks back past them
+    for pair in (((0.6, 0.7, 0.6, 0.7), (0.3, 0.9, 0.3, 0.9)), ((0.6, 0.7, 0.6, 0.7), (0.59, 0.7, 0.6, 0.7)),
+                 ((0.4, 0.9, 0.4, 0.9), (0.399, 0.9, 0.399, 0.9))):
+        assert observe(H(*pair))[-1] == observe(H(*earlier, *pair))[-1]
+
+
+def test_slow_going_when_only_the_validation_loss_improves():
+    obs = observe(H((0.60, 0.70, 0.60, 0.70), (0.595, 0.70, 0.55, 0.70)))  # training flat, validation loss -8%
+    assert obs[1] == ("Slow going: training loss changed by only -0.8%, but on the validation sequences loss went "
+                      "from 0.600 to 0.550 and accuracy from 0.700 to 0.700.")

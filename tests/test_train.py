@@ -120,3 +120,17 @@ def test_time_shuffled_copy_is_not_learnable():
     shuffled = np.stack([seq[rng.permutation(config.timesteps)] for seq in data.x])
     run = train(config, dataset=type(data)(shuffled, data.y, data.description, data.feature_names))
     assert run.history["val_accuracy"].iloc[-1] < 0.62  # chance is 0.5; the LSTM on ordered data gets > 0.9
+
+
+def test_observations_measure_chance_on_the_runs_own_labels():
+    """Three in four training labels are 1: always guessing 1 scores 0.750, and the sentences say so."""
+    from lstm_core.data import Dataset
+
+    base = make_dataset(SMALL)
+    n_train = SMALL.train_sequences
+    y = (np.arange(SMALL.sequences) % 4 != 0).astype(np.float32)
+    dataset = Dataset(base.x, y, "three in four go up", base.feature_names, name="unbalanced", key="unbalanced")
+    run = train(SMALL.replace(epochs=1), dataset=dataset)
+    chance = max(y[:n_train].mean(), 1 - y[:n_train].mean())
+    assert round(chance, 3) == 0.75
+    assert "(0.750)" in run.history["observation"][0]
