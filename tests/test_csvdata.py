@@ -96,6 +96,10 @@ def test_too_few_rows_gives_one_consistent_piece_of_advice(rows, timesteps, advi
 def test_size_cap():
     with pytest.raises(CSVError, match="over the size limit of 2 MB"):
         parse_csv(b"value\n" + b"1\n" * 1_200_000)
+    with pytest.raises(CSVError, match="over the size limit of 2 MB"):
+        parse_csv(b"\x00" * (2 * 2**20 + 1))
+    with pytest.raises(CSVError, match="binary data"):  # exactly 2 MB passes the size check
+        parse_csv(b"\x00" * (2 * 2**20))
 
 
 @pytest.mark.parametrize(
