@@ -1,7 +1,8 @@
 """Cost model: training time against units, timesteps, sequences, batch size and epochs on this machine.
 
 Fits  seconds = COST_FIXED + epochs * (COST_PER_EPOCH + COST_PER_BATCH * batches
-                                      + COST_PER_STEP * batches * timesteps + COST_PER_MAC * macs)
+                                      + COST_PER_STEP * batches * timesteps + COST_PER_MAC * macs
+                                      + COST_PER_WEIGHT_STEP * weight_steps)
 by least squares, prints the table and the fitted coefficients next to the ones in lstm_core.config,
 then trains the most expensive configs the cap allows and reports them against the 30 s budget.
 
@@ -32,15 +33,20 @@ GRID = [
     dict(sequences=5000), dict(sequences=5000, units=128), dict(sequences=20000, timesteps=4),
     dict(batch_size=4), dict(batch_size=256, sequences=5000), dict(batch_size=1, sequences=500),
     dict(batch_size=8, timesteps=100, sequences=500),
+    # small batches through big weights: weight traffic, not arithmetic, sets the pace
+    dict(units=256, features=32, batch_size=1, sequences=400), dict(units=256, features=32, batch_size=4, sequences=1000),
+    dict(units=256, features=32, batch_size=8, sequences=2000), dict(units=192, features=32, batch_size=2, sequences=600),
 ]
 
 
 def features_of(c: LSTMConfig) -> list[float]:
-    """The per-epoch terms of the cost model: 1, batches, batches x timesteps, multiply-adds."""
+    """The per-epoch terms of the cost model: 1, batches, batches x timesteps, multiply-adds, weight steps."""
     u, f, t = c.units, c.features, c.timesteps
-    macs = (3 * c.train_sequences + c.val_sequences) * t * (4 * u * (f + u + 1) + u)
-    batches = math.ceil(c.train_sequences / c.batch_size) + math.ceil(c.val_sequences / c.batch_size)
-    return [1.0, batches, batches * t, macs]
+    weights = 4 * u * (f + u + 1)
+    macs = (3 * c.train_sequences + c.val_sequences) * t * (weights + u)
+    train_batches = math.ceil(c.train_sequences / c.batch_size)
+    batches = train_batches + math.ceil(c.val_sequences / c.batch_size)
+    return [1.0, batches, batches * t, macs, (2 * train_batches + batches) * t * weights]
 
 
 def measure(c: LSTMConfig) -> tuple[float, float]:
@@ -67,6 +73,8 @@ CORNERS = [
     ({"units": 256, "timesteps": 200, "epochs": 1}, "sequences"),
     ({"batch_size": 1, "timesteps": 200, "epochs": 1}, "sequences"),
     ({"features": 32, "units": 256, "epochs": 1}, "timesteps"),
+    ({"features": 32, "units": 256, "batch_size": 4, "epochs": 5}, "sequences"),
+    ({"features": 32, "units": 256, "batch_size": 1, "sequences": 400}, "epochs"),
 ]
 
 
@@ -99,7 +107,7 @@ def main() -> None:
     scale = a.max(axis=0)  # the terms differ by 10 orders of magnitude
     coef = np.linalg.lstsq(a / scale, y, rcond=None)[0] / scale
     fixed = float(np.median([r[2] for r in rows]))
-    names = ("COST_PER_EPOCH", "COST_PER_BATCH", "COST_PER_STEP", "COST_PER_MAC")
+    names = ("COST_PER_EPOCH", "COST_PER_BATCH", "COST_PER_STEP", "COST_PER_MAC", "COST_PER_WEIGHT_STEP")
     print("\nfitted: " + " ".join(f"{n}={v:.3g}" for n, v in zip(names, coef)) + f" COST_FIXED~{fixed:.2f}")
     print("config: " + " ".join(f"{n}={getattr(cfg, n):.3g}" for n in names) + f" COST_FIXED={cfg.COST_FIXED}")
     if quick:

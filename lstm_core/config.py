@@ -63,6 +63,10 @@ COST_PER_EPOCH = 0.06  # seconds per epoch whatever its size: the validation pas
 COST_PER_BATCH = 1.6e-3  # seconds per batch: one optimizer step or one validation batch (1.23e-3)
 COST_PER_STEP = 6.5e-5  # seconds per batch per timestep: the recurrent loop runs once per step (5.05e-5)
 COST_PER_MAC = 7e-11  # seconds per multiply-add: 4 gates x units x (features + units + 1) per step (5.2e-11)
+# Small batches through big weights: every batch-step reads the LSTM's weights (and training writes their
+# gradients), whatever the batch size. At 256 units and batch sizes 1 to 8 this, not the arithmetic, sets
+# the pace: up to 1.6x the terms above (2026-11-25). Set so that no measured config passed 0.85x its estimate.
+COST_PER_WEIGHT_STEP = 6e-10  # seconds per LSTM weight per batch per timestep (x3 for a training batch)
 
 
 @dataclass(frozen=True)
@@ -179,11 +183,15 @@ def _free(fields: tuple[str, ...], fixed: tuple[str, ...]) -> tuple[str, ...]:
 def cost_seconds(config: LSTMConfig) -> float:
     """Estimated training time on 2 cores: the work cap is a bound on this."""
     u, f, t = config.units, config.features, config.timesteps
-    macs_per_step = 4 * u * (f + u + 1) + u  # the LSTM's 4 gates and the Dense head, per sequence per timestep
-    batches = math.ceil(config.train_sequences / config.batch_size) + math.ceil(config.val_sequences / config.batch_size)
+    weights = 4 * u * (f + u + 1)  # the LSTM's
+    macs_per_step = weights + u  # the LSTM's 4 gates and the Dense head, per sequence per timestep
+    train_batches = math.ceil(config.train_sequences / config.batch_size)
+    batches = train_batches + math.ceil(config.val_sequences / config.batch_size)
     # Training does forward and backward (about 3x a forward pass); validation is forward only.
     macs = (3 * config.train_sequences + config.val_sequences) * t * macs_per_step
-    per_epoch = COST_PER_EPOCH + COST_PER_BATCH * batches + COST_PER_STEP * batches * t + COST_PER_MAC * macs
+    weight_steps = (2 * train_batches + batches) * t * weights  # 3 per training batch-step, 1 per validation one
+    per_epoch = (COST_PER_EPOCH + COST_PER_BATCH * batches + COST_PER_STEP * batches * t + COST_PER_MAC * macs
+                 + COST_PER_WEIGHT_STEP * weight_steps)
     return COST_FIXED + config.epochs * per_epoch
 
 
