@@ -165,7 +165,7 @@ def data_source_ui():
             data, name = upload.getvalue(), upload.name
         table = parsed(data)
         if isinstance(table, str):
-            st.error(f"{name}: {table}")
+            st.error(text.literal(f"{name}: {table}"))
             return table
         target = st.selectbox("Target column", table.columns, key=f"target-{table.digest}")
         features = st.multiselect("Extra feature columns", [c for c in table.columns if c != target],
@@ -178,16 +178,17 @@ def data_source_ui():
 
         windows, dropped = window_counts(table.rows, timesteps, changes)
         width = (1 + len(features)) * (2 if changes else 1)
-        st.caption(f"Using {name}: {text.counted(table.rows, 'row')}; numeric columns {', '.join(table.columns)}"
-                   + (f"; text columns ignored: {', '.join(table.text_columns)}" if table.text_columns else "")
-                   + f". Read as {table.encoding}, delimiter {table.delimiter!r}, decimal {table.decimal!r}.")
+        st.caption(text.literal(f"Using {name}: {text.counted(table.rows, 'row')}; numeric columns {', '.join(table.columns)}"
+                           + (f"; text columns ignored: {', '.join(table.text_columns)}" if table.text_columns else "")
+                           + f". Read as {table.encoding}, delimiter {table.delimiter!r}, decimal {table.decimal!r}."))
         if windows >= MIN_WINDOWS:
             st.caption(f"With {timesteps} timesteps: {windows} sequences x {timesteps} timesteps x "
                        f"{text.counted(width, 'feature')}"
                        + (f" (the newest; the oldest {dropped} are left out)" if dropped else "")
                        + ". Scaling is fitted on the training part only.")
         else:
-            fix = "Lower Timesteps (in Model) or use" if timesteps > FIELDS["timesteps"].low else "Use"
+            fewest = int(FIELDS["timesteps"].low)
+            fix = "Lower Timesteps (in Model) or use" if window_counts(table.rows, fewest, changes)[0] >= MIN_WINDOWS else "Use"
             st.warning(f"{text.counted(table.rows, 'row')} {'makes' if table.rows == 1 else 'make'} "
                        f"{text.counted(windows, 'sequence')} of {timesteps} timesteps; at least "
                        f"{MIN_WINDOWS} are needed. {fix} a longer file.")
@@ -256,7 +257,7 @@ def export_ui(run) -> None:
     export = st.sidebar.expander("Export this run", key="export", on_change="rerun")
     if not export.open:  # lazy, like the tabs
         return
-    stem = exports.file_stem(run.config)
+    stem = exports.file_stem(run)
     # Read now: the download callbacks run without this session's state. The trace tab's widget holds a
     # change made this rerun (its kept copy is updated only when the tab draws, after this).
     sample = exports.shown_sample(st.session_state.get("sample"), recall("sample", 0), run.config.sequences)
@@ -326,9 +327,9 @@ def pipeline_ui(run) -> None:
             st.caption(stage.sample_note)
             st.markdown(f"`{sample_text(stage.sample)}`")  # inline code: no syntax highlighter to load
     st.subheader("Shapes and parameters")
-    st.table(param_ledger(run.config, run.params), hide_index=True)
+    st.table(param_ledger(run.config, run.params).style.format({"Parameters": "{:,}"}), hide_index=True)  # as its formula
     st.subheader("The data")
-    st.write(run.dataset.description)
+    st.write(text.literal(run.dataset.description))
     st.info(f"**Key insight.** {seed_insight(run)}\n\n{pipeline_insight(run)}")
 
 
@@ -382,6 +383,7 @@ def memory_ui(run) -> None:
     import pandas as pd
 
     from lstm_core.charts import SPLIT_NOTE, compare_charts
+    from lstm_core.insights import chance_of
     from lstm_core.memory import explanation
 
     st.subheader("Why memory matters")
@@ -401,18 +403,19 @@ def memory_ui(run) -> None:
     waiting.empty()
     status = job.status()
     if status.error:
-        st.error(status.error)
+        st.error(text.literal(status.error))
         return
     baseline = status.run
     lstm_acc, base_acc = (r.history["val_accuracy"].iloc[-1] for r in (run, baseline))
     a, b = st.columns(2)
     a.metric("LSTM, time in order: val accuracy", f"{lstm_acc:.3f}")
-    b.metric("Same LSTM, time shuffled: val accuracy", f"{base_acc:.3f}", f"{base_acc - lstm_acc:+.3f}")
+    b.metric("Same LSTM, time shuffled: val accuracy", f"{base_acc:.3f}", f"{base_acc - lstm_acc:+.3f} vs the LSTM",
+             delta_color="off")  # neither way is good news in itself
     histories = pd.concat([run.history.assign(run="LSTM, in order"), baseline.history.assign(run="Same LSTM, shuffled")])
     for column, chart in zip(st.columns(2), compare_charts(histories)):  # two short names: side by side
         column.altair_chart(chart, width="stretch")
     st.caption(SPLIT_NOTE)
-    st.write(explanation(lstm_acc, base_acc, run.dataset.key == "synthetic", run.config.timesteps))
+    st.write(explanation(lstm_acc, base_acc, run.dataset.key == "synthetic", run.config.timesteps, chance_of(run)))
 
 
 def trace_ui(run) -> None:
@@ -466,7 +469,7 @@ def probe_ui(run, sample: int) -> None:
         timestep = whole_number("Timestep", 1, c.timesteps, "probe_t", offset=1)
     if edit == "edit":
         current = ", ".join(f"{v:.2f}" for v in run.dataset.x[sample, timestep] + 0.0).replace("-0.00", "0.00")
-        raw = st.text_input(f"New values for timestep {timestep + 1} ({c.features}, comma-separated)", current,
+        raw = st.text_input(f"New values for timestep {timestep + 1}: {text.counted(c.features, 'number')}, separated by commas", current,
                             key=f"probe_values-{sample}-{timestep}")
         try:
             values = [float(v) for v in raw.split(",")]
@@ -492,6 +495,12 @@ def probe_ui(run, sample: int) -> None:
         f"Before and after the edit: {agreement(probe.keras_max_diff)}")
 
 
+def keep_answer(saved: dict, question: str, key: str) -> None:
+    """A picked answer is kept for the quiz (and its marks wait for the next Check answers)."""
+    saved[question] = st.session_state[key]
+    st.session_state.pop("quiz_checked", None)
+
+
 def quiz_ui(run) -> None:
     from lstm_core.quiz import draw_quiz, grade
 
@@ -500,17 +509,16 @@ def quiz_ui(run) -> None:
     questions = draw_quiz(run, trace, seed=quiz_seed)
     st.caption(f"{len(questions)} questions; the last {len(questions) - 5} are about the model you trained.")
     form_id = f"quiz-{run.key}-{quiz_seed}"
+    # No st.form: a form sends its answers only on submit, so a learner who went to look at the trace
+    # (question 9 asks about it) came back to an empty quiz. Each answer is kept as it is picked.
     saved = st.session_state.setdefault("quiz_answers", {}).setdefault(form_id, {})  # outlives the tab
-    with st.form(form_id):
-        answers = {}
-        for n, q in enumerate(questions, 1):
-            st.markdown(f"**{n}. {q.prompt}**  \n*{q.level}*")
-            answers[q.id] = st.radio(q.prompt, range(len(q.options)), format_func=lambda i, q=q: f"{'ABCD'[i]}. {q.options[i]}",
-                                     index=saved.get(q.id), key=f"{form_id}-{q.id}", label_visibility="collapsed")
-        checked = st.form_submit_button("Check answers", key="check")
-    if checked:
-        saved.clear()
-        saved.update({k: v for k, v in answers.items() if v is not None})
+    for n, q in enumerate(questions, 1):
+        st.markdown(f"**{n}. {q.prompt}**  \n*{q.level}*")
+        key = f"{form_id}-{q.id}"
+        st.radio(q.prompt, range(len(q.options)), format_func=lambda i, q=q: f"{'ABCD'[i]}. {q.options[i]}",
+                 index=saved.get(q.id), key=key, label_visibility="collapsed",
+                 on_change=keep_answer, args=(saved, q.id, key))
+    if st.button("Check answers", key="check", type="primary"):
         st.session_state["quiz_checked"] = form_id
     if st.session_state.get("quiz_checked") == form_id:
         marks, score = grade(questions, saved)
@@ -538,7 +546,9 @@ def compare_ui(run) -> None:
     for chart in compare_charts(store.histories()):
         st.altair_chart(chart, width="stretch")
     st.caption(SPLIT_NOTE)
-    st.table(store.summary().style.format(SUMMARY_FORMATS), hide_index=True)
+    summary = store.summary()
+    summary["Run"] = summary["Run"].map(text.literal)  # a run's label names its file and columns
+    st.table(summary.style.format(SUMMARY_FORMATS), hide_index=True)
     left, right = st.columns([3, 1])
     victim = left.selectbox("Remove a run", store.labels(), key="remove_which")
     if left.button("Remove", key="remove_run"):
@@ -557,13 +567,13 @@ values = sidebar_ui(locked=state["preset"].lock, csv=source is not None)
 if values is not None:  # the link's warnings were about the link; once the learner trains, they are done
     state["preset"].warnings.clear()
 for warning in state["preset"].warnings:
-    st.warning(warning)
+    st.warning(text.literal(warning))
 if values is not None:
     from lstm_core.sources import request
 
     outcome = request(values, source)
     if isinstance(outcome, str):
-        st.error(f"Not trained: {outcome} The results below are from the last run.")
+        st.error(f"Not trained: {text.literal(outcome)} The results below are from the last run.")
     else:
         key, dataset = outcome
         follow(key if state.get("run") is None or key != state["run"].key else None, dataset)  # None: it is on screen
@@ -630,7 +640,7 @@ if pending is not None:
         follow(pending, state.get("pending_data"))
         st.rerun()
     if status.error:
-        banner.error(f"{status.error}. The results shown are from the last run.")
+        banner.error(f"{text.literal(status.error)}. The results shown are from the last run.")
     else:
         state["run"] = status.run
         run_store().add(status.run)

@@ -300,9 +300,10 @@ def make_csv_dataset(table: CSVTable, target: str, features: list[str] | None, c
     if windows < MIN_WINDOWS:
         fewest, spare = int(FIELDS["timesteps"].low), int(changes)  # with changes, the first row only starts them
         fix = (f"Use at least {t + MIN_WINDOWS + spare} rows, or set Timesteps to {len(series) - MIN_WINDOWS} or less."
-               if len(series) - MIN_WINDOWS >= fewest else
-               f"Use at least {t + MIN_WINDOWS + spare} rows ({fewest + MIN_WINDOWS + spare} with the fewest timesteps, {fewest}).")
-        raise CSVError(f"{table.rows} rows are too few for {t} timesteps: each sequence needs {t} rows plus the next "
+               if len(series) - MIN_WINDOWS >= fewest else f"Use at least {t + MIN_WINDOWS + spare} rows"
+               + (f" ({fewest + MIN_WINDOWS + spare} with the fewest timesteps, {fewest})." if t > fewest else "."))
+        rows = f"{table.rows} row is" if table.rows == 1 else f"{table.rows} rows are"
+        raise CSVError(f"{rows} too few for {t} timesteps: each sequence needs {t} rows plus the next "
                        f"one, and at least {MIN_WINDOWS} sequences are needed. {fix}")
     y_all = (series[t:, 0] > series[t - 1:-1, 0]).astype(np.float32)  # (windows,): does the target go up next?
     if y_all.min() == y_all.max():

@@ -3,8 +3,10 @@ and a standalone script that reproduces the run with plain Keras."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import tempfile
 
 import pandas as pd
@@ -124,6 +126,14 @@ def shown_sample(typed, kept: int, sequences: int) -> int:
     return min(max(int(kept), 0), sequences - 1)
 
 
-def file_stem(config: LSTMConfig) -> str:
-    return f"lstm_u{config.units}_t{config.timesteps}_f{config.features}_e{config.epochs}_s{config.seed}"
+def file_stem(run) -> str:
+    """A download's name that tells runs apart: the config (fields off their defaults too) and the data."""
+    c, default = run.config, LSTMConfig()
+    parts = [f"u{c.units}", f"t{c.timesteps}", f"f{c.features}", f"e{c.epochs}", f"s{c.seed}"]
+    parts += [f"{tag}{getattr(c, name):g}" for tag, name in (("n", "sequences"), ("b", "batch_size"), ("lr", "learning_rate"))
+              if getattr(c, name) != getattr(default, name)]
+    if run.dataset.key != "synthetic":  # the file's name, and which file, columns and changes
+        name = re.sub(r"[^A-Za-z0-9]+", "-", run.dataset.name.rsplit(".", 1)[0]).strip("-")[:24] or "data"
+        parts.append(f"{name}-{hashlib.sha256(run.dataset.key.encode()).hexdigest()[:6]}")
+    return "lstm_" + "_".join(parts)
 

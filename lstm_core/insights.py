@@ -2,26 +2,42 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from lstm_core.observations import CHANCE_BAND, chance_level
 from lstm_core.text import SEED_INSIGHT, counted
 
-__all__ = ["SEED_INSIGHT", "seed_insight", "pipeline_insight", "training_insight", "trace_insight"]
+__all__ = ["SEED_INSIGHT", "chance_of", "seed_insight", "pipeline_insight", "training_insight", "trace_insight"]
+
+
+def chance_of(run) -> float:
+    """The accuracy of always guessing the run's more common training label (what its observations use)."""
+    return chance_level(run.dataset.y[: run.config.train_sequences])
 
 
 def seed_insight(run) -> str:
     """The seed page's insight, and what this run showed of it: it promises falling loss and rising
-    accuracy, which a run that has not learned yet does not show."""
+    accuracy, which a run that has not learned yet does not show; nor does one that learned only its
+    training sequences (validation at chance)."""
     h = run.history
     first, last = h.iloc[0], h.iloc[-1]
+    chance = chance_of(run)
     learned = len(h) > 1 and last["loss"] < first["loss"] * 0.98 and last["accuracy"] > first["accuracy"]
-    if learned:
+    carries = last["val_accuracy"] > chance + CHANCE_BAND
+    if learned and carries:
         return SEED_INSIGHT
-    seen = (f"after its only epoch, loss is {last['loss']:.3f} and accuracy {last['accuracy']:.3f}, so there is no trend yet"
-            if len(h) == 1 else
-            f"loss went from {first['loss']:.3f} to {last['loss']:.3f} and accuracy from {first['accuracy']:.3f} to "
-            f"{last['accuracy']:.3f}, so this model has not learned the pattern yet")
-    return (f"{SEED_INSIGHT} In this run, {seen}: try more epochs, a higher learning rate or more units, "
+    trend = (f"loss went from {first['loss']:.3f} to {last['loss']:.3f} and accuracy from {first['accuracy']:.3f} to "
+             f"{last['accuracy']:.3f}")
+    if len(h) == 1:
+        seen = f"after its only epoch, loss is {last['loss']:.3f} and accuracy {last['accuracy']:.3f}, so there is no trend yet"
+    elif learned:
+        seen = (f"{trend}, but validation accuracy ended at {last['val_accuracy']:.3f}, not clearly above chance "
+                f"({chance:.3f}): what it learned does not carry over to sequences it has not seen")
+    else:
+        seen = f"{trend}, so this model has not learned the pattern yet"
+    return (f"{SEED_INSIGHT} In this run, {seen}. Try more epochs, a different learning rate or more units, "
             "and watch the Training tab.")
 
 
@@ -33,7 +49,7 @@ def pipeline_insight(run) -> str:
         f"The LSTM {verb} each sequence of {c.timesteps} x {c.features} = {counted(inputs, 'number')} "
         f"into {counted(c.units, 'number')}. {p['lstm']:,} of the model's {p['total']:,} parameters "
         f"({p['lstm'] / p['total']:.0%}) live in the LSTM, and the same weights are reused at "
-        f"{'all ' if c.timesteps > 2 else 'both '}{c.timesteps} timesteps: a longer sequence costs time, not parameters."
+        f"{f'all {c.timesteps}' if c.timesteps > 2 else 'both'} timesteps: a longer sequence costs time, not parameters."
     )
 
 
@@ -47,13 +63,23 @@ def training_insight(run) -> str:
     best = h.loc[h["val_loss"].idxmin()]
     change = (last["loss"] - first["loss"]) / first["loss"] if first["loss"] else 0.0
     text = (
-        f"Loss went from {first['loss']:.3f} to {last['loss']:.3f} ({change:+.0%}) while accuracy went from "
+        f"Loss went from {first['loss']:.3f} to {last['loss']:.3f} ({percent(change)}) while accuracy went from "
         f"{first['accuracy']:.3f} to {last['accuracy']:.3f}. Validation accuracy, on "
         f"{counted(run.config.val_sequences, 'sequence')} the model never trained on, ended at {last['val_accuracy']:.3f}"
     )
     if int(best["epoch"]) != int(last["epoch"]):
         return text + f"; validation loss was lowest at epoch {int(best['epoch'])} ({best['val_loss']:.3f}), so later epochs added little."
     return text + ", and validation loss was still falling at the last epoch: more epochs might help."
+
+
+def percent(change: float) -> str:
+    """A signed change to the precision it needs: -43%, -0.14% (not -0%), -99.8% (not -100%)."""
+    whole = f"{change:+.0%}"
+    if change in (0.0, 1.0, -1.0) or whole not in ("+0%", "-0%", "+100%", "-100%"):
+        return whole
+    if abs(change) < 0.5:  # it rounds to 0%
+        return f"{change * 100:+.2g}%"
+    return f"{math.copysign(min(abs(change), 0.999), change):+.1%}"  # it rounds to 100% but is not
 
 
 def _memory_verdict(keeps: bool, units: int) -> str:

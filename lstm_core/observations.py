@@ -59,9 +59,11 @@ def observe_epoch(rows: list[dict], chance: float = CHANCE) -> str:
     if len(rows) >= 3 and all(near_chance(r["accuracy"]) and near_chance(r["val_accuracy"]) for r in rows[-3:]):
         return (f"Stuck at chance: accuracy {acc:.3f} and validation {val_acc:.3f}, neither more than "
                 f"{CHANCE_BAND:.2f} above chance ({chance:.3f}) for 3 epochs. Try a different learning rate or more units.")
-    if drop < -0.05:
+    if drop < -SLOW_DROP:  # a smaller rise is 'barely moved' below
         return f"Loss rose {-drop:.0%} this epoch: the steps may be too large. A smaller learning rate could help."
-    val_rising = val_loss > best_val * (1 + OVERFIT_RISE) and val_loss > prev["val_loss"] and drop > 0
+    # a rise the table's 3 decimals can show: 0.0068 -> 0.0072 reads 0.007 -> 0.007, which is no jump
+    val_rising = (val_loss > best_val * (1 + OVERFIT_RISE) and round(val_loss, 3) > round(prev["val_loss"], 3)
+                  and drop > 0)
     if val_rising and len(rows) >= 3 and prev["val_loss"] > rows[-3]["val_loss"] and prev["loss"] < rows[-3]["loss"]:
         return (
             f"Overfitting: training loss still falls ({loss:.3f}) but validation loss rose two epochs running, "
@@ -88,6 +90,9 @@ def observe_epoch(rows: list[dict], chance: float = CHANCE) -> str:
         return (f"Slow going: training loss changed by only {_percent(-drop)}, but on the validation sequences "
                 f"loss went from {prev['val_loss']:.3f} to {val_loss:.3f} and accuracy from {prev['val_accuracy']:.3f} "
                 f"to {val_acc:.3f}.")
+    if prev["accuracy"] - acc >= ACCURACY_GAIN:
+        return (f"Slipped back: loss changed by only {_percent(-drop)}, but accuracy fell to {acc:.3f} "
+                f"(from {prev['accuracy']:.3f}); validation {val_acc:.3f}. One epoch can do this; watch the next.")
     return (f"Plateau: loss changed by only {_percent(-drop)} and accuracy by {acc - prev['accuracy']:+.3f} "
             f"(to {acc:.3f}); little progress this epoch.")
 

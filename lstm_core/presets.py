@@ -24,8 +24,16 @@ class Preset:
     given: tuple[str, ...] = ()  # the parameters that applied
 
 
+MAX_SHOWN = 32  # characters of a URL value quoted back; a longer one is cut (a value can be any length)
+
+
 def _first(value) -> str:
     return value[-1] if isinstance(value, (list, tuple)) and value else str(value)
+
+
+def _shown(value: str) -> str:
+    """repr() of a URL value, cut to MAX_SHOWN characters with its length said."""
+    return repr(value) if len(value) <= MAX_SHOWN else f"{value[:MAX_SHOWN]!r}... ({len(value):,} characters)"
 
 
 def parse_query(params: Mapping[str, object], base: LSTMConfig | None = None) -> Preset:
@@ -35,17 +43,22 @@ def parse_query(params: Mapping[str, object], base: LSTMConfig | None = None) ->
     for name, raw in params.items():
         value = _first(raw)
         if isinstance(raw, (list, tuple)) and len(set(raw)) > 1:
-            warnings.append(f"URL parameter {name} was given {len(raw)} times ({', '.join(map(repr, raw))}); "
-                            f"only the last one, {value!r}, counts.")
+            warnings.append(f"URL parameter {name if len(name) <= MAX_SHOWN else _shown(name)} was given {len(raw)} times "
+                            f"({', '.join(map(_shown, raw[:5]))}{', ...' if len(raw) > 5 else ''}); "
+                            f"only the last one, {_shown(value)}, counts.")
         if name == "lock":
             lock = value.strip().lower() in ("1", "true", "yes", "on")
             if not lock and value.strip().lower() not in ("0", "false", "no", "off", ""):
-                warnings.append(f"URL parameter lock={value!r} is not 1 or 0; the controls stay unlocked.")
+                warnings.append(f"URL parameter lock={_shown(value)} is not 1 or 0; the controls stay unlocked.")
             continue
         if name not in PRESET_FIELDS:
-            warnings.append(f"Unknown URL parameter {name!r} was ignored; presets take {', '.join(PRESET_FIELDS)} and lock.")
+            warnings.append(f"Unknown URL parameter {_shown(name)} was ignored; presets take {', '.join(PRESET_FIELDS)} and lock.")
             continue
         default = getattr(config, name)
+        if len(value) > MAX_SHOWN:  # no allowed value is this long
+            warnings.append(f"URL parameter {name}={_shown(value)} was not used (allowed: {FIELDS[name].allowed}); "
+                            f"used {default} instead.")
+            continue
         try:
             config = config.replace(**{name: value})
         except ConfigError as err:

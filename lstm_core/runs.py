@@ -17,7 +17,7 @@ from lstm_core.config import LSTMConfig
 MAX_RUNS = 8  # a session keeps its last 8 runs; older ones drop out first
 SUMMARY_FORMATS = {  # as the epoch table shows them; the learning rate as typed
     "Learning rate": "{:g}", "Final loss": "{:.3f}", "Final accuracy": "{:.3f}", "Final val accuracy": "{:.3f}",
-    "Training time (s)": "{:.2f}",
+    "Training time (s)": "{:.2f}", "Parameters": "{:,}",
 }
 
 

@@ -1,11 +1,22 @@
 """Teaching text, kept as data: the UI and the CLI only render it."""
 
+import re
+
 TITLE = "LSTM Pipeline Trace"
 INTRO = (
     "Train a real Keras LSTM on sequences, then follow one sequence through every layer and gate: "
     "every number on this page comes from the model you just trained."
 )
 
+
+
+MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!$|<>~:&])")  # what Streamlit's Markdown can read as syntax
+
+
+def literal(text: str) -> str:
+    """Text that Streamlit's Markdown shows character for character. File and column names (and the
+    messages that quote them) can hold $ (LaTeX), * and _ (emphasis), :red[...] (colour), and the like."""
+    return MARKDOWN.sub(r"\\\1", text)
 
 
 def counted(n: int, noun: str) -> str:

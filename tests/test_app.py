@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from lstm_core.quiz import draw_quiz
+from lstm_core.text import literal
 from lstm_core.trace import trace_sample
 
 APP = "../streamlit_app.py"
@@ -115,7 +116,7 @@ def test_an_out_of_range_advanced_number_is_named_not_silently_dropped(field, va
     before = at.session_state["run"]
     train_with(at, **{field: value})
     errors = [e.value for e in at.error]
-    assert len(errors) == 1 and message in errors[0], errors
+    assert len(errors) == 1 and literal(message) in errors[0], errors  # shown as typed
     assert at.session_state["run"] is before
 
 
@@ -331,7 +332,7 @@ def test_the_link_warnings_go_once_the_learner_trains():
 def test_a_bad_preset_parameter_warns_and_the_rest_applies(params, needle, expect):
     at = preset_app(**params)
     warnings = [w.value for w in at.warning]
-    assert len(warnings) == 1 and needle in warnings[0], warnings
+    assert len(warnings) == 1 and literal(needle) in warnings[0], warnings  # the URL's text shown as typed
     assert "instead" in warnings[0] or "Unknown" in warnings[0]
     run = at.session_state["run"]
     assert {k: getattr(run.config, k) for k in expect} == expect
@@ -411,20 +412,21 @@ DATA = __import__("pathlib").Path(__file__).parent / "data"
 def test_the_example_co2_data_trains_and_the_pipeline_describes_it():
     at = new_app()
     at.sidebar.radio(key="source").set_value("Example: CO2").run()
-    assert "Using Example: CO2: 2284 rows; numeric columns co2; text columns ignored: date" in " ".join(c.value for c in at.sidebar.caption)
+    assert literal("Using Example: CO2: 2284 rows; numeric columns co2; text columns ignored: date") in " ".join(
+        c.value for c in at.sidebar.caption)
     assert "2273 sequences x 10 timesteps x 2 features" in " ".join(c.value for c in at.sidebar.caption)  # + changes
     train_with(at, epochs=2, units=8)
     assert not at.exception and not at.error
     page = pipeline(at)
     assert "2273 sequences x 10 timesteps x 2 features" in page and "→ **2273 sequences x 8 units**" in page
-    assert any("Example: CO2" in m.value and "training rows only" in m.value for m in at.markdown)
+    assert any(literal("Example: CO2") in m.value and "training rows only" in m.value for m in at.markdown)
     assert "Windows of your file's rows, scaled to 0 to 1: 10 time steps with 2 features each." in [
         c.value for c in at.tabs[0].caption]  # not 'raw'
     at.session_state["share"] = True
     assert any("your file stays in your session" in c.value for c in at.run().sidebar.caption)  # no misleading link
     show(at, "Compare")
-    assert list(at.tabs[4].table[0].value["Run"]) == [
-        "default", "sequences=2273, features=2, units=8, epochs=2 on Example: CO2 (co2, change in co2)"]
+    assert list(at.tabs[4].table[0].value["Run"]) == [literal(label) for label in (
+        "default", "sequences=2273, features=2, units=8, epochs=2 on Example: CO2 (co2, change in co2)")]
 
 
 @pytest.mark.parametrize("name,message", [
@@ -438,9 +440,9 @@ def test_a_bad_upload_shows_its_error_and_keeps_the_previous_results(name, messa
     at.sidebar.radio(key="source").set_value("Upload CSV").run()
     at.sidebar.file_uploader(key="upload").set_value((name, (DATA / name).read_bytes(), "text/csv")).run()
     assert not at.exception
-    assert any(message in e.value for e in at.sidebar.error)
+    assert any(literal(message) in e.value for e in at.sidebar.error)
     train_with(at, epochs=2)
-    assert any(message in e.value and "results below are from the last run" in e.value for e in at.main.error)
+    assert any(literal(message) in e.value and "results below are from the last run" in e.value for e in at.main.error)
     assert at.session_state["run"] is before and "1000 sequences x 20 units" in pipeline(at)
 
 
@@ -490,3 +492,31 @@ def test_the_server_config_keeps_per_rerun_work_small():
     options = tomllib.loads((Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text())
     assert options["server"]["fileWatcherType"] == "none"
     assert options["runner"]["postScriptGC"] is False
+
+
+def test_file_and_column_names_are_shown_as_typed_not_as_markdown():
+    """'$' opens LaTeX and '*' emphasis in Streamlit's Markdown: a header like 'price ($),cost ($)' garbled
+    the sidebar caption, the data description and the Compare table."""
+    at = new_app()
+    at.sidebar.radio(key="source").set_value("Upload CSV").run()
+    rows = "".join(f"2024-01-{i % 28 + 1:02d},{(i * 7) % 11},{(i * 5) % 13}\n" for i in range(60))
+    at.sidebar.file_uploader(key="upload").set_value(("*my* $data$.csv", ("date,price ($),cost ($)\n" + rows).encode(),
+                                                      "text/csv")).run()
+    caption = next(c.value for c in at.sidebar.caption if c.value.startswith("Using"))
+    assert caption.startswith(literal("Using *my* $data$.csv: 60 rows; numeric columns price ($), cost ($)"))
+    train_with(at, epochs=1)
+    assert not at.exception and not at.main.error
+    show(at, "Pipeline")
+    assert any(literal("'price ($)'") in m.value for m in at.tabs[0].markdown)
+    show(at, "Compare")
+    assert literal("*my* $data$.csv (price ($)") in at.tabs[4].table[0].value["Run"].iloc[-1]
+
+
+def test_a_file_too_short_for_any_timesteps_is_not_told_to_lower_them():
+    at = new_app()
+    at.sidebar.radio(key="source").set_value("Upload CSV").run()
+    at.sidebar.file_uploader(key="upload").set_value(("two.csv", b"a,b\n1,2\n3,4\n", "text/csv")).run()
+    assert [w.value for w in at.sidebar.warning] == [
+        "2 rows make 0 sequences of 10 timesteps; at least 10 are needed. Use a longer file."]
+    at.sidebar.file_uploader(key="upload").set_value(("short.csv", b"a\n" + b"1\n2\n" * 10, "text/csv")).run()
+    assert "Lower Timesteps (in Model) or use a longer file." in at.sidebar.warning[0].value  # 20 rows: 2 timesteps fit

@@ -85,12 +85,14 @@ def test_a_file_without_a_header_row_is_named_not_read_one_row_short():
 @pytest.mark.parametrize("rows,timesteps,advice", [
     (1, 10, "Use at least 20 rows (12 with the fewest timesteps, 2)."),
     (15, 10, "Use at least 20 rows, or set Timesteps to 5 or less."),
+    (2, 2, "Use at least 12 rows."),  # already the fewest timesteps: nothing to add
 ])
 def test_too_few_rows_gives_one_consistent_piece_of_advice(rows, timesteps, advice):
     table = parse_csv(b"v\n" + b"".join(f"{i * i % 7}\n".encode() for i in range(rows)))
     with pytest.raises(CSVError) as err:
         make_csv_dataset(table, "v", [], LSTMConfig(timesteps=timesteps))
     assert str(err.value).endswith(advice)
+    assert str(err.value).startswith("1 row is too few" if rows == 1 else f"{rows} rows are too few")
 
 
 def test_size_cap():

@@ -77,3 +77,19 @@ def test_exports_trace_the_sample_on_screen_not_a_refused_entry():
     assert shown_sample(7, 900, 1000) == 7  # typed this rerun, in range
     assert shown_sample(5000, 900, 1000) == 900 and shown_sample(-1, 900, 1000) == 900  # refused: the last good one
     assert shown_sample(None, 900, 100) == 99  # a smaller run: inside its range
+
+
+def test_download_names_tell_runs_apart():
+    """The default run and one at learning rate 0.00001 both downloaded as lstm_u20_t10_f5_e5_s0.json."""
+    from types import SimpleNamespace
+
+    from lstm_core.exports import file_stem
+
+    def run(data_key="synthetic", name="Synthetic (lesson)", **config):
+        return SimpleNamespace(config=LSTMConfig(**config), dataset=SimpleNamespace(key=data_key, name=name))
+
+    stems = [file_stem(r) for r in (run(), run(learning_rate=0.00001), run(batch_size=8), run(sequences=500),
+                                    run("abc:1", "my data (v2).csv", features=2),
+                                    run("abc:2", "my data (v2).csv", features=2), run(features=2))]
+    assert stems[0] == "lstm_u20_t10_f5_e5_s0" and stems[1] == "lstm_u20_t10_f5_e5_s0_lr1e-05"
+    assert stems[4].startswith("lstm_u20_t10_f2_e5_s0_my-data-v2-") and len(set(stems)) == len(stems)

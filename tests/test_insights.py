@@ -1,3 +1,5 @@
+import numpy as np
+
 from lstm_core.insights import SEED_INSIGHT, pipeline_insight, trace_insight, training_insight
 from lstm_core.trace import trace_sample
 
@@ -21,7 +23,9 @@ def _run(history_rows, **config):
 
     rows = [{"epoch": i + 1, "loss": a, "accuracy": b, "val_loss": c, "val_accuracy": d}
             for i, (a, b, c, d) in enumerate(history_rows)]
-    return SimpleNamespace(history=history_frame(rows), config=LSTMConfig(**config))
+    config = LSTMConfig(**config)
+    labels = SimpleNamespace(y=np.arange(config.sequences) % 2)  # balanced: chance 0.500
+    return SimpleNamespace(history=history_frame(rows), config=config, dataset=labels)
 
 
 def test_the_seed_insight_is_qualified_when_the_run_did_not_learn():
@@ -33,6 +37,18 @@ def test_the_seed_insight_is_qualified_when_the_run_did_not_learn():
     text = seed_insight(flat)
     assert text.startswith(SEED_INSIGHT) and "loss went from 0.693 to 0.693" in text and "has not learned" in text
     assert "no trend yet" in seed_insight(_run([(0.6, 0.7, 0.6, 0.7)]))
+    memorised = seed_insight(_run([(1.070, 0.551, 0.70, 0.45), (0.674, 0.594, 0.72, 0.45)]))  # a learning rate of 0.5
+    assert memorised.startswith(SEED_INSIGHT) and ("but validation accuracy ended at 0.450, not clearly above chance "
+                                                   "(0.500)") in memorised
+
+
+def test_percentages_never_round_a_change_away():
+    from lstm_core.insights import percent
+
+    assert [percent(v) for v in (-0.43, -0.0014, -0.998, -1.0, 0.0, 0.25)] == \
+        ["-43%", "-0.14%", "-99.8%", "-100%", "+0%", "+25%"]
+    text = training_insight(_run([(0.690, 0.5, 0.69, 0.5), (0.689, 0.5, 0.69, 0.5)]))
+    assert "Loss went from 0.690 to 0.689 (-0.14%)" in text
 
 
 def test_one_epoch_makes_no_claim_about_a_trend():
@@ -51,7 +67,7 @@ def test_pipeline_insight_grammar_for_small_and_wide_models():
 
     run = SimpleNamespace(config=LSTMConfig(timesteps=2, features=1, units=1), params={"lstm": 12, "dense": 2, "total": 14})
     text = pipeline_insight(run)
-    assert "2 x 1 = 2 numbers into 1 number." in text and "squeezes" in text and "both 2 timesteps" in text
+    assert "2 x 1 = 2 numbers into 1 number." in text and "squeezes" in text and "reused at both timesteps:" in text
     wide = SimpleNamespace(config=LSTMConfig(timesteps=2, features=5, units=20), params={"lstm": 2080, "dense": 21, "total": 2101})
     assert "turns each sequence of 2 x 5 = 10 numbers into 20 numbers" in pipeline_insight(wide)
 

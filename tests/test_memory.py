@@ -26,7 +26,20 @@ def test_the_explanation_follows_the_scores_and_the_data():
     from lstm_core.memory import EXPLANATION, explanation
 
     assert explanation(0.95, 0.55, True, 10) == EXPLANATION
-    assert "not yet clearly ahead (+0.010)" in explanation(0.56, 0.55, True, 10)
-    csv = [explanation(0.74, 0.71, False, 10), explanation(0.80, 0.60, False, 10), explanation(0.60, 0.80, False, 10)]
+    assert "the LSTM is ahead by only 0.030: it has not learned" in explanation(0.68, 0.65, True, 10)
+    assert "the LSTM is behind by 0.020" in explanation(0.66, 0.68, True, 10)
+    csv = [explanation(0.74, 0.71, False, 10), explanation(0.80, 0.60, False, 10), explanation(0.70, 0.80, False, 10)]
     assert not any("up-trend" in text for text in csv)
-    assert "about the same (+0.030)" in csv[0] and "does better (+0.200)" in csv[1] and "baseline does better (-0.200)" in csv[2]
+    assert "about the same (0.030 apart)" in csv[0] and "LSTM does better, by 0.200" in csv[1]
+    assert "baseline does better, by 0.100" in csv[2]
+
+
+def test_an_lstm_at_chance_is_not_credited_with_memory():
+    """lr 0.00001: both at chance. The success story would explain a gap the LSTM did not earn."""
+    from lstm_core.memory import explanation
+
+    for synthetic in (True, False):
+        text = explanation(0.580, 0.510, synthetic, 10, chance=0.5)
+        assert "carries a memory" not in text and "does better" not in text
+        assert "the LSTM itself is not clearly above chance: validation accuracy 0.580, against 0.500" in text
+    assert "not clearly above chance" in explanation(0.70, 0.60, False, 10, chance=0.65)  # chance from its labels

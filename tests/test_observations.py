@@ -115,3 +115,15 @@ def test_slow_going_when_only_the_validation_loss_improves():
     obs = observe(H((0.60, 0.70, 0.60, 0.70), (0.595, 0.70, 0.55, 0.70)))  # training flat, validation loss -8%
     assert obs[1] == ("Slow going: training loss changed by only -0.8%, but on the validation sequences loss went "
                       "from 0.600 to 0.550 and accuracy from 0.700 to 0.700.")
+
+
+def test_no_claim_the_table_cannot_show():
+    # validation loss 0.0068 -> 0.0072 reads 0.007 -> 0.007 in the table: no "jumped to"
+    flat = observe(H((0.0100, 0.999, 0.0068, 0.998), (0.0090, 0.999, 0.0072, 0.998)))
+    assert "jumped" not in flat[1]
+    # a 4.6% rise in loss did not "barely move"
+    rose = observe(H((0.100, 0.97, 0.10, 0.97), (0.1046, 0.97, 0.10, 0.97)))
+    assert rose[1].startswith("Loss rose 5% this epoch")
+    # accuracy falling 0.056 with a flat loss is not a plateau
+    slipped = observe(H((0.60, 0.70, 0.60, 0.70), (0.598, 0.644, 0.60, 0.70)))
+    assert slipped[1].startswith("Slipped back: loss changed by only -0.3%, but accuracy fell to 0.644 (from 0.700)")
