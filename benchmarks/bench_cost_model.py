@@ -117,7 +117,7 @@ def main() -> None:
     for c in worst_allowed():
         total, _ = measure(c)
         worst_seen = max(worst_seen, total)
-        print(f"  units={c.units} timesteps={c.timesteps} sequences={c.sequences} batch={c.batch_size} "
+        print(f"  units={c.units} features={c.features} timesteps={c.timesteps} sequences={c.sequences} batch={c.batch_size} "
               f"epochs={c.epochs}: model {cost_seconds(c):.1f} s, measured {total:.1f} s "
               f"= {total / cfg.MAX_TRAIN_SECONDS:.2f}x the cap")
     print(f"cost model worst allowed config: {worst_seen:.1f} s vs cap {cfg.MAX_TRAIN_SECONDS:g} s = {worst_seen / cfg.MAX_TRAIN_SECONDS:.2f}x  target <= 1.0x  {verdict(worst_seen <= cfg.MAX_TRAIN_SECONDS)}")
