@@ -174,24 +174,21 @@ def data_source_ui():
                               help="A slow drift (like CO2's) fills the whole 0 to 1 scale, so the small moves that decide "
                                    "'up next' are hard to see in the levels; their changes are not.")
         timesteps = st.session_state.get("timesteps", 10)
-        from lstm_core.csvdata import MIN_WINDOWS, window_counts
+        from lstm_core.csvdata import too_few, window_counts
 
         windows, dropped = window_counts(table.rows, timesteps, changes)
         width = (1 + len(features)) * (2 if changes else 1)
         st.caption(text.literal(f"Using {name}: {text.counted(table.rows, 'row')}; numeric columns {', '.join(table.columns)}"
                            + (f"; text columns ignored: {', '.join(table.text_columns)}" if table.text_columns else "")
                            + f". Read as {table.encoding}, delimiter {table.delimiter!r}, decimal {table.decimal!r}."))
-        if windows >= MIN_WINDOWS:
+        short = too_few(table.rows, timesteps, changes)
+        if not short:
             st.caption(f"With {timesteps} timesteps: {windows} sequences x {timesteps} timesteps x "
                        f"{text.counted(width, 'feature')}"
                        + (f" (the newest; the oldest {dropped} are left out)" if dropped else "")
                        + ". Scaling is fitted on the training part only.")
         else:
-            fewest = int(FIELDS["timesteps"].low)
-            fix = "Lower Timesteps (in Model) or use" if window_counts(table.rows, fewest, changes)[0] >= MIN_WINDOWS else "Use"
-            st.warning(f"{text.counted(table.rows, 'row')} {'makes' if table.rows == 1 else 'make'} "
-                       f"{text.counted(windows, 'sequence')} of {timesteps} timesteps; at least "
-                       f"{MIN_WINDOWS} are needed. {fix} a longer file.")
+            st.warning(short)  # the words a refused Train would use
         st.dataframe(table.frame.head(5), height=150, width="stretch")
         return table, target, features, name, changes
 
@@ -402,6 +399,8 @@ def memory_ui(run) -> None:
                      f"Training the baseline on time-shuffled sequences: epoch {len(now.rows)} of {run.config.epochs}")
     waiting.empty()
     status = job.status()
+    if status.state == "cancelled":  # given up by every watcher just as this session asked: ask again
+        st.rerun()
     if status.error:
         st.error(text.literal(status.error))
         return
@@ -410,7 +409,7 @@ def memory_ui(run) -> None:
     a, b = st.columns(2)
     a.metric("LSTM, time in order: val accuracy", f"{lstm_acc:.3f}")
     b.metric("Same LSTM, time shuffled: val accuracy", f"{base_acc:.3f}", f"{base_acc - lstm_acc:+.3f} vs the LSTM",
-             delta_color="off")  # neither way is good news in itself
+             delta_color="off", delta_arrow="off")  # neither way is good news in itself
     histories = pd.concat([run.history.assign(run="LSTM, in order"), baseline.history.assign(run="Same LSTM, shuffled")])
     for column, chart in zip(st.columns(2), compare_charts(histories)):  # two short names: side by side
         column.altair_chart(chart, width="stretch")

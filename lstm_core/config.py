@@ -9,13 +9,18 @@ from dataclasses import dataclass
 from typing import Any
 
 
+def _shown(value: Any) -> str:
+    """A value as the user typed it: text in quotes, as is (repr() would double a backslash)."""
+    return f"'{value}'" if isinstance(value, str) else repr(value)
+
+
 class ConfigError(ValueError):
     """A config value is out of range; names the field, the value and what is allowed."""
 
     def __init__(self, field: str, value: Any, allowed: str, detail: str = "", cap: bool = False):
         self.field, self.value, self.allowed = field, value, allowed
         self.cap = cap  # True when each value is in range but together they break the data or work cap
-        msg = detail or f"{field} = {value!r} is out of range; allowed: {allowed}."
+        msg = detail or f"{field} = {_shown(value)} is out of range; allowed: {allowed}."
         super().__init__(msg)
 
 
@@ -127,11 +132,19 @@ def coerce(name: str, value: Any) -> int | float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ConfigError(name, value, spec.allowed, f"{name} = {value!r} is not a number; allowed: {spec.allowed}.") from None
+        raise ConfigError(name, value, spec.allowed, f"{name} = {_shown(value)} is not a number; allowed: {spec.allowed}.") from None
     if spec.kind is int:
         if not math.isfinite(number) or number != int(number):
-            raise ConfigError(name, value, spec.allowed, f"{name} = {value!r} is not a whole number; allowed: {spec.allowed}.")
+            raise ConfigError(name, value, spec.allowed, f"{name} = {_shown(value)} is not a whole number; allowed: {spec.allowed}.")
         return int(number)
+    return number
+
+
+def checked_value(name: str, value: Any) -> int | float:
+    """One field on its own: coerced, and inside its range. The caps need the whole config."""
+    number, spec = coerce(name, value), FIELDS[name]
+    if not (math.isfinite(number) and spec.low <= number <= spec.high):
+        raise ConfigError(name, number, spec.allowed)
     return number
 
 
@@ -149,9 +162,9 @@ def validate(config: LSTMConfig, fixed: tuple[str, ...] = (), derive=None) -> No
     for name, spec in FIELDS.items():
         value = getattr(config, name)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(name, value, spec.allowed, f"{name} = {value!r} is not a number; allowed: {spec.allowed}.")
+            raise ConfigError(name, value, spec.allowed, f"{name} = {_shown(value)} is not a number; allowed: {spec.allowed}.")
         if spec.kind is int and not isinstance(value, int):
-            raise ConfigError(name, value, spec.allowed, f"{name} = {value!r} is not a whole number; allowed: {spec.allowed}.")
+            raise ConfigError(name, value, spec.allowed, f"{name} = {_shown(value)} is not a whole number; allowed: {spec.allowed}.")
         if not (math.isfinite(value) and spec.low <= value <= spec.high):
             raise ConfigError(name, value, spec.allowed)
     if not fits_data(config):
@@ -167,7 +180,7 @@ def validate(config: LSTMConfig, fixed: tuple[str, ...] = (), derive=None) -> No
         seconds = cost_seconds(config)
         raise ConfigError(
             "epochs", config.epochs, f"an estimated training time <= {MAX_TRAIN_SECONDS:g} s",
-            f"work cap: this config would train for about {seconds:.0f} s, over the cap of {MAX_TRAIN_SECONDS:g} s; "
+            f"work cap: this config would train for about {seconds:.1f} s, over the cap of {MAX_TRAIN_SECONDS:g} s; "
             f"{_limits_text(config, lambda c: fits_work(derive(c)), _free(WORK_FIELDS, fixed))}.",
             cap=True,
         )

@@ -30,6 +30,11 @@ MAX_COLUMNS = 256  # the model reads at most 32 features; a wider file is not a 
 NUMBER = {d: rf"[+-]?(\d+([{d}]\d*)?|[{d}]\d+)([eE][+-]?\d+)?" for d in ".,"}  # by decimal mark
 
 
+def quoted(text: str) -> str:
+    """A name or cell in quotes, exactly as in the file (repr() would double its backslashes)."""
+    return f"'{text}'"
+
+
 class CSVError(ValueError):
     """A file that cannot be used, with one message saying why."""
 
@@ -173,7 +178,7 @@ def _check_header(names: list[str]) -> None:
     seen: dict[str, int] = {}
     for i, name in enumerate(names, 1):
         if name in seen:
-            raise CSVError(f"The column name {name!r} appears twice (columns {seen[name]} and {i}). Names must differ.")
+            raise CSVError(f"The column name {quoted(name)} appears twice (columns {seen[name]} and {i}). Names must differ.")
         seen[name] = i
 
 
@@ -203,7 +208,7 @@ def _numeric_columns(raw: pd.DataFrame, decimal: str, line_of) -> tuple[pd.DataF
             bad = filled[~looks_numeric].index[0]
             hint = (" It has a decimal comma, but this file's decimal mark is a point; write it with a point."
                     if decimal == "." and re.fullmatch(NUMBER[","], filled[bad]) else "")
-            raise CSVError(f"Row {row(bad)}, column {col!r}: {raw.at[bad, col]!r} is not a number, "
+            raise CSVError(f"Row {row(bad)}, column {quoted(col)}: {quoted(raw.at[bad, col])} is not a number, "
                            f"but the column's other values are. Fix or remove that cell.{hint}")
         values = pd.to_numeric(cells.str.replace(",", ".") if decimal == "," else cells, errors="coerce")
         gaps = [row(i) for i in values.index[values.isna()]]
@@ -212,15 +217,15 @@ def _numeric_columns(raw: pd.DataFrame, decimal: str, line_of) -> tuple[pd.DataF
         too_big = values.index[~np.isfinite(values.fillna(0)) | (values.abs() > MAX_ABS)]
         if len(too_big):
             at = too_big[0]
-            raise CSVError(f"Row {row(at)}, column {col!r}: {raw.at[at, col].strip()!r} is too large or infinite; "
+            raise CSVError(f"Row {row(at)}, column {quoted(col)}: {quoted(raw.at[at, col].strip())} is too large or infinite; "
                            f"values must be finite and within ±{MAX_ABS:.0e}.")
         numeric[col] = values.astype(float)
     if missing:
         total = sum(len(g) for _, g in missing)
-        where = "; ".join(f"column {c!r} rows {', '.join(map(str, g[:5]))}{' ...' if len(g) > 5 else ''}" for c, g in missing)
+        where = "; ".join(f"column {quoted(c)} rows {', '.join(map(str, g[:5]))}{' ...' if len(g) > 5 else ''}" for c, g in missing)
         raise CSVError(f"{total} missing value{'s' if total != 1 else ''}: {where}. Fill or remove those rows.")
     if not numeric:
-        raise CSVError("No numeric column found: " + ", ".join(repr(c) for c in text_cols) + " hold text. "
+        raise CSVError("No numeric column found: " + ", ".join(map(quoted, text_cols)) + " hold text. "
                        "The file needs at least one column of numbers, one row per time step.")
     return pd.DataFrame(numeric), text_cols
 
@@ -254,6 +259,20 @@ def window_counts(rows: int, timesteps: int, changes: bool) -> tuple[int, int]:
     return kept, windows - kept
 
 
+def too_few(rows: int, timesteps: int, changes: bool) -> str | None:
+    """What to do about a file too short for ``timesteps`` (the sidebar says it before Train, and a
+    refused Train says the same), or None if it makes enough windows."""
+    if window_counts(rows, timesteps, changes)[0] >= MIN_WINDOWS:
+        return None
+    usable, fewest, spare = rows - int(changes), int(FIELDS["timesteps"].low), int(changes)  # changes: row 1 only starts them
+    fix = (f"Use at least {timesteps + MIN_WINDOWS + spare} rows, or set Timesteps to {usable - MIN_WINDOWS} or less."
+           if usable - MIN_WINDOWS >= fewest else f"Use at least {timesteps + MIN_WINDOWS + spare} rows"
+           + (f" ({fewest + MIN_WINDOWS + spare} with the fewest timesteps, {fewest})." if timesteps > fewest else "."))
+    have = f"{rows} row is" if rows == 1 else f"{rows} rows are"
+    return (f"{have} too few for {timesteps} timesteps: each sequence needs {timesteps} rows plus the next one, "
+            f"and at least {MIN_WINDOWS} sequences are needed. {fix}")
+
+
 def _sized(config: LSTMConfig, rows: int, features: int, changes: bool) -> LSTMConfig:
     """The config with the file's sizes, checked against the caps; a cap's message suggests only what
     the learner can change (the file sets the sequences and features), each suggestion checked with
@@ -284,11 +303,11 @@ def make_csv_dataset(table: CSVTable, target: str, features: list[str] | None, c
     with ``sequences`` and ``features`` set from the file.
     """
     if target not in table.columns:
-        raise CSVError(f"The target column {target!r} is not a numeric column of this file; choose one of {table.columns}.")
+        raise CSVError(f"The target column {quoted(target)} is not a numeric column of this file; choose one of {', '.join(map(quoted, table.columns))}.")
     features = [c for c in (features or []) if c != target]
     unknown = [c for c in features if c not in table.columns]
     if unknown:
-        raise CSVError(f"Feature column {unknown[0]!r} is not a numeric column of this file; choose from {table.columns}.")
+        raise CSVError(f"Feature column {quoted(unknown[0])} is not a numeric column of this file; choose from {', '.join(map(quoted, table.columns))}.")
     columns = [target, *features]
     names = [*columns, *(f"change in {c}" for c in columns)] if changes else columns
     if len(names) > FIELDS["features"].high:
@@ -298,21 +317,15 @@ def make_csv_dataset(table: CSVTable, target: str, features: list[str] | None, c
     series = table.frame[columns].to_numpy(dtype=np.float64)  # (rows, columns)
     if changes:
         series = np.hstack([series[1:], np.diff(series, axis=0)])  # (rows - 1, 2 x columns): levels, then changes
-    windows = len(series) - t
-    if windows < MIN_WINDOWS:
-        fewest, spare = int(FIELDS["timesteps"].low), int(changes)  # with changes, the first row only starts them
-        fix = (f"Use at least {t + MIN_WINDOWS + spare} rows, or set Timesteps to {len(series) - MIN_WINDOWS} or less."
-               if len(series) - MIN_WINDOWS >= fewest else f"Use at least {t + MIN_WINDOWS + spare} rows"
-               + (f" ({fewest + MIN_WINDOWS + spare} with the fewest timesteps, {fewest})." if t > fewest else "."))
-        rows = f"{table.rows} row is" if table.rows == 1 else f"{table.rows} rows are"
-        raise CSVError(f"{rows} too few for {t} timesteps: each sequence needs {t} rows plus the next "
-                       f"one, and at least {MIN_WINDOWS} sequences are needed. {fix}")
+    short = too_few(table.rows, t, changes)
+    if short:
+        raise CSVError(short)
     y_all = (series[t:, 0] > series[t - 1:-1, 0]).astype(np.float32)  # (windows,): does the target go up next?
     if y_all.min() == y_all.max():
         what = ("is constant" if np.ptp(series[:, 0]) == 0 else
                 "never goes up" if y_all.max() == 0 else "never goes down or stays level")
         when = "" if what == "is constant" else " from one row to the next"
-        raise CSVError(f"The target {target!r} {what}{when}, so there is nothing to learn. "
+        raise CSVError(f"The target {quoted(target)} {what}{when}, so there is nothing to learn. "
                        "Choose another target column.")
     limit = int(FIELDS["sequences"].high)
     n, dropped = window_counts(table.rows, t, changes)
@@ -333,9 +346,9 @@ def make_csv_dataset(table: CSVTable, target: str, features: list[str] | None, c
     x = np.concatenate([x[:n_train][order], x[n_train:]])
     y = np.concatenate([y[:n_train][order], y[n_train:]])
     description = (
-        f"{name}: {n} windows of {t} consecutive rows of {', '.join(repr(c) for c in columns)} "
+        f"{name}: {n} windows of {t} consecutive rows of {', '.join(map(quoted, columns))} "
         + ("and each one's change from the row before " if changes else "")
-        + f"(target {target!r}). Label 1 if {target!r} goes up in the next row, 0 if not "
+        + f"(target {quoted(target)}). Label 1 if {quoted(target)} goes up in the next row, 0 if not "
         f"({y.mean():.0%} go up). Values are scaled to 0..1 with the minimum and maximum of the training rows only, "
         f"so nothing leaks from the validation part, which is the latest {n_val} windows."
         + (f" The oldest {dropped} windows were left out to stay within {limit} sequences." if dropped else "")
@@ -352,7 +365,7 @@ def _check_training_labels(y_train: np.ndarray, target: str, n: int, n_train: in
         return
     what = "always goes up" if y_train.min() == 1 else "never goes up"
     used = f"the {n} newest windows" if dropped else f"the {n} windows"
-    raise CSVError(f"In the training part (the oldest {n_train} of {used}), the target {target!r} {what} in the "
+    raise CSVError(f"In the training part (the oldest {n_train} of {used}), the target {quoted(target)} {what} in the "
                    "next row, so there is nothing to learn. Choose another target column, or a file where it moves "
                    "both ways early on.")
 
@@ -364,5 +377,5 @@ def _check_scaled(scaled: np.ndarray, series: np.ndarray, span: np.ndarray, name
     for j in np.flatnonzero(~(reach <= MAX_SCALED)):  # also catches inf and nan
         far = series[np.argmax(np.abs(scaled[:, j])), j]
         moved = "is constant" if span[j] == 0 else f"moves by only {span[j]:.3g}"
-        raise CSVError(f"Column {names[j]!r} {moved} in the training rows but reaches {far:.6g} later, so scaled to "
+        raise CSVError(f"Column {quoted(names[j])} {moved} in the training rows but reaches {far:.6g} later, so scaled to "
                        f"its training range it would be {reach[j]:.3g}. Choose other columns.")

@@ -78,8 +78,11 @@ def percent(change: float) -> str:
     if change in (0.0, 1.0, -1.0) or whole not in ("+0%", "-0%", "+100%", "-100%"):
         return whole
     if abs(change) < 0.5:  # it rounds to 0%
-        return f"{change * 100:+.2g}%"
-    return f"{math.copysign(min(abs(change), 0.999), change):+.1%}"  # it rounds to 100% but is not
+        digits = max(1, 1 - math.floor(math.log10(abs(change) * 100)))  # two significant figures, no exponent
+        return f"{change * 100:+.{digits}f}%"
+    if abs(change) < 1:  # -99.96% would round to -100%, which is a different thing: a loss of 0
+        return f"{math.copysign(min(abs(change), 0.999), change):+.1%}"
+    return f"{change:+.1%}"  # just over 100%
 
 
 def _memory_verdict(keeps: bool, units: int) -> str:

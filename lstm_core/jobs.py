@@ -210,7 +210,7 @@ class TrainingJob:
         """Asked for again: a training given up but not yet stopped carries on (nothing is computed
         twice). True if this job is worth handing out: queued, training or done."""
         with self._lock:
-            if self._state == "training":
+            if self._state in ("queued", "training"):  # queued: just out of the line, about to start
                 self._stop = False
             return self._state not in ("failed", "cancelled")
 

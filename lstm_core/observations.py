@@ -55,6 +55,8 @@ def observe_epoch(rows: list[dict], chance: float = CHANCE) -> str:
                 f"chance ({chance:.3f}).")
     prev = rows[-2]
     drop = (prev["loss"] - loss) / prev["loss"] if prev["loss"] > 0 else 0.0
+    if round(loss, 3) == round(prev["loss"], 3):  # 0.0024 -> 0.0017 reads 0.002 -> 0.002: no rise or fall to speak of
+        drop = 0.0
     best_val = min(r["val_loss"] for r in rows[:-1])
     if len(rows) >= 3 and all(near_chance(r["accuracy"]) and near_chance(r["val_accuracy"]) for r in rows[-3:]):
         return (f"Stuck at chance: accuracy {acc:.3f} and validation {val_acc:.3f}, neither more than "
@@ -64,7 +66,8 @@ def observe_epoch(rows: list[dict], chance: float = CHANCE) -> str:
     # a rise the table's 3 decimals can show: 0.0068 -> 0.0072 reads 0.007 -> 0.007, which is no jump
     val_rising = (val_loss > best_val * (1 + OVERFIT_RISE) and round(val_loss, 3) > round(prev["val_loss"], 3)
                   and drop > 0)
-    if val_rising and len(rows) >= 3 and prev["val_loss"] > rows[-3]["val_loss"] and prev["loss"] < rows[-3]["loss"]:
+    if (val_rising and len(rows) >= 3 and round(prev["val_loss"], 3) > round(rows[-3]["val_loss"], 3)
+            and prev["loss"] < rows[-3]["loss"]):
         return (
             f"Overfitting: training loss still falls ({loss:.3f}) but validation loss rose two epochs running, "
             f"to {val_loss:.3f} from its best {best_val:.3f}; the model is memorising the training sequences."
@@ -74,6 +77,10 @@ def observe_epoch(rows: list[dict], chance: float = CHANCE) -> str:
             f"Validation wobble: training loss fell to {loss:.3f} but validation loss jumped to {val_loss:.3f}; "
             "one noisy epoch is not yet overfitting, so watch the next one."
         )
+    if drop >= SLOW_DROP and prev["accuracy"] - acc >= ACCURACY_GAIN and prev["val_accuracy"] - val_acc >= ACCURACY_GAIN:
+        return (f"Loss fell {drop:.0%} to {loss:.3f}, but accuracy fell to {acc:.3f} (from {prev['accuracy']:.3f}) and "
+                f"validation to {val_acc:.3f} (from {prev['val_accuracy']:.3f}): a lower loss is not always a better "
+                "model. If this repeats, try a smaller learning rate.")
     if drop >= FAST_DROP and near_chance(acc):
         return (f"Loss fell {drop:.0%} to {loss:.3f}, but accuracy {acc:.3f} is not yet clearly above chance "
                 f"({chance:.3f}); validation {val_acc:.3f}.")
@@ -86,7 +93,8 @@ def observe_epoch(rows: list[dict], chance: float = CHANCE) -> str:
     if acc - prev["accuracy"] >= ACCURACY_GAIN:
         return (f"Slow going: loss changed by only {_percent(-drop)}, but accuracy rose to {acc:.3f} "
                 f"(from {prev['accuracy']:.3f}); validation {val_acc:.3f}.")
-    if val_acc - prev["val_accuracy"] >= ACCURACY_GAIN or val_loss <= prev["val_loss"] * (1 - SLOW_DROP):
+    if ((val_acc - prev["val_accuracy"] >= ACCURACY_GAIN and val_loss <= prev["val_loss"])
+            or val_loss <= prev["val_loss"] * (1 - SLOW_DROP)):
         return (f"Slow going: training loss changed by only {_percent(-drop)}, but on the validation sequences "
                 f"loss went from {prev['val_loss']:.3f} to {val_loss:.3f} and accuracy from {prev['val_accuracy']:.3f} "
                 f"to {val_acc:.3f}.")

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from lstm_core.config import FIELDS, ConfigError, LSTMConfig
+from lstm_core.config import FIELDS, ConfigError, LSTMConfig, checked_value
 
 PRESET_FIELDS = ("units", "epochs", "timesteps", "features", "sequences", "batch_size", "learning_rate", "seed")
 FLAGS = ("lock",)
@@ -32,14 +32,18 @@ def _first(value) -> str:
 
 
 def _shown(value: str) -> str:
-    """repr() of a URL value, cut to MAX_SHOWN characters with its length said."""
-    return repr(value) if len(value) <= MAX_SHOWN else f"{value[:MAX_SHOWN]!r}... ({len(value):,} characters)"
+    """A URL value in quotes as typed (repr() would double its backslashes), cut to MAX_SHOWN characters."""
+    return f"'{value}'" if len(value) <= MAX_SHOWN else f"'{value[:MAX_SHOWN]}'... ({len(value):,} characters)"
 
 
 def parse_query(params: Mapping[str, object], base: LSTMConfig | None = None) -> Preset:
-    """Turn URL query parameters into a config, keeping every good value and explaining every bad one."""
+    """Turn URL query parameters into a config, keeping every good value and explaining every bad one.
+
+    Each value is checked on its own first; then the caps are checked on the link's whole setup, so that
+    their advice is about what the link asks for (not about the defaults of parameters after it).
+    """
     config = base or LSTMConfig()
-    warnings, given, lock = [], [], False
+    warnings, good, typed, lock = [], {}, {}, False
     for name, raw in params.items():
         value = _first(raw)
         if isinstance(raw, (list, tuple)) and len(set(raw)) > 1:
@@ -54,19 +58,26 @@ def parse_query(params: Mapping[str, object], base: LSTMConfig | None = None) ->
         if name not in PRESET_FIELDS:
             warnings.append(f"Unknown URL parameter {_shown(name)} was ignored; presets take {', '.join(PRESET_FIELDS)} and lock.")
             continue
-        default = getattr(config, name)
-        if len(value) > MAX_SHOWN:  # no allowed value is this long
-            warnings.append(f"URL parameter {name}={_shown(value)} was not used (allowed: {FIELDS[name].allowed}); "
-                            f"used {default} instead.")
-            continue
         try:
-            config = config.replace(**{name: value})
+            good[name], typed[name] = checked_value(name, value), value
         except ConfigError as err:
-            reason = f"with the other values it breaks a cap: {err}" if err.cap else str(err)
-            warnings.append(f"URL parameter {name}={value!r} was not used ({reason}); used {default} instead.")
-            continue
-        given.append(name)
-    return Preset(config, warnings, lock, tuple(given))
+            reason = str(err) if len(value) <= MAX_SHOWN else f"allowed: {FIELDS[name].allowed}"  # not the whole value again
+            warnings.append(f"URL parameter {name}={_shown(value)} was not used ({reason}); "
+                            f"used {getattr(config, name)} instead.")
+    names, broken = list(good), None
+    while names:  # the whole setup; over a cap, the parameters given last are dropped until it fits
+        try:
+            config = config.replace(**{n: good[n] for n in names})
+            break
+        except ConfigError as err:
+            broken = broken or err
+            names.pop()
+    if broken is not None:
+        dropped = [n for n in good if n not in names]
+        asked = ", ".join(f"{n}={typed[n] if len(typed[n]) <= MAX_SHOWN else typed[n][:MAX_SHOWN] + '...'}" for n in good)
+        warnings.append(f"URL parameters {asked} together break a cap: {broken} "
+                        f"Used {', '.join(f'{n}={getattr(config, n)}' for n in dropped)} instead.")
+    return Preset(config, warnings, lock, tuple(names))
 
 
 def to_query(config: LSTMConfig) -> str:

@@ -325,7 +325,8 @@ def test_the_link_warnings_go_once_the_learner_trains():
         ({"units": "0", "epochs": "2"}, "URL parameter units='0' was not used (units = 0 is out of range; allowed: 1 to 256.)",
          {"units": 20, "epochs": 2}),
         ({"units": "4", "epochs": "2", "timesteps": "100", "sequences": "20000"},
-         "URL parameter sequences='20000' was not used (with the other values it breaks a cap", {"units": 4, "timesteps": 100}),
+         "URL parameters units=4, epochs=2, timesteps=100, sequences=20000 together break a cap: data cap",
+         {"units": 4, "timesteps": 100, "sequences": 1000}),
     ],
     ids=["unknown", "text", "out-of-range", "over-the-cap"],
 )
@@ -516,7 +517,10 @@ def test_a_file_too_short_for_any_timesteps_is_not_told_to_lower_them():
     at = new_app()
     at.sidebar.radio(key="source").set_value("Upload CSV").run()
     at.sidebar.file_uploader(key="upload").set_value(("two.csv", b"a,b\n1,2\n3,4\n", "text/csv")).run()
-    assert [w.value for w in at.sidebar.warning] == [
-        "2 rows make 0 sequences of 10 timesteps; at least 10 are needed. Use a longer file."]
+    warning = at.sidebar.warning[0].value
+    assert warning.startswith("2 rows are too few for 10 timesteps") and warning.endswith(
+        "Use at least 21 rows (13 with the fewest timesteps, 2).")  # changes on: the first row only starts them
+    train_with(at, epochs=1)
+    assert at.main.error[0].value == f"Not trained: {literal(warning)} The results below are from the last run."
     at.sidebar.file_uploader(key="upload").set_value(("short.csv", b"a\n" + b"1\n2\n" * 10, "text/csv")).run()
-    assert "Lower Timesteps (in Model) or use a longer file." in at.sidebar.warning[0].value  # 20 rows: 2 timesteps fit
+    assert "or set Timesteps to 9 or less." in at.sidebar.warning[0].value  # 20 rows: fewer timesteps fit

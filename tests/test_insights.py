@@ -45,8 +45,8 @@ def test_the_seed_insight_is_qualified_when_the_run_did_not_learn():
 def test_percentages_never_round_a_change_away():
     from lstm_core.insights import percent
 
-    assert [percent(v) for v in (-0.43, -0.0014, -0.998, -1.0, 0.0, 0.25)] == \
-        ["-43%", "-0.14%", "-99.8%", "-100%", "+0%", "+25%"]
+    assert [percent(v) for v in (-0.43, -0.0014, -4e-7, -0.998, -1.0, 1.0015, 0.0, 0.25)] == \
+        ["-43%", "-0.14%", "-0.000040%", "-99.8%", "-100%", "+100.2%", "+0%", "+25%"]
     text = training_insight(_run([(0.690, 0.5, 0.69, 0.5), (0.689, 0.5, 0.69, 0.5)]))
     assert "Loss went from 0.690 to 0.689 (-0.14%)" in text
 

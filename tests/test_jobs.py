@@ -297,3 +297,25 @@ def test_the_board_keeps_the_most_recently_asked_for_runs():
     assert board.job("c", make(3)).wait(5)
     assert len(board) == 2  # b, the least recently asked for, is dropped
     assert board.job("a", make(1)) is jobs["a"] and board.job("b", make(2)) is not jobs["b"]
+
+
+def test_a_job_given_up_between_leaving_the_line_and_starting_is_handed_out_whole():
+    """The gap between the pool taking a job out of the line and the job saying it trains: a job given
+    up there and asked for again used to be handed out still set to stop, and then stopped."""
+
+    class SlowStart(TrainingPool):
+        def acquire(self, ticket):
+            taken = super().acquire(ticket)
+            time.sleep(0.3)  # out of the line, not yet training
+            return taken
+
+    pool, step, computed = SlowStart(slots=1), threading.Semaphore(0), []
+    board = JobBoard(keep=4)
+    job = board.job("k", lambda: TrainingJob(LSTMConfig(units=1, epochs=2), pool, stepped_train(step, computed)), "a")
+    time.sleep(0.1)
+    assert job.status().state == "queued" and job.status().place is None
+    board.forget("k", "a")
+    assert board.job("k", lambda: None, "b") is job
+    step.release()
+    step.release()
+    assert job.wait(5) and job.status().state == "done" and computed == [1, 2]

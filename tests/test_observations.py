@@ -127,3 +127,18 @@ def test_no_claim_the_table_cannot_show():
     # accuracy falling 0.056 with a flat loss is not a plateau
     slipped = observe(H((0.60, 0.70, 0.60, 0.70), (0.598, 0.644, 0.60, 0.70)))
     assert slipped[1].startswith("Slipped back: loss changed by only -0.3%, but accuracy fell to 0.644 (from 0.700)")
+
+
+def test_changes_the_table_cannot_show_are_not_claimed_and_a_falling_loss_with_falling_accuracy_is_named():
+    # 0.0024 -> 0.0017 is a 29% fall, but the table reads 0.002 -> 0.002
+    tiny = observe(H((0.0024, 0.999, 0.004, 0.998), (0.0017, 0.999, 0.004, 0.998)))
+    assert "fell" not in tiny[1] and "rose" not in tiny[1] and tiny[1].startswith("Converging: loss barely moved (0.0%)")
+    # validation 0.3000, 0.3001, 0.3003 read 0.300 three times: no "rose two epochs running"
+    flat = observe(H((0.50, 0.8, 0.3000, 0.8), (0.45, 0.8, 0.3001, 0.8), (0.40, 0.8, 0.3003, 0.8), (0.35, 0.8, 0.3200, 0.8)))
+    assert not flat[3].startswith("Overfitting") and flat[3].startswith("Validation wobble")
+    # learning rate 0.5: loss fell 10% while accuracy and validation fell
+    mixed = observe(H((0.815, 0.579, 0.70, 0.550), (0.734, 0.522, 0.69, 0.450)))
+    assert mixed[1].startswith("Loss fell 10% to 0.734, but accuracy fell to 0.522 (from 0.579) and validation to 0.450")
+    # validation loss nearly doubling is not 'slow going'
+    worse = observe(H((0.60, 0.70, 0.500, 0.78), (0.594, 0.70, 0.950, 0.80)))
+    assert not worse[1].startswith("Slow going")

@@ -25,7 +25,7 @@ def test_lock_and_list_values():
          {"epochs": 3, "units": 20}),
         ({"units": "999", "seed": "2"}, "units='999' was not used (units = 999 is out of range; allowed: 1 to 256.); used 20 instead",
          {"seed": 2, "units": 20}),
-        ({"units": "256", "epochs": "100"}, "epochs='100' was not used (with the other values it breaks a cap: work cap",
+        ({"units": "256", "epochs": "100"}, "URL parameters units=256, epochs=100 together break a cap: work cap",
          {"units": 256, "epochs": 5}),
     ],
     ids=["unknown", "text", "out-of-range", "over-the-cap"],
@@ -49,3 +49,17 @@ def test_a_parameter_given_twice_says_which_value_counts():
     p = parse_query({"units": ["8", "12"], "epochs": ["3", "3"]})
     assert p.config.units == 12 and p.config.epochs == 3
     assert p.warnings == ["URL parameter units was given 2 times ('8', '12'); only the last one, '12', counts."]
+
+
+def test_the_caps_are_checked_on_the_whole_link_so_their_advice_works():
+    """Checked one parameter at a time, batch_size=1 was judged with the default 1000 sequences and
+    5 epochs: 'set sequences <= 761, or epochs <= 3' for a link asking for 400 sequences; following it
+    gave the same refusal again."""
+    asked = {"units": "256", "features": "32", "batch_size": "1", "sequences": "400", "epochs": "24"}
+    p = parse_query(asked)
+    assert len(p.warnings) == 1 and "about 74.0 s" in p.warnings[0] and "epochs <= 9, or batch_size >= 4" in p.warnings[0]
+    assert p.warnings[0].endswith("Used epochs=5 instead.") and p.config.batch_size == 1 and p.config.sequences == 400
+    for fix in ({"epochs": "9"}, {"batch_size": "4"}):  # each piece of advice, followed, is enough
+        assert parse_query({**asked, **fix}).warnings == []
+    same = parse_query(dict(reversed(list(asked.items()))))  # and the order of the link does not matter
+    assert "about 74.0 s" in same.warnings[0]
