@@ -130,6 +130,16 @@ def preset_ui() -> None:
     follow(preset.config.key())  # first visit: train it, or take it from the cache
 
 
+def remember_in_url(config: LSTMConfig) -> None:
+    """The address bar holds the setup last trained (the lesson's data only: a file stays in its session),
+    so a reload, which starts a new session, brings it back from the shared cache instead of the default."""
+    from urllib.parse import parse_qsl
+
+    from lstm_core.presets import to_query
+
+    st.query_params.from_dict(dict(parse_qsl(to_query(config))))
+
+
 # --- Sidebar: where the sequences come from ---------------------------------------------------
 SOURCES = ["Synthetic (lesson)", "Example: CO2", "Upload CSV"]
 EXAMPLE = Path(__file__).parent / "data" / "co2.csv"
@@ -576,6 +586,8 @@ if values is not None:
     else:
         key, dataset = outcome
         follow(key if state.get("run") is None or key != state["run"].key else None, dataset)  # None: it is on screen
+        if dataset is None:
+            remember_in_url(config_of(key))
 
 if state.get("pending") is not None:  # a finished run in the shared cache is shown at once, no rerun
     done = training_job(state["pending"], state.get("pending_data")).status()

@@ -94,7 +94,12 @@ def explain(before: Trace, after: Trace, edit: str, timestep: int, synthetic: bo
                        + ("A model that reads order flips its answer, as this one did." if flip else
                           "A model that reads order should flip its answer; this one has not learned the trend well "
                           "enough to, yet."))
+    if flip:
+        return head + (" Shuffling keeps the values but breaks the trend, and the answer flipped: order carried the "
+                       "label. A shuffle can also leave an accidental trend of its own, which the model reads like any "
+                       "other (compare the first and last timesteps).")
     return head + (" Shuffling keeps the values but breaks the trend, "
                    + ("and the model's confidence fell towards 0.5: order carried the label." if closer else
                       "yet the model did not get less sure: this shuffle left enough of the trend in place (the start "
-                      "and end values decide it, and they may have stayed near their ends), so try another one."))
+                      "and end values decide it, and they may have stayed near their ends). Another sample's shuffle "
+                      "may break it."))

@@ -213,7 +213,8 @@ def _forget_question(trace) -> Question:
         ("Exactly 0: the cell resets at every step", "a sigmoid never reaches exactly 0, and the cell state carries over."),
     ]
     return _q("gen-forget", "Your model",
-              f"In sample {trace.sample}, is the forget gate mostly open (mean > 0.5) at the last timestep?",
+              f"In sample {trace.sample}, at the last timestep, what does the forget gate do on average over the units? "
+              "(The gate inspector in the Prediction trace tab shows it.)",
               opts, 0 if is_open else 1)
 
 

@@ -524,3 +524,14 @@ def test_a_file_too_short_for_any_timesteps_is_not_told_to_lower_them():
     assert at.main.error[0].value == f"Not trained: {literal(warning)} The results below are from the last run."
     at.sidebar.file_uploader(key="upload").set_value(("short.csv", b"a\n" + b"1\n2\n" * 10, "text/csv")).run()
     assert "or set Timesteps to 9 or less." in at.sidebar.warning[0].value  # 20 rows: fewer timesteps fit
+
+
+def test_the_address_keeps_the_setup_so_a_reload_brings_it_back():
+    """A reload starts a new session: it used to come back to the default run, the learner's run gone."""
+    at = new_app()
+    train_with(at, units=8, epochs=2)
+    assert dict(at.query_params) == {"units": "8", "epochs": "2"}
+    reloaded = preset_app(**dict(at.query_params))
+    assert reloaded.session_state["run"].config == at.session_state["run"].config and not reloaded.warning
+    train_with(at, units=20, epochs=5)  # back to the defaults: a plain address
+    assert dict(at.query_params) == {}

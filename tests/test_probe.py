@@ -88,3 +88,16 @@ def test_the_shuffle_and_reverse_captions_follow_the_score_and_the_data():
     assert "should flip its answer; this one has not" in explain(_trace(0.9), _trace(0.8), "reverse", 0)
     csv = explain(_trace(0.6), _trace(0.59), "reverse", 0, synthetic=False)
     assert "up-trend" not in csv and "relies on order in your data: here, little." in csv
+
+
+@pytest.mark.parametrize("before,after,needle,absent", [
+    (0.992, 0.030, "the answer flipped: order carried the label", "fell towards 0.5"),  # sample 1 of the default run
+    (0.991, 0.009, "the answer flipped", "did not get less sure"),  # sample 9
+    (0.97, 0.60, "confidence fell towards 0.5", "flipped"),
+    (0.90, 0.97, "did not get less sure", "flipped"),
+])
+def test_the_shuffle_caption_agrees_with_what_the_score_did(before, after, needle, absent):
+    from lstm_core.probe import explain
+
+    text = explain(_trace(before), _trace(after), "shuffle", 0)
+    assert needle in text and absent not in text

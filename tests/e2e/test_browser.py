@@ -91,6 +91,11 @@ def test_slider_and_train_change_the_shapes_and_every_tab_renders(loaded: Page):
     if os.environ.get("UPDATE_DOCS_SCREENSHOT") == "1":
         page.screenshot(path=str(ROOT / "docs" / "screenshot.png"), full_page=False)
     assert shot.stat().st_size > 10_000
+    assert page.url.endswith("?units=32")  # the address holds the run: a reload brings it back, not the default
+    page.reload()
+    expect(page.get_by_role("tabpanel", name="Training").get_by_text("Trained 5 of 5 epochs")).to_be_visible(timeout=TRAINING)
+    open_tab(page, "Pipeline")
+    expect(page.get_by_text("1000 sequences x 32 units").first).to_be_visible()
 
 
 def test_quiz_marks_the_seed_question_correct(loaded: Page):
