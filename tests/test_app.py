@@ -535,3 +535,8 @@ def test_the_address_keeps_the_setup_so_a_reload_brings_it_back():
     assert reloaded.session_state["run"].config == at.session_state["run"].config and not reloaded.warning
     train_with(at, units=20, epochs=5)  # back to the defaults: a plain address
     assert dict(at.query_params) == {}
+
+
+def test_literal_escapes_what_streamlit_markdown_would_read():
+    assert literal("*a* $b$ :red[c] <b>d</b> 1.5 x_y") == r"\*a\* \$b\$ \:red\[c\] \<b\>d\</b\> 1\.5 x\_y"
+    assert literal("plain words") == "plain words"

@@ -300,3 +300,13 @@ def test_every_choice_of_data_has_its_own_key():
     keys = {make_csv_dataset(table, target, features, LSTMConfig(), name=name, changes=changes)[0].key
             for target, features in choices for name in ("x.csv", "y.csv") for changes in (False, True)}
     assert len(keys) == len(choices) * 2 * 2
+
+
+def test_names_in_messages_are_quoted_as_typed():
+    """repr() doubled a backslash in a column name: the learner must see the name as it is in the file."""
+    from lstm_core.csvdata import quoted
+
+    assert quoted("a\\b") == "'a\\b'"
+    with pytest.raises(CSVError) as err:
+        parse_csv(b"t\\emp,x\n1,2\nabc,3\n4,5\n")
+    assert "column 't\\emp': 'abc' is not a number" in str(err.value) and "\\\\" not in str(err.value)

@@ -45,8 +45,8 @@ def test_the_seed_insight_is_qualified_when_the_run_did_not_learn():
 def test_percentages_never_round_a_change_away():
     from lstm_core.insights import percent
 
-    assert [percent(v) for v in (-0.43, -0.0014, -4e-7, -0.998, -1.0, 1.0015, 0.0, 0.25)] == \
-        ["-43%", "-0.14%", "-0.000040%", "-99.8%", "-100%", "+100.2%", "+0%", "+25%"]
+    assert [percent(v) for v in (-0.43, -0.0014, -4e-7, -0.998, -0.9996, -1.0, 1.0015, 0.0, 0.25)] == \
+        ["-43%", "-0.14%", "-0.000040%", "-99.8%", "-99.9%", "-100%", "+100.2%", "+0%", "+25%"]
     text = training_insight(_run([(0.690, 0.5, 0.69, 0.5), (0.689, 0.5, 0.69, 0.5)]))
     assert "Loss went from 0.690 to 0.689 (-0.14%)" in text
 
@@ -81,3 +81,14 @@ def test_a_one_unit_trace_speaks_of_the_unit_not_units():
     text = trace_insight(SimpleNamespace(gates=gates, dense_output=0.8, predicted=1, label=1))
     assert "the unit keeps more of its memory than it overwrites" in text
     assert "Unit 1 remembers most" not in text  # there is no other unit to compare with
+
+
+def test_chance_comes_from_the_runs_own_training_labels():
+    from types import SimpleNamespace
+
+    from lstm_core.insights import chance_of, seed_insight
+
+    run = _run([(0.69, 0.5, 0.69, 0.5), (0.4, 0.85, 0.4, 0.80)])
+    run.dataset = SimpleNamespace(y=(np.arange(run.config.sequences) % 4 != 0).astype(float))  # three in four up
+    assert chance_of(run) == 0.75
+    assert "not clearly above chance (0.750)" in seed_insight(run)  # 0.80 is above 0.58, not above 0.83

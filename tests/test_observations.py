@@ -142,3 +142,8 @@ def test_changes_the_table_cannot_show_are_not_claimed_and_a_falling_loss_with_f
     # validation loss nearly doubling is not 'slow going'
     worse = observe(H((0.60, 0.70, 0.500, 0.78), (0.594, 0.70, 0.950, 0.80)))
     assert not worse[1].startswith("Slow going")
+
+
+def test_no_slow_going_while_validation_loss_rises():
+    obs = observe(H((0.5, 0.7, 0.5, 0.7), (0.499, 0.7, 0.505, 0.73)))
+    assert not obs[1].startswith("Slow going")

@@ -63,3 +63,11 @@ def test_the_caps_are_checked_on_the_whole_link_so_their_advice_works():
         assert parse_query({**asked, **fix}).warnings == []
     same = parse_query(dict(reversed(list(asked.items()))))  # and the order of the link does not matter
     assert "about 74.0 s" in same.warnings[0]
+
+
+def test_values_are_quoted_as_typed_and_long_ones_cut():
+    backslash = parse_query({"units": "1\\2"}).warnings[0]
+    assert "units='1\\2'" in backslash and "\\\\" not in backslash  # not repr's doubled backslash
+    for params in ({"units": "9" * 500}, {"units": ["1", "9" * 500]}, {"x" * 500: "1"}):
+        warning = " ".join(parse_query(params).warnings)
+        assert "... (500 characters)" in warning and "9" * 40 not in warning and "x" * 40 not in warning
