@@ -84,4 +84,4 @@ def to_query(config: LSTMConfig) -> str:
     """The query string that reproduces a config: only the values that differ from the defaults."""
     default = LSTMConfig()
     pairs = {name: getattr(config, name) for name in PRESET_FIELDS if getattr(config, name) != getattr(default, name)}
-    return urlencode({k: (f"{v:g}" if FIELDS[k].kind is float else v) for k, v in pairs.items()})
+    return urlencode({k: (repr(v) if FIELDS[k].kind is float else v) for k, v in pairs.items()})  # repr: every digit, so it round-trips

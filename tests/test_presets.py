@@ -71,3 +71,10 @@ def test_values_are_quoted_as_typed_and_long_ones_cut():
     for params in ({"units": "9" * 500}, {"units": ["1", "9" * 500]}, {"x" * 500: "1"}):
         warning = " ".join(parse_query(params).warnings)
         assert "... (500 characters)" in warning and "9" * 40 not in warning and "x" * 40 not in warning
+
+
+def test_to_query_keeps_every_digit_so_a_reload_finds_the_same_run():
+    """With :g, 0.001234567 became 0.00123457: a reload (or a shared link) trained a different config."""
+    c = LSTMConfig(learning_rate=0.001234567)
+    assert parse_query(dict(pair.split("=") for pair in to_query(c).split("&"))).config == c
+    assert to_query(LSTMConfig(learning_rate=0.00001)) == "learning_rate=1e-05"
