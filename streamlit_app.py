@@ -133,11 +133,9 @@ def preset_ui() -> None:
 def remember_in_url(config: LSTMConfig) -> None:
     """The address bar holds the setup last trained (the lesson's data only: a file stays in its session),
     so a reload, which starts a new session, brings it back from the shared cache instead of the default."""
-    from urllib.parse import parse_qsl
+    from lstm_core.presets import query_of
 
-    from lstm_core.presets import to_query
-
-    st.query_params.from_dict(dict(parse_qsl(to_query(config))))
+    st.query_params.from_dict(query_of(config))
 
 
 # --- Sidebar: where the sequences come from ---------------------------------------------------

@@ -8,10 +8,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-
-def _shown(value: Any) -> str:
-    """A value as the user typed it: text in quotes, as is (repr() would double a backslash)."""
-    return f"'{value}'" if isinstance(value, str) else repr(value)
+from lstm_core.text import quoted
 
 
 class ConfigError(ValueError):
@@ -20,7 +17,7 @@ class ConfigError(ValueError):
     def __init__(self, field: str, value: Any, allowed: str, detail: str = "", cap: bool = False):
         self.field, self.value, self.allowed = field, value, allowed
         self.cap = cap  # True when each value is in range but together they break the data or work cap
-        msg = detail or f"{field} = {_shown(value)} is out of range; allowed: {allowed}."
+        msg = detail or f"{field} = {quoted(value)} is out of range; allowed: {allowed}."
         super().__init__(msg)
 
 
@@ -132,10 +129,10 @@ def coerce(name: str, value: Any) -> int | float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ConfigError(name, value, spec.allowed, f"{name} = {_shown(value)} is not a number; allowed: {spec.allowed}.") from None
+        raise ConfigError(name, value, spec.allowed, f"{name} = {quoted(value)} is not a number; allowed: {spec.allowed}.") from None
     if spec.kind is int:
         if not math.isfinite(number) or number != int(number):
-            raise ConfigError(name, value, spec.allowed, f"{name} = {_shown(value)} is not a whole number; allowed: {spec.allowed}.")
+            raise ConfigError(name, value, spec.allowed, f"{name} = {quoted(value)} is not a whole number; allowed: {spec.allowed}.")
         return int(number)
     return number
 
@@ -162,9 +159,9 @@ def validate(config: LSTMConfig, fixed: tuple[str, ...] = (), derive=None) -> No
     for name, spec in FIELDS.items():
         value = getattr(config, name)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(name, value, spec.allowed, f"{name} = {_shown(value)} is not a number; allowed: {spec.allowed}.")
+            raise ConfigError(name, value, spec.allowed, f"{name} = {quoted(value)} is not a number; allowed: {spec.allowed}.")
         if spec.kind is int and not isinstance(value, int):
-            raise ConfigError(name, value, spec.allowed, f"{name} = {_shown(value)} is not a whole number; allowed: {spec.allowed}.")
+            raise ConfigError(name, value, spec.allowed, f"{name} = {quoted(value)} is not a whole number; allowed: {spec.allowed}.")
         if not (math.isfinite(value) and spec.low <= value <= spec.high):
             raise ConfigError(name, value, spec.allowed)
     if not fits_data(config):

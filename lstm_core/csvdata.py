@@ -20,6 +20,7 @@ import pandas as pd
 
 from lstm_core.config import FIELDS, ConfigError, LSTMConfig, unchecked, validate
 from lstm_core.data import Dataset
+from lstm_core.text import quoted  # names and cells as in the file
 
 MAX_BYTES = 2 * 1024 * 1024  # 2 MB; .streamlit/config.toml sets server.maxUploadSize to match
 MAX_ABS = 1e12  # values beyond this are almost surely a unit or parsing mistake
@@ -28,11 +29,6 @@ MAX_SCALED = 1e6  # a value this many training ranges away is a column that bare
 DELIMITERS = ",;\t|"
 MAX_COLUMNS = 256  # the model reads at most 32 features; a wider file is not a time series for this
 NUMBER = {d: rf"[+-]?(\d+([{d}]\d*)?|[{d}]\d+)([eE][+-]?\d+)?" for d in ".,"}  # by decimal mark
-
-
-def quoted(text: str) -> str:
-    """A name or cell in quotes, exactly as in the file (repr() would double its backslashes)."""
-    return f"'{text}'"
 
 
 class CSVError(ValueError):

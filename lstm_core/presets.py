@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from lstm_core.config import FIELDS, ConfigError, LSTMConfig, checked_value
+from lstm_core.text import quoted
 
 PRESET_FIELDS = ("units", "epochs", "timesteps", "features", "sequences", "batch_size", "learning_rate", "seed")
 FLAGS = ("lock",)
@@ -32,8 +33,8 @@ def _first(value) -> str:
 
 
 def _shown(value: str) -> str:
-    """A URL value in quotes as typed (repr() would double its backslashes), cut to MAX_SHOWN characters."""
-    return f"'{value}'" if len(value) <= MAX_SHOWN else f"'{value[:MAX_SHOWN]}'... ({len(value):,} characters)"
+    """A URL value in quotes as typed, cut to MAX_SHOWN characters."""
+    return quoted(value, MAX_SHOWN)
 
 
 def parse_query(params: Mapping[str, object], base: LSTMConfig | None = None) -> Preset:
@@ -81,7 +82,13 @@ def parse_query(params: Mapping[str, object], base: LSTMConfig | None = None) ->
 
 
 def to_query(config: LSTMConfig) -> str:
-    """The query string that reproduces a config: only the values that differ from the defaults."""
+    """The query string that reproduces a config (see query_of)."""
+    return urlencode(query_of(config))
+
+
+def query_of(config: LSTMConfig) -> dict[str, str]:
+    """The query parameters that reproduce a config: only the values that differ from the defaults,
+    every digit kept (repr), so that they round-trip."""
     default = LSTMConfig()
-    pairs = {name: getattr(config, name) for name in PRESET_FIELDS if getattr(config, name) != getattr(default, name)}
-    return urlencode({k: (repr(v) if FIELDS[k].kind is float else v) for k, v in pairs.items()})  # repr: every digit, so it round-trips
+    return {name: repr(getattr(config, name)) if FIELDS[name].kind is float else str(getattr(config, name))
+            for name in PRESET_FIELDS if getattr(config, name) != getattr(default, name)}

@@ -19,6 +19,16 @@ def literal(text: str) -> str:
     return MARKDOWN.sub(r"\\\1", text)
 
 
+def quoted(value, limit: int | None = None) -> str:
+    """A name or a typed value in quotes, as written (repr() would double a backslash); numbers as
+    repr(). A text longer than ``limit`` is cut, and its length said."""
+    if not isinstance(value, str):
+        return repr(value)
+    if limit is None or len(value) <= limit:
+        return f"'{value}'"
+    return f"'{value[:limit]}'... ({len(value):,} characters)"
+
+
 def counted(n: int, noun: str) -> str:
     """'1 unit', '20 units', '1000 rows' (no thousands comma: the seed writes '1000 sequences')."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
