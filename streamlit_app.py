@@ -266,16 +266,19 @@ def export_ui(run) -> None:
     # Read now: the download callbacks run without this session's state. The trace tab's widget holds a
     # change made this rerun (its kept copy is updated only when the tab draws, after this).
     sample = exports.shown_sample(st.session_state.get("sample"), recall("sample", 0), run.config.sequences)
+    # on_click="ignore": a download needs no rerun, and a rerun gives every deferred file a new id, so a
+    # second click sent before the page has the new ids fails ("Failed to generate file for download").
     with export:
         st.download_button("History (CSV)", lambda: exports.history_csv(run), f"{stem}_history.csv", "text/csv",
-                           key="dl_csv", width="stretch")
+                           key="dl_csv", on_click="ignore", width="stretch")
         st.download_button("Whole run (JSON)", lambda: exports.run_json(run, sample), f"{stem}.json",
-                           "application/json", key="dl_json", width="stretch")
+                           "application/json", key="dl_json", on_click="ignore", width="stretch")
         st.download_button("Trained model (.keras)", lambda: exports.model_bytes(run), f"{stem}.keras",
-                           "application/octet-stream", key="dl_model", width="stretch")
+                           "application/octet-stream", key="dl_model", on_click="ignore", width="stretch")
         if run.dataset.key == "synthetic":
             st.download_button("Python script to reproduce it", lambda: exports.reproduce_script(run.config, f"{stem}.py"),
-                               f"{stem}.py", "text/x-python", key="dl_script", width="stretch")
+                               f"{stem}.py", "text/x-python", key="dl_script", on_click="ignore",
+                               width="stretch")
             st.caption("The JSON has the same schema as `python -m lstm_core --json`; the script needs only NumPy and Keras.")
         else:
             st.caption("The JSON has the same schema as `python -m lstm_core --json`. The reproduce script covers "

@@ -405,6 +405,8 @@ def test_exports_are_offered_for_the_run():
     labels = [b.proto.label for b in buttons]
     assert labels == ["History (CSV)", "Whole run (JSON)", "Trained model (.keras)", "Python script to reproduce it"]
     assert all(b.proto.deferred_file_id and not b.proto.url for b in buttons)  # each file is made only on click
+    # and a click does not rerun the app: a rerun renews every deferred id, so a quick second click would fail
+    assert all(b.proto.ignore_rerun for b in buttons)
 
 
 DATA = __import__("pathlib").Path(__file__).parent / "data"

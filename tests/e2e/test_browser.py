@@ -1,5 +1,6 @@
 """The real app in headless Chromium: first run, a retrain from the slider, every tab, the quiz."""
 
+import json
 import os
 import re
 
@@ -122,6 +123,11 @@ def test_exports_download_in_the_browser(loaded: Page, tmp_path):
         sidebar.get_by_role("button", name="History (CSV)").click()
     lines = open(csv.value.path(), encoding="utf-8").read().splitlines()
     assert lines[0] == "epoch,loss,accuracy,val_loss,val_accuracy,observation" and len(lines) == 6
+    # Clicked straight after each other: a download that reran the app renewed every file's id, and a
+    # click that came before the page had the new ids failed (a CI run timed out here).
+    with page.expect_download(timeout=60_000) as whole:
+        sidebar.get_by_role("button", name="Whole run (JSON)").click()
+    assert json.loads(open(whole.value.path(), encoding="utf-8").read())["config"]["units"] == 20
     with page.expect_download(timeout=60_000) as model:
         sidebar.get_by_role("button", name="Trained model (.keras)").click()
     assert model.value.suggested_filename.endswith(".keras")
