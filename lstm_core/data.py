@@ -23,6 +23,7 @@ class Dataset:
     feature_names: tuple[str, ...]
     name: str = "Synthetic (lesson)"
     key: str = "synthetic"  # what the data is, beyond the config: caches key runs by config and this
+    target: str | None = None  # a CSV's column whose rise in the next row is label 1 (None: the lesson's ramps)
 
     @property
     def shape(self) -> tuple[int, int, int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from lstm_core.config import LSTMConfig
@@ -58,7 +60,7 @@ def time_shuffled(dataset: Dataset, seed: int) -> Dataset:
     rng = np.random.default_rng(seed)
     order = np.argsort(rng.random(dataset.x.shape[:2]), axis=1)  # (sequences, timesteps)
     x = np.take_along_axis(dataset.x, order[:, :, None], axis=1)
-    return Dataset(x, dataset.y, dataset.description + " (time order shuffled)", dataset.feature_names,
+    return replace(dataset, x=x, description=dataset.description + " (time order shuffled)",
                    name=dataset.name + ", shuffled", key=dataset.key + ":shuffled")
 
 

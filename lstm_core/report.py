@@ -26,7 +26,9 @@ def build_report(run, sample: int = 0) -> dict:
     ]
     return {
         "config": run.config.to_dict(),
-        "dataset": {"name": run.dataset.name, "description": run.dataset.description},
+        "dataset": {"name": run.dataset.name, "description": run.dataset.description,
+                    "target": run.dataset.target,  # None for the lesson's data
+                    "features": list(run.dataset.feature_names)},  # in the order of the input's last axis
         "stages": [stage.to_dict() for stage in pipeline_stages(run)],
         "params": dict(run.params),
         "history": history,

@@ -10,6 +10,8 @@ def test_report_round_trips_through_json(small_run):
     assert again["trace"]["sample"] == 1
     assert again["history"][0]["observation"] == small_run.history["observation"].iloc[0]
     assert again["params"]["total"] == small_run.model.count_params()
+    features = [f"feature {i + 1}" for i in range(small_run.config.features)]
+    assert again["dataset"]["target"] is None and again["dataset"]["features"] == features  # the lesson's ramps
 
 
 def test_ascii_chart_has_one_column_per_epoch():
