@@ -396,9 +396,11 @@ def memory_ui(run) -> None:
 
     st.subheader("Why memory matters")
     key = run.key
-    if not st.session_state.get(f"memory-{key}") and not st.button("Train the time-shuffled baseline", key="memory"):
+    offer = st.empty()  # the button goes once clicked: a second click during the training would only rerun
+    if not st.session_state.get(f"memory-{key}") and not offer.button("Train the time-shuffled baseline", key="memory"):
         st.caption("Trains the same model on the same sequences with their time order shuffled (a few seconds).")
         return
+    offer.empty()
     st.session_state[f"memory-{key}"] = True
     job = memoryless_job(key, run.dataset)
     waiting = st.empty()

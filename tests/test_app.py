@@ -394,6 +394,7 @@ def test_the_memory_comparison_renders():
     shuffled = next(m for m in at.tabs[1].metric if m.label.startswith("Same LSTM"))
     assert float(shuffled.value) < 0.65
     assert any("shuffled order" in m.value for m in at.tabs[1].markdown)
+    assert "memory" not in [b.key for b in at.button]  # clicked once: the button is gone, not offered again
 
 
 def test_exports_are_offered_for_the_run():
