@@ -156,6 +156,10 @@ def validate(config: LSTMConfig, fixed: tuple[str, ...] = (), derive=None) -> No
         return cost_seconds(c) <= MAX_TRAIN_SECONDS
 
     derive = derive or (lambda c: c)
+
+    def fits(c: LSTMConfig) -> bool:  # advice must pass both caps: following one cap's advice into the other is no help
+        return fits_data(derive(c)) and fits_work(derive(c))
+
     for name, spec in FIELDS.items():
         value = getattr(config, name)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -170,7 +174,7 @@ def validate(config: LSTMConfig, fixed: tuple[str, ...] = (), derive=None) -> No
             "sequences", config.sequences, f"sequences x timesteps x features <= {MAX_DATA_VALUES:,}",
             f"data cap: {config.sequences} sequences x {config.timesteps} timesteps x {config.features} features "
             f"= {values:,} values, over the cap of {MAX_DATA_VALUES:,}; "
-            f"{_limits_text(config, lambda c: fits_data(derive(c)), _free(('sequences', 'timesteps', 'features'), fixed))}.",
+            f"{_limits_text(config, fits, _free(('sequences', 'timesteps', 'features'), fixed))}.",
             cap=True,
         )
     if not fits_work(config):
@@ -178,7 +182,7 @@ def validate(config: LSTMConfig, fixed: tuple[str, ...] = (), derive=None) -> No
         raise ConfigError(
             "epochs", config.epochs, f"an estimated training time <= {MAX_TRAIN_SECONDS:g} s",
             f"work cap: this config would train for about {seconds:.1f} s, over the cap of {MAX_TRAIN_SECONDS:g} s; "
-            f"{_limits_text(config, lambda c: fits_work(derive(c)), _free(WORK_FIELDS, fixed))}.",
+            f"{_limits_text(config, fits, _free(WORK_FIELDS, fixed))}.",
             cap=True,
         )
 

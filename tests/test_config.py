@@ -1,5 +1,6 @@
 import dataclasses
 
+import numpy as np
 import pytest
 
 from lstm_core.config import FIELDS, MAX_DATA_VALUES, MAX_TRAIN_SECONDS, ConfigError, LSTMConfig, cost_seconds
@@ -100,3 +101,25 @@ def test_small_batches_through_a_big_lstm_are_costed():
     with pytest.raises(ConfigError, match="work cap"):
         LSTMConfig(units=256, epochs=38)
     assert LSTMConfig(units=256, epochs=37).epochs == 37
+
+
+def test_every_suggestion_of_a_cap_message_is_accepted_when_followed():
+    """'set features <= 1' for 20000 x 200 fitted the data cap but not the work cap (55.6 s): following
+    one cap's advice led into the other. Random over-cap configs: each suggestion must now validate."""
+    import re
+
+    rng = np.random.default_rng(0)
+    tried = 0
+    while tried < 60:
+        values = {name: int(rng.integers(FIELDS[name].low, FIELDS[name].high + 1))
+                  for name in ("sequences", "timesteps", "features", "units", "epochs", "batch_size")}
+        try:
+            LSTMConfig(**values)
+            continue  # inside the caps: nothing to advise
+        except ConfigError as err:
+            message = str(err)
+        advice = re.findall(r"(\w+) [<>]= (\d+)", message.split("set ", 1)[-1])
+        assert advice or "lower some of" in message, message
+        tried += 1
+        for name, limit in advice:
+            LSTMConfig(**{**values, name: int(limit)})  # raises if the advice is refused
