@@ -13,6 +13,7 @@ SLOW_DROP = 0.03  # 3% to 15% is steady; less is converging or a plateau
 HIGH_ACCURACY = 0.85  # above this, a flat loss means converged rather than stuck
 ACCURACY_GAIN = 0.02  # accuracy up by this much in an epoch is progress, even while the loss is flat
 OVERFIT_RISE = 0.02  # validation loss 2% above its best while training loss still falls
+COIN_LOSS = math.log(2)  # the loss of a score of 0.5 for everything: a model that has learned nothing yet
 
 
 def chance_level(labels) -> float:
@@ -44,7 +45,9 @@ def observe_epoch(rows: list[dict], chance: float = CHANCE) -> str:
     if not math.isfinite(loss):
         return "Loss is not a number: training diverged. Try a smaller learning rate."
     if len(rows) == 1:
-        if near_chance(acc) and not near_chance(val_acc):  # accuracy is averaged over the epoch, validation taken at its end
+        # accuracy is averaged over the epoch, validation taken at its end; a validation loss still at the
+        # coin's (scores near 0.5, on the right side by luck, as 2 held-out sequences at 1.000 can be) is no pattern
+        if near_chance(acc) and not near_chance(val_acc) and val_loss < 0.95 * COIN_LOSS:
             return (f"Starting point: accuracy {acc:.3f} is an average over the epoch while the model learned, and "
                     f"validation accuracy at its end is already {val_acc:.3f}, well above chance ({chance:.3f}): "
                     "the model found the pattern during this first pass.")

@@ -23,6 +23,9 @@ def test_a_first_epoch_that_learned_as_it_went_says_so():
     validation accuracy taken at its end is 0.785. 'No better than chance' would contradict the row."""
     first = observe(H((0.66, 0.60, 0.63, 0.785)), chance=0.53)[0]
     assert "not yet clearly above chance" not in first and "0.785" in first and "found the pattern during this first pass" in first
+    # 2 held-out sequences both right by luck: the validation loss is still the coin's (ln 2 = 0.693)
+    lucky = observe(H((0.696, 0.5, 0.687, 1.0)))[0]
+    assert "during this first pass" not in lucky and lucky.endswith("the model has not found the pattern yet.")
 
 
 def test_chance_is_the_more_common_class_when_labels_are_unbalanced():
