@@ -94,6 +94,9 @@ def follow(run_key: str | None, dataset=None) -> None:
     old = st.session_state.get("pending")
     if old is not None and old != run_key:
         job_board("lstm").forget(old, session_id())
+    baseline = st.session_state.get("baseline")  # and the baseline of the run it leaves: no longer wanted
+    if baseline is not None and baseline != run_key:
+        job_board("memoryless").forget(st.session_state.pop("baseline"), session_id())
     if run_key is None:
         st.session_state.pop("pending", None)
         st.session_state.pop("pending_data", None)
@@ -106,7 +109,12 @@ def memoryless_job(run_key: str, dataset=None) -> TrainingJob:
     from lstm_core.jobs import train_on
 
     make = lambda: TrainingJob(config_of(run_key), training_pool(), train_fn=train_on(dataset, memoryless=True))  # noqa: E731
-    return job_board("memoryless").job(run_key, make, watcher=session_id())  # given up if every watcher's tab closes
+    earlier = st.session_state.get("baseline")
+    if earlier is not None and earlier != run_key:  # the baseline of a run this session has left
+        job_board("memoryless").forget(earlier, session_id())
+    st.session_state["baseline"] = run_key
+    # given up when this session trains another run (follow) or every watcher's tab closes (prune_boards)
+    return job_board("memoryless").job(run_key, make, watcher=session_id())
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -432,11 +440,14 @@ def memory_ui(run) -> None:
 
 def trace_ui(run) -> None:
     from lstm_core.charts import heatmap
-    from lstm_core.insights import trace_insight
+    from lstm_core.insights import diverged_text, trace_insight
     from lstm_core.present import sample_text, sequence_frame
     from lstm_core.text import GATE_CAPTIONS, GATE_LABELS
     from lstm_core.trace import GATE_NAMES, agreement
 
+    if run.diverged:  # every gate is NaN: heatmaps of nothing, and a Keras check that cannot agree
+        st.warning(diverged_text(run))
+        return
     c = run.config
     sample = whole_number("Sample (which sequence to trace)", 0, c.sequences - 1, "sample")
     trace = cached_trace(run.key, int(sample), run)

@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as err:
             parser.error(f"--save-model: cannot write {str(save_path)!r} ({err.strerror or err})")
         report["saved_model"] = str(save_path)
-    print(json.dumps(report) if args.json else format_text(report))
+    print(json.dumps(report, allow_nan=False) if args.json else format_text(report))
     return 0
 
 

@@ -40,7 +40,7 @@ def history_csv(run) -> bytes:
 def run_json(run, sample: int = 0) -> bytes:
     from lstm_core.report import build_report
 
-    return json.dumps(build_report(run, sample), indent=1).encode("utf-8")
+    return json.dumps(build_report(run, sample), indent=1, allow_nan=False).encode("utf-8")
 
 
 def model_bytes(run) -> bytes:

@@ -7,9 +7,18 @@ import math
 import numpy as np
 
 from lstm_core.observations import CHANCE_BAND, chance_level
-from lstm_core.text import SEED_INSIGHT, counted
+from lstm_core.text import DIVERGED, SEED_INSIGHT, counted
 
-__all__ = ["SEED_INSIGHT", "chance_of", "seed_insight", "pipeline_insight", "training_insight", "trace_insight"]
+__all__ = ["SEED_INSIGHT", "chance_of", "diverged_text", "seed_insight", "pipeline_insight", "training_insight",
+           "trace_insight"]
+
+
+def diverged_text(run) -> str:
+    """What a diverged run (``run.diverged``) shows instead of its insights: when, and what to change."""
+    h = run.history
+    bad = ~np.isfinite(h["loss"].to_numpy())
+    epoch = int(h["epoch"].iloc[int(np.argmax(bad))] if bad.any() else h["epoch"].iloc[-1])
+    return DIVERGED.format(epoch=epoch, learning_rate=run.config.learning_rate)
 
 
 def chance_of(run) -> float:
@@ -21,6 +30,9 @@ def seed_insight(run) -> str:
     """The seed page's insight, and what this run showed of it: it promises falling loss and rising
     accuracy, which a run that has not learned yet does not show; nor does one that learned only its
     training sequences (validation at chance)."""
+    if run.diverged:
+        why = diverged_text(run)
+        return f"{SEED_INSIGHT} In this run, {why[0].lower()}{why[1:]}"
     h = run.history
     first, last = h.iloc[0], h.iloc[-1]
     chance = chance_of(run)
@@ -54,6 +66,8 @@ def pipeline_insight(run) -> str:
 
 
 def training_insight(run) -> str:
+    if run.diverged:
+        return diverged_text(run)
     h = run.history
     first, last = h.iloc[0], h.iloc[-1]
     if len(h) == 1:
@@ -68,7 +82,10 @@ def training_insight(run) -> str:
         f"{counted(run.config.val_sequences, 'sequence')} the model never trained on, ended at {last['val_accuracy']:.3f}"
     )
     if int(best["epoch"]) != int(last["epoch"]):
-        return text + f"; validation loss was lowest at epoch {int(best['epoch'])} ({best['val_loss']:.3f}), so later epochs added little."
+        lowest = f"; validation loss was lowest at epoch {int(best['epoch'])} ({best['val_loss']:.3f})"
+        if round(last["val_loss"], 3) > round(best["val_loss"], 3):  # a rise the table shows
+            return text + f"{lowest} and ended at {last['val_loss']:.3f}: the later epochs made validation worse, not better."
+        return text + f"{lowest}, so later epochs added little."
     return text + ", and validation loss was still falling at the last epoch: more epochs might help."
 
 
@@ -93,6 +110,8 @@ def _memory_verdict(keeps: bool, units: int) -> str:
 
 def trace_insight(trace) -> str:
     f = trace.gates["forget_gate"]  # (timesteps, units)
+    if not (np.isfinite(f).all() and math.isfinite(trace.dense_output)):
+        return "The gates are not numbers: training diverged. Lower the learning rate and train again."
     i = trace.gates["input_gate"]
     keeper = int(np.argmax(f.mean(axis=0)))
     verdict = "correct" if trace.predicted == trace.label else "wrong"

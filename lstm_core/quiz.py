@@ -147,15 +147,18 @@ def generated_questions(run, trace=None) -> list[Question]:
     wrong = _distinct(right, [
         (shape_in_words((n, t, u), "unit"), "that would need return_sequences=True; this model keeps only the last hidden state."),
         (shape_in_words((n, t, f), "feature"), "that is the input; the LSTM maps each sequence to its units."),
-        (shape_in_words((n, 1), "output"), "that is the Dense layer's output, one score per sequence."),
+        *([(shape_in_words((n, 1), "output"), "that is the Dense layer's output, one score per sequence.")]
+          if u > 1 else []),  # with 1 unit the LSTM's output is (n, 1) too: both would be right
         (shape_in_words((n, t), "timestep"), "that would be one number per timestep; the LSTM keeps one vector of units per sequence."),
         (shape_in_words((n, 4 * u), "unit"), "that counts the four gate blocks; the layer outputs the hidden state, one number per unit."),
     ])
     qs.append(_q("gen-shape", "Your model", "What shape does the LSTM layer output for your data?",
                  [(right, f"one {u}-number summary vector (the last hidden state) for each of the {n} sequences."), *wrong], 0))
+    if run.diverged:  # NaN losses and gates: only what the table shows is asked
+        return qs + [_final_accuracy_question(run)]
     qs.append(_best_epoch_question(run) or _final_accuracy_question(run))
-    if trace is not None:
-        qs.append(_forget_question(trace))
+    if trace is not None and (forget := _forget_question(trace)):
+        qs.append(forget)
     return qs
 
 
@@ -202,13 +205,21 @@ def _final_accuracy_question(run) -> Question:
               [(right, f"the last row of your epoch table shows Val accuracy {right}."), *wrong], 0)
 
 
-def _forget_question(trace) -> Question:
+FORGET_MARGIN = 0.05  # a mean forget gate this close to 0.5 is neither mostly open nor mostly closed
+
+
+def _forget_question(trace) -> Question | None:
+    """Is the forget gate mostly open or closed at the last timestep; None when the mean is too close
+    to 0.5 for either answer to be right (as when one unit keeps everything and another erases it)."""
     f_last = float(np.mean(trace.gates["forget_gate"][-1]))
+    if not abs(f_last - 0.5) >= FORGET_MARGIN:  # NaN included
+        return None
     t = len(trace.gates["forget_gate"])
     is_open = f_last > 0.5
+    mean = f"the mean forget gate at timestep {t} is {f_last:.2f}"
     opts = [
-        ("Mostly open (mean above 0.5): most memory is kept", f"the mean forget gate at timestep {t} is {f_last:.2f}."),
-        ("Mostly closed (mean below 0.5): most memory is erased", f"the mean forget gate at timestep {t} is {f_last:.2f}."),
+        ("Mostly open (mean above 0.5): most memory is kept", f"{mean}." if is_open else f"{mean}, below 0.5."),
+        ("Mostly closed (mean below 0.5): most memory is erased", f"{mean}, above 0.5." if is_open else f"{mean}."),
         ("Exactly 1: an LSTM never forgets", "a sigmoid never reaches exactly 1, and trained gates vary by unit."),
         ("Exactly 0: the cell resets at every step", "a sigmoid never reaches exactly 0, and the cell state carries over."),
     ]

@@ -8,7 +8,7 @@ import numpy as np
 
 from lstm_core.insights import seed_insight
 from lstm_core.stages import pipeline_stages
-from lstm_core.text import TITLE
+from lstm_core.text import TITLE, counted
 from lstm_core.trace import GATE_NAMES, Trace, trace_sample
 
 
@@ -17,14 +17,26 @@ def _finite(value: float) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
+def _strict(value):
+    """The value with every NaN or infinity, at any depth, made null: a diverged run's gates, scores and
+    samples are NaN, and strict JSON has no NaN (``json.dumps(..., allow_nan=False)`` then holds)."""
+    if isinstance(value, float):
+        return _finite(value)
+    if isinstance(value, dict):
+        return {k: _strict(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_strict(v) for v in value]
+    return value
+
+
 def build_report(run, sample: int = 0) -> dict:
-    """Everything the seed page shows, for one run, as plain Python values."""
+    """Everything the seed page shows, for one run, as plain Python values (strict JSON: no NaN)."""
     trace = trace_sample(run, sample)
     history = [
         {k: (int(v) if k == "epoch" else v if k == "observation" else _finite(v)) for k, v in row.items()}
         for row in run.history.to_dict("records")
     ]
-    return {
+    return _strict({
         "config": run.config.to_dict(),
         "dataset": {"name": run.dataset.name, "description": run.dataset.description,
                     "target": run.dataset.target,  # None for the lesson's data
@@ -35,7 +47,7 @@ def build_report(run, sample: int = 0) -> dict:
         "trace": trace_dict(trace),
         "timings": {k: round(v, 4) for k, v in run.timings.items()},
         "insight": seed_insight(run),  # as the Pipeline tab says it
-    }
+    })
 
 
 def trace_dict(trace: Trace) -> dict:
@@ -87,12 +99,13 @@ def format_text(report: dict) -> str:
     out += [
         "",
         f"Prediction trace - sample {t['sample']} (true label {t['label']})",
-        f"  Layer 1 input: {len(t['input'])} timesteps x {len(t['input'][0])} features; first step "
-        f"{_fmt(t['input'][0])}, last step {_fmt(t['input'][-1])}",
-        f"  Layer 2 LSTM: last hidden state ({len(h)} units) {_fmt(h)}",
-        f"  Layer 3 Dense: score {t['dense_output']:.3f} -> class {t['predicted']} "
+        f"  Layer 1 input: {counted(len(t['input']), 'timestep')} x {counted(len(t['input'][0]), 'feature')}; "
+        f"first step {_fmt(t['input'][0])}, last step {_fmt(t['input'][-1])}",
+        f"  Layer 2 LSTM: last hidden state ({counted(len(h), 'unit')}) {_fmt(h)}",
+        f"  Layer 3 Dense: score {_num(t['dense_output'])} -> class {t['predicted']} "
         f"({'correct' if t['predicted'] == t['label'] else 'wrong'})",
-        f"  NumPy cell vs Keras: largest difference {t['keras_max_diff']:.1e}",
+        "  NumPy cell vs Keras: " + ("nothing to compare, the weights are not numbers" if t["keras_max_diff"] is None
+                                     else f"largest difference {t['keras_max_diff']:.1e}"),
         "",
         "Key insight",
         f"  {report['insight']}",
@@ -100,10 +113,10 @@ def format_text(report: dict) -> str:
     return "\n".join(out)
 
 
-def _num(value: float | None) -> str:
-    return "nan" if value is None else f"{value:.3f}"
+def _num(value: float | None, digits: int = 3) -> str:
+    return "nan" if value is None else f"{value:.{digits}f}"
 
 
-def _fmt(values: list[float], keep: int = 4) -> str:
-    shown = ", ".join(f"{v:.2f}" for v in values[:keep])
+def _fmt(values: list[float | None], keep: int = 4) -> str:
+    shown = ", ".join(_num(v, 2) for v in values[:keep])
     return f"[{shown}{', ...' if len(values) > keep else ''}]"

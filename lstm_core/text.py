@@ -53,6 +53,12 @@ SEED_INSIGHT = (
     "loss and increasing accuracy."
 )
 
+DIVERGED = (
+    "Training diverged: the loss stopped being a number at epoch {epoch}, so the model's weights are no "
+    "longer numbers and nothing computed from them (gates, scores, insights) means anything. Lower the "
+    "learning rate (now {learning_rate:g}) and train again."
+)
+
 GATE_CAPTIONS = {
     "input_gate": "Input gate i (0 to 1): how much of the new candidate each unit writes into its cell at this timestep.",
     "forget_gate": "Forget gate f (0 to 1): how much of the old cell state each unit keeps. Near 1 means remember.",

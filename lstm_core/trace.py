@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,6 +49,8 @@ AGREEMENT = 1e-4  # float32 sums in another order differ by about 1e-7; beyond t
 
 def agreement(max_diff: float) -> str:
     """How the NumPy recomputation compares with Keras, in one sentence for the page."""
+    if not math.isfinite(max_diff):  # NaN weights give NaN on both sides: nothing disagrees, nothing to compare
+        return "The model's weights are not numbers (training diverged), so there is nothing to compare with Keras."
     if max_diff <= AGREEMENT:
         return f"NumPy recomputation matches Keras's own output: largest difference {max_diff:.1e} (within {AGREEMENT:.0e})."
     return (f"NumPy recomputation does NOT match Keras's own output: largest difference {max_diff:.1e}, "
@@ -68,7 +71,7 @@ class Trace:
 
     @property
     def predicted(self) -> int:
-        return int(self.dense_output >= 0.5)
+        return int(self.dense_output > 0.5)  # as Keras's binary accuracy counts it: a score of 0.5 is class 0
 
     @property
     def agrees(self) -> bool:

@@ -53,6 +53,13 @@ class Run:
         """Config and data together: what a cache of runs is keyed by."""
         return self.config.key() if self.dataset.key == "synthetic" else f"{self.config.key()}|{self.dataset.key}"
 
+    @property
+    def diverged(self) -> bool:
+        """The loss became NaN or infinite: the weights are no longer numbers, and nothing computed from
+        them (gates, scores, insights) means anything."""
+        return not np.isfinite(self.history["loss"].to_numpy()).all() or not all(
+            np.isfinite(w).all() for w in self.weights().values())
+
     def weights(self) -> dict[str, np.ndarray]:
         """The trained weights as NumPy arrays, under Keras's names."""
         kernel, recurrent_kernel, bias = self.model.get_layer("lstm").get_weights()

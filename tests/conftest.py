@@ -24,3 +24,21 @@ def default_run():
     from lstm_core.train import train
 
     return train(LSTMConfig())
+
+
+@pytest.fixture(scope="session")
+def diverged_run():
+    """A small run as divergence leaves it: the last epoch's losses NaN and every weight NaN (a real
+    divergence needs a long, wide config, about 4 s: 200 timesteps x 256 units at learning rate 0.05)."""
+    import numpy as np
+
+    from lstm_core.train import train
+
+    run = train(SMALL)
+    for layer in ("lstm", "dense"):
+        layer = run.model.get_layer(layer)
+        layer.set_weights([np.full_like(w, np.nan) for w in layer.get_weights()])
+    last = run.history.index[-1]
+    run.history.loc[last, ["loss", "val_loss"]] = np.nan
+    run.history.loc[last, "observation"] = "Loss is not a number: training diverged. Try a smaller learning rate."
+    return run

@@ -395,6 +395,9 @@ def test_the_memory_comparison_renders():
     assert float(shuffled.value) < 0.65
     assert any("shuffled order" in m.value for m in at.tabs[1].markdown)
     assert "memory" not in [b.key for b in at.button]  # clicked once: the button is gone, not offered again
+    assert at.session_state["baseline"] == at.session_state["run"].key  # this session waits for that baseline
+    train_with(at, epochs=1, units=2)  # another run: the baseline of the one it leaves is no longer waited for
+    assert "baseline" not in at.session_state
 
 
 def test_exports_are_offered_for_the_run():

@@ -25,7 +25,7 @@ def _run(history_rows, **config):
             for i, (a, b, c, d) in enumerate(history_rows)]
     config = LSTMConfig(**config)
     labels = SimpleNamespace(y=np.arange(config.sequences) % 2)  # balanced: chance 0.500
-    return SimpleNamespace(history=history_frame(rows), config=config, dataset=labels)
+    return SimpleNamespace(history=history_frame(rows), config=config, dataset=labels, diverged=False)
 
 
 def test_the_seed_insight_is_qualified_when_the_run_did_not_learn():
@@ -92,3 +92,35 @@ def test_chance_comes_from_the_runs_own_training_labels():
     run.dataset = SimpleNamespace(y=(np.arange(run.config.sequences) % 4 != 0).astype(float))  # three in four up
     assert chance_of(run) == 0.75
     assert "not clearly above chance (0.750)" in seed_insight(run)  # 0.80 is above 0.58, not above 0.83
+
+
+def test_a_diverged_run_says_so_instead_of_reading_nan_as_numbers(diverged_run):
+    """NaN weights made idxmin raise on the Training tab, and the trace 'explained' NaN gates."""
+    from lstm_core.insights import seed_insight
+
+    assert diverged_run.diverged
+    says = training_insight(diverged_run)
+    assert says.startswith("Training diverged: the loss stopped being a number at epoch 2")
+    assert "learning rate (now 0.005)" in says
+    assert "in this run, training diverged" in seed_insight(diverged_run).lower()
+    assert trace_insight(trace_sample(diverged_run, 0)).startswith("The gates are not numbers: training diverged")
+
+
+def test_a_finished_run_has_not_diverged(small_run):
+    assert not small_run.diverged
+
+
+def test_validation_that_got_worse_is_not_called_adding_little(small_run):
+    """The default run at seed 0 ends with validation loss 0.131 after a best of 0.073."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    rows = [(0.66, 0.60, 0.30, 0.80), (0.30, 0.90, 0.073, 0.97), (0.10, 0.97, 0.131, 0.95)]
+    h = pd.DataFrame([dict(epoch=i + 1, loss=a, accuracy=b, val_loss=c, val_accuracy=d) for i, (a, b, c, d) in enumerate(rows)])
+    run = SimpleNamespace(history=h, config=small_run.config, diverged=False)
+    says = training_insight(run)
+    assert "lowest at epoch 2 (0.073) and ended at 0.131: the later epochs made validation worse" in says
+    assert "added little" not in says
+    h.loc[2, "val_loss"] = 0.0731  # the same at the table's 3 decimals
+    assert training_insight(run).endswith("so later epochs added little.")

@@ -131,3 +131,31 @@ def test_final_accuracy_distractors_for_a_perfect_run_are_values_it_never_reache
     q = _final_accuracy_question(run)
     assert answer(q) == "1.000" and len(set(q.options)) == 4
     assert all(o != "1.000" for o in q.options[1:])
+
+
+def test_a_diverged_run_is_asked_only_what_its_table_shows(diverged_run):
+    ids = [q.id for q in generated_questions(diverged_run, trace_sample(diverged_run, 0))]
+    assert ids == ["gen-params", "gen-shape", "gen-final-acc"]  # no forget gate of NaN, no lowest NaN loss
+
+
+def test_a_forget_gate_mean_too_close_to_one_half_is_not_asked(small_run):
+    """One unit keeping everything and one erasing everything averaged 0.5000000000004: 'mostly open'."""
+    from dataclasses import replace
+
+    from lstm_core.quiz import _forget_question
+
+    trace = trace_sample(small_run, 0)
+    gates = dict(trace.gates)
+    last = np.zeros_like(gates["forget_gate"])
+    last[-1, :] = [1.0, 1e-12, 1.0, 1e-12]  # 4 units
+    assert _forget_question(replace(trace, gates={**gates, "forget_gate": last})) is None
+    last[-1, :] = [0.9, 0.8, 0.7, 0.6]
+    q = _forget_question(replace(trace, gates={**gates, "forget_gate": last}))
+    assert answer(q).startswith("Mostly open") and q.why[1].endswith("0.75, above 0.5.")
+
+
+def test_a_one_unit_lstm_is_not_offered_its_own_shape_as_a_wrong_answer():
+    """With 1 unit the LSTM's output is (n, 1): '20 sequences x 1 output' is not wrong."""
+    run = train(LSTMConfig(sequences=20, timesteps=3, features=2, units=1, epochs=1, batch_size=10))
+    shape = {q.id: q for q in generated_questions(run)}["gen-shape"]
+    assert answer(shape) == "20 sequences x 1 unit" and "20 sequences x 1 output" not in shape.options

@@ -31,3 +31,18 @@ def test_format_text_mentions_every_section(small_run):
     text = format_text(build_report(small_run))
     for section in ("Data flow - 3 stages", "Parameters:", "Training trace", "Loss", "Prediction trace", "Key insight"):
         assert section in text
+
+
+def test_a_diverged_run_writes_strict_json_and_a_readable_trace(diverged_run):
+    """NaN in the gates, the score and the stage samples made the JSON export invalid for strict parsers."""
+    report = build_report(diverged_run)
+    again = json.loads(json.dumps(report, allow_nan=False))
+    assert again["trace"]["dense_output"] is None and again["trace"]["keras_max_diff"] is None
+    assert again["history"][-1]["loss"] is None and again["history"][0]["loss"] is not None
+    text = format_text(report)
+    assert "nothing to compare, the weights are not numbers" in text and "score nan" in text
+
+
+def test_the_text_trace_counts_in_words(small_run):
+    text = format_text(build_report(small_run))
+    assert "6 timesteps x 3 features" in text and "(4 units)" in text

@@ -1,3 +1,5 @@
+import math
+
 import numpy as np
 import pytest
 
@@ -110,3 +112,19 @@ def test_the_agreement_sentence_says_when_numpy_and_keras_disagree():
     assert agreement(3e-8).startswith("NumPy recomputation matches Keras's own output: largest difference 3.0e-08")
     wrong = agreement(0.02)
     assert "does NOT match" in wrong and "2.0e-02" in wrong and "over the 1e-04 allowed" in wrong
+
+
+def test_a_diverged_model_is_not_reported_as_a_numpy_mismatch(diverged_run):
+    from lstm_core.trace import agreement
+
+    trace = trace_sample(diverged_run, 0)
+    assert math.isnan(trace.keras_max_diff)  # NaN on both sides
+    assert agreement(trace.keras_max_diff) == (
+        "The model's weights are not numbers (training diverged), so there is nothing to compare with Keras.")
+
+
+def test_a_score_of_one_half_is_class_0_as_keras_counts_it(small_run):
+    from dataclasses import replace
+
+    trace = trace_sample(small_run, 0)
+    assert replace(trace, dense_output=0.5).predicted == 0 and replace(trace, dense_output=0.5000001).predicted == 1
