@@ -183,7 +183,10 @@ def data_source_ui():
         if isinstance(table, str):
             st.error(text.literal(f"{name}: {table}"))
             return table
-        target = st.selectbox("Target column", table.columns, key=f"target-{table.digest}")
+        from lstm_core.csvdata import default_target
+
+        target = st.selectbox("Target column", table.columns, table.columns.index(default_target(table)),
+                              key=f"target-{table.digest}")
         features = st.multiselect("Extra feature columns", [c for c in table.columns if c != target],
                                   key=f"features-{table.digest}")
         changes = st.checkbox("Add each column's change from the row before", value=True, key=f"changes-{table.digest}",
@@ -652,7 +655,7 @@ if pending is not None:
             note = f"Queued: place {status.place or 1} in line for the trainer (one training runs at a time)."
         elif not status.rows:
             loading = "loading TensorFlow and " if "tensorflow" not in sys.modules else ""
-            note = f"Starting: {loading}building a {job.config.units}-unit LSTM, then its first epoch..."
+            note = f"Starting: {loading}building {text.a_or_an(job.config.units)} {job.config.units}-unit LSTM, then its first epoch..."
         else:
             note = f"Training {text.counted(job.config.units, 'unit')}: epoch {len(status.rows)} of {epochs}"
         banner.info(note)

@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--save-model", metavar="PATH", help="Write the trained model to PATH (a .keras file).")
     parser.add_argument("--csv", metavar="PATH", help="Train on your own series: a CSV, one row per time step.")
     parser.add_argument("--target", metavar="NAME", help="With --csv: the column whose next move is the label "
-                        "(default: the first numeric column). With --csv, --features takes column names: NAME,NAME.")
+                        "(default: the first numeric column that both rises and falls). With --csv, --features takes column names: NAME,NAME.")
     parser.add_argument("--changes", action=argparse.BooleanOptionalAction, default=None,
                         help="With --csv: also feed each column's change from the row before (the default, as in the app); "
                         "--no-changes feeds the levels only.")
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _csv_dataset(parser: argparse.ArgumentParser, args: argparse.Namespace, config: LSTMConfig):
-    from lstm_core.csvdata import MAX_BYTES, CSVError, make_csv_dataset, parse_csv
+    from lstm_core.csvdata import MAX_BYTES, CSVError, default_target, make_csv_dataset, parse_csv
 
     try:
         with open(args.csv, "rb") as file:
@@ -112,7 +112,7 @@ def _csv_dataset(parser: argparse.ArgumentParser, args: argparse.Namespace, conf
         parser.error(f"--csv: cannot read {args.csv!r} ({err.strerror or err})")
     try:
         table = parse_csv(data)
-        target = table.columns[0] if args.target is None else args.target  # --target "" is named, not ignored
+        target = default_target(table) if args.target is None else args.target  # --target "" is named, not ignored
         features = [f.strip() for f in args.features.split(",") if f.strip()] if args.features else []
         dataset, config, _ = make_csv_dataset(table, target, features, config, name=Path(args.csv).name,
                                               changes=args.changes is not False)

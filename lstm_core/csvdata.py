@@ -73,7 +73,11 @@ def parse_csv(data: bytes) -> CSVTable:
     if len(header) > MAX_COLUMNS:
         raise CSVError(f"The file has {len(header):,} columns; at most {MAX_COLUMNS} are allowed "
                        f"(the model reads at most {int(FIELDS['features'].high)} features).")
-    _check_header([h.strip() for h in header])
+    # A blank name is a column too: pandas's to_csv() writes its index under one, and a comma at the end of
+    # every line makes an empty last one. Named by position; a blank one with no values is dropped below.
+    names = [h.strip() or f"column {i}" for i, h in enumerate(header, 1)]
+    unnamed = [name for name, h in zip(names, header) if not h.strip()]
+    _check_header(names)
     if all(re.fullmatch(NUMBER["."], h.strip()) or re.fullmatch(NUMBER[","], h.strip()) for h in header):
         shown = ", ".join(h.strip() for h in header[:3]) + (", ..." if len(header) > 3 else "")
         raise CSVError(f"The first row holds numbers ({shown}), not column names. Add a header row that names "
@@ -83,11 +87,11 @@ def parse_csv(data: bytes) -> CSVTable:
     line_of = _check_widths(text, delimiter, len(header))  # data row -> the file's line number
     try:
         raw = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, skip_blank_lines=True,
-                          on_bad_lines="error", engine="python", index_col=False)
+                          on_bad_lines="error", engine="python", index_col=False, header=0, names=names)
     except (pd.errors.ParserError, csv.Error, ValueError) as err:
         detail = re.sub(r"\s+", " ", str(err)).strip()
         raise CSVError(f"The rows do not line up with the header ({len(header)} columns): {detail}.") from None
-    raw.columns = [c.strip() for c in raw.columns]
+    raw = raw.drop(columns=[c for c in unnamed if (raw[c].str.strip() == "").all()])  # a trailing comma's
     if raw.empty:
         raise CSVError("The file has a header but no data rows.")
     decimal = _decimal(raw, delimiter)
@@ -168,9 +172,6 @@ def _csv_problem(err: csv.Error) -> str:
 
 
 def _check_header(names: list[str]) -> None:
-    for i, name in enumerate(names, 1):
-        if not name:
-            raise CSVError(f"Column {i} has no name in the header row. Give every column a name.")
     seen: dict[str, int] = {}
     for i, name in enumerate(names, 1):
         if name in seen:
@@ -221,7 +222,7 @@ def _numeric_columns(raw: pd.DataFrame, decimal: str, line_of) -> tuple[pd.DataF
         where = "; ".join(f"column {quoted(c)} rows {', '.join(map(str, g[:5]))}{' ...' if len(g) > 5 else ''}" for c, g in missing)
         raise CSVError(f"{total} missing value{'s' if total != 1 else ''}: {where}. Fill or remove those rows.")
     if not numeric:
-        raise CSVError("No numeric column found: " + ", ".join(map(quoted, text_cols)) + " hold text. "
+        raise CSVError("No numeric column found: " + ", ".join(map(quoted, text_cols)) + (" holds" if len(text_cols) == 1 else " hold") + " text. "
                        "The file needs at least one column of numbers, one row per time step.")
     return pd.DataFrame(numeric), text_cols
 
@@ -244,6 +245,16 @@ def config_for_file(values: dict) -> LSTMConfig:
     """
     placeholders = {name: FIELDS[name].low for name in FILE_SETS}  # the smallest: no cap can bite yet
     return LSTMConfig.from_values({**values, **placeholders})
+
+
+def default_target(table: CSVTable) -> str:
+    """The first column that both rises and falls somewhere: a step or index column (often the first, as
+    pandas writes it) only rises, so 'goes up next' would have nothing to learn."""
+    for name in table.columns:
+        moves = np.diff(table.frame[name].to_numpy())
+        if (moves > 0).any() and (moves < 0).any():
+            return name
+    return table.columns[0]
 
 
 def window_counts(rows: int, timesteps: int, changes: bool) -> tuple[int, int]:

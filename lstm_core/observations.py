@@ -29,6 +29,11 @@ def observe(history: pd.DataFrame, chance: float = CHANCE) -> list[str]:
     return [observe_epoch(rows[: i + 1], chance) for i in range(len(rows))]
 
 
+def _versus_chance(accuracy: float, chance: float) -> str:
+    """For an accuracy near chance: 0.514 against 0.534 is below it, not 'not yet clearly above' it."""
+    return "below chance" if round(accuracy, 3) < round(chance, 3) else "not yet clearly above chance"
+
+
 def observations_of(rows: list[dict], chance: float = CHANCE) -> list[str]:
     """Each epoch row's observation: the one it was streamed with, or one made from the rows up to it."""
     return [row.get("observation") or observe_epoch(rows[: i + 1], chance) for i, row in enumerate(rows)]
@@ -52,7 +57,7 @@ def observe_epoch(rows: list[dict], chance: float = CHANCE) -> str:
                     f"validation accuracy at its end is already {val_acc:.3f}, well above chance ({chance:.3f}): "
                     "the model found the pattern during this first pass.")
         if near_chance(acc):
-            return (f"Starting point: accuracy {acc:.3f} is not yet clearly above chance ({chance:.3f}); "
+            return (f"Starting point: accuracy {acc:.3f} is {_versus_chance(acc, chance)} ({chance:.3f}); "
                     "the model has not found the pattern yet.")
         return (f"Starting point: loss {loss:.3f} and accuracy {acc:.3f} after one pass; the model is already past "
                 f"chance ({chance:.3f}).")
@@ -85,7 +90,7 @@ def observe_epoch(rows: list[dict], chance: float = CHANCE) -> str:
                 f"validation to {val_acc:.3f} (from {prev['val_accuracy']:.3f}): a lower loss is not always a better "
                 "model. If this repeats, try a smaller learning rate.")
     if drop >= FAST_DROP and near_chance(acc):
-        return (f"Loss fell {drop:.0%} to {loss:.3f}, but accuracy {acc:.3f} is not yet clearly above chance "
+        return (f"Loss fell {drop:.0%} to {loss:.3f}, but accuracy {acc:.3f} is {_versus_chance(acc, chance)} "
                 f"({chance:.3f}); validation {val_acc:.3f}.")
     if drop >= FAST_DROP:
         return f"Fast improvement: loss fell {drop:.0%} to {loss:.3f} and accuracy reached {acc:.3f} as the model picks up the trend."

@@ -29,6 +29,12 @@ def quoted(value, limit: int | None = None) -> str:
     return f"'{value[:limit]}'... ({len(value):,} characters)"
 
 
+def a_or_an(n: int) -> str:
+    """The article for a number as it is read aloud: 'an 8-unit', 'an 11-unit', 'an 80-unit', 'a 20-unit'."""
+    digits = str(n)
+    return "an" if digits.startswith("8") or (digits.startswith(("11", "18")) and len(digits) in (2, 5, 6)) else "a"
+
+
 def counted(n: int, noun: str) -> str:
     """'1 unit', '20 units', '1000 rows' (no thousands comma: the seed writes '1000 sequences')."""
     return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -28,7 +28,6 @@ BAD_FILES = {  # file -> the message it must produce (parse or windowing, with t
     "never_down.csv": "The target 'value' never goes down or stays level from one row to the next",
     "too_few_rows.csv": "5 rows are too few for 10 timesteps",
     "duplicate_names.csv": "The column name 'a' appears twice (columns 1 and 3).",
-    "empty_name.csv": "Column 2 has no name in the header row.",
     "huge_values.csv": "Row 3, column 'value': '1e308' is too large or infinite",
     "infinite.csv": "Row 3, column 'value': 'inf' is too large or infinite",
     "ragged_row.csv": "Row 3 has 3 fields, but the header has 2 columns.",
@@ -46,6 +45,32 @@ def test_each_bad_file_gives_its_message(name, message):
         load(DATA / name)
     assert message in str(err.value)
     assert "\n" not in str(err.value)  # one line
+
+
+def test_one_text_column_holds_text():
+    with pytest.raises(CSVError, match="No numeric column found: 'name' holds text."):
+        parse_csv(b"name\nx\ny\n")
+
+
+def test_a_pandas_index_and_a_trailing_comma_are_read_not_refused():
+    """pandas's to_csv() leaves the index column's name blank, and a comma ending every line makes an empty
+    last column: both were refused ('Column 1 has no name'). The index is a column named by its position;
+    an empty unnamed one is dropped. The default target skips a column that only rises, like an index."""
+    import io
+
+    import pandas as pd
+
+    from lstm_core.csvdata import default_target
+
+    buffer = io.StringIO()
+    pd.DataFrame({"temp": [3.0, 2.5, 4.0, 3.5, 5.0, 4.5] * 4, "step": range(24)}).to_csv(buffer)
+    table = parse_csv(buffer.getvalue().encode())
+    assert table.columns == ["column 1", "temp", "step"] and default_target(table) == "temp"
+    trailing = parse_csv(b"a,b,\n1,5,\n2,4,\n1,6,\n")
+    assert trailing.columns == ["a", "b"] and default_target(trailing) == "a"
+    named_blank = parse_csv(b"a,,c\n1,2,3\n4,5,6\n")  # values under a blank name: a column like any other
+    assert named_blank.columns == ["a", "column 2", "c"]
+    assert default_target(parse_csv(b"step,level\n1,10\n2,11\n3,12\n")) == "step"  # none turns: the first
 
 
 def test_errors_name_the_file_line_even_after_blank_lines():

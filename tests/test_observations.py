@@ -68,7 +68,7 @@ def test_a_flat_loss_with_rising_accuracy_is_not_a_plateau():
 
 def test_a_falling_loss_at_chance_is_not_called_picking_up_the_trend():
     obs = observe(H((0.99, 0.52, 0.70, 0.5), (0.664, 0.533, 0.69, 0.52)), chance=0.546)
-    assert obs[1].startswith("Loss fell 33% to 0.664, but accuracy 0.533 is not yet clearly above chance (0.546)")
+    assert obs[1].startswith("Loss fell 33% to 0.664, but accuracy 0.533 is below chance (0.546)")
 
 
 def test_a_flat_training_loss_while_validation_improves_is_not_a_plateau():
@@ -150,3 +150,10 @@ def test_changes_the_table_cannot_show_are_not_claimed_and_a_falling_loss_with_f
 def test_no_slow_going_while_validation_loss_rises():
     obs = observe(H((0.5, 0.7, 0.5, 0.7), (0.499, 0.7, 0.505, 0.73)))
     assert not obs[1].startswith("Slow going")
+
+
+def test_an_accuracy_below_chance_is_called_below_it():
+    """'accuracy 0.514 is not yet clearly above chance (0.534)' hid that it is under chance."""
+    first = observe(H((0.69, 0.514, 0.69, 0.5)), chance=0.534)[0]
+    assert first.startswith("Starting point: accuracy 0.514 is below chance (0.534)")
+    assert "is not yet clearly above chance (0.534)" in observe(H((0.69, 0.56, 0.69, 0.5)), chance=0.534)[0]
