@@ -98,8 +98,12 @@ def explain(before: Trace, after: Trace, edit: str, timestep: int, synthetic: bo
         return head + (" Shuffling keeps the values but breaks the trend, and the answer flipped: order carried the "
                        "label. A shuffle can also leave an accidental trend of its own, which the model reads like any "
                        "other (compare the first and last timesteps).")
-    return head + (" Shuffling keeps the values but breaks the trend, "
-                   + ("and the model's confidence fell towards 0.5: order carried the label." if closer else
-                      "yet the model did not get less sure: this shuffle left enough of the trend in place (the start "
-                      "and end values decide it, and they may have stayed near their ends). Another sample's shuffle "
-                      "may break it."))
+    left = ("this shuffle left enough of the trend in place (the start and end values decide it, and they may "
+            "have stayed near their ends). Another sample's shuffle may break it.")
+    if closer and moved == "swung":
+        tail = "and the model's confidence fell towards 0.5: order carried much of the label."
+    elif closer and moved == "moved":  # 0.990 -> 0.930: less sure, but far from undecided
+        tail = ("and the model got somewhat less sure but kept its answer: it reads order, yet " + left)
+    else:
+        tail = ("yet the model is about as sure as before: " if closer else "yet the model did not get less sure: ") + left
+    return head + " Shuffling keeps the values but breaks the trend, " + tail

@@ -40,6 +40,10 @@ def test_the_seed_insight_is_qualified_when_the_run_did_not_learn():
     memorised = seed_insight(_run([(1.070, 0.551, 0.70, 0.45), (0.674, 0.594, 0.72, 0.45)]))  # a learning rate of 0.5
     assert memorised.startswith(SEED_INSIGHT) and ("but validation accuracy ended at 0.450, not clearly above chance "
                                                    "(0.500)") in memorised
+    # learning rate 1.0: the loss fell, accuracy crept from 0.485 to 0.494, still under chance: nothing
+    # was learned, so nothing "does not carry over"
+    nothing = seed_insight(_run([(4.532, 0.485, 1.3, 0.45), (1.206, 0.494, 1.1, 0.45)]))
+    assert "so this model has not learned the pattern yet" in nothing and "carry over" not in nothing
 
 
 def test_percentages_never_round_a_change_away():
@@ -124,3 +128,21 @@ def test_validation_that_got_worse_is_not_called_adding_little(small_run):
     assert "added little" not in says
     h.loc[2, "val_loss"] = 0.0731  # the same at the table's 3 decimals
     assert training_insight(run).endswith("so later epochs added little.")
+
+
+def test_the_trace_insight_says_what_reaches_the_end_as_the_what_if_probe_does():
+    """It said 'carried memory is how the first timesteps still shape the final score' whatever the gates,
+    while the What-if below it said timestep 1's writing was discounted to 0.10 by the end."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    def insight(forget: float) -> str:
+        gates = {"forget_gate": np.full((4, 2), forget), "input_gate": np.full((4, 2), 0.2)}
+        return trace_insight(SimpleNamespace(gates=gates, dense_output=0.8, predicted=1, label=1))
+
+    keeps = insight(0.9)  # 0.9 ** 3 = 0.73 of timestep 1's writing reaches the end
+    assert "keep 0.73 on average to the end" in keeps and "still shape the final score, 0.800, which is correct" in keeps
+    fades = insight(0.4)  # 0.4 ** 3 = 0.06
+    assert "multiply to 0.06 on average" in fades and "rests mostly on the later timesteps" in fades
+    assert "still shape" not in fades

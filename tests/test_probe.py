@@ -95,6 +95,8 @@ def test_the_shuffle_and_reverse_captions_follow_the_score_and_the_data():
     (0.991, 0.009, "the answer flipped", "did not get less sure"),  # sample 9
     (0.97, 0.60, "confidence fell towards 0.5", "flipped"),
     (0.90, 0.97, "did not get less sure", "flipped"),
+    (0.990, 0.930, "somewhat less sure but kept its answer", "order carried"),  # sample 2: a 0.06 dip proves little
+    (0.990, 0.975, "about as sure as before", "order carried"),
 ])
 def test_the_shuffle_caption_agrees_with_what_the_score_did(before, after, needle, absent):
     from lstm_core.probe import explain
