@@ -15,6 +15,7 @@ from lstm_core.text import quoted
 
 PRESET_FIELDS = ("units", "epochs", "timesteps", "features", "sequences", "batch_size", "learning_rate", "seed")
 FLAGS = ("lock",)
+CAP_FIELDS = ("units", "epochs", "timesteps", "features", "sequences", "batch_size")  # what the caps weigh
 
 
 @dataclass(frozen=True)
@@ -65,18 +66,27 @@ def parse_query(params: Mapping[str, object], base: LSTMConfig | None = None) ->
             reason = str(err) if len(value) <= MAX_SHOWN else f"allowed: {FIELDS[name].allowed}"  # not the whole value again
             warnings.append(f"URL parameter {name}={_shown(value)} was not used ({reason}); "
                             f"used {getattr(config, name)} instead.")
-    names, broken = list(good), None
-    while names:  # the whole setup; over a cap, the parameters given last are dropped until it fits
+    # The whole setup; over a cap, the size parameters given last are dropped until it fits. The seed and
+    # the learning rate cost nothing, so they are always kept. The first refusal's advice fits both caps;
+    # a cap met only after a drop is named too, since it is why more was dropped.
+    names, sizes, dropped, first, also = list(good), [n for n in good if n in CAP_FIELDS], [], None, []
+    while True:
         try:
             config = config.replace(**{n: good[n] for n in names})
             break
         except ConfigError as err:
-            broken = broken or err
-            names.pop()
-    if broken is not None:
-        dropped = [n for n in good if n not in names]
+            if not sizes:  # cannot happen: the defaults fit both caps
+                raise
+            cap = str(err).split(":")[0]  # "data cap" or "work cap"
+            if first is None:
+                first = err
+            elif cap != str(first).split(":")[0] and cap not in also:
+                also.append(f" Without {', '.join(dropped)}, the setup still broke the {cap}.")
+            dropped.append(sizes.pop())
+            names.remove(dropped[-1])
+    if first is not None:
         asked = ", ".join(f"{n}={typed[n] if len(typed[n]) <= MAX_SHOWN else typed[n][:MAX_SHOWN] + '...'}" for n in good)
-        warnings.append(f"URL parameters {asked} together break a cap: {broken} "
+        warnings.append(f"URL parameters {asked} together break a cap: {first}{''.join(also)} "
                         f"Used {', '.join(f'{n}={getattr(config, n)}' for n in dropped)} instead.")
     return Preset(config, warnings, lock, tuple(names))
 

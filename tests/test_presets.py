@@ -78,3 +78,17 @@ def test_to_query_keeps_every_digit_so_a_reload_finds_the_same_run():
     c = LSTMConfig(learning_rate=0.001234567)
     assert parse_query(dict(pair.split("=") for pair in to_query(c).split("&"))).config == c
     assert to_query(LSTMConfig(learning_rate=0.00001)) == "learning_rate=1e-05"
+
+
+def test_a_cap_drops_only_sizes_and_names_every_cap_met():
+    """'?epochs=100&units=256&seed=3' trained seed 0: the seed, given last, was dropped first though it
+    costs nothing. And a link over the data cap lost timesteps to the work cap without a word about it."""
+    p = parse_query({"epochs": "100", "units": "256", "seed": "3"})
+    assert p.config.seed == 3 and p.config.epochs == 100 and p.config.units == 20
+    assert p.warnings[0].endswith("Used units=20 instead.")
+    room = parse_query({"lock": "1", "units": "256", "timesteps": "200", "sequences": "20000"})
+    warning = room.warnings[0]
+    assert "data cap: 20000 sequences x 200 timesteps" in warning and "set sequences <= 437, or timesteps <= 3" in warning
+    assert "Without sequences, the setup still broke the work cap. Used sequences=1000, timesteps=10 instead." in warning
+    for fix in ({"sequences": "437"}, {"timesteps": "3"}):  # the advice given, followed, is enough
+        assert parse_query({"units": "256", "timesteps": "200", "sequences": "20000", **fix}).warnings == []
