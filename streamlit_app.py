@@ -565,6 +565,10 @@ def compare_ui(run) -> None:
     from lstm_core.runs import SUMMARY_FORMATS
 
     store = run_store()
+    if run.key not in store:  # removed or cleared: Train would not bring it back, as it is already on screen
+        if st.button("Add the run on screen", key="readd_run", help="It was removed or cleared from this list."):
+            store.add(run)
+            st.rerun()
     if not len(store):
         st.info("Runs you train appear here, up to the last 8.")
         return

@@ -82,6 +82,9 @@ class RunStore:
     def __len__(self) -> int:
         return len(self._runs)
 
+    def __contains__(self, key: str) -> bool:
+        return key in self._runs
+
     def runs(self) -> list:
         return list(self._runs.values())
 

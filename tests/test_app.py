@@ -366,6 +366,10 @@ def test_two_trainings_make_two_runs_in_compare_and_remove_clear_work():
     at.run()
     assert not at.tabs[4].table and "Runs you train appear here" in at.tabs[4].info[0].value
     assert at.session_state["run"] is runs_before  # comparing never retrains
+    at.button(key="readd_run").click()  # Train cannot bring back the run on screen: this button can
+    at.run()
+    assert list(at.tabs[4].table[0].value["Run"]) == ["units=8, epochs=2"]
+    assert "readd_run" not in [b.key for b in at.button]
 
 
 def test_a_probe_changes_the_shown_prediction():
