@@ -162,36 +162,57 @@ def parsed(data: bytes):
         return str(err)
 
 
+def uploaded_file(shown_before: bool) -> tuple[bytes, str] | None:
+    """The uploaded file's bytes and name. The uploader forgets its file when another data choice hides
+    it, so a copy is kept for the session and used again on the way back; removing the file forgets it."""
+    upload = st.file_uploader("CSV file, one row per time step", type=["csv", "txt", "tsv"], key="upload")
+    had, st.session_state["upload-live"] = st.session_state.get("upload-live", False), upload is not None
+    if upload is not None:
+        st.session_state["kept-upload"] = (upload.getvalue(), upload.name)
+    elif shown_before and had:  # the learner took the file out of the uploader
+        st.session_state.pop("kept-upload", None)
+    elif "kept-upload" in st.session_state:
+        st.caption(text.literal(f"Using {st.session_state['kept-upload'][1]}, uploaded earlier; "
+                                "upload another file to replace it."))
+    return st.session_state.get("kept-upload")
+
+
 def data_source_ui():
     """The data choice; returns (table, target, features, name, changes) for a CSV source, or None for synthetic."""
     with st.sidebar.container(border=True):
         source = st.radio("Data", SOURCES, key="source", disabled=st.session_state["preset"].lock)
+        was, st.session_state["source-was"] = st.session_state.get("source-was"), source
         if source == SOURCES[0]:
             return None
         if source == SOURCES[1]:
             data, name = EXAMPLE.read_bytes(), "Example: CO2"
         else:
-            upload = st.file_uploader("CSV file, one row per time step", type=["csv", "txt", "tsv"], key="upload")
-            if upload is None:
+            kept = uploaded_file(was == SOURCES[2])
+            if kept is None:
                 from lstm_core.sources import NO_FILE
 
                 st.caption("Columns of numbers (a temperature, a price, a sensor): the model learns whether the "
                            "target goes up next.")
                 return NO_FILE
-            data, name = upload.getvalue(), upload.name
+            data, name = kept
         table = parsed(data)
         if isinstance(table, str):
             st.error(text.literal(f"{name}: {table}"))
             return table
         from lstm_core.csvdata import default_target
 
-        target = st.selectbox("Target column", table.columns, table.columns.index(default_target(table)),
-                              key=f"target-{table.digest}")
-        features = st.multiselect("Extra feature columns", [c for c in table.columns if c != target],
-                                  key=f"features-{table.digest}")
-        changes = st.checkbox("Add each column's change from the row before", value=True, key=f"changes-{table.digest}",
-                              help="A slow drift (like CO2's) fills the whole 0 to 1 scale, so the small moves that decide "
-                                   "'up next' are hard to see in the levels; their changes are not.")
+        # Kept copies: a widget not drawn (another data choice) loses its state, and these come back with the file.
+        keys = {k: f"{k}-{table.digest}" for k in ("target", "features", "changes")}
+        for k, start in (("target", default_target(table)), ("features", []), ("changes", True)):
+            st.session_state.setdefault(keys[k], recall(keys[k], start))
+        target = remember(keys["target"], st.selectbox("Target column", table.columns, key=keys["target"]))
+        st.session_state[keys["features"]] = [c for c in st.session_state[keys["features"]] if c != target]
+        features = remember(keys["features"], st.multiselect("Extra feature columns", [c for c in table.columns if c != target],
+                                                             key=keys["features"]))
+        changes = remember(keys["changes"], st.checkbox(
+            "Add each column's change from the row before", key=keys["changes"],
+            help="A slow drift (like CO2's) fills the whole 0 to 1 scale, so the small moves that decide "
+                 "'up next' are hard to see in the levels; their changes are not."))
         timesteps = st.session_state.get("timesteps", 10)
         from lstm_core.csvdata import too_few, window_counts
 

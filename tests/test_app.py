@@ -475,6 +475,27 @@ def test_a_good_upload_with_an_extra_feature():
     assert "55 sequences x 5 timesteps x 2 features" in pipeline(at)  # the levels only
 
 
+def test_a_trip_to_another_data_choice_keeps_the_file_and_its_settings():
+    """Switching to Synthetic and back emptied the uploader and reset the target and the changes box."""
+    at = new_app()
+    at.sidebar.radio(key="source").set_value("Upload CSV").run()
+    data = (DATA / "good_tab.csv").read_bytes()
+    at.sidebar.file_uploader(key="upload").set_value(("mine.csv", data, "text/csv")).run()
+    target = next(w for w in at.sidebar.selectbox if w.key.startswith("target-"))
+    assert target.value == "reading"  # not 'step', which only rises
+    target.set_value("step").run()
+    next(w for w in at.sidebar.checkbox if w.key.startswith("changes-")).uncheck().run()
+    at.sidebar.radio(key="source").set_value("Synthetic (lesson)").run()
+    at.sidebar.radio(key="source").set_value("Upload CSV").run()
+    assert any(literal("Using mine.csv, uploaded earlier") in c.value for c in at.sidebar.caption)
+    assert next(w for w in at.sidebar.selectbox if w.key.startswith("target-")).value == "step"
+    assert not next(w for w in at.sidebar.checkbox if w.key.startswith("changes-")).value
+    at.sidebar.file_uploader(key="upload").set_value(("other.csv", b"v\n" + b"1\n2\n" * 20, "text/csv")).run()
+    assert any(literal("Using other.csv:") in c.value for c in at.sidebar.caption)  # a new upload replaces the kept one
+    at.sidebar.file_uploader(key="upload").set_value(None).run()  # taking it out forgets it
+    assert not any(w.key.startswith("target-") for w in at.sidebar.selectbox) and not at.exception
+
+
 def test_the_page_paints_before_pandas_loads():
     """Importing pandas costs about 0.4 s on a cold server: the page's own imports must not need it."""
     assert loaded_by_page_imports("pandas") == []
