@@ -94,8 +94,8 @@ def follow(run_key: str | None, dataset=None) -> None:
     old = st.session_state.get("pending")
     if old is not None and old != run_key:
         job_board("lstm").forget(old, session_id())
-    baseline = st.session_state.get("baseline")  # and the baseline of the run it leaves: no longer wanted
-    if baseline is not None and baseline != run_key:
+    baseline = st.session_state.get("baseline")  # and the baseline of a run it leaves (None: it stays on that run)
+    if baseline is not None and run_key is not None and baseline != run_key:
         job_board("memoryless").forget(st.session_state.pop("baseline"), session_id())
     if run_key is None:
         st.session_state.pop("pending", None)

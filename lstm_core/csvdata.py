@@ -75,11 +75,13 @@ def parse_csv(data: bytes) -> CSVTable:
                        f"(the model reads at most {int(FIELDS['features'].high)} features).")
     # A blank name is a column too: pandas's to_csv() writes its index under one, and a comma at the end of
     # every line makes an empty last one. Named by position; a blank one with no values is dropped below.
-    names = [h.strip() or f"column {i}" for i, h in enumerate(header, 1)]
-    unnamed = [name for name, h in zip(names, header) if not h.strip()]
+    given = [h.strip() for h in header]
+    names = [h or (f"column {i}" if f"column {i}" not in given else f"column {i} (unnamed)") for i, h in enumerate(given, 1)]
+    unnamed = [name for name, h in zip(names, given) if not h]
     _check_header(names)
-    if all(re.fullmatch(NUMBER["."], h.strip()) or re.fullmatch(NUMBER[","], h.strip()) for h in header):
-        shown = ", ".join(h.strip() for h in header[:3]) + (", ..." if len(header) > 3 else "")
+    named = [h for h in given if h]  # '1,2,' is a data row with a trailing comma, not a header
+    if named and all(re.fullmatch(NUMBER["."], h) or re.fullmatch(NUMBER[","], h) for h in named):
+        shown = ", ".join(named[:3]) + (", ..." if len(named) > 3 else "")
         raise CSVError(f"The first row holds numbers ({shown}), not column names. Add a header row that names "
                        "each column, so that no data row is taken for one.")
     if len(lines) < 2:
@@ -92,6 +94,8 @@ def parse_csv(data: bytes) -> CSVTable:
         detail = re.sub(r"\s+", " ", str(err)).strip()
         raise CSVError(f"The rows do not line up with the header ({len(header)} columns): {detail}.") from None
     raw = raw.drop(columns=[c for c in unnamed if (raw[c].str.strip() == "").all()])  # a trailing comma's
+    if not len(raw.columns):
+        raise CSVError("Every column is blank: the header names none and the rows hold no values.")
     if raw.empty:
         raise CSVError("The file has a header but no data rows.")
     decimal = _decimal(raw, delimiter)

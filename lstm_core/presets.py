@@ -69,7 +69,7 @@ def parse_query(params: Mapping[str, object], base: LSTMConfig | None = None) ->
     # The whole setup; over a cap, the size parameters given last are dropped until it fits. The seed and
     # the learning rate cost nothing, so they are always kept. The first refusal's advice fits both caps;
     # a cap met only after a drop is named too, since it is why more was dropped.
-    names, sizes, dropped, first, also = list(good), [n for n in good if n in CAP_FIELDS], [], None, []
+    names, sizes, dropped, first, also, named = list(good), [n for n in good if n in CAP_FIELDS], [], None, [], set()
     while True:
         try:
             config = config.replace(**{n: good[n] for n in names})
@@ -80,7 +80,8 @@ def parse_query(params: Mapping[str, object], base: LSTMConfig | None = None) ->
             cap = str(err).split(":")[0]  # "data cap" or "work cap"
             if first is None:
                 first = err
-            elif cap != str(first).split(":")[0] and cap not in also:
+            elif cap != str(first).split(":")[0] and cap not in named:
+                named.add(cap)
                 also.append(f" Without {', '.join(dropped)}, the setup still broke the {cap}.")
             dropped.append(sizes.pop())
             names.remove(dropped[-1])

@@ -32,7 +32,7 @@ def quoted(value, limit: int | None = None) -> str:
 def a_or_an(n: int) -> str:
     """The article for a number as it is read aloud: 'an 8-unit', 'an 11-unit', 'an 80-unit', 'a 20-unit'."""
     digits = str(n)
-    return "an" if digits.startswith("8") or (digits.startswith(("11", "18")) and len(digits) in (2, 5, 6)) else "a"
+    return "an" if digits.startswith("8") or (digits.startswith(("11", "18")) and len(digits) in (2, 5, 8)) else "a"
 
 
 def counted(n: int, noun: str) -> str:

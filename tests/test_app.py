@@ -400,6 +400,10 @@ def test_the_memory_comparison_renders():
     assert any("shuffled order" in m.value for m in at.tabs[1].markdown)
     assert "memory" not in [b.key for b in at.button]  # clicked once: the button is gone, not offered again
     assert at.session_state["baseline"] == at.session_state["run"].key  # this session waits for that baseline
+    show(at, "Pipeline")  # the baseline's tab closed (it would watch the baseline again if open)
+    at.button(key="train").click()
+    at.run()  # Train on unchanged settings: the run on screen stays, and so does its baseline
+    assert at.session_state["baseline"] == at.session_state["run"].key
     train_with(at, epochs=1, units=2)  # another run: the baseline of the one it leaves is no longer waited for
     assert "baseline" not in at.session_state
 

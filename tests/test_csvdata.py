@@ -71,6 +71,11 @@ def test_a_pandas_index_and_a_trailing_comma_are_read_not_refused():
     named_blank = parse_csv(b"a,,c\n1,2,3\n4,5,6\n")  # values under a blank name: a column like any other
     assert named_blank.columns == ["a", "column 2", "c"]
     assert default_target(parse_csv(b"step,level\n1,10\n2,11\n3,12\n")) == "step"  # none turns: the first
+    with pytest.raises(CSVError, match=r"The first row holds numbers \(1, 2\)"):  # a data row, trailing comma and all
+        parse_csv(b"1,2,\n3,4,\n5,6,\n")
+    assert parse_csv(b",column 1\n1,2\n3,1\n").columns == ["column 1 (unnamed)", "column 1"]  # no clash with a real name
+    with pytest.raises(CSVError, match="Every column is blank"):
+        parse_csv(b",,\n,,\n,,\n")
 
 
 def test_errors_name_the_file_line_even_after_blank_lines():

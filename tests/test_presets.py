@@ -92,3 +92,5 @@ def test_a_cap_drops_only_sizes_and_names_every_cap_met():
     assert "Without sequences, the setup still broke the work cap. Used sequences=1000, timesteps=10 instead." in warning
     for fix in ({"sequences": "437"}, {"timesteps": "3"}):  # the advice given, followed, is enough
         assert parse_query({"units": "256", "timesteps": "200", "sequences": "20000", **fix}).warnings == []
+    many = parse_query({"epochs": "100", "units": "256", "batch_size": "1", "timesteps": "200", "sequences": "20000"})
+    assert many.warnings[0].count("still broke the work cap") == 1  # named once, however many drops it took

@@ -134,6 +134,9 @@ def test_final_accuracy_distractors_for_a_perfect_run_are_values_it_never_reache
 
 
 def test_a_diverged_run_is_asked_only_what_its_table_shows(diverged_run):
+    from lstm_core.quiz import _best_epoch_question
+
+    assert _best_epoch_question(diverged_run) is not None  # its finite epochs alone would make one
     ids = [q.id for q in generated_questions(diverged_run, trace_sample(diverged_run, 0))]
     assert ids == ["gen-params", "gen-shape", "gen-final-acc"]  # no forget gate of NaN, no lowest NaN loss
 
