@@ -94,9 +94,8 @@ def follow(run_key: str | None, dataset=None) -> None:
     old = st.session_state.get("pending")
     if old is not None and old != run_key:
         job_board("lstm").forget(old, session_id())
-    baseline = st.session_state.get("baseline")  # and the baseline of a run it leaves (None: it stays on that run)
-    if baseline is not None and run_key is not None and baseline != run_key:
-        job_board("memoryless").forget(st.session_state.pop("baseline"), session_id())
+    if run_key is not None:  # and the baseline of the run it leaves (None: it stays on the run on screen)
+        leave_baseline(unless=run_key)
     if run_key is None:
         st.session_state.pop("pending", None)
         st.session_state.pop("pending_data", None)
@@ -104,14 +103,19 @@ def follow(run_key: str | None, dataset=None) -> None:
         st.session_state["pending"], st.session_state["pending_data"] = run_key, dataset
 
 
+def leave_baseline(unless: str) -> None:
+    """This session no longer waits for the time-shuffled baseline it watched, unless it is ``unless``'s."""
+    baseline = st.session_state.get("baseline")
+    if baseline is not None and baseline != unless:
+        job_board("memoryless").forget(st.session_state.pop("baseline"), session_id())
+
+
 def memoryless_job(run_key: str, dataset=None) -> TrainingJob:
     """The same config trained on time-shuffled sequences, once for everyone, through the same queue."""
     from lstm_core.jobs import train_on
 
     make = lambda: TrainingJob(config_of(run_key), training_pool(), train_fn=train_on(dataset, memoryless=True))  # noqa: E731
-    earlier = st.session_state.get("baseline")
-    if earlier is not None and earlier != run_key:  # the baseline of a run this session has left
-        job_board("memoryless").forget(earlier, session_id())
+    leave_baseline(unless=run_key)
     st.session_state["baseline"] = run_key
     # given up when this session trains another run (follow) or every watcher's tab closes (prune_boards)
     return job_board("memoryless").job(run_key, make, watcher=session_id())

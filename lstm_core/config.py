@@ -14,9 +14,9 @@ from lstm_core.text import quoted
 class ConfigError(ValueError):
     """A config value is out of range; names the field, the value and what is allowed."""
 
-    def __init__(self, field: str, value: Any, allowed: str, detail: str = "", cap: bool = False):
+    def __init__(self, field: str, value: Any, allowed: str, detail: str = "", cap: str = ""):
         self.field, self.value, self.allowed = field, value, allowed
-        self.cap = cap  # True when each value is in range but together they break the data or work cap
+        self.cap = cap  # "data cap" or "work cap" when each value is in range but together they break it
         msg = detail or f"{field} = {quoted(value)} is out of range; allowed: {allowed}."
         super().__init__(msg)
 
@@ -175,7 +175,7 @@ def validate(config: LSTMConfig, fixed: tuple[str, ...] = (), derive=None) -> No
             f"data cap: {config.sequences} sequences x {config.timesteps} timesteps x {config.features} features "
             f"= {values:,} values, over the cap of {MAX_DATA_VALUES:,}; "
             f"{_limits_text(config, fits, _free(('sequences', 'timesteps', 'features'), fixed))}.",
-            cap=True,
+            cap="data cap",
         )
     if not fits_work(config):
         seconds = cost_seconds(config)
@@ -183,7 +183,7 @@ def validate(config: LSTMConfig, fixed: tuple[str, ...] = (), derive=None) -> No
             "epochs", config.epochs, f"an estimated training time <= {MAX_TRAIN_SECONDS:g} s",
             f"work cap: this config would train for about {seconds:.1f} s, over the cap of {MAX_TRAIN_SECONDS:g} s; "
             f"{_limits_text(config, fits, _free(WORK_FIELDS, fixed))}.",
-            cap=True,
+            cap="work cap",
         )
 
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from lstm_core.observations import CHANCE_BAND, chance_level
 from lstm_core.text import DIVERGED, SEED_INSIGHT, counted
+from lstm_core.trace import carried_after
 
 __all__ = ["SEED_INSIGHT", "chance_of", "diverged_text", "seed_insight", "pipeline_insight", "training_insight",
            "trace_insight"]
@@ -129,7 +130,7 @@ def trace_insight(trace) -> str:
 def _carried(f: np.ndarray, score: float, verdict: str) -> str:
     """How much of what timestep 1 wrote reaches the end (the forget gates after it, multiplied, as the
     What-if probe reports it), and so what the score rests on."""
-    kept = float(np.prod(f[1:], axis=0).mean())  # (timesteps, units) -> mean over units
+    kept = carried_after(f, 0)
     if kept >= 0.3:
         return (f"Of what timestep 1 wrote, the forget gates after it keep {kept:.2f} on average to the end: that "
                 f"carried memory is how the first timesteps still shape the final score, {score:.3f}, which is {verdict}.")

@@ -77,12 +77,11 @@ def parse_query(params: Mapping[str, object], base: LSTMConfig | None = None) ->
         except ConfigError as err:
             if not sizes:  # cannot happen: the defaults fit both caps
                 raise
-            cap = str(err).split(":")[0]  # "data cap" or "work cap"
             if first is None:
                 first = err
-            elif cap != str(first).split(":")[0] and cap not in named:
-                named.add(cap)
-                also.append(f" Without {', '.join(dropped)}, the setup still broke the {cap}.")
+            elif err.cap != first.cap and err.cap not in named:
+                named.add(err.cap)
+                also.append(f" Without {', '.join(dropped)}, the setup still broke the {err.cap}.")
             dropped.append(sizes.pop())
             names.remove(dropped[-1])
     if first is not None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_core.trace import Trace, trace_sample
+from lstm_core.trace import Trace, carried_after, trace_sample
 
 MAX_VALUE = 1e6  # inputs are scaled to about 0..1; far beyond that only saturates every gate (1e308 overflows float32)
 EDITS = {
@@ -69,7 +69,7 @@ def explain(before: Trace, after: Trace, edit: str, timestep: int, synthetic: bo
             + (f", flipping the prediction to class {after.predicted}." if flip else ", and the predicted class held."))
     if edit in ("zero", "edit"):
         f = before.gates["forget_gate"]  # (timesteps, units)
-        kept = float(np.prod(f[timestep + 1:], axis=0).mean()) if timestep + 1 < len(f) else 1.0
+        kept = carried_after(f, timestep)
         gates = (f" After timestep {timestep + 1}, the forget gates multiply to {kept:.2f} on average"
                  if timestep + 1 < len(f) else f" Timestep {timestep + 1} is the last, so nothing is forgotten after it")
         if kept >= 0.3:

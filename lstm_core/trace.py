@@ -44,6 +44,12 @@ def lstm_forward(x: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray
     return {name: np.stack(values, axis=-2) for name, values in steps.items()}
 
 
+def carried_after(forget_gate: np.ndarray, timestep: int) -> float:
+    """How much of what ``timestep`` wrote to the cell reaches the end: the forget gates after it,
+    multiplied, averaged over the units (1.0 for the last timestep). forget_gate: (timesteps, units)."""
+    return float(np.prod(forget_gate[timestep + 1:], axis=0).mean()) if timestep + 1 < len(forget_gate) else 1.0
+
+
 AGREEMENT = 1e-4  # float32 sums in another order differ by about 1e-7; beyond this the NumPy cell is wrong
 
 

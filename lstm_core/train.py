@@ -6,6 +6,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -53,7 +54,7 @@ class Run:
         """Config and data together: what a cache of runs is keyed by."""
         return self.config.key() if self.dataset.key == "synthetic" else f"{self.config.key()}|{self.dataset.key}"
 
-    @property
+    @cached_property  # a finished run does not change, and several tabs ask
     def diverged(self) -> bool:
         """The loss became NaN or infinite: the weights are no longer numbers, and nothing computed from
         them (gates, scores, insights) means anything."""
