@@ -415,7 +415,8 @@ def training_ui(run) -> None:
     note = f"Trained {c.epochs} of {text.counted(c.epochs, 'epoch')} in {run.timings['total']:.1f} s"
     draw_training(training_placeholders(), run.history, c.epochs, note)
     for col, m in zip(st.columns(4), final_metrics(run.history)):
-        col.metric(m["label"], m["value"], m["delta"], delta_color="inverse" if m["inverse"] else "normal")
+        col.metric(m["label"], m["value"], m["delta"], delta_color="off" if m["flat"] else "inverse" if m["inverse"] else "normal",
+                   delta_arrow="off" if m["flat"] else "auto")
     if len(run.history) > 1:
         st.caption(DELTA_NOTE)
     st.info(f"**Key insight.** {training_insight(run)}")

@@ -218,7 +218,7 @@ def _limits_text(config: LSTMConfig, fits, fields: tuple[str, ...]) -> str:
             options.append(f"{name} <= {best}" if name != "batch_size" else f"batch_size >= {best}")
     if not options:
         return "lower some of " + ", ".join(fields)
-    return "keeping the other values, set " + ", or ".join(options)
+    return "to fit both caps, keeping the other values, set " + ", or ".join(options)
 
 
 def _largest_fitting(config: LSTMConfig, name: str, fits) -> int | None:

@@ -54,11 +54,14 @@ def final_metrics(history: pd.DataFrame) -> list[dict]:
     first, last = history.iloc[0], history.iloc[-1]
     out = []
     for key, label in (("loss", "Loss"), ("accuracy", "Accuracy"), ("val_loss", "Val loss"), ("val_accuracy", "Val accuracy")):
+        change = last[key] - first[key]
+        shown = len(history) > 1 and np.isfinite(change)  # one epoch: no change; a NaN loss: no number to compare
         out.append({
             "label": f"Final {label.lower()}" if not label.startswith("Val") else f"Final {label[0].lower()}{label[1:]}",
             "value": f"{last[key]:.3f}",
-            "delta": f"{last[key] - first[key]:+.3f}" if len(history) > 1 else None,  # since epoch 1 (DELTA_NOTE); one epoch: no change
+            "delta": f"{change:+.3f}".replace("-0.000", "+0.000") if shown else None,  # since epoch 1 (DELTA_NOTE)
             "inverse": "loss" in key,  # a falling loss is good news
+            "flat": shown and round(change, 3) == 0,  # +0.000 is neither good nor bad news: grey, no arrow
         })
     return out
 

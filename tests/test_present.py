@@ -33,8 +33,17 @@ def test_streamed_rows_become_a_table_with_observations():
 def test_final_metrics_report_change_since_epoch_one():
     h = pd.DataFrame(dict(epoch=[1, 2], loss=[0.6, 0.2], accuracy=[0.6, 0.9], val_loss=[0.6, 0.3], val_accuracy=[0.5, 0.85]))
     m = final_metrics(h)
-    assert m[0] == {"label": "Final loss", "value": "0.200", "delta": "-0.400", "inverse": True}
+    assert m[0] == {"label": "Final loss", "value": "0.200", "delta": "-0.400", "inverse": True, "flat": False}
     assert m[3]["label"] == "Final val accuracy" and m[3]["delta"] == "+0.350"
+
+
+def test_a_nan_or_unchanged_final_metric_has_no_coloured_change():
+    """A diverged run showed a red '+nan', and an unchanged accuracy a green '+0.000' that read as progress."""
+    h = pd.DataFrame(dict(epoch=[1, 2], loss=[0.6, np.nan], accuracy=[0.5, 0.5], val_loss=[0.6, np.nan],
+                          val_accuracy=[0.5, 0.50004]))
+    loss, accuracy, _, val_accuracy = final_metrics(h)
+    assert loss["value"] == "nan" and loss["delta"] is None and not loss["flat"]
+    assert accuracy["delta"] == "+0.000" and accuracy["flat"] and val_accuracy["flat"]
 
 
 def test_sequence_frame_counts_timesteps_from_one():
