@@ -575,3 +575,29 @@ def test_the_address_keeps_the_setup_so_a_reload_brings_it_back():
 def test_literal_escapes_what_streamlit_markdown_would_read():
     assert literal("*a* $b$ :red[c] <b>d</b> 1.5 x_y") == r"\*a\* \$b\$ \:red\[c\] \<b\>d\</b\> 1\.5 x\_y"
     assert literal("plain words") == "plain words"
+
+
+# M33: memoryless_job no longer gives up the baseline of a run the session left
+def test_asking_for_a_baseline_gives_up_the_one_this_session_waited_for_before(monkeypatch):
+    from lstm_core.jobs import JobBoard
+
+    forgotten, real = [], JobBoard.forget
+    monkeypatch.setattr(JobBoard, "forget", lambda self, key, watcher: (forgotten.append(key), real(self, key, watcher))[1])
+    at = show(new_app(), "Training")
+    at.session_state["baseline"] = "stale-run-key"  # asked while another run was on screen, then that run was left
+    at.button(key="memory").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert "stale-run-key" in forgotten and at.session_state["baseline"] == at.session_state["run"].key
+
+
+# M34: trace_ui's diverged guard
+def test_a_diverged_run_on_screen_shows_a_warning_in_the_trace_tab_not_nan_gates(diverged_run):
+    at = new_app()
+    at.session_state["run"] = diverged_run
+    at = show(at, "Prediction trace")
+    assert not at.exception, at.exception
+    tab = at.tabs[2]
+    assert any(w.value.startswith("Training diverged: the loss stopped being a number at epoch 4") for w in tab.warning)
+    shown = " ".join(m.value for m in tab.markdown)
+    assert "NumPy recomputation" not in shown and not tab.get("vega_lite_chart")

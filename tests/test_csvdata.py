@@ -340,3 +340,11 @@ def test_names_in_messages_are_quoted_as_typed():
     with pytest.raises(CSVError) as err:
         parse_csv(b"t\\emp,x\n1,2\nabc,3\n4,5\n")
     assert "column 't\\emp': 'abc' is not a number" in str(err.value) and "\\\\" not in str(err.value)
+
+
+# M19: the unnamed-column drop's '.all()' -> '.any()'
+def test_an_unnamed_column_with_some_values_is_checked_not_dropped():
+    from lstm_core.csvdata import CSVError, parse_csv
+
+    with pytest.raises(CSVError, match=r"1 missing value: column 'column 1' rows 3"):
+        parse_csv(b",a\n1,5\n,6\n3,7\n4,8\n")

@@ -1,3 +1,6 @@
+import math
+from types import SimpleNamespace
+
 import numpy as np
 
 from lstm_core.insights import SEED_INSIGHT, pipeline_insight, trace_insight, training_insight
@@ -148,3 +151,34 @@ def test_the_trace_insight_says_what_reaches_the_end_as_the_what_if_probe_does()
     fades = insight(0.4)  # 0.4 ** 3 = 0.06
     assert "multiply to 0.06 on average" in fades and "rests mostly on the later timesteps" in fades
     assert "still shape" not in fades
+
+
+# M05: _carried's 'kept >= 0.3' -> 'kept >= 0.5'
+def test_the_trace_insight_and_the_what_if_probe_share_one_threshold():
+    from lstm_core.insights import trace_insight
+
+    def insight(forget):
+        gates = {"forget_gate": np.full((4, 2), forget), "input_gate": np.full((4, 2), 0.2)}
+        return trace_insight(SimpleNamespace(gates=gates, dense_output=0.8, predicted=1, label=1))
+
+    assert "keep 0.42 on average to the end" in insight(0.75)  # 0.75 ** 3 = 0.42: the probe's 'a good part survives'
+    assert "multiply to 0.27 on average" in insight(0.65)  # 0.65 ** 3 = 0.27: under 0.3, as the probe says 'little'
+
+
+# M09: trace_insight's guard drops 'math.isfinite(trace.dense_output)'
+def test_a_nan_score_with_finite_gates_is_not_explained():
+    from lstm_core.insights import trace_insight
+
+    gates = {"forget_gate": np.full((4, 2), 0.9), "input_gate": np.full((4, 2), 0.2)}
+    text = trace_insight(SimpleNamespace(gates=gates, dense_output=math.nan, predicted=0, label=1))
+    assert text.startswith("The gates are not numbers: training diverged") and "nan" not in text
+
+
+# M10: diverged_text always names the last epoch
+def test_divergence_is_dated_to_the_first_epoch_whose_loss_is_not_a_number(diverged_run):
+    from lstm_core.insights import diverged_text
+
+    h = diverged_run.history.copy()
+    h.loc[h.index[2], "loss"] = np.inf  # epoch 3 of 4: the loss stopped being a number there
+    run = SimpleNamespace(history=h, config=diverged_run.config)
+    assert diverged_text(run).startswith("Training diverged: the loss stopped being a number at epoch 3,")

@@ -43,3 +43,17 @@ def test_an_lstm_at_chance_is_not_credited_with_memory():
         assert "carries a memory" not in text and "does better" not in text
         assert "the LSTM itself is not clearly above chance: validation accuracy 0.580, against 0.500" in text
     assert "not clearly above chance" in explanation(0.70, 0.60, False, 10, chance=0.65)  # chance from its labels
+
+
+# M27: time_shuffled drops the CSV target
+def test_the_time_shuffled_copy_keeps_the_csv_target():
+    from pathlib import Path
+
+    from lstm_core.config import LSTMConfig
+    from lstm_core.csvdata import make_csv_dataset, parse_csv
+    from lstm_core.memory import time_shuffled
+
+    table = parse_csv((Path(__file__).parent / "data" / "good_tab.csv").read_bytes())
+    dataset, _, _ = make_csv_dataset(table, "reading", [], LSTMConfig(timesteps=5))
+    shuffled = time_shuffled(dataset, 0)
+    assert shuffled.target == "reading" and shuffled.feature_names == dataset.feature_names

@@ -157,3 +157,15 @@ def test_an_accuracy_below_chance_is_called_below_it():
     first = observe(H((0.69, 0.514, 0.69, 0.5)), chance=0.534)[0]
     assert first.startswith("Starting point: accuracy 0.514 is below chance (0.534)")
     assert "is not yet clearly above chance (0.534)" in observe(H((0.69, 0.56, 0.69, 0.5)), chance=0.534)[0]
+
+
+# M23: 0.95 * COIN_LOSS -> 0.99 * COIN_LOSS
+def test_a_first_epoch_a_few_percent_under_the_coins_loss_is_still_no_pattern():
+    from lstm_core.observations import observe
+    from lstm_core.train import history_frame
+
+    rows = [{"epoch": 1, "loss": 0.696, "accuracy": 0.5, "val_loss": 0.67, "val_accuracy": 1.0}]  # 0.97 x ln 2
+    first = observe(history_frame(rows))[0]
+    assert "during this first pass" not in first and first.endswith("the model has not found the pattern yet.")
+    rows[0]["val_loss"] = 0.64  # 0.92 x ln 2: a real step away from the coin
+    assert "found the pattern during this first pass" in observe(history_frame(rows))[0]

@@ -94,3 +94,12 @@ def test_a_cap_drops_only_sizes_and_names_every_cap_met():
         assert parse_query({"units": "256", "timesteps": "200", "sequences": "20000", **fix}).warnings == []
     many = parse_query({"epochs": "100", "units": "256", "batch_size": "1", "timesteps": "200", "sequences": "20000"})
     assert many.warnings[0].count("still broke the work cap") == 1  # named once, however many drops it took
+
+
+# M21: presets drops 'cap != first cap'
+def test_the_cap_already_named_is_not_named_again_after_a_drop():
+    from lstm_core.presets import parse_query
+
+    p = parse_query({"units": "256", "epochs": "100", "batch_size": "1"})  # work cap, still after batch_size goes
+    assert p.warnings[0].count("work cap") == 1 and "still broke" not in p.warnings[0]
+    assert "Used batch_size=" in p.warnings[0] and "epochs=" in p.warnings[0].split("Used ")[-1]

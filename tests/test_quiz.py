@@ -1,3 +1,4 @@
+from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
@@ -162,3 +163,31 @@ def test_a_one_unit_lstm_is_not_offered_its_own_shape_as_a_wrong_answer():
     run = train(LSTMConfig(sequences=20, timesteps=3, features=2, units=1, epochs=1, batch_size=10))
     shape = {q.id: q for q in generated_questions(run)}["gen-shape"]
     assert answer(shape) == "20 sequences x 1 unit" and "20 sequences x 1 output" not in shape.options
+
+
+# M01: FORGET_MARGIN 0.05 -> 0.01
+def test_a_forget_gate_mean_within_the_margin_of_one_half_is_not_asked_and_one_past_it_is(small_run):
+    from lstm_core.quiz import _forget_question
+    from lstm_core.trace import trace_sample
+
+    trace = trace_sample(small_run, 0)
+    f = np.array(trace.gates["forget_gate"])
+
+    def question(mean):
+        g = f.copy()
+        g[-1, :] = mean
+        return _forget_question(replace(trace, gates={**trace.gates, "forget_gate": g}))
+
+    assert question(0.53) is None and question(0.47) is None  # neither mostly open nor mostly closed
+    assert question(0.56).options[question(0.56).answer].startswith("Mostly open")
+    assert question(0.44).options[question(0.44).answer].startswith("Mostly closed")
+
+
+# M02: 'not abs(...) >= MARGIN' -> 'abs(...) < MARGIN' (only NaN differs)
+def test_a_nan_forget_gate_is_not_asked_about(small_run):
+    from lstm_core.quiz import _forget_question
+    from lstm_core.trace import trace_sample
+
+    trace = trace_sample(small_run, 0)
+    nan = np.full_like(np.asarray(trace.gates["forget_gate"]), np.nan)
+    assert _forget_question(replace(trace, gates={**trace.gates, "forget_gate": nan})) is None

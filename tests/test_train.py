@@ -134,3 +134,15 @@ def test_observations_measure_chance_on_the_runs_own_labels():
     chance = max(y[:n_train].mean(), 1 - y[:n_train].mean())
     assert round(chance, 3) == 0.75
     assert "(0.750)" in run.history["observation"][0]
+
+
+# M11: Run.diverged looks at the loss only
+def test_nan_weights_with_a_finite_loss_history_count_as_diverged():
+    """The last batch's update can make the weights NaN after the epoch's loss was averaged."""
+    from lstm_core.train import train
+
+    run = train(SMALL.replace(epochs=1, sequences=40))
+    assert np.isfinite(run.history["loss"]).all()
+    layer = run.model.get_layer("lstm")
+    layer.set_weights([np.full_like(w, np.nan) for w in layer.get_weights()])  # before anything asks (it is cached)
+    assert run.diverged
