@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from lstm_core.observations import CHANCE_BAND, chance_level
-from lstm_core.text import DIVERGED, SEED_INSIGHT, counted
+from lstm_core.text import DIVERGED, DIVERGED_GATES, SEED_INSIGHT, counted
 from lstm_core.trace import carried_after
 
 __all__ = ["SEED_INSIGHT", "chance_of", "diverged_text", "seed_insight", "pipeline_insight", "training_insight",
@@ -115,7 +115,7 @@ def _memory_verdict(keeps: bool, units: int) -> str:
 def trace_insight(trace) -> str:
     f = trace.gates["forget_gate"]  # (timesteps, units)
     if not (np.isfinite(f).all() and math.isfinite(trace.dense_output)):
-        return "The gates are not numbers: training diverged. Lower the learning rate and train again."
+        return DIVERGED_GATES
     i = trace.gates["input_gate"]
     keeper = int(np.argmax(f.mean(axis=0)))
     verdict = "correct" if trace.predicted == trace.label else "wrong"

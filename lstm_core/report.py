@@ -33,7 +33,7 @@ def build_report(run, sample: int = 0) -> dict:
     """Everything the seed page shows, for one run, as plain Python values (strict JSON: no NaN)."""
     trace = trace_sample(run, sample)
     history = [
-        {k: (int(v) if k == "epoch" else v if k == "observation" else _finite(v)) for k, v in row.items()}
+        {k: (int(v) if k == "epoch" else v) for k, v in row.items()}  # a NaN loss: null, by _strict below
         for row in run.history.to_dict("records")
     ]
     return _strict({

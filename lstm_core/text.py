@@ -65,6 +65,9 @@ DIVERGED = (
     "learning rate (now {learning_rate:g}) and train again."
 )
 
+DIVERGED_GATES = "The gates are not numbers: training diverged. Lower the learning rate and train again."
+DIVERGED_CHECK = "The model's weights are not numbers (training diverged), so there is nothing to compare with Keras."
+
 GATE_CAPTIONS = {
     "input_gate": "Input gate i (0 to 1): how much of the new candidate each unit writes into its cell at this timestep.",
     "forget_gate": "Forget gate f (0 to 1): how much of the old cell state each unit keeps. Near 1 means remember.",

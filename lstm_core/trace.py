@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lstm_core.text import DIVERGED_CHECK
+
 GATE_NAMES = ("input_gate", "forget_gate", "candidate", "output_gate", "cell_state", "hidden_state")
 
 
@@ -56,7 +58,7 @@ AGREEMENT = 1e-4  # float32 sums in another order differ by about 1e-7; beyond t
 def agreement(max_diff: float) -> str:
     """How the NumPy recomputation compares with Keras, in one sentence for the page."""
     if not math.isfinite(max_diff):  # NaN weights give NaN on both sides: nothing disagrees, nothing to compare
-        return "The model's weights are not numbers (training diverged), so there is nothing to compare with Keras."
+        return DIVERGED_CHECK
     if max_diff <= AGREEMENT:
         return f"NumPy recomputation matches Keras's own output: largest difference {max_diff:.1e} (within {AGREEMENT:.0e})."
     return (f"NumPy recomputation does NOT match Keras's own output: largest difference {max_diff:.1e}, "
