@@ -230,7 +230,8 @@ def data_source_ui():
             st.caption(f"With {timesteps} timesteps: {windows} sequences x {timesteps} timesteps x "
                        f"{text.counted(width, 'feature')}"
                        + (f" (the newest; the oldest {dropped} are left out)" if dropped else "")
-                       + ". Scaling is fitted on the training part only.")
+                       + f". Scaling is fitted on the training part only, and the {timesteps} windows that would "
+                       "share rows with both it and the validation part are not made.")
         else:
             st.warning(short)  # the words a refused Train would use
         st.dataframe(table.frame.head(5), height=150, width="stretch")

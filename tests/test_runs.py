@@ -65,8 +65,8 @@ def test_csv_runs_on_different_targets_get_different_labels():
     for target in ("temp", "humidity"):
         dataset, config, _ = make_csv_dataset(table, target, [], config_for_file({"timesteps": 5}), name="w.csv")
         labels.add(label_of(SimpleNamespace(config=config, dataset=dataset)))
-    assert labels == {"sequences=35, timesteps=5, features=1 on w.csv (temp)",
-                      "sequences=35, timesteps=5, features=1 on w.csv (humidity)"}
+    assert labels == {"sequences=30, timesteps=5, features=1 on w.csv (temp)",
+                      "sequences=30, timesteps=5, features=1 on w.csv (humidity)"}
 
 
 def test_two_uploads_with_one_name_get_two_labels_and_remove_takes_one():
