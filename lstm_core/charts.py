@@ -37,9 +37,10 @@ def metric_chart(history: pd.DataFrame, metric: str, total_epochs: int | None = 
     data = history_long(history)
     data = data[data["metric"] == metric]
     epochs = max(total_epochs or 0, int(data["epoch"].max()) if len(data) else 1)
+    data, title = _finite(data, metric, lambda bad: f"Not a number from epoch {int(bad['epoch'].min())} on: training diverged")
     splits = alt.Scale(domain=list(SPLIT_LABELS.values()))
     return (
-        alt.Chart(data, title=metric)
+        alt.Chart(data, title=title)
         .mark_line(point=True)
         .encode(
             x=alt.X("epoch:Q", title="Epoch", scale=alt.Scale(domain=epoch_domain(epochs)), axis=alt.Axis(tickMinStep=1)),
@@ -51,6 +52,13 @@ def metric_chart(history: pd.DataFrame, metric: str, total_epochs: int | None = 
         )
         .properties(width="container", height=220, autosize=FIT_WIDTH)
     )
+
+
+def _finite(points: pd.DataFrame, metric: str, why) -> tuple[pd.DataFrame, str | alt.TitleParams]:
+    """The points with a number to draw, and the chart's title, which says (``why`` of the others) when some
+    have none: a diverged run's NaN draws nothing, and an inf would stretch the axis."""
+    bad = ~np.isfinite(points["value"])
+    return points[~bad], (alt.TitleParams(metric, subtitle=why(points[bad])) if bad.any() else metric)
 
 
 def history_charts(history: pd.DataFrame, total_epochs: int | None = None) -> list[alt.Chart]:
@@ -103,8 +111,10 @@ def compare_charts(histories: pd.DataFrame) -> list[alt.Chart]:
     for i, metric in enumerate(METRIC_LABELS.values()):
         last = i == len(METRIC_LABELS) - 1
         legend = alt.Legend(labelLimit=0, symbolType="stroke", orient="bottom", direction="vertical") if last else None
+        points, title = _finite(data[data["metric"] == metric], metric,
+                                lambda bad: f"Not a number (training diverged): {', '.join(dict.fromkeys(bad['run']))}")
         charts.append(
-            alt.Chart(data[data["metric"] == metric], title=metric)
+            alt.Chart(points, title=title)
             .mark_line(point=True)
             .encode(
                 x=alt.X("epoch:Q", title="Epoch", scale=alt.Scale(domain=epoch_domain(int(data["epoch"].max()))),

@@ -67,6 +67,11 @@ def observe_epoch(rows: list[dict], chance: float = CHANCE) -> str:
         drop = 0.0
     best_val = min(r["val_loss"] for r in rows[:-1])
     if len(rows) >= 3 and all(near_chance(r["accuracy"]) and near_chance(r["val_accuracy"]) for r in rows[-3:]):
+        if val_acc < chance - CHANCE_BAND:  # 'neither above chance' would hide how far below it validation is
+            return (f"Stuck at chance: accuracy {acc:.3f}, not more than {CHANCE_BAND:.2f} above chance ({chance:.3f}) "
+                    f"for 3 epochs, and validation {val_acc:.3f}, below chance: the held-out sequences' labels are "
+                    "mixed differently, or the model guesses worse than always saying the more common one. "
+                    "Try a different learning rate or more units.")
         return (f"Stuck at chance: accuracy {acc:.3f} and validation {val_acc:.3f}, neither more than "
                 f"{CHANCE_BAND:.2f} above chance ({chance:.3f}) for 3 epochs. Try a different learning rate or more units.")
     if drop < -SLOW_DROP:  # a smaller rise is 'barely moved' below

@@ -78,3 +78,21 @@ def test_compare_legend_shows_whole_run_names_once():
     assert loss["encoding"]["color"]["legend"] is None  # one legend, under the last chart
     assert accuracy["encoding"]["color"]["legend"]["labelLimit"] == 0
     assert loss["width"] == accuracy["width"] == "container"
+
+
+def test_a_diverged_run_says_so_on_the_chart_instead_of_drawing_an_empty_one():
+    diverged = HISTORY.assign(loss=[0.65, np.inf, np.nan], val_loss=[0.6, np.nan, np.nan])
+    loss, accuracy = (chart.to_dict() for chart in history_charts(diverged, total_epochs=3))
+    assert loss["title"] == {"text": "Loss", "subtitle": "Not a number from epoch 2 on: training diverged"}
+    points = next(iter(loss["datasets"].values()))
+    assert [(p["epoch"], p["split"]) for p in points] == [(1, "Training"), (1, "Validation")]  # no inf on the axis
+    assert accuracy["title"] == "Accuracy" and len(next(iter(accuracy["datasets"].values()))) == 6
+
+
+def test_compare_names_the_diverged_run_it_cannot_draw():
+    histories = pd.concat([HISTORY.assign(run="fine"), HISTORY.assign(run="lr=0.5", loss=np.nan, val_loss=np.nan)])
+    loss, accuracy = (chart.to_dict() for chart in compare_charts(histories))
+    assert loss["title"] == {"text": "Loss", "subtitle": "Not a number (training diverged): lr=0.5"}
+    assert {p["run"] for p in next(iter(loss["datasets"].values()))} == {"fine"}
+    assert accuracy["title"] == "Accuracy"
+    assert loss["encoding"]["color"]["scale"]["domain"] == ["fine", "lr=0.5"]  # its colour stays the same in both

@@ -94,7 +94,10 @@ def test_stuck_at_chance():
     obs = observe(H((0.693, 0.5, 0.693, 0.49), (0.692, 0.51, 0.693, 0.5), (0.692, 0.49, 0.693, 0.5)))
     assert obs[2].startswith("Stuck at chance")
     below = observe(H(*[(0.692, 0.52, 0.70, 0.40)] * 3), chance=0.52)[2]  # validation below chance: not 'within'
-    assert below.startswith("Stuck at chance: accuracy 0.520 and validation 0.400, neither more than 0.08 above")
+    assert below.startswith("Stuck at chance: accuracy 0.520, not more than 0.08 above chance (0.520) for 3 epochs, "
+                            "and validation 0.400, below chance:")
+    edge = observe(H(*[(0.692, 0.52, 0.70, 0.44)] * 3), chance=0.52)[2]  # 0.08 below: within the band, as above it
+    assert edge.startswith("Stuck at chance: accuracy 0.520 and validation 0.440, neither more than 0.08 above")
 
 
 def test_loss_rising_and_divergence():
