@@ -139,15 +139,17 @@ def preset_ui() -> None:
     st.session_state["preset"] = preset
     for name in PRESET_FIELDS:  # the form's widgets read their start values from here
         st.session_state[name] = getattr(preset.config, name)
+    if preset.warnings:  # the address shows what was used instead, so a reload does not warn again
+        remember_in_url(preset.config, lock=preset.lock)
     follow(preset.config.key())  # first visit: train it, or take it from the cache
 
 
-def remember_in_url(config: LSTMConfig) -> None:
+def remember_in_url(config: LSTMConfig, lock: bool = False) -> None:
     """The address bar holds the setup last trained (the lesson's data only: a file stays in its session),
     so a reload, which starts a new session, brings it back from the shared cache instead of the default."""
     from lstm_core.presets import query_of
 
-    st.query_params.from_dict(query_of(config))
+    st.query_params.from_dict({**query_of(config), **({"lock": "1"} if lock else {})})
 
 
 # --- Sidebar: where the sequences come from ---------------------------------------------------

@@ -572,6 +572,16 @@ def test_the_address_keeps_the_setup_so_a_reload_brings_it_back():
     assert dict(at.query_params) == {}
 
 
+def test_a_link_that_falls_back_shows_what_was_used_so_a_reload_does_not_warn_again():
+    at = preset_app(units="eight", epochs="2", colour="red", lock="1")
+    assert len(at.warning) == 2 and dict(at.query_params) == {"epochs": "2", "lock": "1"}  # the room's lock stays
+    reloaded = preset_app(**dict(at.query_params))
+    assert not reloaded.warning and reloaded.session_state["preset"].lock
+    assert reloaded.session_state["run"].config == at.session_state["run"].config
+    clean = preset_app(units="8", epochs="2", lock="1")
+    assert dict(clean.query_params) == {"units": "8", "epochs": "2", "lock": "1"}  # a good link is left as it is
+
+
 def test_literal_escapes_what_streamlit_markdown_would_read():
     assert literal("*a* $b$ :red[c] <b>d</b> 1.5 x_y") == r"\*a\* \$b\$ \:red\[c\] \<b\>d\</b\> 1\.5 x\_y"
     assert literal("plain words") == "plain words"
