@@ -21,10 +21,14 @@ log = logging.getLogger(__name__)
 # Measured on 2 cores (docs/performance.md): with no head start the first paint took 1.8 s against a
 # page floor of 1.1 s; with 0.15 to 0.3 s it took 1.0 to 1.2 s, and the full result came no later.
 PAGE_HEAD_START = 0.2
+# A training nobody waits for stops at its next epoch's end, or at its next batch once it has been given up
+# this long: an epoch can take up to the 30 s work cap, and the trainer is wanted by the next in line. The
+# grace lets a learner who switches to another setup and straight back find the training still going.
+STOP_GRACE = 1.0
 
 
 class Stopped(Exception):
-    """Raised at an epoch's end inside a training that nobody waits for any more."""
+    """Raised inside a training that nobody waits for any more, at an epoch's end or before a batch."""
 
 
 class TrainingPool:
@@ -98,19 +102,19 @@ def train_on(dataset=None, memoryless: bool = False, head_start: float = PAGE_HE
     is still fetching the page's script chunks from this server, the first paint waits for it.
     """
 
-    def fn(config: LSTMConfig, on_epoch: Callable[[dict], None]):
+    def fn(config: LSTMConfig, on_epoch: Callable[[dict], None], on_batch: Callable[[], None] | None = None):
         if head_start and "tensorflow" not in sys.modules:
             time.sleep(head_start)
         if memoryless:
             from lstm_core.memory import train_memoryless
 
-            return train_memoryless(config, on_epoch, dataset)
+            return train_memoryless(config, on_epoch, dataset, on_batch)
         # TensorFlow loads here, in the worker, after the page painted; _keras first, so that the
         # pandas it brings in also imports with the garbage collector paused.
         from lstm_core._keras import keras  # noqa: F401
         from lstm_core.train import train
 
-        return train(config, dataset=dataset, on_epoch=on_epoch)
+        return train(config, dataset=dataset, on_epoch=on_epoch, on_batch=on_batch)
 
     return fn
 
@@ -131,7 +135,8 @@ class TrainingJob:
         self._run = None
         self._error: str | None = None
         self._done = threading.Event()
-        self._stop = False  # True: stop at the next epoch's end (under the lock; resume() clears it)
+        self._stop = False  # True: stop at the next epoch's end, or batch after STOP_GRACE (under the lock; resume() clears it)
+        self._stop_since = 0.0  # when _stop was set (time.monotonic()): past STOP_GRACE, stop at a batch
         pool.enter(self)  # in line from the start, so cancel() can withdraw it before its thread runs
         self._thread = threading.Thread(target=self._work, name=f"train-{config.units}u", daemon=True)
         self._thread.start()
@@ -148,7 +153,7 @@ class TrainingJob:
                 self._state = "training"
                 self._changed.notify_all()
             log.info("training started: %s", self.config.key())
-            run = self._train_fn(self.config, self._add_row)
+            run = self._train_fn(self.config, self._add_row, self._at_batch)
             with self._lock:
                 self._run, self._state = run, "done"
                 self._changed.notify_all()
@@ -175,6 +180,13 @@ class TrainingJob:
             self._rows.append(row)
             self._changed.notify_all()
 
+    def _at_batch(self) -> None:
+        with self._lock:
+            if self._stop and time.monotonic() - self._stop_since >= STOP_GRACE:
+                self._state = "cancelled"
+                self._changed.notify_all()
+                raise Stopped  # out of model.fit before this batch: a long epoch need not run to its end
+
     def status(self) -> JobStatus:
         with self._lock:
             place = self._pool.place(self) if self._state == "queued" else None
@@ -193,8 +205,8 @@ class TrainingJob:
         return self._done.wait(timeout)
 
     def cancel(self) -> bool:
-        """Give up on this job: leave the queue if still in it, or stop at the end of the current epoch
-        if training. True unless it has already finished (then its run stays usable)."""
+        """Give up on this job: leave the queue if still in it, or stop if training (at the end of the current
+        epoch, or at a batch after STOP_GRACE). True unless it has already finished (then its run stays usable)."""
         if self._pool.withdraw(self):
             with self._lock:
                 self._state = "cancelled"  # before its thread says so: nobody can be handed it any more
@@ -203,7 +215,8 @@ class TrainingJob:
         with self._lock:
             if self._state in ("done", "failed", "cancelled"):
                 return False
-            self._stop = True
+            if not self._stop:
+                self._stop, self._stop_since = True, time.monotonic()
             return True
 
     def resume(self) -> bool:

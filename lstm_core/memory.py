@@ -64,9 +64,9 @@ def time_shuffled(dataset: Dataset, seed: int) -> Dataset:
                    name=dataset.name + ", shuffled", key=dataset.key + ":shuffled")
 
 
-def train_memoryless(config: LSTMConfig, on_epoch=None, dataset: Dataset | None = None):
+def train_memoryless(config: LSTMConfig, on_epoch=None, dataset: Dataset | None = None, on_batch=None):
     """The baseline run: same config, same model, time-shuffled data."""
     from lstm_core.train import train
 
     dataset = dataset if dataset is not None else make_dataset(config)
-    return train(config, dataset=time_shuffled(dataset, config.seed), on_epoch=on_epoch)
+    return train(config, dataset=time_shuffled(dataset, config.seed), on_epoch=on_epoch, on_batch=on_batch)

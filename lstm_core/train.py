@@ -78,9 +78,11 @@ class _EpochReporter(keras.callbacks.Callback):
     """Hands each finished epoch's numbers, and its observation, to a plain callback, so a UI can
     stream them exactly as the finished table will show them."""
 
-    def __init__(self, on_epoch: EpochCallback | None, chance: float, validation: tuple | None = None):
+    def __init__(self, on_epoch: EpochCallback | None, chance: float, validation: tuple | None = None,
+                 on_batch: Callable[[], None] | None = None):
         super().__init__()
         self.on_epoch = on_epoch
+        self.on_batch = on_batch  # called before every batch; it may raise to stop the fit there
         self.chance = chance
         self.validation = validation  # (x, y) to validate on eagerly; None when Keras validates
         self.rows: list[dict] = []
@@ -97,6 +99,11 @@ class _EpochReporter(keras.callbacks.Callback):
         loss = keras.ops.mean(keras.losses.binary_crossentropy(labels, logits, from_logits=True))
         scores = keras.ops.convert_to_numpy(keras.ops.sigmoid(logits))  # the model's output, as Keras's accuracy reads it
         return {"val_loss": float(loss), "val_accuracy": float(np.mean((scores > 0.5) == (labels > 0.5)))}
+
+    def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
+        # a begin hook, not an end hook: a callback with a batch-end hook turns off Keras's asynchronous dispatch
+        if self.on_batch is not None:
+            self.on_batch()
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         logs = dict(logs or {})
@@ -121,6 +128,7 @@ def train(
     config: LSTMConfig,
     dataset: Dataset | None = None,
     on_epoch: EpochCallback | None = None,
+    on_batch: Callable[[], None] | None = None,
 ) -> Run:
     """Make the data (unless given), build the model and fit it with a validation split (validated
     by Keras or by eager calls, whichever is cheaper: the numbers are the same).
@@ -137,7 +145,7 @@ def train(
     held_out = (dataset.x[n_train:], dataset.y[n_train:])
     eager = validates_eagerly(config, len(held_out[0]))
     reporter = _EpochReporter(on_epoch, chance_level(dataset.y[:n_train]),  # the labels 'accuracy' is measured on
-                              held_out if eager else None)
+                              held_out if eager else None, on_batch)
     model.fit(
         dataset.x[:n_train],
         dataset.y[:n_train],

@@ -9,7 +9,7 @@ from .conftest import SMALL
 
 
 def slow_train(gate: threading.Event):
-    def fn(config, on_epoch):
+    def fn(config, on_epoch, on_batch=None):
         for epoch in range(1, config.epochs + 1):
             gate.wait(5)
             on_epoch({"epoch": epoch, "loss": 0.5, "accuracy": 0.5, "val_loss": 0.5, "val_accuracy": 0.5})
@@ -45,7 +45,7 @@ def test_watchers_see_epochs_as_they_end():
 def test_a_watcher_wakes_when_an_epoch_ends_not_on_its_next_poll():
     step = threading.Semaphore(0)
 
-    def one_epoch_per_release(config, on_epoch):
+    def one_epoch_per_release(config, on_epoch, on_batch=None):
         for epoch in range(1, config.epochs + 1):
             step.acquire()
             on_epoch({"epoch": epoch})
@@ -69,7 +69,7 @@ def test_a_watcher_wakes_when_an_epoch_ends_not_on_its_next_poll():
 def test_a_failed_job_reports_and_frees_its_slot():
     pool = TrainingPool()
 
-    def boom(config, on_epoch):
+    def boom(config, on_epoch, on_batch=None):
         raise MemoryError("out of memory")
 
     job = TrainingJob(LSTMConfig(), pool, boom)
@@ -104,7 +104,7 @@ def test_the_first_tensorflow_import_gives_the_page_a_head_start(monkeypatch):
 def test_a_queued_job_can_be_withdrawn_and_never_trains():
     pool, gate, called = TrainingPool(slots=1), threading.Event(), []
 
-    def recorded(config, on_epoch):
+    def recorded(config, on_epoch, on_batch=None):
         called.append(config.units)
         return slow_train(gate)(config, on_epoch)
 
@@ -156,7 +156,7 @@ def test_the_last_watcher_leaving_withdraws_a_queued_job_and_a_failed_job_is_rep
     assert running.wait(10) and running.status().state == "cancelled" and running.status().run is None and len(board) == 0
     assert pool.running == 0
 
-    def boom(config, on_epoch):
+    def boom(config, on_epoch, on_batch=None):
         raise RuntimeError("no")
 
     failed = board.job("f", lambda: TrainingJob(LSTMConfig(), pool, boom))
@@ -213,10 +213,66 @@ def test_a_real_training_nobody_waits_for_stops_at_the_next_epoch_and_frees_the_
     assert after.wait(60) and after.status().state == "done"  # the next in line got the trainer
 
 
+def test_a_long_epoch_nobody_waits_for_stops_at_a_batch_once_the_grace_is_over(monkeypatch):
+    """A real fit of one long epoch (batches of 1): given up, it stops before a batch instead of running
+    its epoch out, and the next in line gets the trainer."""
+    from lstm_core import jobs
+
+    monkeypatch.setattr(jobs, "STOP_GRACE", 0.0)
+    batches = []
+
+    def counted(config, on_epoch, on_batch):
+        return train_on(head_start=0)(config, on_epoch, lambda: (batches.append(1), on_batch()))
+
+    pool = TrainingPool(slots=1)
+    config = SMALL.replace(sequences=2000, batch_size=1, epochs=1)  # 1600 batches in its only epoch
+    job = TrainingJob(config, pool, counted)
+    after = TrainingJob(SMALL.replace(epochs=1, seed=6), pool, train_on(head_start=0))
+    while len(batches) < 5:
+        time.sleep(0.01)
+    assert job.cancel()
+    assert job.wait(30) and job.status().state == "cancelled" and job.status().rows == ()
+    assert len(batches) < config.train_sequences and not job.failed
+    assert after.wait(60) and after.status().state == "done"
+
+
+def test_within_the_grace_a_given_up_training_waits_for_its_epoch_end_and_can_carry_on(monkeypatch):
+    from lstm_core import jobs
+
+    monkeypatch.setattr(jobs, "STOP_GRACE", 60.0)  # read at each batch: no test timing can outlast it
+    pool, step, batches = TrainingPool(slots=1), threading.Semaphore(0), []
+
+    def batched(config, on_epoch, on_batch):
+        for epoch in range(1, config.epochs + 1):
+            for _ in range(3):
+                step.acquire()
+                on_batch()
+                batches.append(epoch)
+            on_epoch({"epoch": epoch})
+        return "run"
+
+    job = TrainingJob(LSTMConfig(units=1, epochs=2), pool, batched)
+    step.release()
+    while not batches:
+        time.sleep(0.005)
+    assert job.cancel() and job.resume()  # switched away and straight back, within the grace
+    for _ in range(2):
+        step.release()
+    wait_rows(job, 1)  # epoch 1 ran out: resumed, it was never stopped
+    assert job.cancel()
+    step.release()  # epoch 2's first batch, within the grace: it runs
+    while len(batches) < 4:
+        time.sleep(0.005)
+    monkeypatch.setattr(jobs, "STOP_GRACE", 0.0)  # the grace is over: the next batch does not run
+    step.release()
+    assert job.wait(5) and job.status().state == "cancelled" and batches == [1, 1, 1, 2]
+    assert len(job.status().rows) == 1 and job.status().run is None
+
+
 def stepped_train(step: threading.Semaphore, computed: list):
     """One epoch per step.release(); records every epoch computed, by any job."""
 
-    def fn(config, on_epoch):
+    def fn(config, on_epoch, on_batch=None):
         for epoch in range(1, config.epochs + 1):
             step.acquire()
             computed.append(epoch)
@@ -288,7 +344,7 @@ def test_the_board_keeps_the_most_recently_asked_for_runs():
     pool, board = TrainingPool(slots=1), JobBoard(keep=2)
 
     def make(units):
-        return lambda: TrainingJob(LSTMConfig(units=units, epochs=1), pool, lambda config, on_epoch: units)
+        return lambda: TrainingJob(LSTMConfig(units=units, epochs=1), pool, lambda config, on_epoch, on_batch: units)
 
     jobs = {k: board.job(k, make(u)) for k, u in (("a", 1), ("b", 2))}
     for job in jobs.values():

@@ -28,6 +28,26 @@ def test_callback_streams_each_epoch_as_it_ends():
     assert [r["observation"] for r in seen] == list(run.history["observation"])  # live table == final table
 
 
+def test_on_batch_runs_before_every_batch_and_can_stop_the_fit_mid_epoch():
+    calls, epochs = [], []
+    train(SMALL, on_epoch=epochs.append, on_batch=lambda: calls.append(len(epochs)))
+    per_epoch = -(-SMALL.train_sequences // SMALL.batch_size)  # 96 training sequences in batches of 16: 6
+    assert calls == [0] * per_epoch + [1] * per_epoch
+
+    class Enough(Exception):
+        pass
+
+    def third_batch_stops():
+        calls.append(1)
+        if len(calls) == 3:
+            raise Enough
+
+    calls.clear()
+    with pytest.raises(Enough):
+        train(SMALL, on_epoch=epochs.append, on_batch=third_batch_stops)
+    assert len(calls) == 3 and len(epochs) == 2  # out of fit before the first epoch ended
+
+
 def test_same_config_same_run(small_run):
     again = train(SMALL)
     np.testing.assert_allclose(again.history["loss"], small_run.history["loss"], rtol=1e-5)
