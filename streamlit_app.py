@@ -90,7 +90,7 @@ def training_job(run_key: str, dataset=None) -> TrainingJob:
 
 def follow(run_key: str | None, dataset=None) -> None:
     """This session now waits for ``run_key`` (None: for nothing). The run it waited for before is
-    given up (out of the queue, or stopped at its next epoch's end) if no other session waits for it."""
+    given up (out of the queue, or stopped: see STOP_GRACE) if no other session waits for it."""
     old = st.session_state.get("pending")
     if old is not None and old != run_key:
         job_board("lstm").forget(old, session_id())

@@ -238,7 +238,7 @@ class JobBoard:
     A job still queued or training is never dropped: dropping it would start the same training again
     for the next session that asks. Of the finished jobs, the ``keep`` most recently asked for stay
     (each holds a model and its data). A job that no session waits for any more is withdrawn from the
-    queue, or stops at its next epoch's end, so a learner who changes their mind does not keep the
+    queue, or stops (see STOP_GRACE), so a learner who changes their mind does not keep the
     trainer busy or leave trainings in line. So is a job whose every watcher has gone (``alive`` says
     whether a watcher's session still exists: a closed browser tab never says it stopped waiting).
     """
