@@ -220,7 +220,7 @@ def data_source_ui():
             help="A slow drift (like CO2's) fills the whole 0 to 1 scale, so the small moves that decide "
                  "'up next' are hard to see in the levels; their changes are not."))
         timesteps = st.session_state.get("timesteps", 10)
-        from lstm_core.csvdata import too_few, window_counts
+        from lstm_core.csvdata import gap_windows, too_few, window_counts
 
         windows, dropped = window_counts(table.rows, timesteps, changes)
         width = (1 + len(features)) * (2 if changes else 1)
@@ -232,8 +232,8 @@ def data_source_ui():
             st.caption(f"With {timesteps} timesteps: {windows} sequences x {timesteps} timesteps x "
                        f"{text.counted(width, 'feature')}"
                        + (f" (the newest; the oldest {dropped} are left out)" if dropped else "")
-                       + f". Scaling is fitted on the training part only, and the {timesteps} windows that would "
-                       "share rows with both it and the validation part are not made.")
+                       + f". Scaling is fitted on the training part only, and the {gap_windows(timesteps, changes)} "
+                       "windows that would share rows with both it and the validation part are not made.")
         else:
             st.warning(short)  # the words a refused Train would use
         st.dataframe(table.frame.head(5), height=150, width="stretch")

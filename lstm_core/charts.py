@@ -38,6 +38,9 @@ def metric_chart(history: pd.DataFrame, metric: str, total_epochs: int | None = 
     data = data[data["metric"] == metric]
     epochs = max(total_epochs or 0, int(data["epoch"].max()) if len(data) else 1)
     data, title = _finite(data, metric, lambda bad: f"Not a number from epoch {int(bad['epoch'].min())} on: training diverged")
+    diverged = history["epoch"][~np.isfinite(history["loss"].to_numpy(dtype=float))]
+    if metric != "Loss" and len(diverged):  # a model of NaN weights still gets an accuracy: every score is class 0
+        title = alt.TitleParams(metric, subtitle=f"Meaningless from epoch {int(diverged.min())} on: training diverged")
     splits = alt.Scale(domain=list(SPLIT_LABELS.values()))
     return (
         alt.Chart(data, title=title)

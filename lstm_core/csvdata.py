@@ -261,12 +261,19 @@ def default_target(table: CSVTable) -> str:
     return table.columns[0]
 
 
+def gap_windows(timesteps: int, changes: bool) -> int:
+    """How many windows between the training and the validation part are not made. A window reads
+    ``timesteps`` rows (one more with changes: each change also reads the row before) and labels the
+    next one; skipping this many leaves no row read by both parts."""
+    return timesteps + int(changes)
+
+
 def window_counts(rows: int, timesteps: int, changes: bool) -> tuple[int, int]:
     """(windows kept, oldest windows left out) for a file of ``rows`` rows: each window is ``timesteps``
-    rows plus the next one's target; with changes, the first row only starts them. The ``timesteps``
-    windows that would straddle the training and validation parts are not made (see make_csv_dataset),
-    and at most the sequences cap is kept, the most recent."""
-    windows = max(rows - int(changes) - 2 * timesteps, 0)
+    rows plus the next one's target; with changes, the first row only starts them. The gap_windows that
+    would straddle the training and validation parts are not made (see make_csv_dataset), and at most
+    the sequences cap is kept, the most recent."""
+    windows = max(rows - int(changes) - timesteps - gap_windows(timesteps, changes), 0)
     kept = min(windows, int(FIELDS["sequences"].high))
     return kept, windows - kept
 
@@ -276,15 +283,16 @@ def too_few(rows: int, timesteps: int, changes: bool) -> str | None:
     refused Train says the same), or None if it makes enough windows."""
     if window_counts(rows, timesteps, changes)[0] >= MIN_WINDOWS:
         return None
-    usable, fewest, spare = rows - int(changes), int(FIELDS["timesteps"].low), int(changes)  # changes: row 1 only starts them
+    fewest, spare = int(FIELDS["timesteps"].low), 2 * int(changes)  # changes: row 1 only starts them, one more gap
+    usable = rows - spare - MIN_WINDOWS  # what is left for the two runs of timesteps rows
     need = 2 * timesteps + MIN_WINDOWS + spare
-    fix = (f"Use at least {need} rows, or set Timesteps to {(usable - MIN_WINDOWS) // 2} or less."
-           if usable - MIN_WINDOWS >= 2 * fewest else f"Use at least {need} rows"
+    fix = (f"Use at least {need} rows, or set Timesteps to {usable // 2} or less."
+           if usable >= 2 * fewest else f"Use at least {need} rows"
            + (f" ({2 * fewest + MIN_WINDOWS + spare} with the fewest timesteps, {fewest})." if timesteps > fewest else "."))
     have = f"{rows} row is" if rows == 1 else f"{rows} rows are"
     return (f"{have} too few for {timesteps} timesteps: each sequence needs {timesteps} rows plus the next one, "
-            f"at least {MIN_WINDOWS} sequences are needed, and the {timesteps} that would share rows with both the "
-            f"training and the validation part are left out. {fix}")
+            f"at least {MIN_WINDOWS} sequences are needed, and the {gap_windows(timesteps, changes)} that would share "
+            f"rows with both the training and the validation part are left out. {fix}")
 
 
 def _sized(config: LSTMConfig, rows: int, features: int, changes: bool) -> LSTMConfig:
@@ -348,13 +356,15 @@ def make_csv_dataset(table: CSVTable, target: str, features: list[str] | None, c
     n_val = min(max(1, int(n * config.validation_split)), n - 1)
     n_train = n - n_val
     # The windows between the two parts are not made: the validation part starts on the row after the last
-    # training window's label, so no row is seen by both (window i reads rows i..i+t-1 and labels row i+t).
-    starts = np.concatenate([start + np.arange(n_train), start + t + np.arange(n_train, n)])  # (n,)
+    # training window's label, so no row is seen by both. Window i reads series rows i..i+t-1 and labels row
+    # i+t; with changes, series row i is file row i+1 and its change reads file row i too: one more.
+    gap = gap_windows(t, changes)
+    starts = np.concatenate([start + np.arange(n_train), start + gap + np.arange(n_train, n)])  # (n,)
     _check_training_labels(y_all[starts[:n_train]], target, n, n_train, dropped)
     fit_rows = series[start: start + n_train + t - 1]  # only rows inside training windows
     low, span = fit_rows.min(axis=0), np.ptp(fit_rows, axis=0)
     scaled = (series - low) / np.where(span > 0, span, 1.0)  # (rows, features)
-    used = slice(start, starts[-1] + t)  # the rows the windows read (the last row is only a label)
+    used = np.r_[start: starts[n_train - 1] + t, starts[n_train]: starts[-1] + t]  # the rows windows read as input
     _check_scaled(scaled[used], series[used], span, names)
     x = scaled[starts[:, None] + np.arange(t)[None, :]].astype(np.float32)  # (n, t, features)
     y = y_all[starts]
@@ -367,7 +377,7 @@ def make_csv_dataset(table: CSVTable, target: str, features: list[str] | None, c
         + f"(target {quoted(target)}). Label 1 if {quoted(target)} goes up in the next row, 0 if not "
         f"({y.mean():.0%} go up). Values are scaled to 0..1 with the minimum and maximum of the training rows only, "
         f"and the validation part, the latest {n_val} windows, starts after the last training window's "
-        f"label row, so it shares no row with training ({t} windows between the parts are not made)."
+        f"label row, so it shares no row with training ({gap} windows between the parts are not made)."
         + (f" The oldest {dropped} windows were left out to stay within {limit} sequences." if dropped else "")
     )
     choice = json.dumps([name, target, features, changes])  # column names may hold any separator; the name is shown

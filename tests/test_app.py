@@ -429,11 +429,11 @@ def test_the_example_co2_data_trains_and_the_pipeline_describes_it():
     at.sidebar.radio(key="source").set_value("Example: CO2").run()
     assert literal("Using Example: CO2: 2284 rows; numeric columns co2; text columns ignored: date") in " ".join(
         c.value for c in at.sidebar.caption)
-    assert "2263 sequences x 10 timesteps x 2 features" in " ".join(c.value for c in at.sidebar.caption)  # + changes
+    assert "2262 sequences x 10 timesteps x 2 features" in " ".join(c.value for c in at.sidebar.caption)  # + changes
     train_with(at, epochs=2, units=8)
     assert not at.exception and not at.error
     page = pipeline(at)
-    assert "2263 sequences x 10 timesteps x 2 features" in page and "→ **2263 sequences x 8 units**" in page
+    assert "2262 sequences x 10 timesteps x 2 features" in page and "→ **2262 sequences x 8 units**" in page
     assert any(literal("Example: CO2") in m.value and "training rows only" in m.value for m in at.markdown)
     assert "Windows of your file's rows, scaled to 0 to 1: 10 time steps with 2 features each." in [
         c.value for c in at.tabs[0].caption]  # not 'raw'
@@ -441,7 +441,7 @@ def test_the_example_co2_data_trains_and_the_pipeline_describes_it():
     assert any("your file stays in your session" in c.value for c in at.run().sidebar.caption)  # no misleading link
     show(at, "Compare")
     assert list(at.tabs[4].table[0].value["Run"]) == [literal(label) for label in (
-        "default", "sequences=2263, features=2, units=8, epochs=2 on Example: CO2 (co2, change in co2)")]
+        "default", "sequences=2262, features=2, units=8, epochs=2 on Example: CO2 (co2, change in co2)")]
 
 
 @pytest.mark.parametrize("name,message", [
@@ -473,7 +473,7 @@ def test_a_good_upload_with_an_extra_feature():
     features.set_value(["step"]).run()
     train_with(at, epochs=2, timesteps=5)
     assert not at.exception and not at.main.error
-    assert "49 sequences x 5 timesteps x 4 features" in pipeline(at)  # 2 columns and their changes
+    assert "48 sequences x 5 timesteps x 4 features" in pipeline(at)  # 2 columns and their changes
     next(w for w in at.sidebar.checkbox if w.key.startswith("changes-")).uncheck().run()
     train_with(at, epochs=2, timesteps=5)
     assert "50 sequences x 5 timesteps x 2 features" in pipeline(at)  # the levels only
@@ -554,7 +554,7 @@ def test_a_file_too_short_for_any_timesteps_is_not_told_to_lower_them():
     at.sidebar.file_uploader(key="upload").set_value(("two.csv", b"a,b\n1,2\n3,4\n", "text/csv")).run()
     warning = at.sidebar.warning[0].value
     assert warning.startswith("2 rows are too few for 10 timesteps") and warning.endswith(
-        "Use at least 31 rows (15 with the fewest timesteps, 2).")  # changes on: the first row only starts them
+        "Use at least 32 rows (16 with the fewest timesteps, 2).")  # changes on: the first row only starts them
     train_with(at, epochs=1)
     assert at.main.error[0].value == f"Not trained: {literal(warning)} The results below are from the last run."
     at.sidebar.file_uploader(key="upload").set_value(("short.csv", b"a\n" + b"1\n2\n" * 10, "text/csv")).run()

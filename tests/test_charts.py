@@ -86,7 +86,9 @@ def test_a_diverged_run_says_so_on_the_chart_instead_of_drawing_an_empty_one():
     assert loss["title"] == {"text": "Loss", "subtitle": "Not a number from epoch 2 on: training diverged"}
     points = next(iter(loss["datasets"].values()))
     assert [(p["epoch"], p["split"]) for p in points] == [(1, "Training"), (1, "Validation")]  # no inf on the axis
-    assert accuracy["title"] == "Accuracy" and len(next(iter(accuracy["datasets"].values()))) == 6
+    assert accuracy["title"]["subtitle"] == "Meaningless from epoch 2 on: training diverged"  # drawn, but said
+    assert len(next(iter(accuracy["datasets"].values()))) == 6
+    assert history_charts(HISTORY)[1].to_dict()["title"] == "Accuracy"
 
 
 def test_compare_names_the_diverged_run_it_cannot_draw():

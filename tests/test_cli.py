@@ -96,9 +96,9 @@ def test_csv_json_has_the_same_outputs_as_a_synthetic_run():
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     # 2 columns and their changes from the row before (the first row only starts the changes)
-    assert report["stages"][0]["output"] == "49 sequences x 5 timesteps x 4 features"
-    assert report["stages"][1]["output"] == "49 sequences x 3 units"
-    assert report["config"]["sequences"] == 49 and report["config"]["features"] == 4
+    assert report["stages"][0]["output"] == "48 sequences x 5 timesteps x 4 features"
+    assert report["stages"][1]["output"] == "48 sequences x 3 units"
+    assert report["config"]["sequences"] == 48 and report["config"]["features"] == 4
     assert report["dataset"]["name"] == "good_tab.csv" and "'reading'" in report["dataset"]["description"]
     assert report["dataset"]["target"] == "reading"  # the export records what was learned from which columns
     assert report["dataset"]["features"] == ["reading", "step", "change in reading", "change in step"]
