@@ -21,9 +21,9 @@ log = logging.getLogger(__name__)
 # Measured on 2 cores (docs/performance.md): with no head start the first paint took 1.8 s against a
 # page floor of 1.1 s; with 0.15 to 0.3 s it took 1.0 to 1.2 s, and the full result came no later.
 PAGE_HEAD_START = 0.2
-# A training nobody waits for stops at its next epoch's end, or at its next batch once it has been given up
-# this long: an epoch can take up to the 30 s work cap, and the trainer is wanted by the next in line. The
-# grace lets a learner who switches to another setup and straight back find the training still going.
+# A training nobody waits for carries on this long, then stops before its next batch (or at its epoch's end):
+# an epoch can take up to the 30 s work cap, and the trainer is wanted by the next in line. The grace lets a
+# learner who switches to another setup and straight back find the training still going.
 STOP_GRACE = 1.0
 
 
@@ -135,8 +135,8 @@ class TrainingJob:
         self._run = None
         self._error: str | None = None
         self._done = threading.Event()
-        self._stop = False  # True: stop at the next epoch's end, or batch after STOP_GRACE (under the lock; resume() clears it)
-        self._stop_since = 0.0  # when _stop was set (time.monotonic()): past STOP_GRACE, stop at a batch
+        self._stop = False  # True: given up, stop once STOP_GRACE is over (under the lock; resume() clears it)
+        self._stop_since = 0.0  # when _stop was set (time.monotonic())
         pool.enter(self)  # in line from the start, so cancel() can withdraw it before its thread runs
         self._thread = threading.Thread(target=self._work, name=f"train-{config.units}u", daemon=True)
         self._thread.start()
@@ -173,16 +173,20 @@ class TrainingJob:
 
     def _add_row(self, row: dict) -> None:
         with self._lock:
-            if self._stop and row.get("epoch", 0) < self.config.epochs:  # after the last epoch: keep the run
+            if self._past_grace() and row.get("epoch", 0) < self.config.epochs:  # after the last epoch: keep the run
                 self._state = "cancelled"  # from now on resume() cannot revive it
                 self._changed.notify_all()
                 raise Stopped  # out of model.fit, at an epoch's end: the slot goes to the next in line
             self._rows.append(row)
             self._changed.notify_all()
 
+    def _past_grace(self) -> bool:
+        """Given up, and for STOP_GRACE already: time to stop (under the lock)."""
+        return self._stop and time.monotonic() - self._stop_since >= STOP_GRACE
+
     def _at_batch(self) -> None:
         with self._lock:
-            if self._stop and time.monotonic() - self._stop_since >= STOP_GRACE:
+            if self._past_grace():
                 self._state = "cancelled"
                 self._changed.notify_all()
                 raise Stopped  # out of model.fit before this batch: a long epoch need not run to its end
@@ -205,8 +209,8 @@ class TrainingJob:
         return self._done.wait(timeout)
 
     def cancel(self) -> bool:
-        """Give up on this job: leave the queue if still in it, or stop if training (at the end of the current
-        epoch, or at a batch after STOP_GRACE). True unless it has already finished (then its run stays usable)."""
+        """Give up on this job: leave the queue if still in it, or, if training, stop once STOP_GRACE is over
+        (before a batch, or at an epoch's end). True unless it has already finished (then its run stays usable)."""
         if self._pool.withdraw(self):
             with self._lock:
                 self._state = "cancelled"  # before its thread says so: nobody can be handed it any more

@@ -101,7 +101,7 @@ class _EpochReporter(keras.callbacks.Callback):
         return {"val_loss": float(loss), "val_accuracy": float(np.mean((scores > 0.5) == (labels > 0.5)))}
 
     def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
-        # a begin hook, not an end hook: a callback with a batch-end hook turns off Keras's asynchronous dispatch
+        # before the batch, not after it: a stop raised here computes nothing more
         if self.on_batch is not None:
             self.on_batch()
 

@@ -2,10 +2,27 @@ import sys
 import threading
 import time
 
+import pytest
+
 from lstm_core.config import LSTMConfig
 from lstm_core.jobs import JobBoard, TrainingJob, TrainingPool, train_on
 
 from .conftest import SMALL
+
+
+@pytest.fixture(autouse=True)
+def no_grace(monkeypatch):
+    """Most tests here give a training up and watch it stop at once; the grace has tests of its own."""
+    from lstm_core import jobs
+
+    monkeypatch.setattr(jobs, "STOP_GRACE", 0.0)
+
+
+def wait_until(condition, what: str) -> None:
+    deadline = time.monotonic() + 10
+    while not condition():
+        assert time.monotonic() < deadline, f"waited 10 s for {what}"
+        time.sleep(0.005)
 
 
 def slow_train(gate: threading.Event):
@@ -213,12 +230,9 @@ def test_a_real_training_nobody_waits_for_stops_at_the_next_epoch_and_frees_the_
     assert after.wait(60) and after.status().state == "done"  # the next in line got the trainer
 
 
-def test_a_long_epoch_nobody_waits_for_stops_at_a_batch_once_the_grace_is_over(monkeypatch):
+def test_a_long_epoch_nobody_waits_for_stops_at_a_batch_once_the_grace_is_over():
     """A real fit of one long epoch (batches of 1): given up, it stops before a batch instead of running
     its epoch out, and the next in line gets the trainer."""
-    from lstm_core import jobs
-
-    monkeypatch.setattr(jobs, "STOP_GRACE", 0.0)
     batches = []
 
     def counted(config, on_epoch, on_batch):
@@ -228,18 +242,19 @@ def test_a_long_epoch_nobody_waits_for_stops_at_a_batch_once_the_grace_is_over(m
     config = SMALL.replace(sequences=2000, batch_size=1, epochs=1)  # 1600 batches in its only epoch
     job = TrainingJob(config, pool, counted)
     after = TrainingJob(SMALL.replace(epochs=1, seed=6), pool, train_on(head_start=0))
-    while len(batches) < 5:
-        time.sleep(0.01)
+    wait_until(lambda: len(batches) >= 5, "5 batches")
     assert job.cancel()
     assert job.wait(30) and job.status().state == "cancelled" and job.status().rows == ()
     assert len(batches) < config.train_sequences and not job.failed
     assert after.wait(60) and after.status().state == "done"
 
 
-def test_within_the_grace_a_given_up_training_waits_for_its_epoch_end_and_can_carry_on(monkeypatch):
+def test_within_the_grace_a_given_up_training_carries_on_past_batches_and_epoch_ends(monkeypatch):
+    """A learner switches to another setup and straight back: within STOP_GRACE the training goes on
+    (even through an epoch's end), so asking for it again finds it still going."""
     from lstm_core import jobs
 
-    monkeypatch.setattr(jobs, "STOP_GRACE", 60.0)  # read at each batch: no test timing can outlast it
+    monkeypatch.setattr(jobs, "STOP_GRACE", 60.0)  # read at each check: no test timing can outlast it
     pool, step, batches = TrainingPool(slots=1), threading.Semaphore(0), []
 
     def batched(config, on_epoch, on_batch):
@@ -251,18 +266,17 @@ def test_within_the_grace_a_given_up_training_waits_for_its_epoch_end_and_can_ca
             on_epoch({"epoch": epoch})
         return "run"
 
-    job = TrainingJob(LSTMConfig(units=1, epochs=2), pool, batched)
+    job = TrainingJob(LSTMConfig(units=1, epochs=3), pool, batched)
     step.release()
-    while not batches:
-        time.sleep(0.005)
-    assert job.cancel() and job.resume()  # switched away and straight back, within the grace
+    wait_until(lambda: batches, "the first batch")
+    assert job.cancel()  # switched away
     for _ in range(2):
         step.release()
-    wait_rows(job, 1)  # epoch 1 ran out: resumed, it was never stopped
+    wait_rows(job, 1)  # epoch 1 ended within the grace: still training
+    assert job.status().state == "training" and job.resume()  # and straight back
+    step.release()  # epoch 2's first batch
+    wait_until(lambda: len(batches) == 4, "epoch 2's first batch")
     assert job.cancel()
-    step.release()  # epoch 2's first batch, within the grace: it runs
-    while len(batches) < 4:
-        time.sleep(0.005)
     monkeypatch.setattr(jobs, "STOP_GRACE", 0.0)  # the grace is over: the next batch does not run
     step.release()
     assert job.wait(5) and job.status().state == "cancelled" and batches == [1, 1, 1, 2]

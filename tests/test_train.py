@@ -48,6 +48,23 @@ def test_on_batch_runs_before_every_batch_and_can_stop_the_fit_mid_epoch():
     assert len(calls) == 3 and len(epochs) == 2  # out of fit before the first epoch ended
 
 
+def test_on_batch_runs_before_the_batch_is_computed():
+    """So a stop costs no more work: the optimizer has taken 0, 1, 2, ... steps when it is called."""
+    dataset, model = make_dataset(SMALL), build_model(SMALL)
+    steps = []
+    reporter = _EpochReporter(None, 0.5, on_batch=lambda: steps.append(int(model.optimizer.iterations.numpy())))
+    model.fit(dataset.x[:64], dataset.y[:64], batch_size=16, epochs=1, shuffle=False, verbose=0, callbacks=[reporter])
+    assert steps == [0, 1, 2, 3]
+
+
+def test_the_memoryless_baseline_passes_on_batch_through():
+    from lstm_core.memory import train_memoryless
+
+    calls = []
+    train_memoryless(SMALL.replace(epochs=1), on_batch=lambda: calls.append(1))
+    assert len(calls) == -(-SMALL.train_sequences // SMALL.batch_size)
+
+
 def test_same_config_same_run(small_run):
     again = train(SMALL)
     np.testing.assert_allclose(again.history["loss"], small_run.history["loss"], rtol=1e-5)
