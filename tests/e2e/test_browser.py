@@ -164,3 +164,16 @@ def test_upload_the_example_csv_and_train_on_it(loaded: Page):
     wait_for_idle(page)
     expect(page.get_by_text("co2.csv: 2262 windows of 10 consecutive rows")).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_a_room_link_that_falls_back_shows_what_it_used_and_keeps_the_lock(page: Page, app_url: str):
+    page.goto(f"{app_url}/?units=eight&epochs=2&lock=1")
+    expect(page.get_by_text("URL parameter units='eight' was not used")).to_be_visible(timeout=TRAINING)
+    expect(page.get_by_role("tabpanel", name="Training").get_by_text("Trained 2 of 2 epochs")).to_be_visible(timeout=TRAINING)
+    wait_for_idle(page)
+    assert page.url.endswith("/?epochs=2&lock=1"), page.url  # a reload asks for what was used
+    page.reload()
+    expect(page.get_by_role("tabpanel", name="Training").get_by_text("Trained 2 of 2 epochs")).to_be_visible(timeout=TRAINING)
+    wait_for_idle(page)
+    expect(page.get_by_text("was not used")).to_have_count(0)
+    expect(page.get_by_text("This setup is locked by the link")).to_be_visible()
