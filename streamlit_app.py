@@ -205,7 +205,7 @@ def data_source_ui():
         if isinstance(table, str):
             st.error(text.literal(f"{name}: {table}"))
             return table
-        from lstm_core.csvdata import default_target
+        from lstm_core.csvdata import CHANGES_BOX, default_target
 
         # Kept copies: a widget not drawn (another data choice) loses its state, and these come back with the file.
         keys = {k: f"{k}-{table.digest}" for k in ("target", "features", "changes")}
@@ -216,7 +216,7 @@ def data_source_ui():
         features = remember(keys["features"], st.multiselect("Extra feature columns", [c for c in table.columns if c != target],
                                                              key=keys["features"]))
         changes = remember(keys["changes"], st.checkbox(
-            "Add each column's change from the row before", key=keys["changes"],
+            CHANGES_BOX, key=keys["changes"],
             help="A slow drift (like CO2's) fills the whole 0 to 1 scale, so the small moves that decide "
                  "'up next' are hard to see in the levels; their changes are not."))
         timesteps = st.session_state.get("timesteps", 10)

@@ -25,6 +25,7 @@ from lstm_core.text import quoted  # names and cells as in the file
 MAX_BYTES = 2 * 1024 * 1024  # 2 MB; .streamlit/config.toml sets server.maxUploadSize to match
 MAX_ABS = 1e12  # values beyond this are almost surely a unit or parsing mistake
 MIN_WINDOWS = 10  # as few sequences as the config allows
+CHANGES_BOX = "Add each column's change from the row before"  # the sidebar's checkbox, as advice names it
 MAX_SCALED = 1e6  # a value this many training ranges away is a column that barely moved while training
 DELIMITERS = ",;\t|"
 MAX_COLUMNS = 256  # the model reads at most 32 features; a wider file is not a time series for this
@@ -289,10 +290,17 @@ def too_few(rows: int, timesteps: int, changes: bool) -> str | None:
     fix = (f"Use at least {need} rows, or set Timesteps to {usable // 2} or less."
            if usable >= 2 * fewest else f"Use at least {need} rows"
            + (f" ({2 * fewest + MIN_WINDOWS + spare} with the fewest timesteps, {fewest})." if timesteps > fewest else "."))
+    if changes:  # the learner's own file may be all there is: the levels alone need fewer rows
+        plain, most = too_few(rows, timesteps, False), (rows - MIN_WINDOWS) // 2
+        if plain is None:
+            fix += f" Or untick {CHANGES_BOX!r}: the levels alone fit."
+        elif most >= fewest:
+            fix += f" Or untick {CHANGES_BOX!r} and set Timesteps to {most} or less."
     have = f"{rows} row is" if rows == 1 else f"{rows} rows are"
-    return (f"{have} too few for {timesteps} timesteps: each sequence needs {timesteps} rows plus the next one, "
-            f"at least {MIN_WINDOWS} sequences are needed, and the {gap_windows(timesteps, changes)} that would share "
-            f"rows with both the training and the validation part are left out. {fix}")
+    before = " and the row before them (for the changes)" if changes else ""
+    return (f"{have} too few for {timesteps} timesteps: each sequence needs {timesteps} rows{before} plus the next "
+            f"one, at least {MIN_WINDOWS} sequences are needed, and the {gap_windows(timesteps, changes)} that would "
+            f"share rows with both the training and the validation part are left out. {fix}")
 
 
 def _sized(config: LSTMConfig, rows: int, features: int, changes: bool) -> LSTMConfig:

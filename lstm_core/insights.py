@@ -87,9 +87,13 @@ def training_insight(run) -> str:
     )
     if int(best["epoch"]) != int(last["epoch"]):
         lowest = f"; validation loss was lowest at epoch {int(best['epoch'])} ({best['val_loss']:.3f})"
+        only_last = int(best["epoch"]) == int(last["epoch"]) - 1  # one epoch after the best: the table's 'wobble'
         if round(last["val_loss"], 3) > round(best["val_loss"], 3):  # a rise the table shows
+            if only_last:
+                return text + (f"{lowest} and rose to {last['val_loss']:.3f} in the last epoch: one rise is not yet "
+                               "overfitting, but that epoch did not help on sequences the model never trained on.")
             return text + f"{lowest} and ended at {last['val_loss']:.3f}: the later epochs made validation worse, not better."
-        return text + f"{lowest}, so later epochs added little."
+        return text + f"{lowest}, so {'the last epoch' if only_last else 'later epochs'} added little."
     return text + ", and validation loss was still falling at the last epoch: more epochs might help."
 
 

@@ -63,7 +63,7 @@ def parse_query(params: Mapping[str, object], base: LSTMConfig | None = None) ->
         try:
             good[name], typed[name] = checked_value(name, value), value
         except ConfigError as err:
-            reason = str(err) if len(value) <= MAX_SHOWN else f"allowed: {FIELDS[name].allowed}"  # not the whole value again
+            reason = str(err).removesuffix(".") if len(value) <= MAX_SHOWN else f"allowed: {FIELDS[name].allowed}"  # not the whole value again
             warnings.append(f"URL parameter {name}={_shown(value)} was not used ({reason}); "
                             f"used {getattr(config, name)} instead.")
     # The whole setup; over a cap, the size parameters given last are dropped until it fits. The seed and

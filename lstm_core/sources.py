@@ -19,8 +19,11 @@ def request(values: dict, source) -> tuple[str, Dataset | None] | str:
         return "choose a CSV file first." if source == NO_FILE else f"the file cannot be used: {source}"
     try:
         config = LSTMConfig.from_values(values) if source is None else config_for_file(values)
-    except ConfigError as err:  # name the control as the sidebar labels it
-        return f"{FIELDS[err.field].label}: {err}" if err.field in FIELDS and not err.cap else str(err)
+    except ConfigError as err:  # name the control as the sidebar labels it, once
+        said, named = str(err), f"{err.field} = "
+        if err.field in FIELDS and not err.cap:
+            return f"{FIELDS[err.field].label} = {said[len(named):]}" if said.startswith(named) else f"{FIELDS[err.field].label}: {said}"
+        return said
     if source is None:
         return config.key(), None
     table, target, features, name, changes = source

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lstm_core.config import ConfigError, LSTMConfig
+from lstm_core.config import FIELDS, ConfigError, LSTMConfig
 from lstm_core.csvdata import CSVError, config_for_file, make_csv_dataset, parse_csv, window_counts
 
 DATA = Path(__file__).parent / "data"
@@ -123,6 +123,29 @@ def test_too_few_rows_gives_one_consistent_piece_of_advice(rows, timesteps, advi
         make_csv_dataset(table, "v", [], LSTMConfig(timesteps=timesteps))
     assert str(err.value).endswith(advice)
     assert str(err.value).startswith("1 row is too few" if rows == 1 else f"{rows} rows are too few")
+
+
+def test_the_untick_advice_for_a_short_file_with_changes_works_when_followed():
+    """A learner's file may be all they have: with changes on, the advice also says what the levels alone need."""
+    import re
+
+    from lstm_core.csvdata import CHANGES_BOX, too_few
+
+    followed = 0
+    for rows in range(1, 45):
+        table = parse_csv(b"v\n" + b"".join(f"{i * i % 7}\n".encode() for i in range(rows)))
+        for timesteps in (2, 5, 10):
+            message = too_few(rows, timesteps, True)
+            if message is None or "Or untick" not in message:
+                assert message is None or too_few(rows, int(FIELDS["timesteps"].low), False) is not None
+                continue
+            assert f'Or untick "{CHANGES_BOX}"' in message
+            advised = re.search(r"Or untick .* set Timesteps to (\d+) or less\.$", message)
+            t = int(advised.group(1)) if advised else timesteps
+            dataset, config, _ = make_csv_dataset(table, "v", [], LSTMConfig(timesteps=t), changes=False)
+            assert config.timesteps == t and len(dataset.x) >= 10
+            followed += 1
+    assert followed >= 20  # 28 of the short files are saved by the levels alone
 
 
 def test_size_cap():

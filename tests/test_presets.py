@@ -21,9 +21,9 @@ def test_lock_and_list_values():
     "params,needle,used",
     [
         ({"colour": "red", "units": "8"}, "Unknown URL parameter 'colour' was ignored", {"units": 8}),
-        ({"units": "lots", "epochs": "3"}, "units='lots' was not used (units = 'lots' is not a number; allowed: 1 to 256.); used 20 instead",
+        ({"units": "lots", "epochs": "3"}, "units='lots' was not used (units = 'lots' is not a number; allowed: 1 to 256); used 20 instead",
          {"epochs": 3, "units": 20}),
-        ({"units": "999", "seed": "2"}, "units='999' was not used (units = 999 is out of range; allowed: 1 to 256.); used 20 instead",
+        ({"units": "999", "seed": "2"}, "units='999' was not used (units = 999 is out of range; allowed: 1 to 256); used 20 instead",
          {"seed": 2, "units": 20}),
         ({"units": "256", "epochs": "100"}, "URL parameters units=256, epochs=100 together break a cap: work cap",
          {"units": 256, "epochs": 5}),
