@@ -224,7 +224,7 @@ def data_source_ui():
 
         windows, dropped = window_counts(table.rows, timesteps, changes)
         width = (1 + len(features)) * (2 if changes else 1)
-        st.caption(text.literal(f"Using {name}: {text.counted(table.rows, 'row')}; numeric columns {', '.join(table.columns)}"
+        st.caption(text.literal(f"Using {name}, {text.counted(table.rows, 'row')}; numeric columns {', '.join(table.columns)}"
                            + (f"; text columns ignored: {', '.join(table.text_columns)}" if table.text_columns else "")
                            + f". Read as {table.encoding}, delimiter {table.delimiter!r}, decimal {table.decimal!r}."))
         short = too_few(table.rows, timesteps, changes)
@@ -638,6 +638,13 @@ if values is not None:
         follow(key if state.get("run") is None or key != state["run"].key else None, dataset)  # None: it is on screen
         if dataset is None:
             remember_in_url(config_of(key))
+
+if values is None and state.get("pending") is None and state.get("run") is not None:
+    from lstm_core.sources import data_on_screen_note
+
+    note = data_on_screen_note(state["run"].dataset, source)
+    if note:  # a choice of data trains nothing until Train: say whose results these are
+        st.info(note)
 
 if state.get("pending") is not None:  # a finished run in the shared cache is shown at once, no rerun
     done = training_job(state["pending"], state.get("pending_data")).status()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lstm_core.config import FIELDS, ConfigError, LSTMConfig
 from lstm_core.csvdata import CSVError, config_for_file, make_csv_dataset
 from lstm_core.data import Dataset
+from lstm_core.text import literal
 
 NO_FILE = "no file"
 
@@ -34,3 +35,21 @@ def request(values: dict, source) -> tuple[str, Dataset | None] | str:
     except ConfigError as err:
         return f"with this file, {err}"
     return f"{config.key()}|{dataset.key}", dataset
+
+
+def data_on_screen_note(shown: Dataset, source) -> str | None:
+    """What to say when the data chosen in the sidebar (``source``, as for request) is not the data of the
+    run on screen, ``shown``: choosing data trains nothing until Train. None when they agree."""
+    lesson = "the synthetic lesson data"
+    were = lesson if shown.key == "synthetic" else f"{shown.name} (target {shown.target})"
+    if source is None:
+        chosen = None if shown.key == "synthetic" else lesson
+    elif isinstance(source, tuple):
+        _, target, features, name, changes = source
+        columns = [target, *features]
+        names = (*columns, *(f"change in {c}" for c in columns)) if changes else tuple(columns)
+        same = (shown.name, shown.target, shown.feature_names) == (name, target, names)
+        chosen = None if same else f"{name} (target {target})"
+    else:  # no file yet, or one that cannot be used: the sidebar says which
+        return f"The results below are from {literal(were)}."
+    return None if chosen is None else f"The results below are from {literal(were)}. Press **Train** to use {literal(chosen)}."

@@ -427,11 +427,15 @@ DATA = __import__("pathlib").Path(__file__).parent / "data"
 def test_the_example_co2_data_trains_and_the_pipeline_describes_it():
     at = new_app()
     at.sidebar.radio(key="source").set_value("Example: CO2").run()
-    assert literal("Using Example: CO2: 2284 rows; numeric columns co2; text columns ignored: date") in " ".join(
+    assert literal("Using Example: CO2, 2284 rows; numeric columns co2; text columns ignored: date") in " ".join(
         c.value for c in at.sidebar.caption)
     assert "2262 sequences x 10 timesteps x 2 features" in " ".join(c.value for c in at.sidebar.caption)  # + changes
+    # choosing data trains nothing: the page says whose results it still shows
+    assert [i.value for i in at.main.info if i.value.startswith("The results")] == [
+        f"The results below are from the synthetic lesson data. Press **Train** to use {literal('Example: CO2 (target co2)')}."]
     train_with(at, epochs=2, units=8)
     assert not at.exception and not at.error
+    assert not [i for i in at.main.info if i.value.startswith("The results")]
     page = pipeline(at)
     assert "2262 sequences x 10 timesteps x 2 features" in page and "→ **2262 sequences x 8 units**" in page
     assert any(literal("Example: CO2") in m.value and "training rows only" in m.value for m in at.markdown)
@@ -442,6 +446,11 @@ def test_the_example_co2_data_trains_and_the_pipeline_describes_it():
     show(at, "Compare")
     assert list(at.tabs[4].table[0].value["Run"]) == [literal(label) for label in (
         "default", "sequences=2262, features=2, units=8, epochs=2 on Example: CO2 (co2, change in co2)")]
+    at.sidebar.checkbox(key=next(c.key for c in at.sidebar.checkbox if c.key.startswith("changes-"))).uncheck().run()
+    assert any(i.value.endswith(f"Press **Train** to use {literal('Example: CO2 (target co2)')}.") for i in at.main.info)
+    at.sidebar.radio(key="source").set_value("Synthetic (lesson)").run()
+    assert any(i.value == f"The results below are from {literal('Example: CO2 (target co2)')}. Press **Train** to use "
+               "the synthetic lesson data." for i in at.main.info)
 
 
 @pytest.mark.parametrize("name,message", [
@@ -495,7 +504,7 @@ def test_a_trip_to_another_data_choice_keeps_the_file_and_its_settings():
     assert next(w for w in at.sidebar.selectbox if w.key.startswith("target-")).value == "step"
     assert not next(w for w in at.sidebar.checkbox if w.key.startswith("changes-")).value
     at.sidebar.file_uploader(key="upload").set_value(("other.csv", b"v\n" + b"1\n2\n" * 20, "text/csv")).run()
-    assert any(literal("Using other.csv:") in c.value for c in at.sidebar.caption)  # a new upload replaces the kept one
+    assert any(literal("Using other.csv, 40 rows") in c.value for c in at.sidebar.caption)  # a new upload replaces the kept one
     at.sidebar.file_uploader(key="upload").set_value(None).run()  # taking it out forgets it
     assert not any(w.key.startswith("target-") for w in at.sidebar.selectbox) and not at.exception
 
@@ -539,7 +548,7 @@ def test_file_and_column_names_are_shown_as_typed_not_as_markdown():
     at.sidebar.file_uploader(key="upload").set_value(("*my* $data$.csv", ("date,price ($),cost ($)\n" + rows).encode(),
                                                       "text/csv")).run()
     caption = next(c.value for c in at.sidebar.caption if c.value.startswith("Using"))
-    assert caption.startswith(literal("Using *my* $data$.csv: 60 rows; numeric columns price ($), cost ($)"))
+    assert caption.startswith(literal("Using *my* $data$.csv, 60 rows; numeric columns price ($), cost ($)"))
     train_with(at, epochs=1)
     assert not at.exception and not at.main.error
     show(at, "Pipeline")
