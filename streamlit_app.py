@@ -438,7 +438,10 @@ def memory_ui(run) -> None:
     key = run.key
     offer = st.empty()  # the button goes once clicked: a second click during the training would only rerun
     if not st.session_state.get(f"memory-{key}") and not offer.button("Train the time-shuffled baseline", key="memory"):
-        st.caption("Trains the same model on the same sequences with their time order shuffled (a few seconds).")
+        took = run.timings.get("fit", 0.0)  # the same setup, so about as long as this run's own fit
+        st.caption("Trains the same model on the same sequences with their time order shuffled "
+                   f"(about as long as this run's training took: {took:.0f} s)." if took >= 1.5 else
+                   "Trains the same model on the same sequences with their time order shuffled (a second or two).")
         return
     offer.empty()
     st.session_state[f"memory-{key}"] = True
@@ -498,7 +501,7 @@ def trace_ui(run) -> None:
         a.metric("Score (sigmoid)", f"{trace.dense_output:.3f}")
         b.metric("Predicted class", trace.predicted)
         d.metric("True label", trace.label, "correct" if trace.predicted == trace.label else "wrong",
-                 delta_color="normal" if trace.predicted == trace.label else "inverse")
+                 delta_color="green" if trace.predicted == trace.label else "red", delta_arrow="off")  # no rise or fall
     st.subheader("Gate inspector")
     gate = remember("gate", st.radio("Gate or state", GATE_NAMES, GATE_NAMES.index(recall("gate", GATE_NAMES[0])),
                                      format_func=GATE_LABELS.get, horizontal=True, key="gate"))

@@ -314,9 +314,10 @@ def _sized(config: LSTMConfig, rows: int, features: int, changes: bool) -> LSTMC
     try:
         validate(sized, fixed=FILE_SETS, derive=windowed)
     except ConfigError as err:
-        fewer = "fewer feature columns" + (", or changes off," if changes else "")
-        raise ConfigError(err.field, err.value, err.allowed, f"{err} Choosing {fewer} also makes it smaller.",
-                          cap=err.cap) from None
+        extra = features // (2 if changes else 1) - 1  # chosen columns besides the target
+        smaller = [*(["fewer feature columns"] if extra else []), *(["changes off"] if changes else [])]
+        also = f" Choosing {', or '.join(smaller)}{',' if len(smaller) > 1 else ''} also makes it smaller." if smaller else ""
+        raise ConfigError(err.field, err.value, err.allowed, f"{err}{also}", cap=err.cap) from None
     return config.replace(sequences=sized.sequences, features=features)
 
 

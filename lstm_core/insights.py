@@ -64,9 +64,15 @@ def pipeline_insight(run) -> str:
     return (
         f"The LSTM {verb} each sequence of {c.timesteps} x {c.features} = {counted(inputs, 'number')} "
         f"into {counted(c.units, 'number')}. {p['lstm']:,} of the model's {p['total']:,} parameters "
-        f"({p['lstm'] / p['total']:.0%}) live in the LSTM, and the same weights are reused at "
+        f"({_share(p['lstm'], p['total'])}) live in the LSTM, and the same weights are reused at "
         f"{f'all {c.timesteps}' if c.timesteps > 2 else 'both'} timesteps: a longer sequence costs time, not parameters."
     )
+
+
+def _share(part: int, whole: int) -> str:
+    """part / whole as a whole percent that never rounds to 100% or 0% when it is not."""
+    share = part / whole
+    return ("over 99%" if 0.995 <= share < 1 else "under 1%" if 0 < share < 0.005 else f"{share:.0%}")
 
 
 def training_insight(run) -> str:
@@ -85,6 +91,10 @@ def training_insight(run) -> str:
         f"{first['accuracy']:.3f} to {last['accuracy']:.3f}. Validation accuracy, on "
         f"{counted(run.config.val_sequences, 'sequence')} the model never trained on, ended at {last['val_accuracy']:.3f}"
     )
+    chance = chance_of(run)
+    if max(h["accuracy"].max(), h["val_accuracy"].max()) <= chance + CHANCE_BAND:  # what the table calls stuck
+        return text + (f". Neither accuracy ever got clearly above chance ({chance:.3f}), so whatever the loss did, "
+                       "the model has not learned the pattern: try a different learning rate or more units.")
     if int(best["epoch"]) != int(last["epoch"]):
         lowest = f"; validation loss was lowest at epoch {int(best['epoch'])} ({best['val_loss']:.3f})"
         only_last = int(best["epoch"]) == int(last["epoch"]) - 1  # one epoch after the best: the table's 'wobble'
@@ -94,6 +104,9 @@ def training_insight(run) -> str:
                                "overfitting, but that epoch did not help on sequences the model never trained on.")
             return text + f"{lowest} and ended at {last['val_loss']:.3f}: the later epochs made validation worse, not better."
         return text + f"{lowest}, so {'the last epoch' if only_last else 'later epochs'} added little."
+    if round(last["val_accuracy"], 3) == 1:  # nothing left to get right: a lower loss only means surer scores
+        return text + (", and validation loss was still falling at the last epoch: with every held-out sequence "
+                       "already right, more epochs would only make the scores more sure.")
     return text + ", and validation loss was still falling at the last epoch: more epochs might help."
 
 

@@ -68,12 +68,15 @@ FIXED: tuple[Question, ...] = (
         ("It normalises the input features", "it sits after the LSTM and never sees the raw inputs.")], 1),
     _q("param-formula", "Shapes and parameters",
        "An LSTM layer has U units and reads F features per timestep. How many trainable parameters does it have?",
-       [("U x (F + U + 1)", "that counts one gate; an LSTM has four weight blocks (i, f, c, o)."),
+       [("U x (F + U + 1)", "that counts one gate; an LSTM has four weight blocks (input, forget, candidate, output)."),
         ("4 x U x (F + U)", "this drops the bias: each of the 4U gate units has one."),
         ("4 x (F + U + 1)", "each of the U units in each gate has its own weights, so multiply by U."),
         ("4 x U x (F + U + 1)", "four blocks (input, forget, candidate, output), each with U units that see F inputs, U recurrent inputs and a bias.")], 3),
     _q("factor-four", "Shapes and parameters", "Why is there a factor 4 in the LSTM's parameter count?",
-       [("It has four weight blocks: input gate, forget gate, candidate and output gate", "Keras stores them side by side in one kernel, in the order i | f | c | o."),
+       [("It has four weight blocks: input gate, forget gate, candidate and output gate",
+         "each computes its own value for every unit from the same inputs, so each needs its own weights. Keras stores "
+         "the four side by side in one kernel, in the order i | f | c | o (its c block makes the candidate, shown as g "
+         "in the Gate inspector, where c is the cell state)."),
         ("It stacks four layers inside", "an LSTM layer is one layer, applied once per timestep."),
         ("Each timestep is copied four times", "timesteps do not change the weight count at all."),
         ("Adam keeps four copies of each weight", "optimizer state is not a trainable parameter.")], 0),

@@ -48,9 +48,9 @@ STAGE_TEXT = {
 }
 
 SAMPLE_NOTES = {  # what each stage's sample values are
-    "Input Data": "The first {rows} sequences, their first and last timestep:",
-    "LSTM Layer": "The first {rows} sequences' last hidden state:",
-    "Dense Layer": "The first {rows} sequences' scores:",
+    "Input Data": "The first {rows} training sequences (in training order), their first and last timestep:",
+    "LSTM Layer": "The first {rows} training sequences' last hidden state:",
+    "Dense Layer": "The first {rows} training sequences' scores:",
 }
 
 SEED_INSIGHT = (

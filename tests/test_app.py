@@ -391,6 +391,9 @@ def test_a_probe_changes_the_shown_prediction():
 
 def test_the_memory_comparison_renders():
     at = show(new_app(), "Training")
+    offer = next(c.value for c in at.tabs[1].caption if "time order shuffled" in c.value)
+    fit = at.session_state["run"].timings["fit"]  # the same setup again: its length, not 'a few seconds'
+    assert offer.endswith(f"took: {fit:.0f} s)." if fit >= 1.5 else "(a second or two).")
     at.button(key="memory").click()
     at.run()
     labels = [m.label for m in at.tabs[1].metric]

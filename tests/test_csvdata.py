@@ -321,6 +321,17 @@ def test_a_file_over_the_data_cap_is_refused_before_any_window_is_made():
     assert "fewer feature columns, or changes off" in message
 
 
+def test_the_cap_advice_offers_only_what_the_learner_chose():
+    """'Choosing fewer feature columns also makes it smaller' made no sense with the target alone."""
+    table = _wide_table(20_300, 2)
+    for features, changes, says in (([], False, None), ([], True, "Choosing changes off also makes it smaller."),
+                                    (["c1"], False, "Choosing fewer feature columns also makes it smaller.")):
+        with pytest.raises(ConfigError) as caught:
+            make_csv_dataset(table, "c0", features, config_for_file({"timesteps": 200, "units": 256}), changes=changes)
+        message = str(caught.value)
+        assert (says in message) if says else "Choosing" not in message, message
+
+
 def test_old_mac_line_ends_read_like_any_other():
     rows = ["t,v", *(f"{i},{i % 5}" for i in range(30))]
     unix, mac = parse_csv("\n".join(rows).encode()), parse_csv("\r".join(rows).encode())

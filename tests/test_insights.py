@@ -79,6 +79,21 @@ def test_pipeline_insight_grammar_for_small_and_wide_models():
     assert "2 x 1 = 2 numbers into 1 number." in text and "squeezes" in text and "reused at both timesteps:" in text
     wide = SimpleNamespace(config=LSTMConfig(timesteps=2, features=5, units=20), params={"lstm": 2080, "dense": 21, "total": 2101})
     assert "turns each sequence of 2 x 5 = 10 numbers into 20 numbers" in pipeline_insight(wide)
+    big = SimpleNamespace(config=LSTMConfig(units=256), params={"lstm": 295_936, "dense": 257, "total": 296_193})
+    assert "295,936 of the model's 296,193 parameters (over 99%) live in the LSTM" in pipeline_insight(big)  # not 100%
+
+
+def test_a_perfect_validation_score_is_not_told_more_epochs_might_help(small_run):
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    rows = [(0.6, 0.7, 0.5, 0.8), (0.2, 0.95, 0.1, 0.9996)]
+    h = pd.DataFrame([dict(epoch=i + 1, loss=a, accuracy=b, val_loss=c, val_accuracy=d) for i, (a, b, c, d) in enumerate(rows)])
+    run = SimpleNamespace(history=h, config=small_run.config, dataset=small_run.dataset, diverged=False)
+    assert training_insight(run).endswith("already right, more epochs would only make the scores more sure.")
+    h.loc[1, "val_accuracy"] = 0.99
+    assert training_insight(run).endswith("more epochs might help.")
 
 
 def test_a_one_unit_trace_speaks_of_the_unit_not_units():
@@ -127,7 +142,7 @@ def test_validation_that_got_worse_is_not_called_adding_little(small_run):
 
     rows = [(0.66, 0.60, 0.30, 0.80), (0.30, 0.90, 0.073, 0.97), (0.10, 0.97, 0.131, 0.95)]
     h = pd.DataFrame([dict(epoch=i + 1, loss=a, accuracy=b, val_loss=c, val_accuracy=d) for i, (a, b, c, d) in enumerate(rows)])
-    run = SimpleNamespace(history=h, config=small_run.config, diverged=False)
+    run = SimpleNamespace(history=h, config=small_run.config, dataset=small_run.dataset, diverged=False)
     says = training_insight(run)
     assert says.endswith("lowest at epoch 2 (0.073) and rose to 0.131 in the last epoch: one rise is not yet "
                          "overfitting, but that epoch did not help on sequences the model never trained on.")
@@ -139,6 +154,25 @@ def test_validation_that_got_worse_is_not_called_adding_little(small_run):
     assert "0.131: the later epochs made validation worse, not better." in training_insight(run)
     run.history.loc[3, "val_loss"] = 0.0731
     assert training_insight(run).endswith("so later epochs added little.")
+
+
+def test_a_falling_loss_at_chance_accuracy_is_not_reported_as_progress(small_run):
+    """Learning rate 1.0: loss 65.6 -> 23.7 (-64%) while accuracy sat at 0.506 and the table said 'Stuck at chance'."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from lstm_core.insights import chance_of
+
+    rows = [(65.568, 0.506, 60.1, 0.50), (40.2, 0.51, 35.0, 0.49), (23.654, 0.506, 20.3, 0.50)]
+    h = pd.DataFrame([dict(epoch=i + 1, loss=a, accuracy=b, val_loss=c, val_accuracy=d) for i, (a, b, c, d) in enumerate(rows)])
+    run = SimpleNamespace(history=h, config=small_run.config, dataset=small_run.dataset, diverged=False)
+    chance = chance_of(run)
+    says = training_insight(run)
+    assert f"Neither accuracy ever got clearly above chance ({chance:.3f})" in says and "has not learned" in says
+    assert "more epochs might help" not in says
+    h.loc[1, "val_accuracy"] = chance + 0.2  # one epoch clearly above: it learned something, said as before
+    assert "Neither accuracy" not in training_insight(run)
 
 
 def test_the_trace_insight_says_what_reaches_the_end_as_the_what_if_probe_does():

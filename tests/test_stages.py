@@ -44,8 +44,8 @@ def test_the_seed_data_flow(default_run):
 
 def test_samples_come_from_the_model(small_run):
     s = pipeline_stages(small_run)
-    assert s[0].sample_note == "The first 3 sequences, their first and last timestep:"
-    assert [x.sample_note.split(" sequences")[0] for x in s] == ["The first 3"] * 3
+    assert s[0].sample_note == "The first 3 training sequences (in training order), their first and last timestep:"
+    assert [x.sample_note.split(" sequences")[0] for x in s] == ["The first 3 training"] * 3  # a CSV's are not its first rows
     hidden = small_run.model.get_layer("lstm")(small_run.dataset.x[:3])
     assert s[1].sample.shape == (3, small_run.config.units)
     assert abs(float(hidden[0, 0]) - float(s[1].sample[0, 0])) < 1e-6
