@@ -267,7 +267,7 @@ def sidebar_ui(locked: bool, csv: bool = False) -> dict | None:
             values["features"] = slider("features", locked)
             values["sequences"] = number("sequences", locked, step=100)
             values["batch_size"] = number("batch_size", locked, step=8)
-            values["learning_rate"] = number("learning_rate", locked, step=0.001, format="%.5f")
+            values["learning_rate"] = number("learning_rate", locked, step=0.001, format="%g")  # 6 significant digits: 1.5e-05 is not shown as 0.00002
             values["seed"] = number("seed", locked, step=1)
         pressed = st.form_submit_button("Train", type="primary", key="train", width="stretch", disabled=locked)
     return values if pressed else None

@@ -177,3 +177,12 @@ def test_a_room_link_that_falls_back_shows_what_it_used_and_keeps_the_lock(page:
     wait_for_idle(page)
     expect(page.get_by_text("was not used")).to_have_count(0)
     expect(page.get_by_text("This setup is locked by the link")).to_be_visible()
+
+
+def test_the_learning_rate_box_shows_every_digit_the_run_uses(page: Page, app_url: str):
+    page.goto(f"{app_url}/?learning_rate=1.5e-05&epochs=1")
+    expect(page.get_by_role("tabpanel", name="Training").get_by_text("Trained 1 of 1 epoch")).to_be_visible(timeout=TRAINING)
+    wait_for_idle(page)
+    page.get_by_text("Advanced").click()
+    box = page.get_by_role("spinbutton", name="Learning rate")
+    expect(box).to_have_value("0.000015")  # '%.5f' showed 0.00002 while training with 1.5e-05
