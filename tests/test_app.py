@@ -433,6 +433,8 @@ def test_the_example_co2_data_trains_and_the_pipeline_describes_it():
     assert literal("Using Example: CO2, 2284 rows; numeric columns co2; text columns ignored: date") in " ".join(
         c.value for c in at.sidebar.caption)
     assert "2262 sequences x 10 timesteps x 2 features" in " ".join(c.value for c in at.sidebar.caption)  # + changes
+    assert "the 11 windows that would share rows with both it and the validation part are not made" in " ".join(
+        c.value for c in at.sidebar.caption)  # 10 timesteps, and one more for the changes
     # choosing data trains nothing: the page says whose results it still shows
     assert [i.value for i in at.main.info if i.value.startswith("The results")] == [
         f"The results below are from the synthetic lesson data. Press **Train** to use {literal('Example: CO2 (target co2)')}."]
@@ -592,6 +594,9 @@ def test_a_link_that_falls_back_shows_what_was_used_so_a_reload_does_not_warn_ag
     assert reloaded.session_state["run"].config == at.session_state["run"].config
     clean = preset_app(units="8", epochs="2", lock="1")
     assert dict(clean.query_params) == {"units": "8", "epochs": "2", "lock": "1"}  # a good link is left as it is
+    spelled = preset_app(units="20", epochs="2")  # a default spelled out: still left as it is
+    assert not spelled.warning and dict(spelled.query_params) == {"units": "20", "epochs": "2"}
+    assert dict(preset_app(units="eight", epochs="2").query_params) == {"epochs": "2"}  # no lock it did not have
 
 
 def test_literal_escapes_what_streamlit_markdown_would_read():

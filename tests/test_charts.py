@@ -89,6 +89,8 @@ def test_a_diverged_run_says_so_on_the_chart_instead_of_drawing_an_empty_one():
     assert accuracy["title"]["subtitle"] == "Meaningless from epoch 2 on: training diverged"  # drawn, but said
     assert len(next(iter(accuracy["datasets"].values()))) == 6
     assert history_charts(HISTORY)[1].to_dict()["title"] == "Accuracy"
+    later = HISTORY.assign(loss=[0.65, np.nan, np.nan], val_loss=[0.6, 0.5, np.nan])  # dated by the training loss
+    assert history_charts(later)[1].to_dict()["title"]["subtitle"] == "Meaningless from epoch 2 on: training diverged"
 
 
 def test_compare_names_the_diverged_run_it_cannot_draw():

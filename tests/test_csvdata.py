@@ -116,6 +116,7 @@ def test_a_file_without_a_header_row_is_named_not_read_one_row_short():
     (1, 10, "Use at least 30 rows (14 with the fewest timesteps, 2)."),
     (15, 10, "Use at least 30 rows, or set Timesteps to 2 or less."),
     (2, 2, "Use at least 14 rows."),  # already the fewest timesteps: nothing to add
+    (14, 10, "Use at least 30 rows, or set Timesteps to 2 or less."),  # exactly 10 windows at 2
 ])
 def test_too_few_rows_gives_one_consistent_piece_of_advice(rows, timesteps, advice):
     table = parse_csv(b"v\n" + b"".join(f"{i * i % 7}\n".encode() for i in range(rows)))
@@ -245,13 +246,25 @@ def test_no_file_row_is_read_by_both_a_training_and_a_validation_window(timestep
     assert max(val) == rows - 1 and config.sequences == len(level) == rows - 2 * first - 2 * timesteps
 
 
-def test_a_row_only_a_skipped_window_would_read_is_not_checked():
-    """The last training label row is no window's input any more: a wild value there reaches no model."""
+def test_the_short_file_message_counts_the_gap_with_the_changes():
+    table = parse_csv(b"v\n" + b"".join(f"{i * i % 7}\n".encode() for i in range(15)))
+    with pytest.raises(CSVError, match="and the 11 that would share rows"):
+        make_csv_dataset(table, "v", [], LSTMConfig(timesteps=10), changes=True)
+
+
+@pytest.mark.parametrize("row,refused", [(31, True), (38, True), (39, False), (30, False)])
+def test_wild_values_are_checked_on_exactly_the_rows_windows_read(row, refused):
+    """40 rows, 3 timesteps: training windows read rows 0..29 (row 30 is only a label), 3 windows are not
+    made, validation reads rows 31..38 and row 39 is only a label."""
     values = np.random.default_rng(3).normal(size=40).round(3)
-    wild = [5e9 if r == 30 else 0.0 for r in range(40)]  # 28 training windows of 3 rows: row 30 is the last label
+    wild = [5e9 if r == row else 0.0 for r in range(40)]
     table = parse_csv(("v,w\n" + "\n".join(f"{v},{w}" for v, w in zip(values, wild))).encode())
-    dataset, _, info = make_csv_dataset(table, "v", ["w"], LSTMConfig(timesteps=3, seed=0))
-    assert info.train_sequences == 28 and np.abs(dataset.x).max() <= 1  # not refused as "reaches 5e+09 later"
+    if refused:
+        with pytest.raises(CSVError, match=r"Column 'w' is constant in the training rows but reaches 5e\+09 later"):
+            make_csv_dataset(table, "v", ["w"], LSTMConfig(timesteps=3, seed=0))
+    else:
+        dataset, _, info = make_csv_dataset(table, "v", ["w"], LSTMConfig(timesteps=3, seed=0))
+        assert info.train_sequences == 28 and np.abs(dataset.x).max() <= 1
 
 
 def test_target_and_features_are_checked():

@@ -4,17 +4,18 @@ import time
 
 import pytest
 
+from lstm_core import jobs
 from lstm_core.config import LSTMConfig
-from lstm_core.jobs import JobBoard, TrainingJob, TrainingPool, train_on
+from lstm_core.jobs import JobBoard, Stopped, TrainingJob, TrainingPool, train_on
 
 from .conftest import SMALL
+
+REAL_GRACE = jobs.STOP_GRACE  # read at import, before the fixture below patches it
 
 
 @pytest.fixture(autouse=True)
 def no_grace(monkeypatch):
     """Most tests here give a training up and watch it stop at once; the grace has tests of its own."""
-    from lstm_core import jobs
-
     monkeypatch.setattr(jobs, "STOP_GRACE", 0.0)
 
 
@@ -252,8 +253,6 @@ def test_a_long_epoch_nobody_waits_for_stops_at_a_batch_once_the_grace_is_over()
 def test_within_the_grace_a_given_up_training_carries_on_past_batches_and_epoch_ends(monkeypatch):
     """A learner switches to another setup and straight back: within STOP_GRACE the training goes on
     (even through an epoch's end), so asking for it again finds it still going."""
-    from lstm_core import jobs
-
     monkeypatch.setattr(jobs, "STOP_GRACE", 60.0)  # read at each check: no test timing can outlast it
     pool, step, batches = TrainingPool(slots=1), threading.Semaphore(0), []
 
@@ -281,6 +280,61 @@ def test_within_the_grace_a_given_up_training_carries_on_past_batches_and_epoch_
     step.release()
     assert job.wait(5) and job.status().state == "cancelled" and batches == [1, 1, 1, 2]
     assert len(job.status().rows) == 1 and job.status().run is None
+
+
+def test_the_grace_is_about_a_second():
+    assert 0.5 <= REAL_GRACE <= 5  # long enough to switch straight back, short next to a 30 s epoch
+
+
+def test_a_second_give_up_does_not_restart_the_grace(monkeypatch):
+    monkeypatch.setattr(jobs, "STOP_GRACE", 60.0)
+    step = threading.Semaphore(0)
+
+    def batched(config, on_epoch, on_batch):
+        for _ in range(100):
+            step.acquire()
+            on_batch()
+        on_epoch({"epoch": 1})
+        return "run"
+
+    job = TrainingJob(LSTMConfig(units=1, epochs=1), TrainingPool(slots=1), batched)
+    wait_until(lambda: job.status().state == "training", "training")
+    assert job.cancel()
+    first = job._stop_since
+    time.sleep(0.01)
+    assert job.cancel() and job._stop_since == first  # a board pruned twice must not keep it going longer
+    monkeypatch.setattr(jobs, "STOP_GRACE", 0.0)
+    step.release()
+    assert job.wait(5) and job.status().state == "cancelled"
+
+
+def test_a_training_stopped_at_a_batch_cannot_be_revived():
+    gate, revived, holder = threading.Event(), [], {}
+
+    def fn(config, on_epoch, on_batch):
+        gate.wait(5)
+        try:
+            on_batch()
+        except Stopped:
+            revived.append(holder["job"].resume())  # asked for again while the stop unwinds
+            raise
+        return "run"
+
+    job = holder["job"] = TrainingJob(LSTMConfig(units=1, epochs=1), TrainingPool(slots=1), fn)
+    wait_until(lambda: job.status().state == "training", "training")
+    assert job.cancel()
+    gate.set()
+    assert job.wait(5) and job.status().state == "cancelled" and revived == [False]
+
+
+def test_the_baseline_job_passes_on_batch_through(monkeypatch):
+    from lstm_core import memory
+
+    seen = []
+    monkeypatch.setattr(memory, "train_memoryless", lambda config, on_epoch, dataset, on_batch=None: seen.append(on_batch))
+    marker = object()
+    train_on(memoryless=True, head_start=0)(LSTMConfig(), lambda row: None, marker)
+    assert seen == [marker]  # so a given-up baseline stops mid-epoch too
 
 
 def stepped_train(step: threading.Semaphore, computed: list):
