@@ -25,7 +25,12 @@ def open_tab(page: Page, name: str) -> None:
     """
     tab = page.get_by_role("tab", name=name)
     tab.click()
-    expect(tab).to_have_attribute("aria-selected", "true", timeout=TRAINING)
+    try:
+        expect(tab).to_have_attribute("aria-selected", "true", timeout=20_000)
+    except AssertionError:  # with both cores kept busy, a press was lost 2 times in 15 runs: press again, as a learner would
+        wait_for_idle(page)
+        tab.click()
+        expect(tab).to_have_attribute("aria-selected", "true", timeout=TRAINING)
     wait_for_idle(page)
     expect(tab).to_have_attribute("aria-selected", "true")
 
