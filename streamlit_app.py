@@ -439,9 +439,8 @@ def memory_ui(run) -> None:
     offer = st.empty()  # the button goes once clicked: a second click during the training would only rerun
     if not st.session_state.get(f"memory-{key}") and not offer.button("Train the time-shuffled baseline", key="memory"):
         took = run.timings.get("fit", 0.0)  # the same setup, so about as long as this run's own fit
-        st.caption("Trains the same model on the same sequences with their time order shuffled "
-                   f"(about as long as this run's training took: {took:.0f} s)." if took >= 1.5 else
-                   "Trains the same model on the same sequences with their time order shuffled (a second or two).")
+        how_long = f"about as long as this run's training took: {took:.0f} s" if took >= 1.5 else "a second or two"
+        st.caption(f"Trains the same model on the same sequences with their time order shuffled ({how_long}).")
         return
     offer.empty()
     st.session_state[f"memory-{key}"] = True

@@ -262,6 +262,12 @@ def default_target(table: CSVTable) -> str:
     return table.columns[0]
 
 
+def feature_names(target: str, features: list[str], changes: bool) -> tuple[str, ...]:
+    """The model's features for these columns: the levels, then (with changes) each one's change."""
+    columns = (target, *features)
+    return (*columns, *(f"change in {c}" for c in columns)) if changes else columns
+
+
 def gap_windows(timesteps: int, changes: bool) -> int:
     """How many windows between the training and the validation part are not made. A window reads
     ``timesteps`` rows (one more with changes: each change also reads the row before) and labels the
@@ -340,7 +346,7 @@ def make_csv_dataset(table: CSVTable, target: str, features: list[str] | None, c
     if unknown:
         raise CSVError(f"Feature column {quoted(unknown[0])} is not a numeric column of this file; choose from {', '.join(map(quoted, table.columns))}.")
     columns = [target, *features]
-    names = [*columns, *(f"change in {c}" for c in columns)] if changes else columns
+    names = feature_names(target, features, changes)
     if len(names) > FIELDS["features"].high:
         raise CSVError(f"{len(columns)} columns chosen{' with their changes' if changes else ''}: {len(names)} features; "
                        f"at most {int(FIELDS['features'].high)} are allowed.")
@@ -391,7 +397,7 @@ def make_csv_dataset(table: CSVTable, target: str, features: list[str] | None, c
     )
     choice = json.dumps([name, target, features, changes])  # column names may hold any separator; the name is shown
     key = f"{table.digest}:{hashlib.sha256(choice.encode()).hexdigest()[:16]}"
-    dataset = Dataset(x, y, description, tuple(names), name=name, key=key, target=target)
+    dataset = Dataset(x, y, description, names, name=name, key=key, target=target)
     return dataset, new_config, WindowInfo(n, n_train, dropped, float(y.mean()))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lstm_core.config import FIELDS, ConfigError, LSTMConfig
-from lstm_core.csvdata import CSVError, config_for_file, make_csv_dataset
+from lstm_core.csvdata import CSVError, config_for_file, feature_names, make_csv_dataset
 from lstm_core.data import Dataset
 from lstm_core.text import literal
 
@@ -46,9 +46,7 @@ def data_on_screen_note(shown: Dataset, source) -> str | None:
         chosen = None if shown.key == "synthetic" else lesson
     elif isinstance(source, tuple):
         _, target, features, name, changes = source
-        columns = [target, *features]
-        names = (*columns, *(f"change in {c}" for c in columns)) if changes else tuple(columns)
-        same = (shown.name, shown.target, shown.feature_names) == (name, target, names)
+        same = (shown.name, shown.target, shown.feature_names) == (name, target, feature_names(target, features, changes))
         chosen = None if same else f"{name} (target {target})"
     else:  # no file yet, or one that cannot be used: the sidebar says which
         return f"The results below are from {literal(were)}."
