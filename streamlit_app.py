@@ -55,7 +55,7 @@ def config_of(run_key: str) -> LSTMConfig:
 
 @st.cache_resource(show_spinner=False)
 def job_board(kind: str) -> JobBoard:
-    """Every session's jobs of one kind ("lstm" or "memoryless"): one per run key, for the whole server."""
+    """Every session's jobs of one kind ("lstm" or "order"): one per run key, for the whole server."""
     return JobBoard(keep=CACHED_RUNS, alive=session_alive)
 
 
@@ -68,7 +68,7 @@ def session_id() -> str:
 
 def prune_boards() -> None:
     """Give up trainings whose every watcher has closed their tab (a queued session asks this often)."""
-    for kind in ("lstm", "memoryless"):
+    for kind in ("lstm", "order"):
         job_board(kind).prune()
 
 
@@ -104,21 +104,21 @@ def follow(run_key: str | None, dataset=None) -> None:
 
 
 def leave_baseline(unless: str) -> None:
-    """This session no longer waits for the time-shuffled baseline it watched, unless it is ``unless``'s."""
+    """This session no longer waits for the order-free baselines it watched, unless they are ``unless``'s."""
     baseline = st.session_state.get("baseline")
     if baseline is not None and baseline != unless:
-        job_board("memoryless").forget(st.session_state.pop("baseline"), session_id())
+        job_board("order").forget(st.session_state.pop("baseline"), session_id())
 
 
-def memoryless_job(run_key: str, dataset=None) -> TrainingJob:
-    """The same config trained on time-shuffled sequences, once for everyone, through the same queue."""
+def order_job(run_key: str, dataset=None) -> TrainingJob:
+    """The order-free baselines of a run, trained once for everyone, through the same queue."""
     from lstm_core.jobs import train_on
 
-    make = lambda: TrainingJob(config_of(run_key), training_pool(), train_fn=train_on(dataset, memoryless=True))  # noqa: E731
+    make = lambda: TrainingJob(config_of(run_key), training_pool(), train_fn=train_on(dataset, order_free=True))  # noqa: E731
     leave_baseline(unless=run_key)
     st.session_state["baseline"] = run_key
     # given up when this session trains another run (follow) or every watcher's tab closes (prune_boards)
-    return job_board("memoryless").job(run_key, make, watcher=session_id())
+    return job_board("order").job(run_key, make, watcher=session_id())
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -361,7 +361,7 @@ def whole_number(label: str, low: int, high: int, name: str, offset: int = 0) ->
 
 
 def pipeline_ui(run) -> None:
-    from lstm_core.insights import pipeline_insight, seed_insight
+    from lstm_core.insights import key_insight, pipeline_insight
     from lstm_core.present import param_ledger, sample_text
     from lstm_core.stages import pipeline_stages
 
@@ -377,7 +377,7 @@ def pipeline_ui(run) -> None:
     st.table(param_ledger(run.config, run.params).style.format({"Parameters": "{:,}"}), hide_index=True)  # as its formula
     st.subheader("The data")
     st.write(text.literal(run.dataset.description))
-    st.info(f"**Key insight.** {seed_insight(run)}\n\n{pipeline_insight(run)}")
+    st.info(f"**Key insight.** {key_insight(run)}\n\n{pipeline_insight(run)}")
 
 
 def training_placeholders():
@@ -392,12 +392,13 @@ def draw_training(placeholders, history, epochs: int, note: str) -> None:
         return
     from lstm_core.charts import SPLIT_NOTE, history_charts
     from lstm_core.present import epoch_table
+    from lstm_core.text import ACCURACY_NOTE
 
     table.table(epoch_table(history).style.format(precision=3), hide_index=True)  # real HTML: wraps, reads aloud
     with chart.container():
         for column, chart_ in zip(st.columns(2), history_charts(history, total_epochs=epochs)):
             column.altair_chart(chart_, width="stretch")
-        st.caption(SPLIT_NOTE)
+        st.caption(f"{SPLIT_NOTE} {ACCURACY_NOTE}")
 
 
 def history_so_far(rows):
@@ -423,35 +424,38 @@ def training_ui(run) -> None:
     if len(run.history) > 1:
         st.caption(DELTA_NOTE)
     st.info(f"**Key insight.** {training_insight(run)}")
-    memory_ui(run)
+    order_ui(run)
 
 
-def memory_ui(run) -> None:
-    """Why memory matters: the same LSTM on time-shuffled copies of the same sequences."""
+def order_ui(run) -> None:
+    """Does order matter? The LSTM against two order-free baselines trained on the same split."""
     import pandas as pd
 
     from lstm_core.charts import SPLIT_NOTE, compare_charts
-    from lstm_core.insights import chance_of
-    from lstm_core.memory import explanation
+    from lstm_core.noise import yardstick_of
+    from lstm_core.order import SHUFFLED_LABEL, WINDOW_LABEL, explanation
 
-    st.subheader("Why memory matters")
+    st.subheader("Does order matter?")
     key = run.key
     offer = st.empty()  # the button goes once clicked: a second click during the training would only rerun
-    if not st.session_state.get(f"memory-{key}") and not offer.button("Train the time-shuffled baseline", key="memory"):
-        took = run.timings.get("fit", 0.0)  # the same setup, so about as long as this run's own fit
-        how_long = f"about as long as this run's training took: {took:.0f} s" if took >= 1.5 else "a second or two"
-        st.caption(f"Trains the same model on the same sequences with their time order shuffled ({how_long}).")
+    if not st.session_state.get(f"order-{key}") and not offer.button("Train the order-free baselines", key="order"):
+        took = run.timings.get("fit", 0.0)  # the same setup, so about as long as this run's own fit, and a little more
+        how_long = f"a little longer than this run's training took ({took:.0f} s)" if took >= 1.5 else "a few seconds"
+        st.caption("Trains the same LSTM on the same sequences with their time order shuffled, and a Dense layer "
+                   f"that sees the whole window at once with no memory ({how_long}).")
         return
     offer.empty()
-    st.session_state[f"memory-{key}"] = True
-    job = memoryless_job(key, run.dataset)
+    st.session_state[f"order-{key}"] = True
+    job = order_job(key, run.dataset)
     waiting = st.empty()
     while not job.wait(RESPONSIVE_SECONDS):  # an st call every half second, so clicks are still handled
         now = job.status()
         if now.state == "queued":
             prune_boards()
-        waiting.info(f"Baseline queued: place {now.place or 1} in line for the trainer." if now.state == "queued" else
-                     f"Training the baseline on time-shuffled sequences: epoch {len(now.rows)} of {run.config.epochs}")
+        shuffled_epochs = min(len(now.rows), run.config.epochs)
+        waiting.info(f"Baselines queued: place {now.place or 1} in line for the trainer." if now.state == "queued" else
+                     f"Training the shuffled LSTM: epoch {shuffled_epochs} of {run.config.epochs}" if len(now.rows) < run.config.epochs
+                     else f"Training the whole-window Dense model: epoch {len(now.rows) - run.config.epochs} of {run.config.epochs}")
     waiting.empty()
     status = job.status()
     if status.state == "cancelled":  # given up by every watcher just as this session asked: ask again
@@ -459,17 +463,17 @@ def memory_ui(run) -> None:
     if status.error:
         st.error(text.literal(status.error))
         return
-    baseline = status.run
-    lstm_acc, base_acc = (r.history["val_accuracy"].iloc[-1] for r in (run, baseline))
-    a, b = st.columns(2)
-    a.metric("LSTM, time in order: val accuracy", f"{lstm_acc:.3f}")
-    b.metric("Same LSTM, time shuffled: val accuracy", f"{base_acc:.3f}", f"{base_acc - lstm_acc:+.3f} vs the LSTM",
-             delta_color="off", delta_arrow="off")  # neither way is good news in itself
-    histories = pd.concat([run.history.assign(run="LSTM, in order"), baseline.history.assign(run="Same LSTM, shuffled")])
+    baselines = status.run
+    accs = [r.history["val_accuracy"].iloc[-1] for r in (run, baselines.shuffled, baselines.window)]
+    for col, label, acc in zip(st.columns(3), ("LSTM, time in order", SHUFFLED_LABEL, WINDOW_LABEL), accs):
+        col.metric(f"{label}: val accuracy", f"{acc:.3f}")
+    histories = pd.concat([run.history.assign(run="LSTM, in order"), baselines.shuffled.history.assign(run=SHUFFLED_LABEL),
+                           baselines.window.history.assign(run=WINDOW_LABEL)])
     for column, chart in zip(st.columns(2), compare_charts(histories)):  # two short names: side by side
         column.altair_chart(chart, width="stretch")
     st.caption(SPLIT_NOTE)
-    st.write(explanation(lstm_acc, base_acc, run.dataset.key == "synthetic", run.config.timesteps, chance_of(run)))
+    st.write(explanation(*accs, yardstick_of(run), run.dataset.key == "synthetic", run.config.timesteps,
+                         run.dataset.changes))
 
 
 def trace_ui(run) -> None:

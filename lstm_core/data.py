@@ -24,6 +24,7 @@ class Dataset:
     name: str = "Synthetic (lesson)"
     key: str = "synthetic"  # what the data is, beyond the config: caches key runs by config and this
     target: str | None = None  # a CSV's column whose rise in the next row is label 1 (None: the lesson's ramps)
+    changes: bool = False  # a CSV's features include each column's change from the row before
 
     @property
     def shape(self) -> tuple[int, int, int]:
@@ -61,6 +62,6 @@ def describe(config: LSTMConfig) -> str:
         f"{config.sequences} synthetic sequences, each {config.timesteps} timesteps of {config.features} "
         f"feature{'s' if config.features != 1 else ''} with values around 0 to 1. Each sequence drifts steadily "
         "up (label 1) or down (label 0) from a random level. A down sequence is an up sequence played backwards, "
-        "so only the order of the values tells them apart: to predict the label, the model has to remember "
-        "where the sequence started and compare it with where it ends."
+        "so only the order of the values tells them apart: the model must use where in the sequence each value "
+        "sits, for example how the start compares with the end."
     )

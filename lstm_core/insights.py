@@ -1,4 +1,4 @@
-"""Key insights for each tab, quoting numbers from the current run where it can."""
+"""Key insights for each tab, quoting numbers from the current run and judged against their noise."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ import math
 
 import numpy as np
 
-from lstm_core.observations import CHANCE_BAND, chance_level
-from lstm_core.text import DIVERGED, DIVERGED_GATES, SEED_INSIGHT, counted
+from lstm_core.noise import Yardstick, yardstick_of
+from lstm_core.observations import LOSS_FLOOR
+from lstm_core.text import DIVERGED, DIVERGED_GATES, KEY_INSIGHT, counted
 from lstm_core.trace import carried_after
 
-__all__ = ["SEED_INSIGHT", "chance_of", "diverged_text", "seed_insight", "pipeline_insight", "training_insight",
-           "trace_insight"]
+__all__ = ["KEY_INSIGHT", "diverged_text", "key_insight", "pipeline_insight", "training_insight", "trace_insight",
+           "yardstick_of"]
 
 
 def diverged_text(run) -> str:
@@ -22,39 +23,34 @@ def diverged_text(run) -> str:
     return DIVERGED.format(epoch=epoch, learning_rate=run.config.learning_rate)
 
 
-def chance_of(run) -> float:
-    """The accuracy of always guessing the run's more common training label (what its observations use)."""
-    return chance_level(run.dataset.y[: run.config.train_sequences])
+def _validation(acc: float, yard: Yardstick) -> str:
+    """'0.955 on 200 held-out sequences, above chance (0.500) by more than its noise (±0.071)'."""
+    where = ("above chance" if yard.val_above(acc) else "below chance" if yard.val_below(acc)
+             else "not clearly above chance")
+    noise = "by more than its noise" if yard.val_above(acc) or yard.val_below(acc) else "within its noise"
+    return (f"{acc:.3f} on {counted(yard.n_val, 'held-out sequence')}, {where} ({yard.val_chance:.3f}) "
+            f"{noise} (±{yard.val_margin:.3f})")
 
 
-def seed_insight(run) -> str:
-    """The seed page's insight, and what this run showed of it: it promises falling loss and rising
-    accuracy, which a run that has not learned yet does not show; nor does one that learned only its
-    training sequences (validation at chance)."""
+def key_insight(run) -> str:
+    """The lesson's key insight, then what this run showed of it, each claim bounded by its noise."""
     if run.diverged:
         why = diverged_text(run)
-        return f"{SEED_INSIGHT} In this run, {why[0].lower()}{why[1:]}"
-    h = run.history
+        return f"{KEY_INSIGHT} In this run, {why[0].lower()}{why[1:]}"
+    h, yard = run.history, yardstick_of(run)
     first, last = h.iloc[0], h.iloc[-1]
-    chance = chance_of(run)
-    carries = last["val_accuracy"] > chance + CHANCE_BAND
-    # Training accuracy is averaged over the epoch, so it lags: it must be clear of chance only when validation
-    # is not (0.485 -> 0.494 against chance 0.534, validation 0.45, is no learning at all).
-    learned = (len(h) > 1 and last["loss"] < first["loss"] * 0.98 and last["accuracy"] > first["accuracy"]
-               and (last["accuracy"] > chance + CHANCE_BAND or carries))
-    if learned and carries:
-        return SEED_INSIGHT
-    trend = (f"loss went from {first['loss']:.3f} to {last['loss']:.3f} and accuracy from {first['accuracy']:.3f} to "
-             f"{last['accuracy']:.3f}")
-    if len(h) == 1:
-        seen = f"after its only epoch, loss is {last['loss']:.3f} and accuracy {last['accuracy']:.3f}, so there is no trend yet"
-    elif learned:
-        seen = (f"{trend}, but validation accuracy ended at {last['val_accuracy']:.3f}, not clearly above chance "
-                f"({chance:.3f}): what it learned does not carry over to sequences it has not seen")
+    fell = len(h) > 1 and first["loss"] - last["loss"] > LOSS_FLOOR / 2
+    loss = (f"the training loss fell from {first['loss']:.3f} to {last['loss']:.3f}" if fell else
+            f"the training loss went from {first['loss']:.3f} to {last['loss']:.3f}, no clear fall" if len(h) > 1 else
+            f"after its only epoch the training loss is {last['loss']:.3f}, so there is no trend yet")
+    val = f"validation accuracy ended at {_validation(last['val_accuracy'], yard)}"
+    if yard.val_above(last["val_accuracy"]):
+        verdict = "what it learned carries over to sequences it never trained on."
+    elif any(yard.train_above(a) for a in h["accuracy"]):
+        verdict = "it learned its training sequences, but that does not carry over: it is memorising."
     else:
-        seen = f"{trend}, so this model has not learned the pattern yet"
-    return (f"{SEED_INSIGHT} In this run, {seen}. Try more epochs, a different learning rate or more units, "
-            "and watch the Training tab.")
+        verdict = "it has not learned the pattern yet. Try more epochs, a different learning rate or more units."
+    return f"{KEY_INSIGHT} In this run, {loss}, and {val}: {verdict}"
 
 
 def pipeline_insight(run) -> str:
@@ -78,36 +74,37 @@ def _share(part: int, whole: int) -> str:
 def training_insight(run) -> str:
     if run.diverged:
         return diverged_text(run)
-    h = run.history
+    h, yard = run.history, yardstick_of(run)
     first, last = h.iloc[0], h.iloc[-1]
     if len(h) == 1:
-        return (f"After one epoch, loss is {last['loss']:.3f} and accuracy {last['accuracy']:.3f}; validation accuracy, on "
-                f"{counted(run.config.val_sequences, 'sequence')} the model never trained on, is {last['val_accuracy']:.3f}. "
-                "One epoch shows no trend yet: train more epochs to see whether it keeps improving.")
-    best = h.loc[h["val_loss"].idxmin()]
+        return (f"After one epoch, loss is {last['loss']:.3f} and accuracy {last['accuracy']:.3f}; validation accuracy is "
+                f"{_validation(last['val_accuracy'], yard)}. One epoch shows no trend yet: train more epochs to see "
+                "where it goes.")
     change = (last["loss"] - first["loss"]) / first["loss"] if first["loss"] else 0.0
-    text = (
-        f"Loss went from {first['loss']:.3f} to {last['loss']:.3f} ({percent(change)}) while accuracy went from "
-        f"{first['accuracy']:.3f} to {last['accuracy']:.3f}. Validation accuracy, on "
-        f"{counted(run.config.val_sequences, 'sequence')} the model never trained on, ended at {last['val_accuracy']:.3f}"
-    )
-    chance = chance_of(run)
-    if max(h["accuracy"].max(), h["val_accuracy"].max()) <= chance + CHANCE_BAND:  # what the table calls stuck
-        return text + (f". Neither accuracy ever got clearly above chance ({chance:.3f}), so whatever the loss did, "
-                       "the model has not learned the pattern: try a different learning rate or more units.")
+    text = (f"Loss went from {first['loss']:.3f} to {last['loss']:.3f} ({percent(change)}) while accuracy went from "
+            f"{first['accuracy']:.3f} to {last['accuracy']:.3f}. Validation accuracy ended at "
+            f"{_validation(last['val_accuracy'], yard)}")
+    val_up = [yard.val_above(a) for a in h["val_accuracy"]]
+    if not any(val_up) and not any(yard.train_above(a) for a in h["accuracy"]):
+        return text + (". Neither accuracy ever got clearly above chance, so whatever the loss did, the model has not "
+                       "learned the pattern: try a different learning rate or more units.")
+    if not any(val_up):
+        return text + (". Training accuracy rose above chance but validation never did: the model is memorising its "
+                       "training sequences, and what it learns does not carry over.")
+    best = h.loc[h["val_loss"].idxmin()]
     if int(best["epoch"]) != int(last["epoch"]):
         lowest = f"; validation loss was lowest at epoch {int(best['epoch'])} ({best['val_loss']:.3f})"
         only_last = int(best["epoch"]) == int(last["epoch"]) - 1  # one epoch after the best: the table's 'wobble'
-        if round(last["val_loss"], 3) > round(best["val_loss"], 3):  # a rise the table shows
+        rise = last["val_loss"] - best["val_loss"]
+        if rise > max(LOSS_FLOOR, best["val_loss"] * 0.02) and round(last["val_loss"], 3) > round(best["val_loss"], 3):
             if only_last:
                 return text + (f"{lowest} and rose to {last['val_loss']:.3f} in the last epoch: one rise is not yet "
                                "overfitting, but that epoch did not help on sequences the model never trained on.")
-            return text + f"{lowest} and ended at {last['val_loss']:.3f}: the later epochs made validation worse, not better."
-        return text + f"{lowest}, so {'the last epoch' if only_last else 'later epochs'} added little."
-    if round(last["val_accuracy"], 3) == 1:  # nothing left to get right: a lower loss only means surer scores
-        return text + (", and validation loss was still falling at the last epoch: with every held-out sequence "
-                       "already right, more epochs would only make the scores more sure.")
-    return text + ", and validation loss was still falling at the last epoch: more epochs might help."
+            return text + (f"{lowest} and ended at {last['val_loss']:.3f}, higher by more than its noise: the later "
+                           "epochs made validation worse, not better. The traced model is the last epoch's.")
+        return text + f"{lowest}; since then it moved by less than its noise, so {'the last epoch' if only_last else 'later epochs'} added little."
+    return text + (", and validation loss was still falling at the last epoch. More epochs may help, or may start to "
+                   "overfit: the table would show validation loss rising while training loss falls.")
 
 
 def percent(change: float) -> str:
@@ -123,34 +120,36 @@ def percent(change: float) -> str:
     return f"{change:+.1%}"  # just over 100%
 
 
-def _memory_verdict(keeps: bool, units: int) -> str:
-    who, keep, overwrite, their = ("units", "keep", "overwrite", "their") if units > 1 else ("the unit", "keeps", "overwrites", "its")
-    return f"{who} {keep} more of {their} memory than {'they' if units > 1 else 'it'} {overwrite}" if keeps else \
-        f"{who} {overwrite} more than {'they' if units > 1 else 'it'} {keep}"
+START_FORGET = 1 / (1 + math.exp(-1))  # sigmoid(1) = 0.731: Keras's unit_forget_bias starts the forget bias at 1
+MOVED = 0.02  # a mean gate moved by less than this since initialisation is still where it started
 
 
 def trace_insight(trace) -> str:
+    """The gates of one traced sequence: f and i each on their own, where f started, and what the
+    forget gates' product allows (the What-if measures what actually happens)."""
     f = trace.gates["forget_gate"]  # (timesteps, units)
     if not (np.isfinite(f).all() and math.isfinite(trace.dense_output)):
         return DIVERGED_GATES
     i = trace.gates["input_gate"]
-    keeper = int(np.argmax(f.mean(axis=0)))
-    verdict = "correct" if trace.predicted == trace.label else "wrong"
-    return (
-        f"Across this sequence the forget gate averaged {f.mean():.2f} and the input gate {i.mean():.2f}: "
-        f"{_memory_verdict(f.mean() > i.mean(), f.shape[1])}. "
-        + (f"Unit {keeper + 1} remembers most (forget gate {f[:, keeper].mean():.2f}). " if f.shape[1] > 1 else "")
-        + _carried(f, trace.dense_output, f"{verdict} for label {trace.label}")
-    )
-
-
-def _carried(f: np.ndarray, score: float, verdict: str) -> str:
-    """How much of what timestep 1 wrote reaches the end (the forget gates after it, multiplied, as the
-    What-if probe reports it), and so what the score rests on."""
+    units = f.shape[1]
+    parts = [f"Across this sequence the forget gate f averaged {f.mean():.2f} and the input gate i {i.mean():.2f}. "
+             "They are separate gates: f is the share of the old cell state kept at each step, i how much of the "
+             "candidate g is added to it (i·g); nothing makes them add up to 1."]
+    start = getattr(trace, "initial_gates", None)
+    if start is not None and np.isfinite(start["forget_gate"]).all():
+        f0 = float(start["forget_gate"].mean())
+        moved = f.mean() - f0
+        parts.append(f" Before training, on the same sequence, f averaged {f0:.2f} (Keras starts the forget bias at 1, "
+                     f"so f starts near sigmoid(1) = {START_FORGET:.2f}): "
+                     + (f"training moved it by {moved:+.2f}." if abs(moved) >= MOVED else
+                        f"training has barely moved it ({moved:+.2f}), so its value is mostly the starting bias."))
+    if units > 1:
+        keeper = int(np.argmax(f.mean(axis=0)))
+        parts.append(f" Unit {keeper + 1} keeps the largest share of its cell state (f = {f[:, keeper].mean():.2f} on average).")
     kept = carried_after(f, 0)
-    if kept >= 0.3:
-        return (f"Of what timestep 1 wrote, the forget gates after it keep {kept:.2f} on average to the end: that "
-                f"carried memory is how the first timesteps still shape the final score, {score:.3f}, which is {verdict}.")
-    return (f"The forget gates after timestep 1 multiply to {kept:.2f} on average, so little of what it wrote "
-            f"reaches the end directly: the final score, {score:.3f} ({verdict}), rests mostly on the later "
-            "timesteps, and on what each step passed to the next through the hidden state.")
+    verdict = "correct" if trace.predicted == trace.label else "wrong"
+    parts.append(f" The forget gates after timestep 1 multiply to {kept:.2f} on average: at most that share of what "
+                 "timestep 1 wrote to the cell can reach the end along the cell path (the hidden state carries more, "
+                 "step by step). Whether it matters is measured by the What-if below. "
+                 f"The final score, {trace.dense_output:.3f}, is {verdict} for label {trace.label}.")
+    return "".join(parts)

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from lstm_core.insights import seed_insight
+from lstm_core.insights import key_insight
 from lstm_core.stages import pipeline_stages
 from lstm_core.text import TITLE, counted
 from lstm_core.trace import GATE_NAMES, Trace, trace_sample
@@ -46,7 +46,7 @@ def build_report(run, sample: int = 0) -> dict:
         "history": history,
         "trace": trace_dict(trace),
         "timings": {k: round(v, 4) for k, v in run.timings.items()},
-        "insight": seed_insight(run),  # as the Pipeline tab says it
+        "insight": key_insight(run),  # as the Pipeline tab says it
     })
 
 

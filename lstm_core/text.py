@@ -53,10 +53,20 @@ SAMPLE_NOTES = {  # what each stage's sample values are
     "Dense Layer": "The first {rows} training sequences' scores:",
 }
 
-SEED_INSIGHT = (
-    "LSTM layers are powerful for learning from sequences because they remember important information "
-    "over time. This helps the model improve predictions as training progresses, shown by decreasing "
-    "loss and increasing accuracy."
+# Memory across timesteps is not improvement across epochs (any trainable model's loss falls): each part of
+# the page shows one of the two.
+KEY_INSIGHT = (
+    "An LSTM reads a sequence one timestep at a time and carries a cell state from each step to the next, so "
+    "its output can depend on the order of the steps, not only on which values appear. Training adjusts the "
+    "weights that set its gates. A falling loss shows the optimiser working, as it would for any trainable "
+    "model; only beating the order-free baselines (Training tab, \"Does order matter?\") shows that this model "
+    "uses the order."
+)
+
+# Under every accuracy chart: validation above training accuracy confuses every beginner.
+ACCURACY_NOTE = (
+    "Training accuracy is averaged over each epoch while the model is still learning; validation accuracy is "
+    "measured once, at the epoch's end, so early on it can be the higher of the two."
 )
 
 DIVERGED = (
@@ -69,11 +79,12 @@ DIVERGED_GATES = "The gates are not numbers: training diverged. Lower the learni
 DIVERGED_CHECK = "The model's weights are not numbers (training diverged), so there is nothing to compare with Keras."
 
 GATE_CAPTIONS = {
-    "input_gate": "Input gate i (0 to 1): how much of the new candidate each unit writes into its cell at this timestep.",
-    "forget_gate": "Forget gate f (0 to 1): how much of the old cell state each unit keeps. Near 1 means remember.",
-    "candidate": "Candidate g (-1 to 1): the new content each unit proposes to add to its memory at this timestep.",
-    "output_gate": "Output gate o (0 to 1): how much of each unit's memory is revealed as its hidden state.",
-    "cell_state": "Cell state c = f * c_prev + i * g: the long-term memory, carried from step to step.",
+    "input_gate": "Input gate i (0 to 1): how much of the candidate g each unit adds to its cell at this timestep (i·g).",
+    "forget_gate": "Forget gate f (0 to 1): the share of the old cell state each unit keeps. Near 1 keeps it, near 0 clears it; "
+                   "it says nothing of what the cell holds.",
+    "candidate": "Candidate g (-1 to 1): the signed content each unit offers to add to its cell state at this timestep.",
+    "output_gate": "Output gate o (0 to 1): how much of each unit's squashed cell state, tanh(c), becomes its hidden state.",
+    "cell_state": "Cell state c = f · c_prev + i · g: what each unit carries from step to step (colours centred on 0).",
     "hidden_state": "Hidden state h = o * tanh(c): what the LSTM outputs at each step. The last row is the summary vector the Dense layer reads.",
 }
 

@@ -76,6 +76,7 @@ class Trace:
     lstm_output: np.ndarray  # (units,): the last hidden state
     dense_output: float  # the sigmoid score
     keras_max_diff: float  # largest |NumPy - Keras| over hidden states and the score
+    initial_gates: dict[str, np.ndarray] | None = None  # the same input through the weights before training
 
     @property
     def predicted(self) -> int:
@@ -101,7 +102,9 @@ def trace_sample(run, sample: int = 0, x: np.ndarray | None = None) -> Trace:
     score = float(dense_head(h_last, w["dense_kernel"], w["dense_bias"]))
     keras_h, keras_score = keras_reference(run, x)
     diff = max(float(np.abs(keras_h - gates["hidden_state"]).max()), abs(keras_score - score))
-    return Trace(sample, int(run.dataset.y[sample]), x, gates, h_last, score, diff)
+    w0 = getattr(run, "initial_weights", None)
+    initial = lstm_forward(x, w0["kernel"], w0["recurrent_kernel"], w0["bias"]) if w0 else None
+    return Trace(sample, int(run.dataset.y[sample]), x, gates, h_last, score, diff, initial)
 
 
 def keras_reference(run, x: np.ndarray) -> tuple[np.ndarray, float]:

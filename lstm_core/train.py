@@ -15,7 +15,8 @@ from lstm_core._keras import keras
 from lstm_core.config import COST_PER_BATCH, COST_PER_STEP, LSTMConfig
 from lstm_core.data import Dataset, make_dataset
 from lstm_core.model import build_model, param_counts
-from lstm_core.observations import CHANCE, chance_level, observations_of, observe_epoch
+from lstm_core.noise import BALANCED, Yardstick, yardstick
+from lstm_core.observations import observations_of, observe_epoch
 
 HISTORY_COLUMNS = ["epoch", "loss", "accuracy", "val_loss", "val_accuracy"]
 EpochCallback = Callable[[dict], None]
@@ -48,6 +49,7 @@ class Run:
     history: pd.DataFrame  # one row per epoch: HISTORY_COLUMNS + observation
     timings: dict[str, float]  # seconds: data, build, fit, total
     params: dict[str, int] = field(default_factory=dict)
+    initial_weights: dict[str, np.ndarray] = field(default_factory=dict)  # as weights(), before the first batch
 
     @property
     def key(self) -> str:
@@ -63,27 +65,32 @@ class Run:
 
     def weights(self) -> dict[str, np.ndarray]:
         """The trained weights as NumPy arrays, under Keras's names."""
-        kernel, recurrent_kernel, bias = self.model.get_layer("lstm").get_weights()
-        dense_kernel, dense_bias = self.model.get_layer("dense").get_weights()
-        return {
-            "kernel": kernel,  # (features, 4*units), columns i | f | c | o
-            "recurrent_kernel": recurrent_kernel,  # (units, 4*units)
-            "bias": bias,  # (4*units,)
-            "dense_kernel": dense_kernel,  # (units, 1)
-            "dense_bias": dense_bias,  # (1,)
-        }
+        return weights_of(self.model)
 
 
-class _EpochReporter(keras.callbacks.Callback):
+def weights_of(model: keras.Model) -> dict[str, np.ndarray]:
+    """A model's weights as NumPy arrays, under Keras's names."""
+    kernel, recurrent_kernel, bias = model.get_layer("lstm").get_weights()
+    dense_kernel, dense_bias = model.get_layer("dense").get_weights()
+    return {
+        "kernel": kernel,  # (features, 4*units), columns i | f | c | o
+        "recurrent_kernel": recurrent_kernel,  # (units, 4*units)
+        "bias": bias,  # (4*units,): the forget block starts at 1 (unit_forget_bias)
+        "dense_kernel": dense_kernel,  # (units, 1)
+        "dense_bias": dense_bias,  # (1,)
+    }
+
+
+class EpochReporter(keras.callbacks.Callback):
     """Hands each finished epoch's numbers, and its observation, to a plain callback, so a UI can
     stream them exactly as the finished table will show them."""
 
-    def __init__(self, on_epoch: EpochCallback | None, chance: float, validation: tuple | None = None,
+    def __init__(self, on_epoch: EpochCallback | None, yard: Yardstick, validation: tuple | None = None,
                  on_batch: Callable[[], None] | None = None):
         super().__init__()
         self.on_epoch = on_epoch
         self.on_batch = on_batch  # called before every batch; it may raise to stop the fit there
-        self.chance = chance
+        self.yard = yard
         self.validation = validation  # (x, y) to validate on eagerly; None when Keras validates
         self.rows: list[dict] = []
 
@@ -110,17 +117,17 @@ class _EpochReporter(keras.callbacks.Callback):
         if self.validation is not None:
             logs.update(self._validate())
         row = {"epoch": epoch + 1, **{k: float(logs.get(k, np.nan)) for k in HISTORY_COLUMNS[1:]}}
-        row["observation"] = observe_epoch([*self.rows, row], self.chance)
+        row["observation"] = observe_epoch([*self.rows, row], self.yard)
         self.rows.append(row)
         if self.on_epoch is not None:
             self.on_epoch(dict(row))
 
 
-def history_frame(rows: list[dict], chance: float = CHANCE) -> pd.DataFrame:
+def history_frame(rows: list[dict], yard: Yardstick = BALANCED) -> pd.DataFrame:
     """Epoch rows plus one observation each (rules over the numbers, see observations.py); rows that
     already carry their observation keep it."""
     frame = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
-    frame["observation"] = observations_of(rows, chance)
+    frame["observation"] = observations_of(rows, yard)
     return frame
 
 
@@ -140,12 +147,12 @@ def train(
     dataset = dataset if dataset is not None else make_dataset(config)
     t_data = time.perf_counter()
     model = build_model(config)
+    initial = weights_of(model)  # where training started: the trace says how far it moved the gates
     t_build = time.perf_counter()
     n_train = config.train_sequences  # the last val_sequences sequences are held out, as Keras's validation_split does
     held_out = (dataset.x[n_train:], dataset.y[n_train:])
     eager = validates_eagerly(config, len(held_out[0]))
-    reporter = _EpochReporter(on_epoch, chance_level(dataset.y[:n_train]),  # the labels 'accuracy' is measured on
-                              held_out if eager else None, on_batch)
+    reporter = EpochReporter(on_epoch, yardstick(dataset.y, n_train), held_out if eager else None, on_batch)
     model.fit(
         dataset.x[:n_train],
         dataset.y[:n_train],
@@ -158,4 +165,4 @@ def train(
     )
     end = time.perf_counter()
     timings = {"data": t_data - start, "build": t_build - t_data, "fit": end - t_build, "total": end - start}
-    return Run(config, model, dataset, history_frame(reporter.rows), timings, param_counts(model, config))
+    return Run(config, model, dataset, history_frame(reporter.rows), timings, param_counts(model, config), initial)

@@ -1,11 +1,11 @@
 import numpy as np
 import pytest
 
-from lstm_core.baseline import train_last_step_baseline
 from lstm_core.config import LSTMConfig
 from lstm_core.data import make_dataset
 from lstm_core.model import build_model
-from lstm_core.train import HISTORY_COLUMNS, _EpochReporter, train, validates_eagerly
+from lstm_core.noise import BALANCED
+from lstm_core.train import HISTORY_COLUMNS, EpochReporter, train, validates_eagerly
 
 from .conftest import SMALL
 
@@ -52,17 +52,17 @@ def test_on_batch_runs_before_the_batch_is_computed():
     """So a stop costs no more work: the optimizer has taken 0, 1, 2, ... steps when it is called."""
     dataset, model = make_dataset(SMALL), build_model(SMALL)
     steps = []
-    reporter = _EpochReporter(None, 0.5, on_batch=lambda: steps.append(int(model.optimizer.iterations.numpy())))
+    reporter = EpochReporter(None, BALANCED, on_batch=lambda: steps.append(int(model.optimizer.iterations.numpy())))
     model.fit(dataset.x[:64], dataset.y[:64], batch_size=16, epochs=1, shuffle=False, verbose=0, callbacks=[reporter])
     assert steps == [0, 1, 2, 3]
 
 
-def test_the_memoryless_baseline_passes_on_batch_through():
-    from lstm_core.memory import train_memoryless
+def test_the_order_free_baselines_pass_on_batch_through():
+    from lstm_core.order import train_order_free
 
     calls = []
-    train_memoryless(SMALL.replace(epochs=1), on_batch=lambda: calls.append(1))
-    assert len(calls) == -(-SMALL.train_sequences // SMALL.batch_size)
+    train_order_free(SMALL.replace(epochs=1), on_batch=lambda: calls.append(1))
+    assert len(calls) == 2 * -(-SMALL.train_sequences // SMALL.batch_size)  # the shuffled LSTM's, then the Dense model's
 
 
 def test_same_config_same_run(small_run):
@@ -99,8 +99,8 @@ def test_validation_numbers_are_keras_own(config, eager_calls, monkeypatch):
     """Either way of validating reports what Keras's own validation pass reports for the same fit,
     and train() takes the way validates_eagerly() chose (one eager validation per epoch, or none)."""
     calls = []
-    validate = _EpochReporter._validate
-    monkeypatch.setattr(_EpochReporter, "_validate", lambda self: calls.append(1) or validate(self))
+    validate = EpochReporter._validate
+    monkeypatch.setattr(EpochReporter, "_validate", lambda self: calls.append(1) or validate(self))
     run = train(config)
     assert len(calls) == eager_calls
     expected = _keras_history(config)
@@ -116,7 +116,7 @@ def test_eager_validation_of_confident_wrong_scores_is_keras_own():
     dense.set_weights([dense.get_weights()[0], np.array([40.0], dtype=np.float32)])
     x, y = d.x, np.zeros(len(d.y), dtype=np.float32)  # every label 0, every score ~1
     expected = model.evaluate(x, y, batch_size=SMALL.batch_size, verbose=0, return_dict=True)
-    reporter = _EpochReporter(None, 0.5, (x, y))
+    reporter = EpochReporter(None, BALANCED, (x, y))
     reporter.set_model(model)
     reporter.on_epoch_end(0, {"loss": 1.0, "accuracy": 0.5})
     row = reporter.rows[-1]
@@ -140,25 +140,6 @@ def test_default_run_tells_the_seed_story(seed, default_run):
     assert val_acc >= 0.85, run.history
 
 
-@pytest.mark.slow
-def test_the_task_needs_memory(default_run):
-    """A Dense model on the last timestep alone only gets a hint (a high ending is more often an up-trend)."""
-    baseline = train_last_step_baseline(LSTMConfig(), make_dataset(LSTMConfig()))
-    assert baseline["val_accuracy"].iloc[-1] < 0.8
-    assert default_run.history["val_accuracy"].iloc[-1] - baseline["val_accuracy"].iloc[-1] > 0.15
-
-
-@pytest.mark.slow
-def test_time_shuffled_copy_is_not_learnable():
-    """The same LSTM on a copy with each sequence's time order shuffled does clearly worse."""
-    config = LSTMConfig()
-    data = make_dataset(config)
-    rng = np.random.default_rng(0)
-    shuffled = np.stack([seq[rng.permutation(config.timesteps)] for seq in data.x])
-    run = train(config, dataset=type(data)(shuffled, data.y, data.description, data.feature_names))
-    assert run.history["val_accuracy"].iloc[-1] < 0.62  # chance is 0.5; the LSTM on ordered data gets > 0.9
-
-
 def test_observations_measure_chance_on_the_runs_own_labels():
     """Three in four training labels are 1: always guessing 1 scores 0.750, and the sentences say so."""
     from lstm_core.data import Dataset
@@ -170,10 +151,9 @@ def test_observations_measure_chance_on_the_runs_own_labels():
     run = train(SMALL.replace(epochs=1), dataset=dataset)
     chance = max(y[:n_train].mean(), 1 - y[:n_train].mean())
     assert round(chance, 3) == 0.75
-    assert "(0.750)" in run.history["observation"][0]
+    assert "chance (0.750" in run.history["observation"][0]
 
 
-# M11: Run.diverged looks at the loss only
 def test_nan_weights_with_a_finite_loss_history_count_as_diverged():
     """The last batch's update can make the weights NaN after the epoch's loss was averaged."""
     from lstm_core.train import train
