@@ -495,7 +495,7 @@ def trace_ui(run) -> None:
         st.dataframe(sequence_frame(trace.input, run.dataset.feature_names), height=260, width="stretch")
     with right.container(border=True):
         st.markdown(f"**Layer 2 · LSTM** (hidden state at each timestep, {text.counted(c.units, 'unit')})")
-        st.altair_chart(heatmap(trace.gates["hidden_state"], "Hidden state h"), width="stretch")
+        st.altair_chart(heatmap(trace.gates["hidden_state"], "Hidden state h", "hidden_state"), width="stretch")
         st.caption("Summary vector (the last hidden state, what the Dense layer reads)")
         st.markdown(f"`{sample_text(trace.lstm_output, keep=8)}`")
     with st.container(border=True):
@@ -508,7 +508,7 @@ def trace_ui(run) -> None:
     st.subheader("Gate inspector")
     gate = remember("gate", st.radio("Gate or state", GATE_NAMES, GATE_NAMES.index(recall("gate", GATE_NAMES[0])),
                                      format_func=GATE_LABELS.get, horizontal=True, key="gate"))
-    st.altair_chart(heatmap(trace.gates[gate], GATE_LABELS[gate]), width="stretch")
+    st.altair_chart(heatmap(trace.gates[gate], GATE_LABELS[gate], gate), width="stretch")
     st.caption(GATE_CAPTIONS[gate])
     (st.caption if trace.agrees else st.error)(agreement(trace.keras_max_diff))
     st.info(f"**Key insight.** {trace_insight(trace)}")
@@ -517,16 +517,17 @@ def trace_ui(run) -> None:
 
 def probe_ui(run, sample: int) -> None:
     """What if: edit this sequence and trace it again, before and after side by side."""
-    from lstm_core.charts import heatmap, shared_range
-    from lstm_core.probe import EDITS, run_probe
+    from lstm_core.charts import heatmap, state_scale
+    from lstm_core.probe import EDIT_NOTES, EDITS, TIMESTEP_EDITS, run_probe
     from lstm_core.trace import agreement
 
     st.subheader("What if?")
     c = run.config
     edit = remember("edit", st.selectbox("Change the sequence", list(EDITS), list(EDITS).index(recall("edit", "zero")),
                                          format_func=EDITS.get, key="edit"))
+    st.caption(EDIT_NOTES[edit])
     timestep, values = 0, None
-    if edit in ("zero", "edit"):
+    if edit in TIMESTEP_EDITS:
         timestep = whole_number("Timestep", 1, c.timesteps, "probe_t", offset=1)
     if edit == "edit":
         current = ", ".join(f"{v:.2f}" for v in run.dataset.x[sample, timestep] + 0.0).replace("-0.00", "0.00")
@@ -542,7 +543,7 @@ def probe_ui(run, sample: int) -> None:
     except ValueError as err:
         st.error(f"Cannot apply this edit: {err}.")
         return
-    ranges = {state: shared_range(probe.before.gates[state], probe.after.gates[state])  # equal values, equal colours
+    ranges = {state: state_scale(state, probe.before.gates[state], probe.after.gates[state])  # equal values, equal colours
               for state in ("hidden_state", "cell_state")}
     pair = (("Before", probe.before), ("After", probe.after))
     before, after = st.columns(2)
@@ -550,7 +551,7 @@ def probe_ui(run, sample: int) -> None:
     after.metric("After: score", f"{probe.after.dense_output:.3f}", f"{probe.after.dense_output - probe.before.dense_output:+.3f}")
     for state, name in (("hidden_state", "hidden state h"), ("cell_state", "cell state c")):
         for col, (title, trace) in zip(st.columns(2), pair):  # one row per state: before and after line up
-            col.altair_chart(heatmap(trace.gates[state], f"{title}: {name}", value_range=ranges[state]), width="stretch")
+            col.altair_chart(heatmap(trace.gates[state], f"{title}: {name}", state, value_range=ranges[state]), width="stretch")
     st.write(probe.caption)
     (st.caption if probe.before.agrees and probe.after.agrees else st.error)(
         f"Before and after the edit: {agreement(probe.keras_max_diff)}")

@@ -6,6 +6,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from lstm_core.trace import GATE_NAMES
+
 METRIC_LABELS = {"loss": "Loss", "accuracy": "Accuracy"}
 SPLIT_LABELS = {"": "Training", "val_": "Validation"}
 SPLIT_NOTE = "Solid lines: training sequences. Dashed lines: validation sequences the model never trains on."
@@ -69,34 +71,64 @@ def history_charts(history: pd.DataFrame, total_epochs: int | None = None) -> li
     return [metric_chart(history, metric, total_epochs) for metric in METRIC_LABELS.values()]
 
 
-def shared_range(*arrays: np.ndarray) -> tuple[float, float]:
-    """One colour range for heatmaps shown side by side, so that equal values get equal colours."""
-    return min(float(np.min(a)) for a in arrays), max(float(np.max(a)) for a in arrays)
+# Each array gets the colour scale of what it is, never its own min and max: a forget gate running
+# from 0.66 to 0.94 would otherwise span the whole ramp, and its darkest colour would look closed.
+SEQUENTIAL = "viridis"  # i, f, o: 0 to 1, dark to bright; both schemes read the same with red-green colour blindness
+DIVERGING = "blueorange"  # g, h, c: negative blue, positive orange, 0 pale in the middle
+GATES = ("input_gate", "forget_gate", "output_gate")  # sigmoids: always 0 to 1
+SQUASHED = ("candidate", "hidden_state")  # tanh (times o for h): always -1 to 1
+MIN_CELL_REACH = 1e-3  # a cell state of zeros still gets a scale of some width
+LEGEND_TITLES = {
+    "input_gate": "0 shut, 1 open",
+    "forget_gate": "0 shut, 1 open",
+    "output_gate": "0 shut, 1 open",
+    "candidate": "-1 to 1, 0 in the middle",
+    "hidden_state": "-1 to 1, 0 in the middle",
+    "cell_state": "0 in the middle",
+}
 
 
-def heatmap(values: np.ndarray, title: str, row_name: str = "timestep", col_name: str = "unit",
+def state_scale(state: str, *arrays: np.ndarray) -> tuple[float, float]:
+    """The colour domain for ``state`` (one of trace.GATE_NAMES): 0 to 1 for a gate, -1 to 1 for g and h,
+    and for c -m to m, m the largest |value| in all ``arrays``. Give every array shown side by side
+    (before and after an edit) so that equal values get equal colours."""
+    if state in GATES:
+        return 0.0, 1.0
+    if state in SQUASHED:
+        return -1.0, 1.0
+    if state != "cell_state":
+        raise ValueError(f"unknown state {state!r}; choose one of {', '.join(GATE_NAMES)}")
+    finite = [np.abs(a[np.isfinite(a)]) for a in map(np.asarray, arrays)]
+    reach = max([float(a.max()) for a in finite if a.size] + [MIN_CELL_REACH])
+    return -reach, reach
+
+
+def heatmap(values: np.ndarray, title: str, state: str,
             value_range: tuple[float, float] | None = None) -> alt.Chart:
-    """A (timesteps x units) gate or state array as a heatmap; rows count from 1. ``value_range``
-    fixes the colour scale (see shared_range); by default it is the array's own."""
+    """A (timesteps x units) gate or state array as a heatmap; rows count from 1. ``state`` (one of
+    trace.GATE_NAMES) fixes the colours (see state_scale); ``value_range`` is state_scale over the
+    arrays shown together, by default over this one alone."""
     values = np.asarray(values)
+    own = state_scale(state, values)  # also refuses an unknown state
+    low, high = own if value_range is None else value_range
     rows, cols = np.indices(values.shape)
-    data = pd.DataFrame({row_name: rows.ravel() + 1, col_name: cols.ravel() + 1, "value": values.ravel()})
-    low, high = value_range if value_range is not None else (float(values.min()), float(values.max()))
-    diverging = low < 0
+    data = pd.DataFrame({"timestep": rows.ravel() + 1, "unit": cols.ravel() + 1, "value": values.ravel()})
     tall = values.shape[0] > MAX_ROWS_AT_FULL_SIZE  # 200 timesteps at 20 px each would be 4,000 px tall
     every = -(-values.shape[0] // MAX_ROWS_AT_FULL_SIZE)  # with a tall one, label every n-th timestep
-    domain = {} if value_range is None else {"domain": [low, max(high, low + 1e-9)]}
-    scale = (alt.Scale(scheme="redblue", domainMid=0, reverse=True, **domain) if diverging
-             else alt.Scale(scheme="viridis", **domain))
+    if state in GATES:
+        scale, ticks = alt.Scale(scheme=SEQUENTIAL, domain=[low, high]), [low, (low + high) / 2, high]
+    else:
+        scale, ticks = alt.Scale(scheme=DIVERGING, domain=[low, high], domainMid=0), [low, 0.0, high]
+    legend = alt.Legend(title=LEGEND_TITLES[state], values=ticks, format=".3~g")
     return (
         alt.Chart(data, title=title)
         .mark_rect()
         .encode(
-            x=alt.X(f"{col_name}:O", title=col_name.capitalize()),
-            y=alt.Y(f"{row_name}:O", title=row_name.capitalize(),
+            x=alt.X("unit:O", title="Unit"),
+            y=alt.Y("timestep:O", title="Timestep",
                     axis=alt.Axis(values=list(range(1, values.shape[0] + 1, every))) if tall else alt.Axis()),
-            color=alt.Color("value:Q", title=None, scale=scale),
-            tooltip=[f"{row_name}:O", f"{col_name}:O", alt.Tooltip("value:Q", format=".3f")],
+            color=alt.Color("value:Q", scale=scale, legend=legend),
+            tooltip=["timestep:O", "unit:O", alt.Tooltip("value:Q", format=".3f")],
         )
         .properties(height=MAX_ROWS_AT_FULL_SIZE * 20 if tall else alt.Step(20))
     )

@@ -11,19 +11,37 @@ from lstm_core.trace import Trace, carried_after, trace_sample
 MAX_VALUE = 1e6  # inputs are scaled to about 0..1; far beyond that only saturates every gate (1e308 overflows float32)
 EDITS = {
     "zero": "Set one timestep's features to zero",
+    "mean": "Replace one timestep with the sequence's mean",
     "edit": "Edit one timestep's values",
     "reverse": "Reverse the time order",
     "shuffle": "Shuffle the timesteps",
 }
+TIMESTEP_EDITS = ("zero", "mean", "edit")  # the edits that change one timestep, which the user picks
+EDIT_NOTES = {
+    "zero": "Zero is not the same as removing the timestep: 0 is a value, the bottom of the 0 to 1 scale the "
+            "inputs are scaled to. On the lesson's ramps it reads as a low point, so late in a sequence it looks "
+            "like a fall (towards 'down') and early on like a rise after it (towards 'up'). To blank a timestep "
+            "more gently, replace it with the sequence's mean.",
+    "mean": "The timestep takes this sequence's own average, feature by feature: a level the sequence already "
+            "has, rather than the bottom of the scale. This is the closest to leaving the step out, but not the "
+            "same: the model still reads a value there.",
+    "edit": "Type new values for one timestep. The inputs are scaled to about 0 to 1; values far outside that "
+            "only push the gates to their limits.",
+    "reverse": "The same values in the opposite order.",
+    "shuffle": "The same values in a random order.",
+}
+OPEN_PATH = 0.3  # a product of forget gates from here up leaves the cell path open; below it, narrow
 
 
 def apply_edit(x: np.ndarray, edit: str, timestep: int = 0, values=None, seed: int = 0) -> np.ndarray:
     """A copy of x (timesteps, features) with one edit applied. ``timestep`` counts from 0."""
     x = np.array(x, dtype=np.float32, copy=True)
-    if edit in ("zero", "edit") and not 0 <= timestep < len(x):
+    if edit in TIMESTEP_EDITS and not 0 <= timestep < len(x):
         raise ValueError(f"timestep {timestep + 1} is outside 1 to {len(x)}")
     if edit == "zero":
         x[timestep] = 0.0
+    elif edit == "mean":
+        x[timestep] = x.mean(axis=0)  # (features,): over the timesteps, this one's old value included
     elif edit == "edit":
         values = np.asarray(values, dtype=np.float64)  # checked before the cast to float32, which would overflow
         if values.shape != x[timestep].shape or not (np.isfinite(values) & (np.abs(values) <= MAX_VALUE)).all():
@@ -60,29 +78,17 @@ def run_probe(run, sample: int, edit: str, timestep: int = 0, values=None, seed:
 
 
 def explain(before: Trace, after: Trace, edit: str, timestep: int, synthetic: bool = True) -> str:
-    """One or two sentences on what changed and why, from the numbers: the reason given always
-    agrees with what the score did."""
+    """What changed, from the numbers. For a one-timestep edit: how much of that step's cell content the
+    forget gates let through to the end (an upper bound on the cell path only), then the score's measured
+    move; the text never says one caused the other."""
     delta = after.dense_output - before.dense_output
     moved = "barely moved" if abs(delta) < 0.05 else "moved" if abs(delta) < 0.25 else "swung"
     flip = after.predicted != before.predicted
-    head = (f"The score {moved} from {before.dense_output:.3f} to {after.dense_output:.3f}"
+    head = (f"The score {moved} ({delta:+.3f}), from {before.dense_output:.3f} to {after.dense_output:.3f}"
             + (f", flipping the prediction to class {after.predicted}." if flip else ", and the predicted class held."))
-    if edit in ("zero", "edit"):
-        f = before.gates["forget_gate"]  # (timesteps, units)
-        kept = carried_after(f, timestep)
-        gates = (f" After timestep {timestep + 1}, the forget gates multiply to {kept:.2f} on average"
-                 if timestep + 1 < len(f) else f" Timestep {timestep + 1} is the last, so nothing is forgotten after it")
-        if kept >= 0.3:
-            why = (": a good part of what that step wrote survives to the end, so changing it can move the score."
-                   if moved != "barely moved" else
-                   ": a good part of what that step wrote survives to the end, but this change to it was too small "
-                   "to move the score much.")
-        elif moved == "barely moved":
-            why = ": most of what that step wrote is discounted by the end, which is why the score barely moved."
-        else:
-            why = (": little of what that step wrote survives directly, so the change came through the steps after "
-                   "it: every later gate reads the hidden state the edited step changed.")
-        return head + gates + why
+    if edit in TIMESTEP_EDITS:
+        return _cell_path(before.gates["forget_gate"], timestep) + " " + head + " " + _path_and_score(
+            before.gates["forget_gate"], timestep, moved)
     closer = abs(after.dense_output - 0.5) < abs(before.dense_output - 0.5)
     if not synthetic:
         what = "reverses" if edit == "reverse" else "shuffles"
@@ -107,3 +113,37 @@ def explain(before: Trace, after: Trace, edit: str, timestep: int, synthetic: bo
     else:
         tail = ("yet the model is about as sure as before: " if closer else "yet the model did not get less sure: ") + left
     return head + " Shuffling keeps the values but breaks the trend, " + tail
+
+
+def _kept(forget_gate: np.ndarray, timestep: int) -> np.ndarray:
+    """(units,): the product of each unit's forget gates after ``timestep`` (1 for the last)."""
+    return np.prod(forget_gate[timestep + 1:], axis=0) if timestep + 1 < len(forget_gate) else np.ones(forget_gate.shape[1])
+
+
+def _cell_path(forget_gate: np.ndarray, timestep: int) -> str:
+    """What the forget gates allow: the share of the step's cell content that can reach the end."""
+    step = timestep + 1
+    if step == len(forget_gate):
+        return f"Timestep {step} is the last, so no forget gate discounts its cell content before the end."
+    units = forget_gate.shape[1]
+    spread = f", on average over the units ({_kept(forget_gate, timestep).max():.2f} in the most open one)" if units > 1 else ""
+    return (f"Along the cell path, at most {carried_after(forget_gate, timestep):.2f} of what timestep {step} left in "
+            f"the cell can reach the end{spread}: that is what the forget gates after it multiply to.")
+
+
+def _path_and_score(forget_gate: np.ndarray, timestep: int, moved: str) -> str:
+    """The measured move set against what the cell path allowed, claiming no cause that was not measured.
+    Narrow means narrow in every unit: one open unit could carry the change on its own."""
+    kept = _kept(forget_gate, timestep)
+    if kept.max() >= OPEN_PATH:
+        path = "The cell path was open" + (" in at least one unit" if kept.mean() < OPEN_PATH else "")
+        if moved == "barely moved":
+            return (f"{path}, but this change made little difference to the score: what was written (i·g), the output "
+                    "gate and the Dense weights decide how much of a change reaches the score, not the forget gates alone.")
+        return (f"{path}, so the change could have reached the end along it; the numbers here do not say it did, "
+                "because the edited step also changes the hidden state, which feeds every later gate.")
+    if moved == "barely moved":
+        return ("The cell path was narrow and the score barely moved, but the forget gates alone do not show why: "
+                "what was written (i·g), the hidden state, the output gate and the Dense weights all count.")
+    return ("With the cell path this narrow, the change most likely travelled another way: the edited step changes "
+            "the hidden state, which feeds every later gate.")

@@ -1,7 +1,9 @@
 import numpy as np
 import pandas as pd
+import pytest
 
-from lstm_core.charts import compare_charts, epoch_domain, heatmap, history_charts, history_long, shared_range
+from lstm_core.charts import compare_charts, epoch_domain, heatmap, history_charts, history_long, state_scale
+from lstm_core.trace import GATE_NAMES
 
 HISTORY = pd.DataFrame(
     {"epoch": [1, 2, 3], "loss": [0.65, 0.48, 0.35], "accuracy": [0.6, 0.75, 0.82],
@@ -41,22 +43,67 @@ def test_a_one_epoch_run_has_no_epoch_2_on_its_axis():
 
 def test_heatmap_spec():
     values = np.array([[0.1, 0.9, 0.5], [0.2, 0.3, 0.4]])
-    spec = heatmap(values, "Forget gate").to_dict()
+    spec = heatmap(values, "Forget gate", "forget_gate").to_dict()
     assert spec["mark"]["type"] == "rect" and spec["title"] == "Forget gate"
     data = next(iter(spec["datasets"].values()))
     assert len(data) == 6
     assert {"timestep": 1, "unit": 2, "value": 0.9} in data
-    assert spec["encoding"]["color"]["scale"]["scheme"] == "viridis"
-    assert heatmap(-values, "c").to_dict()["encoding"]["color"]["scale"]["scheme"] == "redblue"
+    assert [t["field"] for t in spec["encoding"]["tooltip"]] == ["timestep", "unit", "value"]
 
 
-def test_before_and_after_heatmaps_can_share_one_colour_range():
-    before, after = np.array([[0.1, 0.5]]), np.array([[0.1, 2.0]])
-    low, high = shared_range(before, after)
-    assert (low, high) == (0.1, 2.0)
-    scale = heatmap(before, "b", value_range=(low, high)).to_dict()["encoding"]["color"]["scale"]
-    assert scale["domain"] == [0.1, 2.0] and scale["scheme"] == "viridis"
-    assert heatmap(before, "b", value_range=(-1.0, 2.0)).to_dict()["encoding"]["color"]["scale"]["scheme"] == "redblue"
+def _colour(values, state, value_range=None) -> dict:
+    return heatmap(np.asarray(values, dtype=float), "t", state, value_range).to_dict()["encoding"]["color"]
+
+
+# Each state drawn from a narrow stretch of its range, as a trained model's often are: the scale must not follow it.
+NARROW = {"input_gate": (0.40, 0.60), "forget_gate": (0.66, 0.94), "output_gate": (0.05, 0.20),
+          "candidate": (0.10, 0.30), "hidden_state": (-0.25, -0.05), "cell_state": (-0.5, 2.0)}
+FIXED = {"input_gate": ([0, 1], "viridis", None), "forget_gate": ([0, 1], "viridis", None),
+         "output_gate": ([0, 1], "viridis", None), "candidate": ([-1, 1], "blueorange", 0),
+         "hidden_state": ([-1, 1], "blueorange", 0), "cell_state": ([-2.0, 2.0], "blueorange", 0)}
+
+
+@pytest.mark.parametrize("state", GATE_NAMES)
+def test_every_gate_and_state_heatmap_has_the_colour_scale_of_what_it_shows(state):
+    low, high = NARROW[state]
+    colour = _colour(np.linspace(low, high, 12).reshape(4, 3), state)
+    domain, scheme, mid = FIXED[state]
+    assert colour["scale"]["domain"] == domain and colour["scale"]["scheme"] == scheme
+    assert colour["scale"].get("domainMid") == mid  # diverging ones centre on 0; a gate's 0 is its dark end
+    assert colour["legend"]["title"] and colour["legend"]["values"][0] == domain[0]  # a legend, ends labelled
+    assert colour["legend"]["values"][-1] == domain[1]
+
+
+def test_a_forget_gate_from_066_to_094_is_not_drawn_as_closed_to_open():
+    colour = _colour([[0.66, 0.94], [0.80, 0.70]], "forget_gate")
+    assert colour["scale"]["domain"] == [0, 1] and colour["legend"]["values"] == [0, 0.5, 1]
+    assert colour["legend"]["title"] == "0 shut, 1 open"
+
+
+def test_the_cell_state_scale_is_symmetric_around_0():
+    assert state_scale("cell_state", np.array([[0.2, 3.5]])) == (-3.5, 3.5)  # all positive: still centred on 0
+    assert state_scale("cell_state", np.array([[-0.7, 0.1]])) == (-0.7, 0.7)
+    low, high = state_scale("cell_state", np.zeros((3, 2)))
+    assert low == -high and high > 0  # a scale of some width even for zeros
+    assert state_scale("cell_state", np.array([[np.nan, -1.5]])) == (-1.5, 1.5)
+
+
+def test_before_and_after_heatmaps_share_one_colour_scale():
+    before, after = np.array([[0.1, 0.5]]), np.array([[-3.0, 2.0]])
+    shared = state_scale("cell_state", before, after)
+    assert shared == (-3.0, 3.0)  # covers both, symmetric
+    domains = [_colour(a, "cell_state", shared)["scale"]["domain"] for a in (before, after)]
+    assert domains[0] == domains[1] == [-3.0, 3.0]
+    assert _colour(before, "cell_state")["scale"]["domain"] == [-0.5, 0.5]  # on its own it would differ
+    for state in ("forget_gate", "hidden_state"):  # fixed scales are shared already
+        assert state_scale(state, before, after) == state_scale(state) == tuple(FIXED[state][0])
+
+
+def test_an_unknown_state_has_no_scale():
+    with pytest.raises(ValueError, match="unknown state 'gate'"):
+        state_scale("gate", np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="unknown state 'gate'"):
+        heatmap(np.zeros((2, 2)), "t", "gate", value_range=(0.0, 1.0))
 
 
 def test_one_legend_drawn_as_lines_for_training_and_validation():
@@ -66,7 +113,7 @@ def test_one_legend_drawn_as_lines_for_training_and_validation():
 
 
 def test_a_long_sequence_keeps_its_heatmap_readable():
-    short, tall = heatmap(np.zeros((10, 4)), "f").to_dict(), heatmap(np.zeros((200, 4)), "f").to_dict()
+    short, tall = (heatmap(np.zeros((n, 4)), "f", "forget_gate").to_dict() for n in (10, 200))
     assert short["height"] == {"step": 20}
     assert tall["height"] == 600  # not 200 x 20 = 4,000 px
     assert tall["encoding"]["y"]["axis"]["values"][:3] == [1, 8, 15]  # every 7th timestep labelled

@@ -133,7 +133,6 @@ def test_bad_csv_input_exits_2_with_one_line(args, needle):
     assert len(lines) == 1 and needle in lines[0], proc.stderr
 
 
-# M15: the CLI's default target back to table.columns[0]
 def test_the_cli_default_target_skips_a_column_that_only_rises():
     """good_tab.csv's first column, 'step', only rises: as the app's picker does, the CLI starts on 'reading'."""
     proc = run_cli("--csv", "tests/data/good_tab.csv", "--timesteps", "5", "--units", "2", "--epochs", "1", "--json")

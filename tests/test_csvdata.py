@@ -422,7 +422,6 @@ def test_names_in_messages_are_quoted_as_typed():
     assert "column 't\\emp': 'abc' is not a number" in str(err.value) and "\\\\" not in str(err.value)
 
 
-# M19: the unnamed-column drop's '.all()' -> '.any()'
 def test_an_unnamed_column_with_some_values_is_checked_not_dropped():
     from lstm_core.csvdata import CSVError, parse_csv
 

@@ -96,7 +96,6 @@ def test_a_cap_drops_only_sizes_and_names_every_cap_met():
     assert many.warnings[0].count("still broke the work cap") == 1  # named once, however many drops it took
 
 
-# M21: presets drops 'cap != first cap'
 def test_the_cap_already_named_is_not_named_again_after_a_drop():
     from lstm_core.presets import parse_query
 

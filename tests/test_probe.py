@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from lstm_core.probe import apply_edit, run_probe
+from lstm_core.probe import EDIT_NOTES, EDITS, OPEN_PATH, TIMESTEP_EDITS, apply_edit, explain, run_probe
+from lstm_core.trace import GATE_NAMES, Trace, carried_after
 
 X = np.arange(12, dtype=np.float32).reshape(4, 3)
 
@@ -17,10 +18,37 @@ def test_edits():
     np.testing.assert_array_equal(s, apply_edit(X, "shuffle", seed=1))  # seeded
 
 
+def test_the_mean_edit_puts_the_sequences_own_average_in_one_timestep():
+    m = apply_edit(X, "mean", timestep=1)
+    assert m[1].tolist() == [4.5, 5.5, 6.5]  # per feature, over the 4 timesteps (the old row included)
+    assert (m[[0, 2, 3]] == X[[0, 2, 3]]).all() and X[1].tolist() == [3, 4, 5]  # a copy
+
+
+def test_every_edit_has_a_note_and_the_zero_note_says_zero_is_a_value():
+    assert list(EDIT_NOTES) == list(EDITS) and set(TIMESTEP_EDITS) <= set(EDITS)
+    assert "not the same as removing" in EDIT_NOTES["zero"] and "0 is a value" in EDIT_NOTES["zero"]
+    assert "sequence's mean" in EDIT_NOTES["zero"] and "mean" in EDITS
+
+
+def test_zero_pushes_the_lessons_ramps_as_its_note_says_and_the_mean_barely_does(default_run):
+    """EDIT_NOTES["zero"]: a 0 early reads as a rise after it (towards up), late as a fall (towards down)."""
+    x, y = default_run.dataset.x[:200], default_run.dataset.y[:200]
+
+    def shift(edit, timestep):  # (200,): each sample's score change
+        edited = np.stack([apply_edit(s, edit, timestep) for s in x])
+        return default_run.model(edited).numpy()[:, 0] - default_run.model(x).numpy()[:, 0]
+
+    assert shift("zero", 1)[y == 0].mean() > 0.1  # down ramps get pushed up
+    assert shift("zero", 7)[y == 1].mean() < -0.1  # up ramps get pushed down
+    for timestep in (1, 7):
+        assert np.abs(shift("mean", timestep)).mean() < np.abs(shift("zero", timestep)).mean() / 3
+
+
 @pytest.mark.parametrize(
     "kwargs,needle",
     [
         (dict(edit="zero", timestep=4), "timestep 5 is outside 1 to 4"),
+        (dict(edit="mean", timestep=-1), "timestep 0 is outside 1 to 4"),
         (dict(edit="edit", timestep=0, values=[1, 2]), "give 3 numbers between -1,000,000 and 1,000,000"),
         (dict(edit="edit", timestep=0, values=[1, 2, float("inf")]), "give 3 numbers between -1,000,000 and 1,000,000"),
         (dict(edit="edit", timestep=0, values=[1, 2, 1e308]), "give 3 numbers between -1,000,000 and 1,000,000"),
@@ -32,7 +60,7 @@ def test_bad_edits_say_what_is_allowed(kwargs, needle):
         apply_edit(X, **kwargs)
 
 
-@pytest.mark.parametrize("edit", ["zero", "reverse", "shuffle"])
+@pytest.mark.parametrize("edit", ["zero", "mean", "reverse", "shuffle"])
 def test_before_and_after_match_keras(default_run, edit):
     p = run_probe(default_run, 3, edit, timestep=4)
     assert p.keras_max_diff < 1e-5
@@ -57,31 +85,65 @@ def test_zeroing_caption_speaks_of_the_forget_gate(default_run):
     assert f"{np.prod(f[1:], axis=0).mean():.2f}" in p.caption
 
 
-def _trace(score, forget=0.1, steps=5, units=2):
-    from types import SimpleNamespace
+def _trace(score, forget=0.1, steps=5, units=2) -> Trace:
+    """A hand-made Trace: every gate constant, the forget gate ``forget`` (a number, or one per unit)."""
+    forget = np.broadcast_to(np.asarray(forget, dtype=float), (units,))
+    gates = {name: np.full((steps, units), 0.5) for name in GATE_NAMES} | {"forget_gate": np.tile(forget, (steps, 1))}
+    return Trace(0, 1, np.zeros((steps, 3)), gates, np.zeros(units), score, 0.0)
 
-    return SimpleNamespace(dense_output=score, predicted=int(score > 0.5),
-                           gates={"forget_gate": np.full((steps, units), forget)})
+
+OPEN = "The cell path was open"
+ONE_OPEN = "The cell path was open in at least one unit"
+NARROW_BARELY = "The cell path was narrow and the score barely moved, but the forget gates alone do not show why"
+ANOTHER_WAY = "the change most likely travelled another way"
+OPEN_BARELY = "but this change made little difference to the score"
+OPEN_MOVED = "so the change could have reached the end along it; the numbers here do not say it did"
+RULES = (NARROW_BARELY, ANOTHER_WAY, OPEN_BARELY, OPEN_MOVED)
+CAUSAL = ("which is why", "survives", "so changing it can move", "discounted", "came through", "too small to move",
+          "because the forget")  # stories the forget gates alone cannot tell
 
 
-@pytest.mark.parametrize("before,after,forget,needle", [
-    (0.97, 0.00, 0.1, "the change came through the steps after it"),  # swung, though little survives directly
-    (0.97, 0.96, 0.1, "which is why the score barely moved"),
-    (0.97, 0.50, 0.95, "survives to the end, so changing it can move the score"),
-    (0.97, 0.96, 0.95, "too small to move the score much"),
+@pytest.mark.parametrize("before,after,forget,timestep,needle", [
+    (0.97, 0.00, 0.1, 0, ANOTHER_WAY),  # swung, though 0.1 ** 4 of the cell content can reach the end
+    (0.97, 0.80, 0.1, 0, ANOTHER_WAY),  # moved
+    (0.97, 0.96, 0.1, 0, NARROW_BARELY),
+    (0.97, 0.96, 0.95, 0, OPEN_BARELY),  # 0.95 ** 4 = 0.81 could reach the end, yet the score barely moved
+    (0.97, 0.50, 0.95, 0, OPEN_MOVED),
+    (0.97, 0.96, 0.1, 4, OPEN_BARELY),  # the last timestep: no forget gate after it
+    (0.97, 0.10, 0.1, 4, OPEN_MOVED),
+    (0.97, 0.10, [0.95, 0.1, 0.1], 0, OPEN_MOVED),  # one open unit (0.81) could carry it alone, the mean is 0.27
 ])
-def test_the_edit_caption_agrees_with_what_the_score_did(before, after, forget, needle):
-    from lstm_core.probe import explain
+@pytest.mark.parametrize("edit", TIMESTEP_EDITS)
+def test_each_timestep_caption_says_what_the_cell_path_allows_then_what_was_measured(
+        before, after, forget, timestep, needle, edit):
+    units = np.size(forget) if np.ndim(forget) else 2
+    text = explain(_trace(before, forget, units=units), _trace(after, forget, units=units), edit, timestep)
+    assert needle in text and [rule in text for rule in RULES].count(True) == 1
+    assert not any(claim in text for claim in CAUSAL)
+    assert f"({after - before:+.3f}), from {before:.3f} to {after:.3f}" in text  # the measured move, with its sign
+    assert ("flipping the prediction" in text) == ((before > 0.5) != (after > 0.5))
+    if timestep == 4:
+        assert text.startswith("Timestep 5 is the last, so no forget gate discounts its cell content")
+    else:  # the bound comes first, then the measurement
+        kept = np.prod(np.tile(np.broadcast_to(forget, (units,)), (4, 1)), axis=0)
+        assert text.startswith(f"Along the cell path, at most {kept.mean():.2f} of what timestep 1 left in the cell "
+                               f"can reach the end, on average over the units ({kept.max():.2f} in the most open one)")
+        assert text.index("Along the cell path") < text.index("The score")
 
-    text = explain(_trace(before, forget), _trace(after, forget), "edit", 0)
-    assert needle in text
-    if abs(after - before) >= 0.25:
-        assert "discounted" not in text
+
+def test_one_open_unit_is_said_as_one_and_one_unit_has_no_average():
+    text = explain(_trace(0.97, [0.95, 0.1, 0.1], units=3), _trace(0.10, [0.95, 0.1, 0.1], units=3), "zero", 0)
+    assert ONE_OPEN in text and "0.27 of what timestep 1" in text and "(0.81 in the most open one)" in text
+    assert ONE_OPEN not in explain(_trace(0.97, 0.95), _trace(0.10, 0.95), "zero", 0)
+    single = explain(_trace(0.97, 0.5, units=1), _trace(0.96, 0.5, units=1), "mean", 2)
+    assert "at most 0.25 of what timestep 3 left in the cell can reach the end: that is" in single
+    assert "on average" not in single and NARROW_BARELY in single  # 0.5 * 0.5 = 0.25 in every unit
 
 
+@pytest.mark.parametrize("forget,needle", [(OPEN_PATH, OPEN_BARELY), (OPEN_PATH - 0.01, NARROW_BARELY)])
+def test_the_cell_path_is_open_from_a_product_of_OPEN_PATH(forget, needle):
+    assert needle in explain(_trace(0.97, forget, steps=2), _trace(0.96, forget, steps=2), "zero", 0)
 def test_the_shuffle_and_reverse_captions_follow_the_score_and_the_data():
-    from lstm_core.probe import explain
-
     assert "fell towards 0.5" in explain(_trace(0.97), _trace(0.6), "shuffle", 0)
     assert "did not get less sure" in explain(_trace(0.97), _trace(0.98), "shuffle", 0)
     assert "as this one did" in explain(_trace(0.9), _trace(0.1), "reverse", 0)
@@ -99,7 +161,36 @@ def test_the_shuffle_and_reverse_captions_follow_the_score_and_the_data():
     (0.990, 0.975, "about as sure as before", "order carried"),
 ])
 def test_the_shuffle_caption_agrees_with_what_the_score_did(before, after, needle, absent):
-    from lstm_core.probe import explain
-
     text = explain(_trace(before), _trace(after), "shuffle", 0)
     assert needle in text and absent not in text
+
+
+def _rule(probe, timestep) -> str:
+    """The sentence the caption should hold, from the traced forget gates and the measured score."""
+    kept = np.prod(probe.before.gates["forget_gate"][timestep + 1:], axis=0)  # (units,): all 1 after the last step
+    barely = abs(probe.after.dense_output - probe.before.dense_output) < 0.05
+    if kept.max() >= OPEN_PATH:
+        return OPEN_BARELY if barely else OPEN_MOVED
+    return NARROW_BARELY if barely else ANOTHER_WAY
+
+
+@pytest.mark.parametrize("edit", TIMESTEP_EDITS)
+def test_a_real_caption_follows_its_traced_gates_and_measured_score(small_run, edit):
+    for timestep in (0, 3, 5):
+        p = run_probe(small_run, 1, edit, timestep, values=[1.0, 0.0, 1.0] if edit == "edit" else None)
+        assert _rule(p, timestep) in p.caption and not any(claim in p.caption for claim in CAUSAL)
+        assert f"({p.after.dense_output - p.before.dense_output:+.3f})" in p.caption
+        if timestep < 5:
+            assert f"at most {carried_after(p.before.gates['forget_gate'], timestep):.2f} of what" in p.caption
+
+
+def test_the_trained_default_run_meets_every_rule_and_each_caption_follows_its_numbers(default_run):
+    # sample 0: timestep 1's path is narrow, timestep 5's open, and zeroing either barely moves the score;
+    # sample 1: timestep 8's path is open and zeroing it moves the score; sample 3 (a down ramp) swings
+    seen = set()
+    for sample, timestep in ((0, 0), (0, 4), (1, 7), (3, 0)):
+        p = run_probe(default_run, sample, "zero", timestep)
+        rule = _rule(p, timestep)
+        assert rule in p.caption and not any(claim in p.caption for claim in CAUSAL), (sample, timestep, p.caption)
+        seen.add(rule)
+    assert seen == set(RULES)
