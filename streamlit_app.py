@@ -361,8 +361,9 @@ def whole_number(label: str, low: int, high: int, name: str, offset: int = 0) ->
 
 
 def pipeline_ui(run) -> None:
+    from lstm_core.concepts import return_sequences_note, state_and_batches
     from lstm_core.insights import key_insight, pipeline_insight
-    from lstm_core.present import param_ledger, sample_text
+    from lstm_core.present import ledger_note, param_ledger, sample_text
     from lstm_core.stages import pipeline_stages
 
     st.subheader("Data flow: 3 stages")
@@ -375,6 +376,10 @@ def pipeline_ui(run) -> None:
             st.markdown(f"`{sample_text(stage.sample)}`")  # inline code: no syntax highlighter to load
     st.subheader("Shapes and parameters")
     st.table(param_ledger(run.config, run.params).style.format({"Parameters": "{:,}"}), hide_index=True)  # as its formula
+    st.caption(ledger_note(run.config))
+    with st.expander("Batches, the starting state and return_sequences"):
+        st.markdown(state_and_batches(run))
+        st.markdown(return_sequences_note(run))
     st.subheader("The data")
     st.write(text.literal(run.dataset.description))
     st.info(f"**Key insight.** {key_insight(run)}\n\n{pipeline_insight(run)}")
@@ -478,6 +483,7 @@ def order_ui(run) -> None:
 
 def trace_ui(run) -> None:
     from lstm_core.charts import heatmap
+    from lstm_core.concepts import gradient_path, sigmoid_vs_tanh
     from lstm_core.insights import diverged_text, trace_insight
     from lstm_core.present import sample_text, sequence_frame
     from lstm_core.text import GATE_CAPTIONS, GATE_LABELS
@@ -512,7 +518,24 @@ def trace_ui(run) -> None:
     st.caption(GATE_CAPTIONS[gate])
     (st.caption if trace.agrees else st.error)(agreement(trace.keras_max_diff))
     st.info(f"**Key insight.** {trace_insight(trace)}")
+    equations_ui(run, trace)
+    with st.expander("Why the cell state helps gradients"):
+        st.markdown(gradient_path(trace))
+    with st.expander("Sigmoid or tanh?"):
+        st.markdown(sigmoid_vs_tanh(trace))
     probe_ui(run, int(sample))
+
+
+def equations_ui(run, trace) -> None:
+    """One unit at one timestep, with the traced numbers filled into the LSTM's equations."""
+    from lstm_core.concepts import gate_equations
+
+    with st.expander("The equations, with this sequence's numbers"):
+        left, right = st.columns(2)
+        c = run.config
+        unit = left.selectbox("Unit", range(1, c.units + 1), key="eq_unit")
+        timestep = right.selectbox("Timestep", range(1, c.timesteps + 1), index=c.timesteps - 1, key="eq_t")
+        st.markdown(gate_equations(run, trace, unit - 1, timestep - 1))
 
 
 def probe_ui(run, sample: int) -> None:

@@ -37,13 +37,23 @@ def param_ledger(config: LSTMConfig, params: dict[str, int]) -> pd.DataFrame:
         [
             {"Layer": "Input", "Output shape": f"({n}, {t}, {f})", "Parameters": 0, "Formula": "no weights"},
             {"Layer": "LSTM", "Output shape": f"({n}, {u})", "Parameters": params["lstm"],
-             "Formula": f"4 gates x {counted(u, 'unit')} x ({counted(f, 'feature')} + {counted(u, 'unit')} + 1 bias) = {4 * u * (f + u + 1):,}"},
+             "Formula": f"4 weight blocks (3 gates and the candidate) x {counted(u, 'unit')} x ({counted(f, 'feature')} + "
+                        f"{counted(u, 'recurrent input')} h(t-1) + 1 bias) = {4 * u * (f + u + 1):,}"},
             {"Layer": "Dense", "Output shape": f"({n}, 1)", "Parameters": params["dense"],
              "Formula": f"{counted(u, 'weight')} + 1 bias = {u + 1:,}"},
             {"Layer": "Total", "Output shape": "", "Parameters": params["total"],
              "Formula": f"{params['lstm']:,} + {params['dense']:,} = {params['total']:,}"},
         ]
     )
+
+
+def ledger_note(config: LSTMConfig) -> str:
+    """Where the LSTM row's formula comes from, and why PyTorch counts more for the same layer."""
+    u, f = config.units, config.features
+    return (f"Each of the 4 blocks (input gate i, forget gate f, candidate g, output gate o; Keras's order "
+            f"i | f | c | o) gives each of its {counted(u, 'unit')} one weight per input feature, one per recurrent "
+            f"input h(t-1) and a bias: Keras keeps one bias per unit in each block, 4 x {u} x ({f} + {u} + 1) = {4 * u * (f + u + 1):,}, "
+            f"while PyTorch's nn.LSTM keeps two (`b_ih` and `b_hh`), 4 x {u} x ({f} + {u} + 2) = {4 * u * (f + u + 2):,}.")
 
 
 DELTA_NOTE = "Under each final value: its change since epoch 1."  # short deltas fit a 1024 px screen

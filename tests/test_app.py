@@ -69,7 +69,8 @@ def test_default_run_completes_and_shows_the_seed_data_flow():
     assert "1000 sequences x 10 timesteps x 5 features" in page
     assert "→ **1000 sequences x 20 units**" in page and "→ **1000 sequences x 1 output**" in page
     ledger = at.table[0].value
-    assert "4 gates x 20 units x (5 features + 20 units + 1 bias) = 2,080" in list(ledger["Formula"])
+    assert ("4 weight blocks (3 gates and the candidate) x 20 units x (5 features + 20 recurrent inputs h(t-1) + 1 bias) "
+            "= 2,080") in list(ledger["Formula"])
 
 
 def test_units_32_and_train_changes_the_shapes_and_the_table():

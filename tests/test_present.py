@@ -2,7 +2,15 @@ import numpy as np
 import pandas as pd
 
 from lstm_core.config import LSTMConfig
-from lstm_core.present import epoch_table, final_metrics, history_of, param_ledger, sample_text, sequence_frame
+from lstm_core.present import (
+    epoch_table,
+    final_metrics,
+    history_of,
+    ledger_note,
+    param_ledger,
+    sample_text,
+    sequence_frame,
+)
 
 
 def test_sample_text_reads_like_the_seed():
@@ -17,8 +25,18 @@ def test_ledger_works_the_formula_for_the_config():
     c = LSTMConfig(units=8, features=3)
     ledger = param_ledger(c, {"lstm": 384, "dense": 9, "total": 393})
     assert list(ledger["Layer"]) == ["Input", "LSTM", "Dense", "Total"]
-    assert ledger["Formula"][1] == "4 gates x 8 units x (3 features + 8 units + 1 bias) = 384"
+    assert ledger["Formula"][1] == ("4 weight blocks (3 gates and the candidate) x 8 units x "
+                                    "(3 features + 8 recurrent inputs h(t-1) + 1 bias) = 384")
     assert ledger["Output shape"][1] == "(1000, 8)"
+    one = param_ledger(LSTMConfig(units=1, features=1), {"lstm": 12, "dense": 2, "total": 14})
+    assert "x 1 unit x (1 feature + 1 recurrent input h(t-1) + 1 bias) = 12" in one["Formula"][1]
+
+
+def test_the_ledger_note_counts_keras_and_pytorch_biases():
+    note = ledger_note(LSTMConfig(units=8, features=3))
+    assert "Keras keeps one bias per unit in each block, 4 x 8 x (3 + 8 + 1) = 384," in note  # the ledger's 384
+    assert "PyTorch's nn.LSTM keeps two (`b_ih` and `b_hh`), 4 x 8 x (3 + 8 + 2) = 416." in note
+    assert "4 x 20 x (5 + 20 + 1) = 2,080" in ledger_note(LSTMConfig()) and note.count(". ") == 0  # one sentence
 
 
 def test_streamed_rows_become_a_table_with_observations():

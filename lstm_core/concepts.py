@@ -1,0 +1,187 @@
+"""Short notes on how an LSTM works, each worked with the learner's own run and trace.
+
+Each function returns Markdown: equations as `code`, lines joined by a hard line break, so the text
+also reads as plain text. A diverged run's weights are NaN, so its notes say there is nothing to
+show instead of printing NaN.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from lstm_core.text import counted
+from lstm_core.trace import carried_after, sigmoid
+
+BLOCKS = ("i", "f", "c", "o")  # Keras's column order in kernel, recurrent_kernel and bias, each `units` wide
+LINE = "  \n"  # Markdown's hard line break: one equation per line
+FORGET_START = float(sigmoid(1.0))  # an untrained forget gate's centre: Keras starts its bias at 1
+
+NOTHING = ("Nothing to show here: training diverged, so the weights and every gate are not numbers. "
+           "Lower the learning rate and train again.")
+
+
+def _num(v: float) -> str:
+    """3 decimals, without a '-0.000'."""
+    return f"{v:.3f}".replace("-0.000", "0.000")
+
+
+def _small(v: float) -> str:
+    """3 decimals, or 2 significant digits once 3 decimals would show 0.000 (0.5^99 is not zero)."""
+    return _num(v) if v == 0 or abs(v) >= 5e-4 else f"{v:.1e}"
+
+
+def _sum(terms) -> str:
+    """'0.412 - 0.118 + 1.021': each term's sign shown once."""
+    out = _num(terms[0])
+    for v in terms[1:]:
+        out += f" - {_num(-v)}" if _num(v).startswith("-") else f" + {_num(v)}"
+    return out
+
+
+def _factor(v: float) -> str:
+    """A factor in a product: a negative one in brackets, 0.812·(-0.334)."""
+    return f"({_num(v)})" if _num(v).startswith("-") else _num(v)
+
+
+def _finite(*arrays) -> bool:
+    return all(np.isfinite(a).all() for a in arrays)
+
+
+def unit_step(run, trace, unit: int, timestep: int) -> dict:
+    """One unit's step in the trace, worked out from the run's weights, with every part of it.
+
+    Returns "parts": {block: {"Wx", "Uh", "b", "z"}} for the blocks i, f, c, o (z = Wx + Uh + b,
+    before the squashing), and this unit's "i", "f", "g", "o", "c_prev", "c", "h_prev", "h". h_prev and c_prev
+    come from the trace's previous timestep (zero at the first: every sequence starts from zero).
+    """
+    w = run.weights()
+    units, steps = w["recurrent_kernel"].shape[0], len(trace.input)
+    if not (0 <= unit < units and 0 <= timestep < steps):  # a negative index would quietly pick another step
+        raise ValueError(f"unit must be 0 to {units - 1} and timestep 0 to {steps - 1}; got {unit} and {timestep}")
+    x = np.asarray(trace.input[timestep], dtype=np.float64)  # (features,)
+    first = timestep == 0
+    h_prev = np.zeros(units) if first else trace.gates["hidden_state"][timestep - 1]  # (units,): all units, every gate reads them
+    c_prev = 0.0 if first else float(trace.gates["cell_state"][timestep - 1, unit])
+    parts = {}
+    for k, block in enumerate(BLOCKS):
+        col = k * units + unit
+        wx, uh, b = float(x @ w["kernel"][:, col]), float(h_prev @ w["recurrent_kernel"][:, col]), float(w["bias"][col])
+        parts[block] = {"Wx": wx, "Uh": uh, "b": b, "z": wx + uh + b}
+    i, f, o = (float(sigmoid(parts[k]["z"])) for k in ("i", "f", "o"))
+    g = math.tanh(parts["c"]["z"])
+    c = f * c_prev + i * g
+    return {"parts": parts, "i": i, "f": f, "g": g, "o": o, "c_prev": c_prev, "c": c,
+            "h_prev": float(h_prev[unit]), "h": o * math.tanh(c)}
+
+
+def gate_equations(run, trace, unit: int, timestep: int) -> str:
+    """The cell's equations for one unit (0-based) at one timestep (0-based), with this run's numbers."""
+    s = unit_step(run, trace, unit, timestep)
+    if not all(math.isfinite(v) for part in s["parts"].values() for v in part.values()) or not math.isfinite(s["h"]):
+        return NOTHING
+    units, features = trace.gates["hidden_state"].shape[1], trace.input.shape[1]
+    prev = ("`h_prev = c_prev = 0`: every sequence starts from zero, so the `U·h_prev` terms are 0 here"
+            if timestep == 0 else
+            f"`h_prev` = all {counted(units, 'hidden-state value')} from timestep {timestep}, which every gate "
+            f"reads through its `U`; `c_prev` = this unit's cell state from timestep {timestep}")
+    lines = [f"Unit {unit + 1} at timestep {timestep + 1}. `x` = this step's {counted(features, 'input')}; {prev}. "
+             "`W`, `U` and `b` are this unit's columns of Keras's `kernel`, `recurrent_kernel` and `bias`, in the "
+             "blocks i | f | c | o (c gives the candidate g)."]
+    for block, result, squash in (("i", "i", "sigmoid"), ("f", "f", "sigmoid"), ("c", "g", "tanh"), ("o", "o", "sigmoid")):
+        p = s["parts"][block]
+        lines.append(f"`{result} = {squash}(W_{block}·x + U_{block}·h_prev + b_{block}) = "
+                     f"{squash}({_sum([p['Wx'], p['Uh'], p['b']])}) = {_num(s[result])}`")
+    lines.append(f"`c = f·c_prev + i·g = {_factor(s['f'])}·{_factor(s['c_prev'])} + {_factor(s['i'])}·{_factor(s['g'])} "
+                 f"= {_num(s['c'])}`, so `h = o·tanh(c) = {_factor(s['o'])}·tanh({_num(s['c'])}) = {_num(s['h'])}`")
+    return LINE.join(lines)
+
+
+def gradient_path(trace, timestep: int = 0) -> str:
+    """Why the cell state lets an early timestep (0-based) reach the end: the product of the forget
+    gates after it, in this trace and before training."""
+    f = trace.gates["forget_gate"]  # (timesteps, units)
+    if not _finite(f):
+        return NOTHING
+    steps, units = f.shape
+    if not 0 <= timestep < steps:
+        raise ValueError(f"timestep must be 0 to {steps - 1}; got {timestep}")
+    later = steps - 1 - timestep  # forget gates between this step and the last
+    head = ("Why the cell state helps gradients: `c_t = f_t·c_(t-1) + i_t·g_t`, so along the cell path "
+            "`dc_t/dc_(t-1) = f_t`: no weight matrix and no tanh in between, only the forget gate.")
+    if later == 0:
+        return head + LINE + (f"Timestep {timestep + 1} is the last: no forget gate comes after it, so all of what it "
+                              "writes is in the last cell state.")
+    n = timestep + 1  # as the page counts
+    factors = f"f_{n + 1}·f_{n + 2}" if later == 2 else f"f_{n + 1}" if later == 1 else f"f_{n + 1}·…·f_{steps}"
+    kept = carried_after(f, timestep)
+    by_unit = np.prod(f[timestep + 1:], axis=0)  # (units,)
+    lines = [head,
+             f"From timestep {n} to the last ({steps}) that is {counted(later, 'factor')}, `{factors}`: forward, the share "
+             f"of what timestep {n} wrote that is still in the cell; backward, the share of the gradient that gets back "
+             f"to it along this path. In this trace the product is {_small(kept)} on average over the "
+             f"{counted(units, 'unit')} ({_small(by_unit.min())} to {_small(by_unit.max())} by unit): on average, at most "
+             f"{_small(kept)} of what timestep {n} wrote can survive to the end by the cell path."]
+    start = trace.initial_gates["forget_gate"] if trace.initial_gates is not None else None
+    if start is not None and _finite(start):
+        lines.append(f"Before training, the same input gave {_small(carried_after(start, timestep))} "
+                     f"(its forget gates averaged {_num(start.mean())}).")
+    lines.append(f"Keras starts the forget bias at 1 (`unit_forget_bias=True`), so an untrained f sits around "
+                 f"sigmoid(1) = {_num(FORGET_START)} instead of 0.5: over {counted(later, 'step')} "
+                 f"{_num(FORGET_START)}^{later} = {_small(FORGET_START ** later)} against "
+                 f"0.5^{later} = {_small(0.5 ** later)}, so early in training the cell path fades far more slowly.")
+    return LINE.join(lines)
+
+
+def state_and_batches(run) -> str:
+    """Where each sequence's state starts, what one sequence can see, and how training batches them.
+    Nothing here comes from the weights, so it holds for a diverged run too."""
+    c = run.config
+    n_train, size = c.train_sequences, c.batch_size
+    batches = math.ceil(n_train / size)
+    last = n_train - (batches - 1) * size
+    lines = [f"Every sequence starts from `h = c = 0` ({counted(c.units, 'zero')} each): the LSTM is stateless, so "
+             "nothing it computed for one sequence carries into the next, not even within a batch."]
+    if run.dataset.key != "synthetic":
+        lines.append(f"Each window is read on its own, so the model never sees more than {counted(c.timesteps, 'row')} "
+                     "of your file at once: anything further back is invisible to it.")
+    lines.append(f"Keras writes the batch axis as None, input `(None, {c.timesteps}, {c.features})`, because any number "
+                 f"of sequences can go through; the page shows `({c.sequences}, {c.timesteps}, {c.features})`, "
+                 f"all {c.sequences} of them.")
+    lines.append(f"Training feeds the {n_train} training sequences in batches of {size}: ceil({n_train} / {size}) = "
+                 f"{batches} batch{'' if batches == 1 else 'es'}, so {counted(batches, 'weight update')} per epoch"
+                 + (f" (the last batch holds {last})." if last != size else "."))
+    return LINE.join(lines)
+
+
+def return_sequences_note(run) -> str:
+    """Last hidden state only (this model) against every step's (return_sequences=True), with this run's shapes."""
+    c = run.config
+    n, t, u = c.sequences, c.timesteps, c.units
+    return LINE.join([
+        f"This LSTM keeps Keras's default `return_sequences=False`: it hands on only its last hidden state, output "
+        f"`({n}, {u})`, one {u}-number summary per sequence, all the Dense layer needs for one label per sequence.",
+        f"With `return_sequences=True` it hands on h at every timestep, output `({n}, {t}, {u})`: what you need to "
+        "stack another LSTM layer on top (it reads a sequence) or to predict a label at every step. The trace on "
+        "this page uses such a twin to check every step's h against Keras.",
+    ])
+
+
+def sigmoid_vs_tanh(trace) -> str:
+    """Why the gates use sigmoid and the content tanh, with the ranges this trace reached."""
+    g = trace.gates
+    if not _finite(*g.values()):
+        return NOTHING
+
+    def span(name: str) -> str:
+        return f"{_num(g[name].min())} to {_num(g[name].max())}"
+
+    return LINE.join([
+        "`sigmoid` squashes any number into 0 to 1, so it makes a mask: the gates i, f and o multiply what "
+        "passes (0 blocks it, 1 lets all of it through). In this trace: "
+        f"i {span('input_gate')}, f {span('forget_gate')}, o {span('output_gate')}.",
+        "`tanh` squashes into -1 to 1 and keeps the sign, so it makes bounded content that can push either way: the "
+        f"candidate g (here {span('candidate')}) and `tanh(c)` in `h = o·tanh(c)`, which keeps h within -1 to 1 "
+        f"while c itself, a gated running sum, ranged {span('cell_state')}.",
+    ])
