@@ -186,12 +186,11 @@ def test_quiz_wrong_answer_shows_its_explanation():
     at = new_app()
     _, questions = _quiz(at)
     seed_q = questions[0]
-    next(r for r in at.radio if r.key.endswith("-seed")).set_value(2)  # "Final prediction score"
+    next(r for r in at.radio if r.key.endswith("-seed")).set_value(seed_q.options.index("Final prediction score"))
     at.button(key="check").click()
     at.run()
     first = at.error[0].value
     assert first.startswith("**Question 1: incorrect.**") and "comes from the Dense layer" in first
-    assert seed_q.options[2] == "Final prediction score"
     assert at.tabs[3].metric[0].value.startswith("0 / ")
     unanswered = [w.value for w in at.tabs[3].warning]
     assert len(unanswered) == len(questions) - 1 and unanswered[0].startswith("**Question 2: not answered.**")
@@ -211,14 +210,14 @@ def test_the_quiz_works_when_units_equal_features():
 def test_new_quiz_draws_again_and_answers_survive_reruns():
     at = new_app()
     run, first = _quiz(at)
-    next(r for r in at.radio if r.key.endswith("-seed")).set_value(0)
+    next(r for r in at.radio if r.key.endswith("-seed")).set_value(first[0].answer)
     at.button(key="check").click()
     at.run()
     show(at, "Prediction trace")
     at.radio(key="gate").set_value("cell_state")  # another widget reruns the page
     at.run()
     show(at, "Quiz")
-    assert next(r for r in at.radio if r.key.endswith("-seed")).value == 0  # the answer survives
+    assert next(r for r in at.radio if r.key.endswith("-seed")).value == first[0].answer  # the answer survives
     assert at.success[0].value.startswith("**Question 1: correct.**")  # and so does its mark
     assert at.tabs[3].metric[0].value == f"1 / {len(first)}"
     at.button(key="new_quiz").click()

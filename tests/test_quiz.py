@@ -1,3 +1,5 @@
+import re
+from collections import defaultdict
 from dataclasses import replace
 from types import SimpleNamespace
 
@@ -6,9 +8,25 @@ import pytest
 
 from lstm_core._keras import keras
 from lstm_core.config import LSTMConfig
-from lstm_core.quiz import FIXED, LEVELS, SEED_QUESTION, draw_quiz, generated_questions, grade
+from lstm_core.quiz import (
+    FIXED,
+    LEVELS,
+    SEED_QUESTION,
+    Question,
+    _best_epoch_question,
+    _final_accuracy_question,
+    _forget_question,
+    draw_quiz,
+    generated_questions,
+    grade,
+)
+from lstm_core.text import STAGE_TEXT
 from lstm_core.trace import trace_sample
 from lstm_core.train import history_frame, train
+
+
+def answer(q):
+    return q.options[q.answer]
 
 
 def test_at_least_nine_fixed_questions_in_three_levels():
@@ -18,18 +36,96 @@ def test_at_least_nine_fixed_questions_in_three_levels():
 
 
 @pytest.mark.parametrize("q", FIXED, ids=lambda q: q.id)
-def test_every_fixed_question_has_four_options_one_correct_and_a_reason_for_each(q):
+def test_every_fixed_question_has_four_options_one_correct_and_its_own_reason_for_each(q):
     assert len(q.options) == 4 and len(set(q.options)) == 4
     assert 0 <= q.answer < 4 and len(q.why) == 4 and all(len(w) > 20 for w in q.why)
+    assert len(set(q.why)) == 4  # each option is explained on its own, not with a shared line
     explanation = q.explanation()
     assert explanation.count("Right ") == 1 and explanation.count("Not ") == 3
 
 
-def test_the_seed_question_word_for_word():
+def test_a_question_whose_options_share_an_explanation_is_refused():
+    with pytest.raises(ValueError, match="different reason"):
+        Question("x", "Basics", "?", ("a", "b", "c", "d"), 0, ("right because", "wrong", "wrong", "wrong too"))
+
+
+def test_the_seed_question_keeps_its_wording_and_a_real_misconception_replaces_random_noise():
     assert SEED_QUESTION.prompt == "What does the LSTM layer output represent?"
-    assert SEED_QUESTION.options == (
-        "A summary vector capturing sequence patterns", "Raw input data unchanged", "Final prediction score", "Random noise")
-    assert SEED_QUESTION.answer == 0
+    assert answer(SEED_QUESTION) == "A summary vector capturing sequence patterns"
+    assert "Random noise" not in SEED_QUESTION.options
+    assert {"Raw input data unchanged", "Final prediction score"} <= set(SEED_QUESTION.options)
+    cell = next(o for o in SEED_QUESTION.options if "cell state" in o)  # 'the LSTM outputs its cell state'
+    assert "h = o·tanh(c)" in SEED_QUESTION.why[SEED_QUESTION.options.index(cell)]
+    dense = SEED_QUESTION.why[SEED_QUESTION.options.index("Final prediction score")]
+    assert "comes from the Dense layer" in dense
+
+
+THROWAWAYS = ("Random noise", "Keras cannot multiply matrices", "It adds more timesteps",
+              "Yes: it doubles with each timestep", "The validation data is broken",
+              "The model is perfect on half the data", "Exactly 1: an LSTM never forgets")
+
+
+def test_no_throwaway_or_second_defensible_option_is_left():
+    """'Random noise' and the like teach nothing; 'the validation data is broken' can be right for a CSV
+    whose held-out part is its latest stretch, and 'perfect on half the data' describes 0.50 accuracy."""
+    options = {o for q in FIXED for o in q.options}
+    assert not options & set(THROWAWAYS)
+    overfit = {q.id: q for q in FIXED}["overfitting"]
+    assert not any("validation data" in o.lower() or "held-out" in o.lower() for o in overfit.options)
+    chance = {q.id: q for q in FIXED}["chance"]
+    assert not any("half the data" in o for o in chance.options)
+
+
+def test_the_right_option_is_neither_systematically_the_longest_nor_the_shortest():
+    def strictly(compare):
+        return sum(compare(len(answer(q)), [len(o) for i, o in enumerate(q.options) if i != q.answer]) for q in FIXED)
+
+    longest = strictly(lambda right, others: right > max(others))
+    shortest = strictly(lambda right, others: right < min(others))
+    assert longest <= len(FIXED) // 3 and shortest <= len(FIXED) // 3, (longest, shortest)
+    # Comparable lengths: no right option towers over its question's longest distractor.
+    for q in FIXED:
+        assert len(answer(q)) <= 1.2 * max(len(o) for i, o in enumerate(q.options) if i != q.answer), q.id
+
+
+def _words(text):
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def test_no_right_option_repeats_the_stage_descriptions():
+    """The Pipeline tab shows these sentences: an option copied from them is found by matching, not by understanding."""
+    def runs(text):  # every 4 words in a row
+        w = _words(text)
+        return {tuple(w[i:i + 4]) for i in range(len(w) - 3)}
+
+    stage_runs = set().union(*map(runs, STAGE_TEXT.values()))
+    assert runs("outputs its last hidden state: a summary") <= stage_runs  # what it catches
+    for q in FIXED:
+        assert not runs(answer(q)) & stage_runs, q.id
+
+
+def test_the_parameter_formula_offers_equally_complete_wrong_formulas():
+    """No ladder of ever-more-complete formulas with the right one on top: every option has the same
+    form k x U x (F + aU + b), and each wrong one is a count someone really computes."""
+    q = {q.id: q for q in FIXED}["param-formula"]
+    assert answer(q) == "4 x U x (F + U + 1)" and "Keras" in q.prompt
+    assert all(re.fullmatch(r"\d x U x \(F \+ \d?U \+ \d\)", o) for o in q.options), q.options
+    why = dict(zip(q.options, q.why))
+    assert "PyTorch keeps two bias vectors" in why["4 x U x (F + U + 2)"] and "Keras keeps one" in why["4 x U x (F + U + 2)"]
+    assert "GRU" in why["3 x U x (F + U + 1)"] and "candidate g" in why["3 x U x (F + U + 1)"]
+    assert "h(t-1), not the cell state" in why["4 x U x (F + 2U + 1)"]
+
+
+def test_gate_facts_the_questions_teach():
+    """Three gates and a candidate; i adds i·g to the cell; f and i are independent; 0.73 is the starting bias."""
+    qs = {q.id: q for q in FIXED}
+    assert "c = f·c_prev + i·g" in qs["input-gate"].why[qs["input-gate"].answer]
+    assert "It overwrites the cell state with the new input" in qs["input-gate"].options
+    assert "GRU" in qs["input-gate"].why[qs["input-gate"].options.index("It equals 1 minus the forget gate at each step")]
+    assert answer(qs["forget-start"]).startswith("The forget bias starts at 1")
+    assert "unit_forget_bias=True" in qs["forget-start"].why[qs["forget-start"].answer]
+    assert "i | f | c | o" in qs["factor-four"].why[qs["factor-four"].answer]
+    assert "remember" not in answer(qs["forget-open"]).lower()  # f is a share kept, not an amount stored
 
 
 @pytest.fixture(scope="module", params=[(3, 2, 5), (8, 5, 4), (16, 1, 2)], ids=lambda p: f"u{p[0]}-f{p[1]}-e{p[2]}")
@@ -38,8 +134,16 @@ def varied_run(request):
     return train(LSTMConfig(sequences=100, timesteps=5, features=features, units=units, epochs=epochs, batch_size=20))
 
 
-def answer(q):
-    return q.options[q.answer]
+def _keras_forget_gate(lstm, weights, x):
+    """The mean forget gate at the last step, from Keras's own hidden states and the kernel's f block."""
+    kernel, recurrent, bias = weights
+    twin = keras.layers.LSTM(lstm.units, return_sequences=True)
+    twin.build(x.shape)
+    twin.set_weights(weights)
+    h_prev = np.asarray(twin(x))[0, -2]
+    u = lstm.units
+    f = 1 / (1 + np.exp(-(x[0, -1] @ kernel[:, u:2 * u] + h_prev @ recurrent[:, u:2 * u] + bias[u:2 * u])))
+    return float(f.mean())
 
 
 def test_generated_answers_agree_with_an_independent_computation(varied_run):
@@ -50,30 +154,35 @@ def test_generated_answers_agree_with_an_independent_computation(varied_run):
     assert answer(qs["gen-params"]) == f"{lstm.count_params():,}"
     n, units = run.config.sequences, lstm.output.shape[-1]
     assert answer(qs["gen-shape"]) == f"{n} sequences x {units} units"
+    val_loss = run.history["val_loss"].to_numpy()
     if "gen-best-epoch" in qs:
-        assert answer(qs["gen-best-epoch"]) == f"Epoch {int(np.argmin(run.history['val_loss'].to_numpy())) + 1}"
+        last = len(val_loss)
+        assert int(np.argmin(val_loss)) + 1 != last
+        assert answer(qs["gen-best-epoch"]).startswith(f"Epoch {last}'s")  # the weights fit ended with
     else:
         assert answer(qs["gen-final-acc"]) == f"{run.history['val_accuracy'].to_numpy()[-1]:.3f}"  # as the table shows
-    # The forget gate at the last step, from Keras's own hidden states and its kernel's f block.
-    kernel, recurrent, bias = lstm.get_weights()
-    twin = keras.layers.LSTM(lstm.units, return_sequences=True)
     x = run.dataset.x[2:3]
-    twin.build(x.shape)
-    twin.set_weights(lstm.get_weights())
-    h_prev = np.asarray(twin(x))[0, -2]
-    u = lstm.units
-    f_last = 1 / (1 + np.exp(-(x[0, -1] @ kernel[:, u:2 * u] + h_prev @ recurrent[:, u:2 * u] + bias[u:2 * u])))
-    expected = "Mostly open" if f_last.mean() > 0.5 else "Mostly closed"
-    assert answer(qs["gen-forget"]).startswith(expected)
+    now = _keras_forget_gate(lstm, lstm.get_weights(), x)
+    w0 = run.initial_weights
+    before = _keras_forget_gate(lstm, [w0["kernel"], w0["recurrent_kernel"], w0["bias"]], x)
+    assert abs(before - 1 / (1 + np.exp(-1))) < 0.1  # Keras's forget bias of 1 sets the start
+    forget = qs["gen-forget"]
+    assert f"averages {now:.2f}" in forget.prompt and f"averaged {before:.2f}" in forget.prompt
+    shown_now, shown_before = round(now, 2), round(before, 2)
+    assert answer(forget).startswith(f"It keeps about {shown_now:.0%} of the cell state")
+    moved = abs(round(shown_now - shown_before, 2)) >= 0.02
+    assert ("untrained" in answer(forget)) and (("up from" in answer(forget) or "down from" in answer(forget)) == moved)
 
 
-def test_generated_distractors_are_distinct_and_from_common_mistakes(varied_run):
+def test_generated_distractors_are_distinct_and_real_misconceptions(varied_run):
     for q in generated_questions(varied_run, trace_sample(varied_run, 0)):
-        assert len(q.options) == 4 and len(set(q.options)) == 4, q
+        assert len(q.options) == 4 and len(set(q.options)) == 4 and len(set(q.why)) == 4, q
     q = generated_questions(varied_run)[0]
     u, f = varied_run.config.units, varied_run.config.features
-    assert f"{u * (f + u + 1):,}" in q.options  # 1x instead of 4x
-    assert f"{4 * u * (f + u):,}" in q.options  # bias dropped
+    why = dict(zip(q.options, q.why))
+    assert "PyTorch" in why[f"{4 * u * (f + u + 2):,}"]  # two biases per block
+    assert "GRU" in why[f"{3 * u * (f + u + 1):,}"]  # three blocks
+    assert f"{u * (f + u + 1):,}" not in q.options and f"{4 * u * (f + u):,}" not in q.options  # no ladder of partial counts
 
 
 def test_draw_is_seeded_always_has_the_seed_question_and_every_level(varied_run):
@@ -81,9 +190,28 @@ def test_draw_is_seeded_always_has_the_seed_question_and_every_level(varied_run)
     b = draw_quiz(varied_run, seed=3)
     c = draw_quiz(varied_run, seed=4)
     assert [q.id for q in a] == [q.id for q in b] and [q.options for q in a] == [q.options for q in b]
-    assert a[0] == SEED_QUESTION and c[0] == SEED_QUESTION
+    assert a[0].id == c[0].id == "seed" and a[0].prompt == SEED_QUESTION.prompt
+    assert sorted(a[0].options) == sorted(SEED_QUESTION.options) and answer(a[0]) == answer(SEED_QUESTION)
     assert {q.level for q in a} == set(LEVELS)
     assert [q.id for q in a] != [q.id for q in c] or [q.options for q in a] != [q.options for q in c]
+
+
+def test_the_right_answer_lands_on_every_letter_for_every_question(small_run, default_run):
+    """Every question is shuffled, the seed question too: over 200 draws no question keeps its answer on one letter."""
+    letters = defaultdict(set)
+    fixed = {q.id: q for q in FIXED}
+    for run in (small_run, default_run):
+        trace = trace_sample(run, 0)
+        for seed in range(200):
+            for q in draw_quiz(run, trace, seed=seed):
+                letters[q.id].add(q.answer)
+                if q.id in fixed:  # each option moved with its reason, and the right one stayed right
+                    original = fixed[q.id]
+                    assert dict(zip(q.options, q.why)) == dict(zip(original.options, original.why))
+                    assert answer(q) == answer(original)
+    expected = {q.id for q in FIXED} | {"gen-params", "gen-shape", "gen-best-epoch", "gen-final-acc", "gen-forget"}
+    assert set(letters) == expected
+    assert {qid: sorted(seen) for qid, seen in letters.items() if seen != {0, 1, 2, 3}} == {}
 
 
 def test_grade():
@@ -102,11 +230,23 @@ def test_every_question_has_four_distinct_options_for_edge_configs(config):
     quiz = draw_quiz(run, trace_sample(run, 0))
     assert len(quiz) == 9
     for q in quiz:
-        assert len(set(q.options)) == 4, q
+        assert len(set(q.options)) == 4 and len(set(q.why)) == 4, q
     shape = {q.id: q for q in quiz}["gen-shape"]
     assert answer(shape) == f"{config.sequences} sequence{'s' * (config.sequences > 1)} x {config.units} unit{'s' * (config.units > 1)}"
     t, u = config.timesteps, config.units
     assert f"{config.sequences} sequences x {t} timesteps x {u} unit{'s' * (u > 1)}" in shape.options  # return_sequences
+    numbers = [tuple(int(p.split()[0]) for p in o.split(" x ")) for o in shape.options]
+    assert len(set(numbers)) == 4  # not the same shape twice in other words (units == features)
+
+
+def test_a_one_unit_lstm_is_not_offered_its_own_shape_as_a_wrong_answer():
+    """With 1 unit the LSTM's output is (n, 1): '20 sequences x 1 output' is not wrong."""
+    run = train(LSTMConfig(sequences=20, timesteps=3, features=2, units=1, epochs=1, batch_size=10))
+    qs = {q.id: q for q in generated_questions(run)}
+    shape = qs["gen-shape"]
+    assert answer(shape) == "20 sequences x 1 unit" and "20 sequences x 1 output" not in shape.options
+    # With 1 unit PyTorch's count 4(F+1+2) and 'the gates read c' 4(F+2+1) are the same number: offered once.
+    assert len(set(qs["gen-params"].options)) == 4 and f"{4 * (2 + 3):,}" in qs["gen-params"].options
 
 
 def _history(val_loss, val_acc, acc=None):
@@ -115,79 +255,118 @@ def _history(val_loss, val_acc, acc=None):
     return SimpleNamespace(history=history_frame(rows), config=SimpleNamespace(epochs=len(rows)))
 
 
-def test_a_best_epoch_the_table_cannot_tell_apart_is_not_asked():
+def test_a_best_epoch_the_table_cannot_tell_apart_or_that_is_the_last_is_not_asked():
     tie = _history([0.69312, 0.69301, 0.69349, 0.69400], [0.5, 0.5, 0.5, 0.5])  # 0.693 twice at 3 decimals
-    from lstm_core.quiz import _best_epoch_question
-
     assert _best_epoch_question(tie) is None
-    clear = _history([0.69, 0.61, 0.52, 0.55], [0.5, 0.6, 0.7, 0.7])
-    q = _best_epoch_question(clear)
-    assert answer(q) == "Epoch 3" and "0.520" in q.why[0]
+    last_is_best = _history([0.69, 0.61, 0.55, 0.52], [0.5, 0.6, 0.7, 0.7])  # the last weights are the best ones
+    assert _best_epoch_question(last_is_best) is None
+    assert _best_epoch_question(_history([0.69, 0.52, 0.55], [0.5, 0.7, 0.7])) is None  # 3 epochs
+
+
+def test_the_best_epoch_question_teaches_that_the_traced_weights_are_the_last_epochs():
+    q = _best_epoch_question(_history([0.69, 0.61, 0.52, 0.55], [0.5, 0.6, 0.7, 0.7]))
+    assert "lowest at epoch 3 of 4" in q.prompt and "Prediction trace" in q.prompt
+    assert answer(q).startswith("Epoch 4's")
+    right_why = q.why[q.answer]
+    assert "0.550" in right_why and "0.520" in right_why and "EarlyStopping(restore_best_weights=True)" in right_why
+    assert "Epoch 3's: Keras restores the best epoch when fit ends" in q.options  # the misconception it corrects
+    assert any(o.startswith("An average of all 4 epochs") for o in q.options)
+    # An epoch with the best accuracy, neither the lowest-loss nor the last, is offered as what Keras keeps.
+    peak = _best_epoch_question(_history([0.69, 0.61, 0.52, 0.55], [0.5, 0.8, 0.7, 0.7]))
+    assert "Epoch 2's: Keras keeps the epoch with the best val accuracy" in peak.options
+
+
+def test_a_real_run_whose_lowest_validation_loss_came_early_is_asked_about_its_last_weights(default_run):
+    h = default_run.history
+    best, last = int(h.loc[h["val_loss"].idxmin(), "epoch"]), len(h)
+    q = _best_epoch_question(default_run)
+    if best == last:  # the default run's loss rises at its last epoch; if that ever changes, the question is not asked
+        assert q is None
+    else:
+        assert answer(q).startswith(f"Epoch {last}'s") and f"epoch {best} of {last}" in q.prompt
 
 
 def test_final_accuracy_distractors_for_a_perfect_run_are_values_it_never_reached():
-    from lstm_core.quiz import _final_accuracy_question
-
-    run = _history([0.3] * 50, [1.0] * 50)  # 100% everywhere: the old distractors all collapsed into 1.00
+    run = _history([0.3] * 50, [1.0] * 50)  # 100% everywhere: the usual misreadings all collapse into 1.000
     q = _final_accuracy_question(run)
-    assert answer(q) == "1.000" and len(set(q.options)) == 4
+    assert answer(q) == "1.000" and len(set(q.options)) == 4 and len(set(q.why)) == 4
     assert all(o != "1.000" for o in q.options[1:])
 
 
-def test_a_diverged_run_is_asked_only_what_its_table_shows(diverged_run):
-    from lstm_core.quiz import _best_epoch_question
+def test_final_accuracy_distractors_are_the_columns_and_rows_learners_misread():
+    run = _history([0.66, 0.60, 0.62], [0.55, 0.81, 0.74], acc=[0.6, 0.7, 0.9])
+    q = _final_accuracy_question(run)
+    assert answer(q) == "0.740"
+    why = dict(zip(q.options, q.why))
+    assert "training accuracy" in why["0.900"]
+    assert "highest Val accuracy" in why["0.810"] and "epoch 2" in why["0.810"]
+    assert "after epoch 1" in why["0.550"]
 
+
+def test_a_diverged_run_is_asked_only_what_its_table_shows(diverged_run):
     assert _best_epoch_question(diverged_run) is not None  # its finite epochs alone would make one
     ids = [q.id for q in generated_questions(diverged_run, trace_sample(diverged_run, 0))]
     assert ids == ["gen-params", "gen-shape", "gen-final-acc"]  # no forget gate of NaN, no lowest NaN loss
 
 
-def test_a_forget_gate_mean_too_close_to_one_half_is_not_asked(small_run):
-    """One unit keeping everything and one erasing everything averaged 0.5000000000004: 'mostly open'."""
-    from dataclasses import replace
+def _with_forget(trace, now, before, i=0.5, c=0.1):
+    """The trace with every unit's last-step forget gate at ``now`` (``before`` untrained), input gate i and cell c."""
+    def last(name, value, gates):
+        g = np.array(gates[name], dtype=float)
+        g[-1, :] = value
+        return g
 
-    from lstm_core.quiz import _forget_question
+    gates = {**trace.gates, "forget_gate": last("forget_gate", now, trace.gates),
+             "input_gate": last("input_gate", i, trace.gates), "cell_state": last("cell_state", c, trace.gates)}
+    start = trace.initial_gates
+    initial = None if before is None else {**start, "forget_gate": last("forget_gate", before, start)}
+    return replace(trace, gates=gates, initial_gates=initial)
 
+
+def test_the_forget_question_reads_the_share_kept_and_what_training_moved(small_run):
     trace = trace_sample(small_run, 0)
-    gates = dict(trace.gates)
-    last = np.zeros_like(gates["forget_gate"])
-    last[-1, :] = [1.0, 1e-12, 1.0, 1e-12]  # 4 units
-    assert _forget_question(replace(trace, gates={**gates, "forget_gate": last})) is None
-    last[-1, :] = [0.9, 0.8, 0.7, 0.6]
-    q = _forget_question(replace(trace, gates={**gates, "forget_gate": last}))
-    assert answer(q).startswith("Mostly open") and q.why[1].endswith("0.75, above 0.5.")
+    up = _forget_question(_with_forget(trace, 0.81, 0.74))
+    assert "averages 0.81 over 4 units" in up.prompt and "averaged 0.74" in up.prompt
+    assert answer(up) == "It keeps about 81% of the cell state, up from 74% untrained"
+    assert "sigmoid(1)" in up.why[up.answer] and "+0.07" in up.why[up.answer]
+    assert "Training alone made it 81%; the 74% before was random noise" in up.options
+    assert any("remember" in o for o in up.options)  # 'remembers 81% of the input': f is a share of c
+    down = _forget_question(_with_forget(trace, 0.70, 0.74))
+    assert answer(down) == "It keeps about 70% of the cell state, down from 74% untrained"
+    still = _forget_question(_with_forget(trace, 0.75, 0.74))  # moved 0.01: the value is the starting one
+    assert answer(still) == "It keeps about 75% of the cell state, as it did untrained"
+    assert "Training taught this step to keep 75% of the cell state" in still.options
+    assert "mostly where it started" in still.why[still.answer]
+    edge = _forget_question(_with_forget(trace, 0.70, 0.68))  # 0.70 - 0.68 is 0.0199999... in floats: still 0.02
+    assert answer(edge) == "It keeps about 70% of the cell state, up from 68% untrained"
+    for q in (up, down, still, edge):
+        assert len(set(q.options)) == 4 and len(set(q.why)) == 4
 
 
-def test_a_one_unit_lstm_is_not_offered_its_own_shape_as_a_wrong_answer():
-    """With 1 unit the LSTM's output is (n, 1): '20 sequences x 1 output' is not wrong."""
-    run = train(LSTMConfig(sequences=20, timesteps=3, features=2, units=1, epochs=1, batch_size=10))
-    shape = {q.id: q for q in generated_questions(run)}["gen-shape"]
-    assert answer(shape) == "20 sequences x 1 unit" and "20 sequences x 1 output" not in shape.options
-
-
-# M01: FORGET_MARGIN 0.05 -> 0.01
-def test_a_forget_gate_mean_within_the_margin_of_one_half_is_not_asked_and_one_past_it_is(small_run):
-    from lstm_core.quiz import _forget_question
-    from lstm_core.trace import trace_sample
-
+def test_the_forget_question_never_offers_a_sum_to_one_that_happens_to_hold(small_run):
     trace = trace_sample(small_run, 0)
-    f = np.array(trace.gates["forget_gate"])
-
-    def question(mean):
-        g = f.copy()
-        g[-1, :] = mean
-        return _forget_question(replace(trace, gates={**trace.gates, "forget_gate": g}))
-
-    assert question(0.53) is None and question(0.47) is None  # neither mostly open nor mostly closed
-    assert question(0.56).options[question(0.56).answer].startswith("Mostly open")
-    assert question(0.44).options[question(0.44).answer].startswith("Mostly closed")
+    apart = _forget_question(_with_forget(trace, 0.81, 0.74, i=0.6))
+    assert "The input gate is near 0.19: the two gates add to 1" in apart.options
+    assert "GRU" in apart.why[apart.options.index("The input gate is near 0.19: the two gates add to 1")]
+    summing = _forget_question(_with_forget(trace, 0.81, 0.74, i=0.2))  # i + f = 1.01 here: '0.19' would be right
+    assert not any("add to 1" in o for o in summing.options) and len(set(summing.options)) == 4
 
 
-# M02: 'not abs(...) >= MARGIN' -> 'abs(...) < MARGIN' (only NaN differs)
-def test_a_nan_forget_gate_is_not_asked_about(small_run):
-    from lstm_core.quiz import _forget_question
-    from lstm_core.trace import trace_sample
-
+def test_the_forget_question_is_skipped_without_a_clean_start(small_run):
     trace = trace_sample(small_run, 0)
-    nan = np.full_like(np.asarray(trace.gates["forget_gate"]), np.nan)
-    assert _forget_question(replace(trace, gates={**trace.gates, "forget_gate": nan})) is None
+    assert _forget_question(_with_forget(trace, 0.81, None)) is None  # no untrained trace to compare with
+    assert _forget_question(_with_forget(trace, np.nan, 0.74)) is None
+    assert _forget_question(_with_forget(trace, 0.81, np.nan)) is None
+    assert _forget_question(_with_forget(trace, 0.81, 0.74, c=np.nan)) is None
+    assert _forget_question(_with_forget(trace, 0.81, 0.60)) is None  # not where the bias of 1 starts f: not 'the bias'
+    assert _forget_question(_with_forget(trace, 0.81, 0.77)) is not None
+    assert _forget_question(replace(trace, initial_gates=None)) is None
+
+
+def test_a_real_trace_is_asked_about_its_own_numbers(small_run):
+    trace = trace_sample(small_run, 0)
+    q = _forget_question(trace)
+    now = float(np.mean(trace.gates["forget_gate"][-1]))
+    before = float(np.mean(trace.initial_gates["forget_gate"][-1]))
+    assert f"averages {now:.2f}" in q.prompt and f"averaged {before:.2f}" in q.prompt
+    assert answer(q).startswith(f"It keeps about {round(now, 2):.0%}")
