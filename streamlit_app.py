@@ -487,7 +487,7 @@ def trace_ui(run) -> None:
     from lstm_core.insights import diverged_text, trace_insight
     from lstm_core.present import sample_text, sequence_frame
     from lstm_core.text import GATE_CAPTIONS, GATE_LABELS
-    from lstm_core.trace import GATE_NAMES, agreement
+    from lstm_core.trace import GATE_NAMES
 
     if run.diverged:  # every gate is NaN: heatmaps of nothing, and a Keras check that cannot agree
         st.warning(diverged_text(run))
@@ -516,7 +516,7 @@ def trace_ui(run) -> None:
                                      format_func=GATE_LABELS.get, horizontal=True, key="gate"))
     st.altair_chart(heatmap(trace.gates[gate], GATE_LABELS[gate], gate), width="stretch")
     st.caption(GATE_CAPTIONS[gate])
-    (st.caption if trace.agrees else st.error)(agreement(trace.keras_max_diff))
+    (st.caption if trace.agrees else st.error)(trace.agreement)
     st.info(f"**Key insight.** {trace_insight(trace)}")
     equations_ui(run, trace)
     with st.expander("Why the cell state helps gradients"):
@@ -538,11 +538,20 @@ def equations_ui(run, trace) -> None:
         st.markdown(gate_equations(run, trace, unit - 1, timestep - 1))
 
 
+def keras_check(run):
+    """Keras's own outputs for an edited input, computed where the run's model lives; None when it is
+    not in this process (nothing is then claimed)."""
+    if run.model is None:
+        return None
+    from lstm_core.trace import keras_reference
+
+    return lambda x: keras_reference(run.model, x)
+
+
 def probe_ui(run, sample: int) -> None:
     """What if: edit this sequence and trace it again, before and after side by side."""
     from lstm_core.charts import heatmap, state_scale
     from lstm_core.probe import EDIT_NOTES, EDITS, TIMESTEP_EDITS, run_probe
-    from lstm_core.trace import agreement
 
     st.subheader("What if?")
     c = run.config
@@ -562,7 +571,7 @@ def probe_ui(run, sample: int) -> None:
             st.error(f"Values must be {c.features} numbers separated by commas, like: {current}")
             return
     try:
-        probe = run_probe(run, sample, edit, timestep, values, seed=sample)
+        probe = run_probe(run, sample, edit, timestep, values, seed=sample, check=keras_check(run))
     except ValueError as err:
         st.error(f"Cannot apply this edit: {err}.")
         return
@@ -576,8 +585,8 @@ def probe_ui(run, sample: int) -> None:
         for col, (title, trace) in zip(st.columns(2), pair):  # one row per state: before and after line up
             col.altair_chart(heatmap(trace.gates[state], f"{title}: {name}", state, value_range=ranges[state]), width="stretch")
     st.write(probe.caption)
-    (st.caption if probe.before.agrees and probe.after.agrees else st.error)(
-        f"Before and after the edit: {agreement(probe.keras_max_diff)}")
+    (st.caption if probe.agrees else st.error)(f"Before the edit: {probe.before.agreement} "
+                                               f"After the edit: {probe.after.agreement}")
 
 
 def keep_answer(saved: dict, question: str, key: str) -> None:

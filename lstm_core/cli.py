@@ -88,13 +88,13 @@ def main(argv: list[str] | None = None) -> int:
     sample = _checked_sample(parser, args.sample, config)
 
     from lstm_core.report import build_report, format_text  # TensorFlow loads here, after the checks
-    from lstm_core.train import train
+    from lstm_core.train import finish, train
 
-    run = train(config, dataset=dataset)
+    run = finish(train(config, dataset=dataset))
     report = build_report(run, sample)
     if save_path is not None:
         try:
-            run.model.save(save_path)
+            save_path.write_bytes(run.keras_bytes)
         except OSError as err:
             parser.error(f"--save-model: cannot write {str(save_path)!r} ({err.strerror or err})")
         report["saved_model"] = str(save_path)

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 
 import pandas as pd
 
@@ -44,15 +42,8 @@ def run_json(run, sample: int = 0) -> bytes:
 
 
 def model_bytes(run) -> bytes:
-    """The trained model in Keras's .keras format (Keras writes only to a path)."""
-    fd, path = tempfile.mkstemp(suffix=".keras")
-    os.close(fd)
-    try:
-        run.model.save(path)
-        with open(path, "rb") as f:
-            return f.read()
-    finally:
-        os.remove(path)
+    """The trained model in Keras's .keras format, saved where it was trained (see train.finish)."""
+    return run.keras_bytes
 
 
 SCRIPT = '''"""Reproduce an LSTM Pipeline Trace run with plain Keras: data, model, fit.

@@ -112,9 +112,9 @@ def train_on(dataset=None, order_free: bool = False, head_start: float = PAGE_HE
         # TensorFlow loads here, in the worker, after the page painted; _keras first, so that the
         # pandas it brings in also imports with the garbage collector paused.
         from lstm_core._keras import keras  # noqa: F401
-        from lstm_core.train import train
+        from lstm_core.train import finish, train
 
-        return train(config, dataset=dataset, on_epoch=on_epoch, on_batch=on_batch)
+        return finish(train(config, dataset=dataset, on_epoch=on_epoch, on_batch=on_batch))
 
     return fn
 
@@ -124,10 +124,11 @@ def train_on(dataset=None, order_free: bool = False, head_start: float = PAGE_HE
 class TrainingJob:
     """Trains one config once, in a daemon thread, queued on the pool."""
 
-    def __init__(self, config: LSTMConfig, pool: TrainingPool, train_fn=None):
+    def __init__(self, config: LSTMConfig, pool: TrainingPool, train_fn=None, on_done: Callable | None = None):
         self.config = config
         self._pool = pool
         self._train_fn = train_fn or train_on()
+        self._on_done = on_done  # given the run once it is done (the server saves it)
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)  # notified on every new epoch and at the end
         self._rows: list[dict] = []
@@ -140,6 +141,19 @@ class TrainingJob:
         pool.enter(self)  # in line from the start, so cancel() can withdraw it before its thread runs
         self._thread = threading.Thread(target=self._work, name=f"train-{config.units}u", daemon=True)
         self._thread.start()
+
+    @classmethod
+    def finished(cls, config: LSTMConfig, run) -> TrainingJob:
+        """A job that is already done: a run saved before, handed out without training."""
+        job = object.__new__(cls)
+        job.config, job._pool, job._train_fn, job._on_done = config, None, None, None
+        job._lock = threading.Lock()
+        job._changed = threading.Condition(job._lock)
+        job._rows, job._state, job._run, job._error = list(run.history.to_dict("records")), "done", run, None
+        job._done = threading.Event()
+        job._done.set()
+        job._stop, job._stop_since = False, 0.0
+        return job
 
     def _work(self) -> None:
         if not self._pool.acquire(self):
@@ -154,6 +168,11 @@ class TrainingJob:
                 self._changed.notify_all()
             log.info("training started: %s", self.config.key())
             run = self._train_fn(self.config, self._add_row, self._at_batch)
+            if self._on_done is not None:
+                try:
+                    self._on_done(run)
+                except Exception:  # saving is a convenience: the run is still shown
+                    log.exception("could not save the run: %s", self.config.key())
             with self._lock:
                 self._run, self._state = run, "done"
                 self._changed.notify_all()
@@ -211,7 +230,7 @@ class TrainingJob:
     def cancel(self) -> bool:
         """Give up on this job: leave the queue if still in it, or, if training, stop once STOP_GRACE is over
         (before a batch, or at an epoch's end). True unless it has already finished (then its run stays usable)."""
-        if self._pool.withdraw(self):
+        if self._pool is not None and self._pool.withdraw(self):
             with self._lock:
                 self._state = "cancelled"  # before its thread says so: nobody can be handed it any more
                 self._changed.notify_all()

@@ -70,7 +70,8 @@ def build_window_model(config: LSTMConfig):
 def train_window(config: LSTMConfig, dataset: Dataset, on_epoch=None, on_batch=None) -> WindowRun:
     """Fit the whole-window Dense model with the LSTM's split, schedule and optimiser."""
     from lstm_core.noise import yardstick
-    from lstm_core.train import EpochReporter, history_frame
+    from lstm_core.run import history_frame
+    from lstm_core.train import EpochReporter
 
     start = time.perf_counter()
     model = build_window_model(config)

@@ -66,14 +66,17 @@ class Probe:
     caption: str
 
     @property
-    def keras_max_diff(self) -> float:
-        return max(self.before.keras_max_diff, self.after.keras_max_diff)
+    def agrees(self) -> bool:
+        return self.before.agrees and self.after.agrees
 
 
-def run_probe(run, sample: int, edit: str, timestep: int = 0, values=None, seed: int = 0) -> Probe:
-    """Trace the sample as it is and as edited (NumPy cell, each checked against Keras)."""
+def run_probe(run, sample: int, edit: str, timestep: int = 0, values=None, seed: int = 0, check=None) -> Probe:
+    """Trace the sample as it is and as edited, in NumPy. The sample is checked against the Keras outputs
+    kept with the run; the edited input only if ``check(x)`` returns Keras's (every step's h, score) for
+    it, computed where the model lives (None: not checked yet)."""
     before = trace_sample(run, sample)
-    after = trace_sample(run, sample, x=apply_edit(before.input, edit, timestep, values, seed))
+    x = apply_edit(before.input, edit, timestep, values, seed)
+    after = trace_sample(run, sample, x=x, reference=check(x) if check is not None else None)
     return Probe(before, after, explain(before, after, edit, timestep, synthetic=run.dataset.key == "synthetic"))
 
 

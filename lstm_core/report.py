@@ -104,8 +104,9 @@ def format_text(report: dict) -> str:
         f"  Layer 2 LSTM: last hidden state ({counted(len(h), 'unit')}) {_fmt(h)}",
         f"  Layer 3 Dense: score {_num(t['dense_output'])} -> class {t['predicted']} "
         f"({'correct' if t['predicted'] == t['label'] else 'wrong'})",
-        "  NumPy cell vs Keras: " + ("nothing to compare, the weights are not numbers" if t["keras_max_diff"] is None
-                                     else f"largest difference {t['keras_max_diff']:.1e}"),
+        "  NumPy cell vs Keras: " + (f"largest difference {t['keras_max_diff']:.1e}" if t["keras_max_diff"] is not None
+                                     else "nothing to compare, the weights are not numbers" if t["dense_output"] is None
+                                     else "not checked"),
         "",
         "Key insight",
         f"  {report['insight']}",

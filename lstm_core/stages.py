@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lstm_core.text import SAMPLE_NOTES, STAGE_TEXT, counted
+from lstm_core.trace import dense_head, lstm_forward
 
 SAMPLE_ROWS = 3  # how many rows of sample values each stage shows
 
@@ -61,9 +62,9 @@ def pipeline_stages(run) -> list[Stage]:
     c = run.config
     x = run.dataset.x  # (sequences, timesteps, features)
     head = x[:SAMPLE_ROWS]
-    lstm_layer, dense_layer = run.model.get_layer("lstm"), run.model.get_layer("dense")
-    h = np.asarray(lstm_layer(head))  # (rows, units): the last hidden state
-    score = np.asarray(dense_layer(h))[:, 0]  # (rows,)
+    w = run.weights()  # the NumPy cell, checked against Keras in trace.py: no TensorFlow here
+    h = lstm_forward(head, w["kernel"], w["recurrent_kernel"], w["bias"])["hidden_state"][:, -1]  # (rows, units)
+    score = dense_head(h, w["dense_kernel"], w["dense_bias"])  # (rows,)
     n = c.sequences
     kind = "Input Data" if run.dataset.key == "synthetic" else "Input Data (file)"  # a file's values are scaled
     input_text = STAGE_TEXT[kind].format(steps=counted(c.timesteps, "time step"), features=counted(c.features, "feature"))

@@ -55,12 +55,16 @@ def carried_after(forget_gate: np.ndarray, timestep: int) -> float:
 AGREEMENT = 1e-4  # float32 sums in another order differ by about 1e-7; beyond this the NumPy cell is wrong
 
 
-def agreement(max_diff: float) -> str:
-    """How the NumPy recomputation compares with Keras, in one sentence for the page."""
+def agreement(max_diff: float | None, what: str = "every step's hidden state and the score") -> str:
+    """How the NumPy recomputation compares with Keras, in one sentence for the page. ``max_diff`` is
+    None when Keras has not computed this input: then nothing is claimed."""
+    if max_diff is None:
+        return "Not checked against Keras: Keras has not computed this input."
     if not math.isfinite(max_diff):  # NaN weights give NaN on both sides: nothing disagrees, nothing to compare
         return DIVERGED_CHECK
     if max_diff <= AGREEMENT:
-        return f"NumPy recomputation matches Keras's own output: largest difference {max_diff:.1e} (within {AGREEMENT:.0e})."
+        return (f"Checked: our step-by-step recomputation agrees with Keras on {what} "
+                f"(largest difference {max_diff:.1e}, within {AGREEMENT:.0e}).")
     return (f"NumPy recomputation does NOT match Keras's own output: largest difference {max_diff:.1e}, "
             f"over the {AGREEMENT:.0e} allowed. The gates shown may be wrong.")
 
@@ -75,8 +79,9 @@ class Trace:
     gates: dict[str, np.ndarray]  # GATE_NAMES -> (timesteps, units)
     lstm_output: np.ndarray  # (units,): the last hidden state
     dense_output: float  # the sigmoid score
-    keras_max_diff: float  # largest |NumPy - Keras| over hidden states and the score
+    keras_max_diff: float | None  # largest |NumPy - Keras| over what Keras computed; None: not checked
     initial_gates: dict[str, np.ndarray] | None = None  # the same input through the weights before training
+    checked: str = "every step's hidden state and the score"  # what keras_max_diff compared
 
     @property
     def predicted(self) -> int:
@@ -84,7 +89,12 @@ class Trace:
 
     @property
     def agrees(self) -> bool:
-        return self.keras_max_diff <= AGREEMENT
+        """Not a mismatch: checked and within AGREEMENT, or not checked at all (nothing claimed)."""
+        return self.keras_max_diff is None or not self.keras_max_diff > AGREEMENT
+
+    @property
+    def agreement(self) -> str:
+        return agreement(self.keras_max_diff, self.checked)
 
 
 def dense_head(h: np.ndarray, dense_kernel: np.ndarray, dense_bias: np.ndarray) -> np.ndarray:
@@ -92,32 +102,37 @@ def dense_head(h: np.ndarray, dense_kernel: np.ndarray, dense_bias: np.ndarray) 
     return sigmoid(h @ dense_kernel[:, 0] + dense_bias[0])
 
 
-def trace_sample(run, sample: int = 0, x: np.ndarray | None = None) -> Trace:
+def trace_sample(run, sample: int = 0, x: np.ndarray | None = None,
+                 reference: tuple[np.ndarray, float] | None = None) -> Trace:
     """Trace sample ``sample`` of the run's data (or a given (timesteps, features) array) in NumPy,
-    then check it against Keras's own per-timestep hidden states and prediction."""
-    w = run.weights()
-    x = run.dataset.x[sample] if x is None else np.asarray(x, dtype=np.float32)  # (timesteps, features)
+    and check it against Keras's own outputs: those kept with the run for its own sequences, or
+    ``reference`` (every step's h, and the score) computed by Keras for a given x. Unchecked when
+    Keras has computed neither."""
+    w, own = run.weights(), x is None
+    x = run.dataset.x[sample] if own else np.asarray(x, dtype=np.float32)  # (timesteps, features)
     gates = lstm_forward(x, w["kernel"], w["recurrent_kernel"], w["bias"])
     h_last = gates["hidden_state"][-1]  # (units,)
     score = float(dense_head(h_last, w["dense_kernel"], w["dense_bias"]))
-    keras_h, keras_score = keras_reference(run, x)
-    diff = max(float(np.abs(keras_h - gates["hidden_state"]).max()), abs(keras_score - score))
+    diff, checked = None, "every step's hidden state and the score"
+    kept = getattr(run, "keras", None)
+    if reference is None and kept is not None and own:
+        if sample < kept.samples:
+            reference = kept.hidden[sample], float(kept.scores[sample])
+        else:  # beyond the sequences whose every step was kept: the score alone
+            diff, checked = abs(float(kept.scores[sample]) - score), "the score (every step is kept for the first " \
+                f"{kept.samples} sequences)"
+    if reference is not None:
+        keras_h, keras_score = reference
+        diff = max(float(np.abs(np.asarray(keras_h) - gates["hidden_state"]).max()), abs(keras_score - score))
     w0 = getattr(run, "initial_weights", None)
     initial = lstm_forward(x, w0["kernel"], w0["recurrent_kernel"], w0["bias"]) if w0 else None
-    return Trace(sample, int(run.dataset.y[sample]), x, gates, h_last, score, diff, initial)
+    return Trace(sample, int(run.dataset.y[sample]), x, gates, h_last, score, diff, initial, checked)
 
 
-def keras_reference(run, x: np.ndarray) -> tuple[np.ndarray, float]:
-    """Keras's own hidden state per timestep (an LSTM twin with return_sequences=True) and its score."""
-    from lstm_core._keras import keras
+def keras_reference(model, x: np.ndarray) -> tuple[np.ndarray, float]:
+    """Keras's own h at every step and its score for one (timesteps, features) input: run where the
+    model lives (a worker process), since it imports TensorFlow."""
+    from lstm_core.train import keras_hidden, keras_scores
 
-    lstm = run.model.get_layer("lstm")
-    # Its weights are overwritten: zeros and a fixed seed draw nothing from any global random state.
-    twin = keras.layers.LSTM(lstm.units, return_sequences=True, kernel_initializer="zeros",
-                             recurrent_initializer="zeros", seed=0)
-    batch = x[None].astype(np.float32)  # (1, timesteps, features)
-    twin.build(batch.shape)
-    twin.set_weights(lstm.get_weights())
-    hidden = np.asarray(twin(batch))[0]  # (timesteps, units)
-    score = float(np.asarray(run.model(batch, training=False))[0, 0])
-    return hidden, score
+    batch = np.asarray(x, dtype=np.float32)[None]
+    return keras_hidden(model, batch)[0], float(keras_scores(model, batch)[0])

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import math
+import os
+import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
-import pandas as pd
 
 from lstm_core._keras import keras
 from lstm_core.config import COST_PER_BATCH, COST_PER_STEP, LSTMConfig
 from lstm_core.data import Dataset, make_dataset
 from lstm_core.model import build_model, param_counts
-from lstm_core.noise import BALANCED, Yardstick, yardstick
-from lstm_core.observations import observations_of, observe_epoch
+from lstm_core.noise import Yardstick, yardstick
+from lstm_core.observations import observe_epoch
+from lstm_core.run import HISTORY_COLUMNS, KERAS_CHECK_VALUES, KerasCheck, Run, history_frame
 
-HISTORY_COLUMNS = ["epoch", "loss", "accuracy", "val_loss", "val_accuracy"]
 EpochCallback = Callable[[dict], None]
 
 # Validation. Keras's own pass (fit's validation_data) traces a second graph, the test function, for
@@ -39,35 +38,6 @@ def validates_eagerly(config: LSTMConfig, n_val: int) -> bool:
     return eager < graph
 
 
-@dataclass
-class Run:
-    """A finished training run: the model, its data, its history and how long it took."""
-
-    config: LSTMConfig
-    model: keras.Model
-    dataset: Dataset
-    history: pd.DataFrame  # one row per epoch: HISTORY_COLUMNS + observation
-    timings: dict[str, float]  # seconds: data, build, fit, total
-    params: dict[str, int] = field(default_factory=dict)
-    initial_weights: dict[str, np.ndarray] = field(default_factory=dict)  # as weights(), before the first batch
-
-    @property
-    def key(self) -> str:
-        """Config and data together: what a cache of runs is keyed by."""
-        return self.config.key() if self.dataset.key == "synthetic" else f"{self.config.key()}|{self.dataset.key}"
-
-    @cached_property  # a finished run does not change, and several tabs ask
-    def diverged(self) -> bool:
-        """The loss became NaN or infinite: the weights are no longer numbers, and nothing computed from
-        them (gates, scores, insights) means anything."""
-        return not np.isfinite(self.history["loss"].to_numpy()).all() or not all(
-            np.isfinite(w).all() for w in self.weights().values())
-
-    def weights(self) -> dict[str, np.ndarray]:
-        """The trained weights as NumPy arrays, under Keras's names."""
-        return weights_of(self.model)
-
-
 def weights_of(model: keras.Model) -> dict[str, np.ndarray]:
     """A model's weights as NumPy arrays, under Keras's names."""
     kernel, recurrent_kernel, bias = model.get_layer("lstm").get_weights()
@@ -79,6 +49,50 @@ def weights_of(model: keras.Model) -> dict[str, np.ndarray]:
         "dense_kernel": dense_kernel,  # (units, 1)
         "dense_bias": dense_bias,  # (1,)
     }
+
+
+def keras_hidden(model: keras.Model, x: np.ndarray) -> np.ndarray:
+    """Keras's own h at every step for x (n, timesteps, features): (n, timesteps, units), from an LSTM
+    twin with return_sequences=True and the model's weights."""
+    lstm = model.get_layer("lstm")
+    # Its weights are overwritten: zeros and a fixed seed draw nothing from any global random state.
+    twin = keras.layers.LSTM(lstm.units, return_sequences=True, kernel_initializer="zeros",
+                             recurrent_initializer="zeros", seed=0)
+    x = np.asarray(x, dtype=np.float32)
+    twin.build(x.shape)
+    twin.set_weights(lstm.get_weights())
+    return np.concatenate([np.asarray(twin(x[i:i + EAGER_CHUNK])) for i in range(0, len(x), EAGER_CHUNK)])
+
+
+def keras_scores(model: keras.Model, x: np.ndarray) -> np.ndarray:
+    """The model's scores for x (n, timesteps, features): (n,)."""
+    x = np.asarray(x, dtype=np.float32)
+    return np.concatenate([np.asarray(model(x[i:i + EAGER_CHUNK], training=False))[:, 0]
+                           for i in range(0, len(x), EAGER_CHUNK)])
+
+
+def model_bytes(model: keras.Model) -> bytes:
+    """The model in Keras's .keras format (Keras writes only to a path)."""
+    fd, path = tempfile.mkstemp(suffix=".keras")
+    os.close(fd)
+    try:
+        model.save(path)
+        with open(path, "rb") as f:
+            return f.read()
+    finally:
+        os.remove(path)
+
+
+def finish(run: Run) -> Run:
+    """What a process without TensorFlow needs of the model: Keras's own outputs to check traces
+    against (every step's h for as many sequences as KERAS_CHECK_VALUES allows, the first ones; every
+    score) and the .keras bytes for download."""
+    c = run.config
+    samples = max(1, min(c.sequences, KERAS_CHECK_VALUES // (c.timesteps * c.units)))
+    hidden, scores = keras_hidden(run.model, run.dataset.x[:samples]), keras_scores(run.model, run.dataset.x)
+    run.keras = KerasCheck(hidden.astype(np.float32), scores.astype(np.float32))
+    run.keras_bytes = model_bytes(run.model)
+    return run
 
 
 class EpochReporter(keras.callbacks.Callback):
@@ -123,14 +137,6 @@ class EpochReporter(keras.callbacks.Callback):
             self.on_epoch(dict(row))
 
 
-def history_frame(rows: list[dict], yard: Yardstick = BALANCED) -> pd.DataFrame:
-    """Epoch rows plus one observation each (rules over the numbers, see observations.py); rows that
-    already carry their observation keep it."""
-    frame = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
-    frame["observation"] = observations_of(rows, yard)
-    return frame
-
-
 def train(
     config: LSTMConfig,
     dataset: Dataset | None = None,
@@ -165,4 +171,5 @@ def train(
     )
     end = time.perf_counter()
     timings = {"data": t_data - start, "build": t_build - t_data, "fit": end - t_build, "total": end - start}
-    return Run(config, model, dataset, history_frame(reporter.rows), timings, param_counts(model, config), initial)
+    return Run(config, dataset, history_frame(reporter.rows), timings, param_counts(model, config), weights_of(model),
+               initial, model=model)

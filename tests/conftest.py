@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+os.environ["LSTM_TRACE_DATA"] = "memory"  # no test reads runs an earlier test run saved (a warm cache hides bugs)
 
 import pytest  # noqa: E402
 
@@ -14,16 +15,16 @@ SMALL = LSTMConfig(sequences=120, timesteps=6, features=3, units=4, epochs=2, ba
 
 @pytest.fixture(scope="session")
 def small_run():
-    from lstm_core.train import train
+    from lstm_core.train import finish, train
 
-    return train(SMALL)
+    return finish(train(SMALL))
 
 
 @pytest.fixture(scope="session")
 def default_run():
-    from lstm_core.train import train
+    from lstm_core.train import finish, train
 
-    return train(LSTMConfig())
+    return finish(train(LSTMConfig()))
 
 
 @pytest.fixture(scope="session")
@@ -32,12 +33,14 @@ def diverged_run():
     divergence needs a long, wide config, about 4 s: 200 timesteps x 256 units at learning rate 0.05)."""
     import numpy as np
 
-    from lstm_core.train import train
+    from lstm_core.train import finish, train, weights_of
 
     run = train(SMALL.replace(epochs=4))  # 4 epochs: enough for a lowest-validation-loss question
     for layer in ("lstm", "dense"):
         layer = run.model.get_layer(layer)
         layer.set_weights([np.full_like(w, np.nan) for w in layer.get_weights()])
+    run.trained = weights_of(run.model)
+    finish(run)
     last = run.history.index[-1]
     run.history.loc[last, ["loss", "val_loss"]] = np.nan
     run.history.loc[last, "observation"] = "Loss is not a number: training diverged. Try a smaller learning rate."

@@ -627,4 +627,4 @@ def test_a_diverged_run_on_screen_shows_a_warning_in_the_trace_tab_not_nan_gates
     tab = at.tabs[2]
     assert any(w.value.startswith("Training diverged: the loss stopped being a number at epoch 4") for w in tab.warning)
     shown = " ".join(m.value for m in tab.markdown)
-    assert "NumPy recomputation" not in shown and not tab.get("vega_lite_chart")
+    assert "Checked" not in shown and not tab.get("vega_lite_chart")

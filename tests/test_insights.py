@@ -12,7 +12,7 @@ from lstm_core.trace import trace_sample
 
 
 def _run(history_rows, labels=None, **config):
-    from lstm_core.train import history_frame
+    from lstm_core.run import history_frame
 
     rows = [{"epoch": i + 1, "loss": a, "accuracy": b, "val_loss": c, "val_accuracy": d}
             for i, (a, b, c, d) in enumerate(history_rows)]

@@ -76,13 +76,47 @@ def test_trace_matches_keras_per_timestep_and_predict(default_run, sample):
     assert t.keras_max_diff < 1e-5
 
 
-def test_trace_of_an_edited_input(small_run):
+def test_trace_of_an_edited_input_is_checked_only_where_keras_computed_it(small_run):
+    from lstm_core.trace import keras_reference
+
     x = np.zeros((small_run.config.timesteps, small_run.config.features), dtype=np.float32)
     x[0] = 1.0
-    t = trace_sample(small_run, 0, x=x)
-    np.testing.assert_array_equal(t.input, x)
-    np.testing.assert_allclose(t.dense_output, small_run.model.predict(x[None], verbose=0)[0, 0], atol=1e-5)
-    assert t.keras_max_diff < 1e-5
+    unchecked = trace_sample(small_run, 0, x=x)
+    np.testing.assert_array_equal(unchecked.input, x)
+    np.testing.assert_allclose(unchecked.dense_output, small_run.model.predict(x[None], verbose=0)[0, 0], atol=1e-5)
+    assert unchecked.keras_max_diff is None and unchecked.agrees
+    assert unchecked.agreement == "Not checked against Keras: Keras has not computed this input."
+    checked = trace_sample(small_run, 0, x=x, reference=keras_reference(small_run.model, x))
+    assert checked.keras_max_diff < 1e-5 and checked.agreement.startswith("Checked: our step-by-step recomputation")
+
+
+def test_a_run_without_its_model_still_traces_and_checks(small_run):
+    """The web server gets a pickled run: NumPy weights and Keras's kept outputs, no model."""
+    import pickle
+
+    served = pickle.loads(pickle.dumps(small_run))
+    assert served.model is None and small_run.model is not None
+    assert served.keras.samples == small_run.config.sequences and len(served.keras.scores) == small_run.config.sequences
+    t = trace_sample(served, 3)
+    assert t.keras_max_diff < 1e-5 and "every step's hidden state" in t.agreement
+    assert served.keras_bytes[:2] == b"PK"  # a .keras file is a zip
+
+
+def test_beyond_the_kept_sequences_only_the_score_is_checked(small_run):
+    from dataclasses import replace
+
+    from lstm_core.run import KerasCheck
+
+    run = replace(small_run, keras=KerasCheck(small_run.keras.hidden[:2], small_run.keras.scores))
+    assert "every step's hidden state" in trace_sample(run, 1).agreement
+    far = trace_sample(run, 5)
+    assert far.keras_max_diff < 1e-5 and "the score (every step is kept for the first 2 sequences)" in far.agreement
+
+
+def test_the_kept_outputs_are_bounded_at_the_largest_configs():
+    from lstm_core.run import KERAS_CHECK_VALUES
+
+    assert KERAS_CHECK_VALUES // (200 * 256) >= 4  # 200 timesteps x 256 units: at least 4 sequences, 1 MB
 
 
 def test_a_wrong_numpy_cell_is_caught_by_the_keras_check(small_run, monkeypatch):
@@ -103,13 +137,14 @@ def test_a_wrong_numpy_cell_is_caught_by_the_keras_check(small_run, monkeypatch)
     monkeypatch.setattr(trace, "lstm_step", swapped)
     wrong = trace_sample(small_run, 0)
     assert not wrong.agrees and wrong.keras_max_diff > trace.AGREEMENT
-    assert "does NOT match" in trace.agreement(wrong.keras_max_diff)
+    assert "does NOT match" in wrong.agreement
 
 
 def test_the_agreement_sentence_says_when_numpy_and_keras_disagree():
     from lstm_core.trace import agreement
 
-    assert agreement(3e-8).startswith("NumPy recomputation matches Keras's own output: largest difference 3.0e-08")
+    assert agreement(3e-8).startswith("Checked: our step-by-step recomputation agrees with Keras on every step's "
+                                      "hidden state and the score (largest difference 3.0e-08")
     wrong = agreement(0.02)
     assert "does NOT match" in wrong and "2.0e-02" in wrong and "over the 1e-04 allowed" in wrong
 

@@ -93,7 +93,7 @@ def test_slider_and_train_change_the_shapes_and_every_tab_renders(loaded: Page):
     # the gate inspector, is still on the page (a CI-like loaded machine caught the unscoped lookup).
     trace = page.get_by_role("tabpanel", name="Prediction trace")
     expect(trace.get_by_text("Gate inspector", exact=True)).to_be_visible()
-    expect(trace.get_by_text(re.compile(r"^NumPy recomputation matches Keras.s own output: largest difference \d"))).to_be_visible()
+    expect(trace.get_by_text(re.compile(r"^Checked: our step-by-step recomputation agrees with Keras"))).to_be_visible()
     trace.get_by_text("Forget gate (f)").click()
     wait_for_idle(page)
     expect(trace.get_by_text("Forget gate f (0 to 1)")).to_be_visible()

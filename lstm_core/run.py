@@ -1,0 +1,83 @@
+"""A finished run as the page sees it: config, data, history, timings and weights as NumPy arrays.
+
+Nothing here imports TensorFlow: the web server unpickles runs trained in worker processes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from lstm_core.config import LSTMConfig
+from lstm_core.data import Dataset
+from lstm_core.noise import BALANCED, Yardstick
+from lstm_core.observations import observations_of
+
+HISTORY_COLUMNS = ["epoch", "loss", "accuracy", "val_loss", "val_accuracy"]
+
+KERAS_CHECK_VALUES = 250_000  # per-step hidden-state values kept from Keras for checking traces: 1 MB of float32
+
+
+@dataclass(frozen=True)
+class KerasCheck:
+    """Keras's own outputs for a run's sequences, computed where the model was trained, so that a
+    process without TensorFlow can check its NumPy trace against them."""
+
+    hidden: np.ndarray  # (samples, timesteps, units): every step's h for the first `samples` sequences
+    scores: np.ndarray  # (sequences,): every sequence's score
+
+    @property
+    def samples(self) -> int:
+        return len(self.hidden)
+
+
+@dataclass
+class Run:
+    """A finished training run: its data, history and timings, and the weights as NumPy arrays.
+
+    ``model`` is the Keras model only in the process that trained it: it is never pickled, so a run
+    handed to the web server carries NumPy arrays and the model's ``.keras`` bytes, and no TensorFlow.
+    """
+
+    config: LSTMConfig
+    dataset: Dataset
+    history: pd.DataFrame  # one row per epoch: HISTORY_COLUMNS + observation
+    timings: dict[str, float]  # seconds: data, build, fit, total
+    params: dict[str, int] = field(default_factory=dict)
+    trained: dict[str, np.ndarray] = field(default_factory=dict)  # weights_of() the model after the last epoch
+    initial_weights: dict[str, np.ndarray] = field(default_factory=dict)  # the same, before the first batch
+    keras: KerasCheck | None = None  # set by finish()
+    keras_bytes: bytes | None = None  # the model in Keras's .keras format, set by finish()
+    model: object | None = None  # the Keras model, in the training process only
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "model": None}  # a Keras model stays where TensorFlow is
+
+    @property
+    def key(self) -> str:
+        """Config and data together: what a cache of runs is keyed by."""
+        return self.config.key() if self.dataset.key == "synthetic" else f"{self.config.key()}|{self.dataset.key}"
+
+    @cached_property  # a finished run does not change, and several tabs ask
+    def diverged(self) -> bool:
+        """The loss became NaN or infinite: the weights are no longer numbers, and nothing computed from
+        them (gates, scores, insights) means anything."""
+        return not np.isfinite(self.history["loss"].to_numpy()).all() or not all(
+            np.isfinite(w).all() for w in self.weights().values())
+
+    def weights(self) -> dict[str, np.ndarray]:
+        """The trained weights as NumPy arrays, under Keras's names."""
+        return self.trained
+
+
+def history_frame(rows: list[dict], yard: Yardstick = BALANCED) -> pd.DataFrame:
+    """Epoch rows plus one observation each (rules over the numbers, see observations.py); rows that
+    already carry their observation keep it."""
+    frame = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+    frame["observation"] = observations_of(rows, yard)
+    return frame
+
+
