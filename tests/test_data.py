@@ -10,7 +10,7 @@ def test_shape_dtype_range_and_balance():
     assert d.y.shape == (1000,) and set(np.unique(d.y)) == {0.0, 1.0}
     assert 0.4 < d.y.mean() < 0.6
     assert -0.5 < d.x.min() and d.x.max() < 1.5 and 0.3 < d.x.mean() < 0.7  # roughly 0 to 1
-    assert "remember" in d.description and "1000" in d.description
+    assert "where in the sequence each value sits" in d.description and "1000" in d.description
 
 
 def test_deterministic_per_seed():
