@@ -104,17 +104,17 @@ def follow(run_key: str | None, dataset=None) -> None:
 
 
 def leave_baseline(unless: str) -> None:
-    """This session no longer waits for the order-free baselines it watched, unless they are ``unless``'s."""
+    """This session no longer waits for the comparison models it watched, unless they are ``unless``'s."""
     baseline = st.session_state.get("baseline")
     if baseline is not None and baseline != unless:
         job_board("order").forget(st.session_state.pop("baseline"), session_id())
 
 
 def order_job(run_key: str, dataset=None) -> TrainingJob:
-    """The order-free baselines of a run, trained once for everyone, through the same queue."""
+    """The two comparison models of a run (time-shuffled LSTM, whole-window Dense), trained once for everyone, through the same queue."""
     from lstm_core.jobs import train_on
 
-    make = lambda: TrainingJob(config_of(run_key), training_pool(), train_fn=train_on(dataset, order_free=True))  # noqa: E731
+    make = lambda: TrainingJob(config_of(run_key), training_pool(), train_fn=train_on(dataset, baselines=True))  # noqa: E731
     leave_baseline(unless=run_key)
     st.session_state["baseline"] = run_key
     # given up when this session trains another run (follow) or every watcher's tab closes (prune_boards)
@@ -418,12 +418,13 @@ def history_so_far(rows):
 
 def training_ui(run) -> None:
     from lstm_core.insights import training_insight
+    from lstm_core.noise import yardstick_of
     from lstm_core.present import DELTA_NOTE, final_metrics
 
     c = run.config
     note = f"Trained {c.epochs} of {text.counted(c.epochs, 'epoch')} in {run.timings['total']:.1f} s"
     draw_training(training_placeholders(), run.history, c.epochs, note)
-    for col, m in zip(st.columns(4), final_metrics(run.history)):
+    for col, m in zip(st.columns(4), final_metrics(run.history, yardstick_of(run))):
         col.metric(m["label"], m["value"], m["delta"], delta_color="off" if m["flat"] else "inverse" if m["inverse"] else "normal",
                    delta_arrow="off" if m["flat"] else "auto")
     if len(run.history) > 1:
@@ -433,7 +434,7 @@ def training_ui(run) -> None:
 
 
 def order_ui(run) -> None:
-    """Does order matter? The LSTM against two order-free baselines trained on the same split."""
+    """Does order matter? The LSTM against a time-shuffled copy and a whole-window Dense model, trained on the same split."""
     import pandas as pd
 
     from lstm_core.charts import SPLIT_NOTE, compare_charts
@@ -443,7 +444,7 @@ def order_ui(run) -> None:
     st.subheader("Does order matter?")
     key = run.key
     offer = st.empty()  # the button goes once clicked: a second click during the training would only rerun
-    if not st.session_state.get(f"order-{key}") and not offer.button("Train the order-free baselines", key="order"):
+    if not st.session_state.get(f"order-{key}") and not offer.button("Train the two comparison models", key="order"):
         took = run.timings.get("fit", 0.0)  # the same setup, so about as long as this run's own fit, and a little more
         how_long = f"a little longer than this run's training took ({took:.0f} s)" if took >= 1.5 else "a few seconds"
         st.caption("Trains the same LSTM on the same sequences with their time order shuffled, and a Dense layer "

@@ -390,8 +390,9 @@ def make_csv_dataset(table: CSVTable, target: str, features: list[str] | None, c
         f"{name}: {n} windows of {t} consecutive rows of {', '.join(map(quoted, columns))} "
         + ("and each one's change from the row before " if changes else "")
         + f"(target {quoted(target)}). Label 1 if {quoted(target)} goes up in the next row, 0 if not "
-        f"({y.mean():.0%} go up). Values are scaled to 0..1 with the minimum and maximum of the training rows only, "
-        f"and the validation part, the latest {n_val} windows, starts after the last training window's "
+        f"({y.mean():.0%} go up). Each column is scaled by the minimum and maximum of the training rows only, so "
+        f"training values lie in 0 to 1 and later rows can go beyond (the inputs here run from {x.min():.2f} to "
+        f"{x.max():.2f}), and the validation part, the latest {n_val} windows, starts after the last training window's "
         f"label row, so it shares no row with training ({gap} windows between the parts are not made)."
         + (f" The oldest {dropped} windows were left out to stay within {limit} sequences." if dropped else "")
     )

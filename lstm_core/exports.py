@@ -32,7 +32,10 @@ def safe_csv(frame: pd.DataFrame) -> bytes:
 
 
 def history_csv(run) -> bytes:
-    return safe_csv(run.history)
+    """The epoch table as the page shows it (the noise columns are in the JSON)."""
+    from lstm_core.train import HISTORY_COLUMNS
+
+    return safe_csv(run.history[[*HISTORY_COLUMNS, "observation"]])
 
 
 def run_json(run, sample: int = 0) -> bytes:

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from lstm_core.noise import Yardstick, yardstick_of
-from lstm_core.observations import LOSS_FLOOR
+from lstm_core.observations import LOSS_FLOOR, OVERFIT_RISE, val_loss_noise
 from lstm_core.text import DIVERGED, DIVERGED_GATES, KEY_INSIGHT, counted
 from lstm_core.trace import carried_after
 
@@ -44,12 +44,16 @@ def key_insight(run) -> str:
             f"the training loss went from {first['loss']:.3f} to {last['loss']:.3f}, no clear fall" if len(h) > 1 else
             f"after its only epoch the training loss is {last['loss']:.3f}, so there is no trend yet")
     val = f"validation accuracy ended at {_validation(last['val_accuracy'], yard)}"
-    if yard.val_above(last["val_accuracy"]):
+    if not yard.val_decidable:
+        verdict = (f"{yard.n_val} held-out sequences are too few to tell whether it learned anything that carries "
+                   "over. Use more sequences.")
+    elif yard.val_above(last["val_accuracy"]):
         verdict = "what it learned carries over to sequences it never trained on."
-    elif any(yard.train_above(a) for a in h["accuracy"]):
+    elif any(yard.memorising(a, v) for a, v in zip(h["accuracy"], h["val_accuracy"])):
         verdict = "it learned its training sequences, but that does not carry over: it is memorising."
     else:
-        verdict = "it has not learned the pattern yet. Try more epochs, a different learning rate or more units."
+        verdict = ("it has not shown that it learned the pattern yet. Try more epochs, a different learning rate or "
+                   "more units.")
     return f"{KEY_INSIGHT} In this run, {loss}, and {val}: {verdict}"
 
 
@@ -85,24 +89,32 @@ def training_insight(run) -> str:
             f"{first['accuracy']:.3f} to {last['accuracy']:.3f}. Validation accuracy ended at "
             f"{_validation(last['val_accuracy'], yard)}")
     val_up = [yard.val_above(a) for a in h["val_accuracy"]]
+    if not yard.val_decidable:
+        return text + (f". {yard.n_val} held-out sequences are too few to tell whether anything learned carries over: "
+                       "even all of them right would be within luck. Use more sequences.")
     if not any(val_up) and not any(yard.train_above(a) for a in h["accuracy"]):
         return text + (". Neither accuracy ever got clearly above chance, so whatever the loss did, the model has not "
                        "learned the pattern: try a different learning rate or more units.")
+    if not any(val_up) and any(yard.memorising(a, v) for a, v in zip(h["accuracy"], h["val_accuracy"])):
+        return text + (". Training accuracy rose above chance and clearly above validation, which never did: the "
+                       "model is memorising its training sequences, and what it learns does not carry over.")
     if not any(val_up):
-        return text + (". Training accuracy rose above chance but validation never did: the model is memorising its "
-                       "training sequences, and what it learns does not carry over.")
+        return text + (". Training accuracy is above chance but validation never clearly was, and the two are too "
+                       "close to call apart: whatever was learned is weak so far.")
     best = h.loc[h["val_loss"].idxmin()]
     if int(best["epoch"]) != int(last["epoch"]):
         lowest = f"; validation loss was lowest at epoch {int(best['epoch'])} ({best['val_loss']:.3f})"
         only_last = int(best["epoch"]) == int(last["epoch"]) - 1  # one epoch after the best: the table's 'wobble'
         rise = last["val_loss"] - best["val_loss"]
-        if rise > max(LOSS_FLOOR, best["val_loss"] * 0.02) and round(last["val_loss"], 3) > round(best["val_loss"], 3):
+        needed, said = val_loss_noise(last.to_dict(), "best", best["val_loss"], OVERFIT_RISE)
+        if rise > needed and round(last["val_loss"], 3) > round(best["val_loss"], 3):
             if only_last:
-                return text + (f"{lowest} and rose to {last['val_loss']:.3f} in the last epoch: one rise is not yet "
-                               "overfitting, but that epoch did not help on sequences the model never trained on.")
-            return text + (f"{lowest} and ended at {last['val_loss']:.3f}, higher by more than its noise: the later "
-                           "epochs made validation worse, not better. The traced model is the last epoch's.")
-        return text + f"{lowest}; since then it moved by less than its noise, so {'the last epoch' if only_last else 'later epochs'} added little."
+                return text + (f"{lowest} and rose to {last['val_loss']:.3f} in the last epoch, {said}: one rise is "
+                               "not yet overfitting, but that epoch did not help on sequences the model never trained on.")
+            return text + (f"{lowest} and ended at {last['val_loss']:.3f}, up {said}: the later epochs made validation "
+                           "worse, not better. The traced model is the last epoch's.")
+        return text + (f"{lowest}; it ended at {last['val_loss']:.3f}, a rise within {said.removeprefix('by more than ')}, "
+                       "so the difference is too close to call.")
     return text + (", and validation loss was still falling at the last epoch. More epochs may help, or may start to "
                    "overfit: the table would show validation loss rising while training loss falls.")
 
@@ -144,12 +156,14 @@ def trace_insight(trace) -> str:
                      + (f"training moved it by {moved:+.2f}." if abs(moved) >= MOVED else
                         f"training has barely moved it ({moved:+.2f}), so its value is mostly the starting bias."))
     if units > 1:
-        keeper = int(np.argmax(f.mean(axis=0)))
-        parts.append(f" Unit {keeper + 1} keeps the largest share of its cell state (f = {f[:, keeper].mean():.2f} on average).")
+        per_unit = f.mean(axis=0)  # (units,)
+        low, high = int(np.argmin(per_unit)), int(np.argmax(per_unit))
+        parts.append(f" Per unit, f averaged from {per_unit[low]:.2f} (unit {low + 1}) to {per_unit[high]:.2f} "
+                     f"(unit {high + 1}).")
     kept = carried_after(f, 0)
     verdict = "correct" if trace.predicted == trace.label else "wrong"
     parts.append(f" The forget gates after timestep 1 multiply to {kept:.2f} on average: at most that share of what "
-                 "timestep 1 wrote to the cell can reach the end along the cell path (the hidden state carries more, "
-                 "step by step). Whether it matters is measured by the What-if below. "
+                 "timestep 1 wrote to the cell can reach the end along the cell path (the hidden state is another route, "
+                 "which this number does not cover). Whether it matters is measured by the What-if below. "
                  f"The final score, {trace.dense_output:.3f}, is {verdict} for label {trace.label}.")
     return "".join(parts)

@@ -93,9 +93,9 @@ class JobStatus:
         return self.state in ("done", "failed", "cancelled")
 
 
-def train_on(dataset=None, order_free: bool = False, head_start: float = PAGE_HEAD_START):
+def train_on(dataset=None, baselines: bool = False, head_start: float = PAGE_HEAD_START):
     """A train function for a job: the config's synthetic data, or the given dataset; optionally the
-    order-free baselines (the same LSTM on time-shuffled sequences, and a whole-window Dense model).
+    comparison models (the same LSTM on time-shuffled sequences, and a whole-window Dense model).
 
     Before the process's first TensorFlow import it waits ``head_start`` seconds: loading TensorFlow's
     shared libraries holds the GIL for about 0.2 s at a stretch, and when that lands while the browser
@@ -105,10 +105,10 @@ def train_on(dataset=None, order_free: bool = False, head_start: float = PAGE_HE
     def fn(config: LSTMConfig, on_epoch: Callable[[dict], None], on_batch: Callable[[], None] | None = None):
         if head_start and "tensorflow" not in sys.modules:
             time.sleep(head_start)
-        if order_free:
-            from lstm_core.order import train_order_free
+        if baselines:
+            from lstm_core.order import train_baselines
 
-            return train_order_free(config, on_epoch, dataset, on_batch)
+            return train_baselines(config, on_epoch, dataset, on_batch)
         # TensorFlow loads here, in the worker, after the page painted; _keras first, so that the
         # pandas it brings in also imports with the garbage collector paused.
         from lstm_core._keras import keras  # noqa: F401

@@ -31,8 +31,16 @@ def standard_error(p: float, n: int) -> float:
 
 def margin_over_chance(chance: float, n: int) -> float:
     """How far above chance an accuracy on n sequences must be before it is more than luck: two
-    standard errors of a model that only guesses (its accuracy would be ``chance``)."""
-    return Z * math.sqrt(chance * (1 - chance) / max(int(n), 1))
+    standard errors of a model that only guesses (its accuracy would be ``chance``, pulled towards
+    1/2 as standard_error does, so that a chance of 1.0 on 4 sequences is not 'no noise')."""
+    n = max(int(n), 1)
+    smoothed = (chance * n + 1) / (n + 2)
+    return Z * math.sqrt(smoothed * (1 - smoothed) / n)
+
+
+def decidable(chance: float, n: int) -> bool:
+    """Can any accuracy on n sequences be clearly above chance? Not when even all right would be luck."""
+    return 1.0 - chance > margin_over_chance(chance, n)
 
 
 def above_chance(accuracy: float, chance: float, n: int) -> bool:
@@ -45,9 +53,9 @@ def below_chance(accuracy: float, chance: float, n: int) -> bool:
     return math.isfinite(accuracy) and chance - accuracy > margin_over_chance(chance, n)
 
 
-def gap_noise(a: float, b: float, n: int) -> float:
-    """Two standard errors of the difference between two accuracies, each measured on n sequences."""
-    return Z * math.hypot(standard_error(a, n), standard_error(b, n))
+def gap_noise(a: float, b: float, n: int, m: int | None = None) -> float:
+    """Two standard errors of the difference between two accuracies, measured on n (and m) sequences."""
+    return Z * math.hypot(standard_error(a, n), standard_error(b, n if m is None else m))
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,16 @@ class Yardstick:
 
     def val_below(self, accuracy: float) -> bool:
         return below_chance(accuracy, self.val_chance, self.n_val)
+
+    @property
+    def val_decidable(self) -> bool:
+        """Enough held-out sequences that an accuracy could be clearly above chance at all."""
+        return decidable(self.val_chance, self.n_val)
+
+    def memorising(self, accuracy: float, val_accuracy: float) -> bool:
+        """Training accuracy above chance and clearly above validation, which is not above its chance."""
+        return (self.train_above(accuracy) and not self.val_above(val_accuracy) and self.val_decidable
+                and accuracy - val_accuracy > gap_noise(accuracy, val_accuracy, self.n_train, self.n_val))
 
     @property
     def val_margin(self) -> float:

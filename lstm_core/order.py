@@ -1,10 +1,10 @@
-"""Does order matter? The LSTM against two order-free baselines trained on the same split:
+"""Does order matter? The LSTM against two comparison models trained on the same split:
 
 1. the same LSTM on a copy of the data with each sequence's timesteps shuffled (the values stay, the
    order goes): if it does as well, the order carried nothing this model used;
-2. a whole-window Dense model (Flatten, then one Dense unit): it sees every timestep at once, in
-   place, with no memory. The lesson's up-or-down ramps are linear in the whole window, so this model
-   can solve them: order matters in the data, yet recurrence is not needed to read it.
+2. a whole-window Dense model (Flatten, then one Dense unit): it sees every timestep at once, each in
+   its place, with no memory. The lesson's up-or-down ramps are linear in the whole window, so this
+   model can solve them: order matters in the data, yet recurrence is not needed to read it.
 
 Each verdict compares a gap with its noise (lstm_core.noise): under 2 standard errors it is too
 close to call.
@@ -47,7 +47,7 @@ class WindowRun:
 
 @dataclass
 class OrderBaselines:
-    """Both order-free baselines of one run."""
+    """Both comparison models of one run."""
 
     shuffled: object  # a train.Run: the same LSTM on time-shuffled sequences
     window: WindowRun
@@ -82,7 +82,7 @@ def train_window(config: LSTMConfig, dataset: Dataset, on_epoch=None, on_batch=N
     return WindowRun(config, history_frame(reporter.rows), model.count_params(), {"total": time.perf_counter() - start})
 
 
-def train_order_free(config: LSTMConfig, on_epoch=None, dataset: Dataset | None = None, on_batch=None) -> OrderBaselines:
+def train_baselines(config: LSTMConfig, on_epoch=None, dataset: Dataset | None = None, on_batch=None) -> OrderBaselines:
     """Both baselines, one after the other; ``on_epoch`` sees the shuffled LSTM's epochs, then the Dense model's."""
     from lstm_core.train import train
 
@@ -117,10 +117,11 @@ def explanation(lstm: float, shuffled: float, window: float, yard: Yardstick, sy
                  f"against {shuffled:.3f}; {vs_shuffled.said()}): the order of the last {timesteps} steps carries "
                  "information this model uses.")
     elif vs_shuffled.sign == 0:
-        order = (f"The LSTM and its time-shuffled copy score {lstm:.3f} and {shuffled:.3f}: {vs_shuffled.said()}. "
-                 + ("The order is what separates the labels here, so this LSTM has not learned to use it yet: more "
-                    "epochs or a higher learning rate usually open the gap." if synthetic else
-                    f"In this series the order of the last {timesteps} rows adds little that this model can use."))
+        beyond = "the order, beyond each row's change from the row before," if changes else "the order"
+        order = (f"The LSTM and its time-shuffled copy score {lstm:.3f} and {shuffled:.3f}: {vs_shuffled.said()}, so "
+                 f"this run cannot show that {beyond} helps this model."
+                 + (" On this data the order is all that separates the labels: more training, or more held-out "
+                    "sequences, would tell." if synthetic else ""))
     else:
         order = (f"The time-shuffled LSTM did better ({shuffled:.3f} against {lstm:.3f}; {vs_shuffled.said()}): the "
                  "order did not help this model here.")
@@ -128,10 +129,13 @@ def explanation(lstm: float, shuffled: float, window: float, yard: Yardstick, sy
     if not yard.val_above(window):
         dense = (f"The whole-window Dense model, which sees all {timesteps} steps at once and has no memory, is not "
                  f"clearly above chance ({window:.3f}).")
-    else:
+    elif synthetic:  # the ramps are linear in the window: a weight per step reads the trend
         dense = (f"The whole-window Dense model, which sees all {timesteps} steps at once in place and has no memory, "
                  f"reached {window:.3f}: the order can be read without any recurrence, by weighing each step's "
                  "position.")
+    else:
+        dense = (f"The whole-window Dense model, which sees all {timesteps} rows at once in place and has no memory, "
+                 f"reached {window:.3f}.")
     if vs_window.sign > 0:
         dense += f" The LSTM did better ({vs_window.said()})."
     elif vs_window.sign < 0:

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from lstm_core.config import LSTMConfig
-from lstm_core.observations import observations_of
+from lstm_core.noise import BALANCED, Yardstick, compare
+from lstm_core.observations import LOSS_FLOOR, observations_of
 from lstm_core.text import counted
 
 TABLE_COLUMNS = {
@@ -56,22 +57,25 @@ def ledger_note(config: LSTMConfig) -> str:
             f"while PyTorch's nn.LSTM keeps two (`b_ih` and `b_hh`), 4 x {u} x ({f} + {u} + 2) = {4 * u * (f + u + 2):,}.")
 
 
-DELTA_NOTE = "Under each final value: its change since epoch 1."  # short deltas fit a 1024 px screen
+DELTA_NOTE = "Under each final value: its change since epoch 1 (grey when within its noise)."  # short deltas fit a 1024 px screen
 
 
-def final_metrics(history: pd.DataFrame) -> list[dict]:
-    """Final loss and accuracy (training and validation) with their change since epoch 1."""
+def final_metrics(history: pd.DataFrame, yard: Yardstick = BALANCED) -> list[dict]:
+    """Final loss and accuracy (training and validation) with their change since epoch 1. A change within
+    its noise (2 standard errors for an accuracy; the loss floor for a loss) is shown grey, as no news."""
     first, last = history.iloc[0], history.iloc[-1]
     out = []
     for key, label in (("loss", "Loss"), ("accuracy", "Accuracy"), ("val_loss", "Val loss"), ("val_accuracy", "Val accuracy")):
         change = last[key] - first[key]
         shown = len(history) > 1 and np.isfinite(change)  # one epoch: no change; a NaN loss: no number to compare
+        n = yard.n_val if key.startswith("val_") else yard.n_train
+        clear = abs(change) > LOSS_FLOOR if "loss" in key else compare(last[key], first[key], n).clear
         out.append({
             "label": f"Final {label.lower()}" if not label.startswith("Val") else f"Final {label[0].lower()}{label[1:]}",
             "value": f"{last[key]:.3f}",
             "delta": f"{change:+.3f}".replace("-0.000", "+0.000") if shown else None,  # since epoch 1 (DELTA_NOTE)
             "inverse": "loss" in key,  # a falling loss is good news
-            "flat": shown and round(change, 3) == 0,  # +0.000 is neither good nor bad news: grey, no arrow
+            "flat": shown and (round(change, 3) == 0 or not clear),  # within noise is neither good nor bad news
         })
     return out
 

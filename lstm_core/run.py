@@ -17,6 +17,7 @@ from lstm_core.noise import BALANCED, Yardstick
 from lstm_core.observations import observations_of
 
 HISTORY_COLUMNS = ["epoch", "loss", "accuracy", "val_loss", "val_accuracy"]
+NOISE_COLUMNS = ["val_loss_se_prev", "val_loss_se_best"]  # measured with eager validation; NaN with Keras's
 
 KERAS_CHECK_VALUES = 250_000  # per-step hidden-state values kept from Keras for checking traces: 1 MB of float32
 
@@ -78,6 +79,6 @@ def history_frame(rows: list[dict], yard: Yardstick = BALANCED) -> pd.DataFrame:
     already carry their observation keep it."""
     frame = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
     frame["observation"] = observations_of(rows, yard)
+    for column in NOISE_COLUMNS:  # after the table's columns: what the insights judge validation loss by
+        frame[column] = [row.get(column, np.nan) for row in rows]
     return frame
-
-

@@ -42,7 +42,8 @@ def counted(n: int, noun: str) -> str:
 
 STAGE_TEXT = {
     "Input Data": "Raw sequential data: {steps} with {features} each.",
-    "Input Data (file)": "Windows of your file's rows, scaled to 0 to 1: {steps} with {features} each.",
+    "Input Data (file)": "Windows of your file's rows, scaled by the training rows' range (0 to 1 there; later rows can "
+                         "go beyond): {steps} with {features} each.",
     "LSTM Layer": "Reads each sequence one timestep at a time and outputs its last hidden state: a summary of the whole sequence.",
     "Dense Layer": "Turns the LSTM's summary vector into one prediction score between 0 and 1 (sigmoid).",
 }
@@ -59,8 +60,9 @@ KEY_INSIGHT = (
     "An LSTM reads a sequence one timestep at a time and carries a cell state from each step to the next, so "
     "its output can depend on the order of the steps, not only on which values appear. Training adjusts the "
     "weights that set its gates. A falling loss shows the optimiser working, as it would for any trainable "
-    "model; only beating the order-free baselines (Training tab, \"Does order matter?\") shows that this model "
-    "uses the order."
+    "model. Only beating its own copy trained on time-shuffled sequences shows that this model uses the order; "
+    "a Dense layer that sees the whole window at once shows whether memory is needed to read it (both are in "
+    "the Training tab, \"Does order matter?\")."
 )
 
 # Under every accuracy chart: validation above training accuracy confuses every beginner.

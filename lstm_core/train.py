@@ -16,7 +16,7 @@ from lstm_core.data import Dataset, make_dataset
 from lstm_core.model import build_model, param_counts
 from lstm_core.noise import Yardstick, yardstick
 from lstm_core.observations import observe_epoch
-from lstm_core.run import HISTORY_COLUMNS, KERAS_CHECK_VALUES, KerasCheck, Run, history_frame
+from lstm_core.run import HISTORY_COLUMNS, KERAS_CHECK_VALUES, NOISE_COLUMNS, KerasCheck, Run, history_frame
 
 EpochCallback = Callable[[dict], None]
 
@@ -106,6 +106,7 @@ class EpochReporter(keras.callbacks.Callback):
         self.on_batch = on_batch  # called before every batch; it may raise to stop the fit there
         self.yard = yard
         self.validation = validation  # (x, y) to validate on eagerly; None when Keras validates
+        self.val_losses: list[np.ndarray] = []  # each epoch's per-sequence validation losses (eager only)
         self.rows: list[dict] = []
 
     def _validate(self) -> dict[str, float]:
@@ -117,9 +118,23 @@ class EpochReporter(keras.callbacks.Callback):
         labels = y.reshape(-1, 1).astype(np.float32)
         # From the logits, as Keras's graph computes it (its sigmoid hands them to the loss): a confident
         # wrong score costs its full loss, not one clipped at -log(1e-7) = 16.1.
-        loss = keras.ops.mean(keras.losses.binary_crossentropy(labels, logits, from_logits=True))
+        losses = keras.ops.convert_to_numpy(keras.losses.binary_crossentropy(labels, logits, from_logits=True))  # (n_val,)
         scores = keras.ops.convert_to_numpy(keras.ops.sigmoid(logits))  # the model's output, as Keras's accuracy reads it
-        return {"val_loss": float(loss), "val_accuracy": float(np.mean((scores > 0.5) == (labels > 0.5)))}
+        return {"val_loss": float(np.mean(losses)), "val_accuracy": float(np.mean((scores > 0.5) == (labels > 0.5))),
+                **self._loss_noise(losses)}
+
+    def _loss_noise(self, losses: np.ndarray) -> dict[str, float]:
+        """Standard errors of this epoch's validation loss minus the previous epoch's, and minus the best
+        epoch's so far: the same sequences both times, so the per-sequence differences say how much of a
+        change is noise (a few confident mistakes can carry most of a loss)."""
+        self.val_losses.append(losses)
+        out = {}
+        if len(self.val_losses) > 1 and len(losses) > 1:
+            earlier = self.val_losses[:-1]
+            best = min(earlier, key=np.mean)
+            for name, old in (("prev", earlier[-1]), ("best", best)):
+                out[f"val_loss_se_{name}"] = float(np.std(losses - old, ddof=1) / np.sqrt(len(losses)))
+        return out
 
     def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
         # before the batch, not after it: a stop raised here computes nothing more
@@ -130,7 +145,7 @@ class EpochReporter(keras.callbacks.Callback):
         logs = dict(logs or {})
         if self.validation is not None:
             logs.update(self._validate())
-        row = {"epoch": epoch + 1, **{k: float(logs.get(k, np.nan)) for k in HISTORY_COLUMNS[1:]}}
+        row = {"epoch": epoch + 1, **{k: float(logs.get(k, np.nan)) for k in (*HISTORY_COLUMNS[1:], *NOISE_COLUMNS)}}
         row["observation"] = observe_epoch([*self.rows, row], self.yard)
         self.rows.append(row)
         if self.on_epoch is not None:

@@ -446,7 +446,8 @@ def test_the_example_co2_data_trains_and_the_pipeline_describes_it():
     page = pipeline(at)
     assert "2262 sequences x 10 timesteps x 2 features" in page and "→ **2262 sequences x 8 units**" in page
     assert any(literal("Example: CO2") in m.value and "training rows only" in m.value for m in at.markdown)
-    assert "Windows of your file's rows, scaled to 0 to 1: 10 time steps with 2 features each." in [
+    assert ("Windows of your file's rows, scaled by the training rows' range (0 to 1 there; later rows can go beyond): "
+            "10 time steps with 2 features each.") in [
         c.value for c in at.tabs[0].caption]  # not 'raw'
     at.session_state["share"] = True
     assert any("your file stays in your session" in c.value for c in at.run().sidebar.caption)  # no misleading link

@@ -327,13 +327,13 @@ def test_a_training_stopped_at_a_batch_cannot_be_revived():
     assert job.wait(5) and job.status().state == "cancelled" and revived == [False]
 
 
-def test_the_baseline_job_passes_on_batch_through(monkeypatch):
-    from lstm_core import memory
+def test_the_comparison_job_passes_on_batch_through(monkeypatch):
+    from lstm_core import order
 
     seen = []
-    monkeypatch.setattr(memory, "train_memoryless", lambda config, on_epoch, dataset, on_batch=None: seen.append(on_batch))
+    monkeypatch.setattr(order, "train_baselines", lambda config, on_epoch, dataset, on_batch=None: seen.append(on_batch))
     marker = object()
-    train_on(memoryless=True, head_start=0)(LSTMConfig(), lambda row: None, marker)
+    train_on(baselines=True, head_start=0)(LSTMConfig(), lambda row: None, marker)
     assert seen == [marker]  # so a given-up baseline stops mid-epoch too
 
 

@@ -8,7 +8,7 @@ import pytest
 from lstm_core.config import LSTMConfig
 from lstm_core.data import make_dataset
 from lstm_core.noise import Yardstick
-from lstm_core.order import explanation, time_shuffled, train_order_free
+from lstm_core.order import explanation, time_shuffled, train_baselines
 
 YARD = Yardstick(0.5, 0.5, 800, 200)
 
@@ -33,7 +33,7 @@ def test_the_time_shuffled_copy_keeps_the_csv_target():
 
 @pytest.fixture(scope="module")
 def baselines():
-    return train_order_free(LSTMConfig())
+    return train_baselines(LSTMConfig())
 
 
 def test_on_the_lesson_order_matters_but_memory_is_not_needed(default_run, baselines):
@@ -53,9 +53,10 @@ def test_a_gap_within_the_noise_is_too_close_to_call():
     """0.05 apart on 200 held-out sequences: the noise of such a difference is about ±0.09."""
     text = explanation(0.80, 0.75, 0.78, YARD, True, 10)
     assert "too close to call" in text and "cost the LSTM" not in text
-    assert "has not learned to use it yet" in text
+    assert "this run cannot show that the order helps this model" in text and "more training" in text
     csv = explanation(0.80, 0.75, 0.78, YARD, False, 10)
-    assert "adds little that this model can use" in csv
+    assert "cannot show that the order helps" in csv and "weighing each step's position" not in csv
+    assert "beyond each row's change" in explanation(0.80, 0.75, 0.78, YARD, False, 10, changes=True)
     assert "cost the LSTM 0.300" in explanation(0.95, 0.65, 0.9, YARD, True, 10)
     behind = explanation(0.70, 0.90, 0.6, YARD, False, 10)
     assert "The time-shuffled LSTM did better" in behind and "The LSTM did better" in behind

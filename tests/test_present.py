@@ -64,6 +64,13 @@ def test_a_nan_or_unchanged_final_metric_has_no_coloured_change():
     assert accuracy["delta"] == "+0.000" and accuracy["flat"] and val_accuracy["flat"]
 
 
+def test_a_change_within_its_noise_is_grey():
+    """Validation accuracy 0.90 -> 0.93 on 200 held-out sequences is within 2 standard errors: no green arrow."""
+    h = pd.DataFrame(dict(epoch=[1, 2], loss=[0.30, 0.29], accuracy=[0.5, 0.9], val_loss=[0.3, 0.2], val_accuracy=[0.90, 0.93]))
+    loss, accuracy, val_loss, val_accuracy = final_metrics(h)
+    assert loss["flat"] and val_accuracy["flat"] and not accuracy["flat"] and not val_loss["flat"]
+
+
 def test_sequence_frame_counts_timesteps_from_one():
     f = sequence_frame(np.zeros((3, 2)), ["a", "b"])
     assert list(f.index) == [1, 2, 3] and list(f.columns) == ["a", "b"]

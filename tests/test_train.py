@@ -5,14 +5,14 @@ from lstm_core.config import LSTMConfig
 from lstm_core.data import make_dataset
 from lstm_core.model import build_model
 from lstm_core.noise import BALANCED
-from lstm_core.train import HISTORY_COLUMNS, EpochReporter, train, validates_eagerly
+from lstm_core.train import HISTORY_COLUMNS, NOISE_COLUMNS, EpochReporter, train, validates_eagerly
 
 from .conftest import SMALL
 
 
 def test_run_object(small_run):
     assert small_run.config == SMALL
-    assert list(small_run.history.columns) == HISTORY_COLUMNS + ["observation"]
+    assert list(small_run.history.columns) == HISTORY_COLUMNS + ["observation"] + NOISE_COLUMNS
     assert list(small_run.history["epoch"]) == [1, 2]
     assert set(small_run.timings) == {"data", "build", "fit", "total"}
     assert small_run.timings["total"] >= small_run.timings["fit"] > 0
@@ -23,9 +23,16 @@ def test_callback_streams_each_epoch_as_it_ends():
     seen = []
     run = train(SMALL.replace(epochs=3), on_epoch=seen.append)
     assert [row["epoch"] for row in seen] == [1, 2, 3]
-    assert set(seen[0]) == set(HISTORY_COLUMNS) | {"observation"}
+    assert set(seen[0]) == set(HISTORY_COLUMNS) | {"observation"} | set(NOISE_COLUMNS)
     np.testing.assert_allclose([r["loss"] for r in seen], run.history["loss"])
     assert [r["observation"] for r in seen] == list(run.history["observation"])  # live table == final table
+
+
+def test_eager_validation_measures_the_noise_of_validation_loss_changes(default_run):
+    """The paired standard error of this epoch's loss minus an earlier one's, over the same held-out sequences."""
+    h = default_run.history
+    assert np.isnan(h["val_loss_se_prev"].iloc[0]) and (h["val_loss_se_prev"].iloc[1:] > 0).all()
+    assert (h["val_loss_se_best"].iloc[1:] < h["val_loss"].iloc[1:]).all()  # a fraction of the loss, not the loss
 
 
 def test_on_batch_runs_before_every_batch_and_can_stop_the_fit_mid_epoch():
@@ -58,10 +65,10 @@ def test_on_batch_runs_before_the_batch_is_computed():
 
 
 def test_the_order_free_baselines_pass_on_batch_through():
-    from lstm_core.order import train_order_free
+    from lstm_core.order import train_baselines
 
     calls = []
-    train_order_free(SMALL.replace(epochs=1), on_batch=lambda: calls.append(1))
+    train_baselines(SMALL.replace(epochs=1), on_batch=lambda: calls.append(1))
     assert len(calls) == 2 * -(-SMALL.train_sequences // SMALL.batch_size)  # the shuffled LSTM's, then the Dense model's
 
 
