@@ -1,9 +1,9 @@
 """LSTM Pipeline Trace: the page. Layout only; every number on it comes from lstm_core.
 
-TensorFlow loads in a training thread after the title and sidebar have painted.
+TensorFlow never loads in this process: trainings run in worker processes (lstm_core.workers), the
+first of which starts, and imports TensorFlow, while this page paints.
 """
 
-import sys
 from pathlib import Path
 from time import monotonic
 
@@ -11,42 +11,48 @@ import streamlit as st
 
 from lstm_core import text
 from lstm_core.config import FIELDS, LSTMConfig
-from lstm_core.jobs import JobBoard, TrainingJob, TrainingPool
+from lstm_core.jobs import JobBoard, LiveSessions, TrainingJob, train_task
 
 TABS = ["Pipeline", "Training", "Prediction trace", "Quiz", "Compare"]
 POLL_SECONDS = 0.1  # a waiting session redraws at each epoch, and checks its queue place this often
 RESPONSIVE_SECONDS = 0.5  # the longest a waiting session goes without an st call (when clicks are handled)
-CACHED_RUNS = 8  # finished runs kept for the whole server, by config and data (queued or training: all)
+CACHED_RUNS = 8  # finished runs kept in memory for the whole server, by config and data (the rest are saved)
 
+
+# --- Shared by every session: the worker pool, the saved runs, one job per run (config and data) ---
+@st.cache_resource(show_spinner=False, on_release=lambda pool: pool.shutdown())
+def training_pool():
+    """The worker processes that train; the first starts now, so TensorFlow imports while the page paints."""
+    from lstm_core.workers import WorkerPool, default_size, warm_keras
+
+    return WorkerPool(size=default_size(), warm=warm_keras).start()
+
+
+@st.cache_resource(show_spinner=False, on_release=lambda saved: saved.close())
+def saved_runs():
+    """Finished runs on disk (LSTM_TRACE_DATA), so a restarted server hands them out without training."""
+    from lstm_core.store import SavedRuns, data_folder
+
+    return SavedRuns(data_folder())
+
+
+@st.cache_resource(show_spinner=False)
+def live_sessions() -> LiveSessions:
+    return LiveSessions()
+
+
+@st.cache_resource(show_spinner=False, scope="session", on_release=lambda session: live_sessions().end(session))
+def session_id() -> str:
+    """This session's id, live until Streamlit releases the session's resources (its tab closed)."""
+    from uuid import uuid4
+
+    return live_sessions().begin(uuid4().hex)
+
+
+training_pool()
 st.set_page_config(page_title=text.TITLE, page_icon="🔁", layout="wide")
 st.title(text.TITLE)
 st.caption(text.INTRO)
-
-
-# --- Shared by every session: one training pool, one job per run (config and data) ------------
-@st.cache_resource(show_spinner=False)
-def keep_keras_state() -> bool:
-    """Stop Streamlit calling keras.backend.clear_session() after every script run of every session.
-
-    That call resets Keras's process-global state while other threads train (the multi-user hazard
-    this app avoids everywhere else), empties TensorFlow's kernel cache and runs a full gc.collect():
-    about 0.3 s with the GIL held, per rerun, per session. Models here live in cached jobs, never in
-    the script, so there is nothing for it to clear. Returns False if Streamlit has moved the hook.
-    """
-    from streamlit.runtime.scriptrunner import script_runner
-
-    if not callable(getattr(script_runner, "_clean_problem_modules", None)):
-        return False
-    script_runner._clean_problem_modules = lambda: None  # it clears only keras and matplotlib; neither is the script's
-    return True
-
-
-keep_keras_state()
-
-
-@st.cache_resource(show_spinner=False)
-def training_pool() -> TrainingPool:
-    return TrainingPool(slots=1)  # 2 cores: one training at a time keeps each one fast
 
 
 def config_of(run_key: str) -> LSTMConfig:
@@ -56,14 +62,7 @@ def config_of(run_key: str) -> LSTMConfig:
 @st.cache_resource(show_spinner=False)
 def job_board(kind: str) -> JobBoard:
     """Every session's jobs of one kind ("lstm" or "order"): one per run key, for the whole server."""
-    return JobBoard(keep=CACHED_RUNS, alive=session_alive)
-
-
-def session_id() -> str:
-    """Streamlit's id for this session: what session_alive() looks up."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    return get_script_run_ctx().session_id
+    return live_sessions().watch(JobBoard(keep=CACHED_RUNS, alive=live_sessions().alive, saved=saved_runs()))
 
 
 def prune_boards() -> None:
@@ -72,20 +71,17 @@ def prune_boards() -> None:
         job_board(kind).prune()
 
 
-def session_alive(session: str) -> bool:
-    """False once a session's browser has gone (its tab closed): a job it waited for can be given up."""
-    from streamlit.runtime import Runtime
-
-    return not Runtime.exists() or Runtime.instance().is_active_session(session)  # AppTest runs no Runtime
+def submitted(run_key: str, dataset, baselines: bool):
+    """A maker for JobBoard.job: the training of ``run_key`` on the worker pool."""
+    config = config_of(run_key)
+    return lambda on_done: TrainingJob(config, training_pool().submit(train_task, config.key(), dataset, baselines),
+                                       on_done=on_done)
 
 
 def training_job(run_key: str, dataset=None) -> TrainingJob:
     """Starts training this config (and data) once; every session asking for it gets the same job,
     and this session is counted as waiting for it."""
-    from lstm_core.jobs import train_on
-
-    make = lambda: TrainingJob(config_of(run_key), training_pool(), train_fn=train_on(dataset))  # noqa: E731
-    return job_board("lstm").job(run_key, make, watcher=session_id())
+    return job_board("lstm").job(run_key, submitted(run_key, dataset, False), watcher=session_id())
 
 
 def follow(run_key: str | None, dataset=None) -> None:
@@ -111,14 +107,12 @@ def leave_baseline(unless: str) -> None:
 
 
 def order_job(run_key: str, dataset=None) -> TrainingJob:
-    """The two comparison models of a run (time-shuffled LSTM, whole-window Dense), trained once for everyone, through the same queue."""
-    from lstm_core.jobs import train_on
-
-    make = lambda: TrainingJob(config_of(run_key), training_pool(), train_fn=train_on(dataset, baselines=True))  # noqa: E731
+    """The two comparison models of a run (time-shuffled LSTM, whole-window Dense), trained once for
+    everyone, through the same queue."""
     leave_baseline(unless=run_key)
     st.session_state["baseline"] = run_key
     # given up when this session trains another run (follow) or every watcher's tab closes (prune_boards)
-    return job_board("order").job(run_key, make, watcher=session_id())
+    return job_board("order").job(run_key, submitted(run_key, dataset, True), watcher=session_id())
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -539,14 +533,39 @@ def equations_ui(run, trace) -> None:
         st.markdown(gate_equations(run, trace, unit - 1, timestep - 1))
 
 
-def keras_check(run):
-    """Keras's own outputs for an edited input, computed where the run's model lives; None when it is
-    not in this process (nothing is then claimed)."""
-    if run.model is None:
-        return None
-    from lstm_core.trace import keras_reference
+CHECKS_KEPT = 8  # a session's latest What-if checks, by run and input
 
-    return lambda x: keras_reference(run.model, x)
+
+def edit_check_ui(run, probe) -> None:
+    """The edited input's check against Keras: asked of a worker (the server has no Keras), shown when
+    it arrives; the page is never held up for it."""
+    import hashlib
+
+    from lstm_core.jobs import check_task
+    from lstm_core.trace import trace_sample
+
+    key = f"{run.key}:{hashlib.sha256(probe.after.input.tobytes()).hexdigest()[:16]}"
+    checks = st.session_state.setdefault("checks", {})
+    if key not in checks:
+        checks[key] = training_pool().submit(check_task, run.keras_bytes, probe.after.input)
+        for old in list(checks)[:-CHECKS_KEPT]:
+            checks.pop(old).cancel()
+    task = checks[key]
+
+    def draw() -> None:
+        before = f"Before the edit: {probe.before.agreement}"
+        if task.state == "done":
+            after = trace_sample(run, probe.after.sample, x=probe.after.input, reference=task.result)
+            (st.caption if probe.before.agrees and after.agrees else st.error)(
+                f"{before} After the edit: {after.agreement}")
+        elif task.state in ("failed", "cancelled"):
+            st.caption(f"{before} After the edit: not checked against Keras ({task.error or 'the check was cancelled'}).")
+        else:
+            st.caption(f"{before} After the edit: checking against Keras in a worker...")
+            if task.wait(0):  # arrived since: draw the page once more without the timer
+                st.rerun()
+
+    st.fragment(draw, run_every=None if task.wait(0) else 0.5)()
 
 
 def probe_ui(run, sample: int) -> None:
@@ -572,7 +591,7 @@ def probe_ui(run, sample: int) -> None:
             st.error(f"Values must be {c.features} numbers separated by commas, like: {current}")
             return
     try:
-        probe = run_probe(run, sample, edit, timestep, values, seed=sample, check=keras_check(run))
+        probe = run_probe(run, sample, edit, timestep, values, seed=sample)
     except ValueError as err:
         st.error(f"Cannot apply this edit: {err}.")
         return
@@ -586,8 +605,7 @@ def probe_ui(run, sample: int) -> None:
         for col, (title, trace) in zip(st.columns(2), pair):  # one row per state: before and after line up
             col.altair_chart(heatmap(trace.gates[state], f"{title}: {name}", state, value_range=ranges[state]), width="stretch")
     st.write(probe.caption)
-    (st.caption if probe.agrees else st.error)(f"Before the edit: {probe.before.agreement} "
-                                               f"After the edit: {probe.after.agreement}")
+    edit_check_ui(run, probe)
 
 
 def keep_answer(saved: dict, question: str, key: str) -> None:
@@ -734,8 +752,8 @@ if pending is not None:
         if status.state == "queued":
             note = f"Queued: place {status.place or 1} in line for the trainer (one training runs at a time)."
         elif not status.rows:
-            loading = "loading TensorFlow and " if "tensorflow" not in sys.modules else ""
-            note = f"Starting: {loading}building {text.a_or_an(job.config.units)} {job.config.units}-unit LSTM, then its first epoch..."
+            note = (f"Starting: building {text.a_or_an(job.config.units)} {job.config.units}-unit LSTM, then its first "
+                    "epoch (the first training also waits for TensorFlow to load in a worker)...")
         else:
             note = f"Training {text.counted(job.config.units, 'unit')}: epoch {len(status.rows)} of {epochs}"
         banner.info(note)

@@ -33,7 +33,7 @@ def safe_csv(frame: pd.DataFrame) -> bytes:
 
 def history_csv(run) -> bytes:
     """The epoch table as the page shows it (the noise columns are in the JSON)."""
-    from lstm_core.train import HISTORY_COLUMNS
+    from lstm_core.run import HISTORY_COLUMNS
 
     return safe_csv(run.history[[*HISTORY_COLUMNS, "observation"]])
 

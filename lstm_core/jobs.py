@@ -1,91 +1,75 @@
-"""Shared training for a multi-user server: one background job per run (config and data), a bounded
-number at once.
+"""Shared training for a multi-user server: one job per run (config and data), trained on a pool of
+worker processes (lstm_core.workers), watched by any number of sessions.
 
-Many sessions can watch the same job: each reads ``status()`` and draws the epochs so far, waking on
-``wait_for_change()``. Nothing here is process-global: the app keeps one TrainingPool and its
-JobBoards in its own resource cache.
+A session reads ``status()`` and draws the epochs streamed so far. A job that no session waits for
+any more is cancelled after STOP_GRACE; a finished run is saved (lstm_core.store), so a restarted
+server hands it out again without training. Nothing here imports TensorFlow: workers do.
 """
 
 from __future__ import annotations
 
 import logging
-import sys
+import pickle
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from lstm_core.config import LSTMConfig
 
 log = logging.getLogger(__name__)
-# Measured on 2 cores (docs/performance.md): with no head start the first paint took 1.8 s against a
-# page floor of 1.1 s; with 0.15 to 0.3 s it took 1.0 to 1.2 s, and the full result came no later.
-PAGE_HEAD_START = 0.2
-# A training nobody waits for carries on this long, then stops before its next batch (or at its epoch's end):
-# an epoch can take up to the 30 s work cap, and the trainer is wanted by the next in line. The grace lets a
-# learner who switches to another setup and straight back find the training still going.
+# A training nobody waits for carries on this long before it is told to stop (at its next batch): a learner
+# who switches to another setup and straight back finds it still going.
 STOP_GRACE = 1.0
+STATES = {"queued": "queued", "running": "training", "done": "done", "failed": "failed", "cancelled": "cancelled"}
 
 
 class Stopped(Exception):
-    """Raised inside a training that nobody waits for any more, at an epoch's end or before a batch."""
+    """Raised inside a training that nobody waits for any more, before its next batch."""
 
 
-class TrainingPool:
-    """At most ``slots`` trainings run at once; the others wait in line, first come first served."""
+def train_task(config_key: str, dataset, baselines: bool, emit: Callable, should_stop: Callable):
+    """Runs in a worker process: the run (or its two comparison models), one row emitted per epoch."""
+    from lstm_core._keras import keras  # noqa: F401  (TensorFlow loads here, in the worker)
+    from lstm_core.train import finish, train
 
-    def __init__(self, slots: int = 1):
-        self.slots = slots
-        self._cond = threading.Condition()
-        self._running = 0
-        self._line: list[object] = []
+    config = LSTMConfig.from_key(config_key)
 
-    def enter(self, ticket: object) -> None:
-        """Join the end of the line (then ``acquire`` waits for the ticket's turn)."""
-        with self._cond:
-            self._line.append(ticket)
+    def at_batch() -> None:
+        if should_stop():
+            raise Stopped  # before this batch: a given-up training computes nothing more
 
-    def acquire(self, ticket: object) -> bool:
-        """Wait until the ticket is first in line and a slot is free; False if it was withdrawn."""
-        with self._cond:
-            while ticket in self._line and (self._running >= self.slots or self._line[0] is not ticket):
-                self._cond.wait()
-            if ticket not in self._line:
-                return False
-            self._line.pop(0)
-            self._running += 1
-            return True
+    if baselines:
+        from lstm_core.order import train_baselines
 
-    def withdraw(self, ticket: object) -> bool:
-        """Take a ticket out of the line; False if it is not waiting there (it already runs, or ran)."""
-        with self._cond:
-            if ticket not in self._line:
-                return False
-            self._line.remove(ticket)
-            self._cond.notify_all()
-            return True
+        return train_baselines(config, emit, dataset, at_batch)
+    return finish(train(config, dataset=dataset, on_epoch=emit, on_batch=at_batch))
 
-    def release(self) -> None:
-        with self._cond:
-            self._running -= 1
-            self._cond.notify_all()
 
-    def place(self, ticket: object) -> int | None:
-        """1 for the next in line, None once it runs (or never queued)."""
-        with self._cond:
-            return self._line.index(ticket) + 1 if ticket in self._line else None
+def check_task(keras_bytes: bytes, x, emit: Callable, should_stop: Callable):
+    """Runs in a worker process: Keras's own h at every step and score for one input (timesteps,
+    features), from the run's saved model, to check the server's NumPy trace of an edited sequence."""
+    import os
+    import tempfile
 
-    @property
-    def running(self) -> int:
-        return self._running
+    from lstm_core._keras import keras
+    from lstm_core.trace import keras_reference
+
+    fd, path = tempfile.mkstemp(suffix=".keras")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(keras_bytes)
+        model = keras.models.load_model(path, compile=False)  # Keras reads only from a path
+    finally:
+        os.remove(path)
+    return keras_reference(model, x)
 
 
 @dataclass(frozen=True)
 class JobStatus:
-    state: str  # "queued", "training", "done", "failed" or "cancelled" (given up: left the queue, or stopped)
+    state: str  # "queued", "training", "done", "failed" or "cancelled"
     place: int | None  # place in the queue while queued
     rows: tuple[dict, ...]  # epochs finished so far
-    run: object | None  # the Run, once done
+    run: object | None  # the Run (or the comparison models), once done
     error: str | None
 
     @property
@@ -93,199 +77,148 @@ class JobStatus:
         return self.state in ("done", "failed", "cancelled")
 
 
-def train_on(dataset=None, baselines: bool = False, head_start: float = PAGE_HEAD_START):
-    """A train function for a job: the config's synthetic data, or the given dataset; optionally the
-    comparison models (the same LSTM on time-shuffled sequences, and a whole-window Dense model).
-
-    Before the process's first TensorFlow import it waits ``head_start`` seconds: loading TensorFlow's
-    shared libraries holds the GIL for about 0.2 s at a stretch, and when that lands while the browser
-    is still fetching the page's script chunks from this server, the first paint waits for it.
-    """
-
-    def fn(config: LSTMConfig, on_epoch: Callable[[dict], None], on_batch: Callable[[], None] | None = None):
-        if head_start and "tensorflow" not in sys.modules:
-            time.sleep(head_start)
-        if baselines:
-            from lstm_core.order import train_baselines
-
-            return train_baselines(config, on_epoch, dataset, on_batch)
-        # TensorFlow loads here, in the worker, after the page painted; _keras first, so that the
-        # pandas it brings in also imports with the garbage collector paused.
-        from lstm_core._keras import keras  # noqa: F401
-        from lstm_core.train import finish, train
-
-        return finish(train(config, dataset=dataset, on_epoch=on_epoch, on_batch=on_batch))
-
-    return fn
-
-
-
-
 class TrainingJob:
-    """Trains one config once, in a daemon thread, queued on the pool."""
+    """One training on the worker pool (``task``), or one already done (``run``, from the store)."""
 
-    def __init__(self, config: LSTMConfig, pool: TrainingPool, train_fn=None, on_done: Callable | None = None):
+    def __init__(self, config: LSTMConfig, task=None, run=None, on_done: Callable | None = None):
         self.config = config
-        self._pool = pool
-        self._train_fn = train_fn or train_on()
-        self._on_done = on_done  # given the run once it is done (the server saves it)
+        self._task, self._run = task, run
         self._lock = threading.Lock()
-        self._changed = threading.Condition(self._lock)  # notified on every new epoch and at the end
-        self._rows: list[dict] = []
-        self._state = "queued"
-        self._run = None
-        self._error: str | None = None
-        self._done = threading.Event()
-        self._stop = False  # True: given up, stop once STOP_GRACE is over (under the lock; resume() clears it)
-        self._stop_since = 0.0  # when _stop was set (time.monotonic())
-        pool.enter(self)  # in line from the start, so cancel() can withdraw it before its thread runs
-        self._thread = threading.Thread(target=self._work, name=f"train-{config.units}u", daemon=True)
-        self._thread.start()
+        self._timer: threading.Timer | None = None  # a pending stop, STOP_GRACE after the job was given up
+        if task is not None and on_done is not None:  # saved once it is done, whoever watches
+            threading.Thread(target=self._deliver, args=(on_done,), name="save-run", daemon=True).start()
 
-    @classmethod
-    def finished(cls, config: LSTMConfig, run) -> TrainingJob:
-        """A job that is already done: a run saved before, handed out without training."""
-        job = object.__new__(cls)
-        job.config, job._pool, job._train_fn, job._on_done = config, None, None, None
-        job._lock = threading.Lock()
-        job._changed = threading.Condition(job._lock)
-        job._rows, job._state, job._run, job._error = list(run.history.to_dict("records")), "done", run, None
-        job._done = threading.Event()
-        job._done.set()
-        job._stop, job._stop_since = False, 0.0
-        return job
-
-    def _work(self) -> None:
-        if not self._pool.acquire(self):
-            with self._lock:
-                self._state = "cancelled"
-                self._changed.notify_all()
-            self._done.set()
-            return
-        try:
-            with self._lock:
-                self._state = "training"
-                self._changed.notify_all()
-            log.info("training started: %s", self.config.key())
-            run = self._train_fn(self.config, self._add_row, self._at_batch)
-            if self._on_done is not None:
-                try:
-                    self._on_done(run)
-                except Exception:  # saving is a convenience: the run is still shown
-                    log.exception("could not save the run: %s", self.config.key())
-            with self._lock:
-                self._run, self._state = run, "done"
-                self._changed.notify_all()
-            log.info("training finished: %s", self.config.key())
-        except Stopped:
-            with self._lock:
-                self._state = "cancelled"
-                self._changed.notify_all()
-            log.info("training stopped after %d epochs, nobody waits for it: %s", len(self._rows), self.config.key())
-        except Exception as err:  # a failed job reports its error; it must never kill the server
-            with self._lock:
-                self._error, self._state = f"Training failed: {type(err).__name__}: {err}", "failed"
-                self._changed.notify_all()
-        finally:
-            self._pool.release()
-            self._done.set()
-
-    def _add_row(self, row: dict) -> None:
-        with self._lock:
-            if self._past_grace() and row.get("epoch", 0) < self.config.epochs:  # after the last epoch: keep the run
-                self._state = "cancelled"  # from now on resume() cannot revive it
-                self._changed.notify_all()
-                raise Stopped  # out of model.fit, at an epoch's end: the slot goes to the next in line
-            self._rows.append(row)
-            self._changed.notify_all()
-
-    def _past_grace(self) -> bool:
-        """Given up, and for STOP_GRACE already: time to stop (under the lock)."""
-        return self._stop and time.monotonic() - self._stop_since >= STOP_GRACE
-
-    def _at_batch(self) -> None:
-        with self._lock:
-            if self._past_grace():
-                self._state = "cancelled"
-                self._changed.notify_all()
-                raise Stopped  # out of model.fit before this batch: a long epoch need not run to its end
+    def _deliver(self, on_done: Callable) -> None:
+        self._task.wait()
+        if self._task.state == "done":
+            try:
+                on_done(self._task.result)
+            except Exception:  # saving is a convenience: the run is still shown
+                log.exception("could not save the run: %s", self.config.key())
 
     def status(self) -> JobStatus:
-        with self._lock:
-            place = self._pool.place(self) if self._state == "queued" else None
-            return JobStatus(self._state, place, tuple(self._rows), self._run, self._error)
+        if self._task is None:
+            return JobStatus("done", None, tuple(self._run.history.to_dict("records")), self._run, None)
+        task = self._task
+        state = STATES[task.state]
+        return JobStatus(state, task.place, task.events, task.result if state == "done" else None, task.error)
 
     def wait_for_change(self, seen: JobStatus, timeout: float) -> None:
-        """Block until the job moves past ``seen`` (a new epoch, started, finished) or ``timeout`` passes.
-
-        A watcher redraws as soon as an epoch ends instead of on its next poll; the timeout still lets
-        it notice a new place in the queue, which the pool changes without telling the job.
-        """
-        with self._changed:
-            self._changed.wait_for(lambda: (self._state, len(self._rows)) != (seen.state, len(seen.rows)), timeout)
+        """Block until the job moves past ``seen`` (a new epoch, started, finished) or ``timeout`` passes."""
+        if self._task is not None:
+            raw = next(k for k, v in STATES.items() if v == seen.state)
+            self._task.wait_for_change(len(seen.rows), raw, timeout)
 
     def wait(self, timeout: float | None = None) -> bool:
-        return self._done.wait(timeout)
+        return True if self._task is None else self._task.wait(timeout)
 
     def cancel(self) -> bool:
-        """Give up on this job: leave the queue if still in it, or, if training, stop once STOP_GRACE is over
-        (before a batch, or at an epoch's end). True unless it has already finished (then its run stays usable)."""
-        if self._pool is not None and self._pool.withdraw(self):
-            with self._lock:
-                self._state = "cancelled"  # before its thread says so: nobody can be handed it any more
-                self._changed.notify_all()
-            return True
+        """Give up on this job: a queued one leaves the line at once; a training one is told to stop
+        STOP_GRACE later (unless resumed). True unless it has already finished (then its run stays)."""
+        if self._task is None or self._task.state in ("done", "failed", "cancelled"):
+            return False
+        if self._task.state == "queued" or STOP_GRACE <= 0:
+            return self._task.cancel() or True
         with self._lock:
-            if self._state in ("done", "failed", "cancelled"):
-                return False
-            if not self._stop:
-                self._stop, self._stop_since = True, time.monotonic()
-            return True
+            if self._timer is None:
+                self._timer = threading.Timer(STOP_GRACE, self._task.cancel)
+                self._timer.daemon = True
+                self._timer.start()
+        return True
 
     def resume(self) -> bool:
-        """Asked for again: a training given up but not yet stopped carries on (nothing is computed
-        twice). True if this job is worth handing out: queued, training or done."""
+        """Asked for again: a training given up but not yet told to stop carries on. True if this job is
+        worth handing out (queued, training or done)."""
         with self._lock:
-            if self._state in ("queued", "training"):  # queued: just out of the line, about to start
-                self._stop = False
-            return self._state not in ("failed", "cancelled")
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+        return self.status().state not in ("failed", "cancelled")
 
     @property
     def failed(self) -> bool:
-        return self._state == "failed"
+        return self.status().state == "failed"
+
+
+class LiveSessions:
+    """The browser sessions still connected: a session is added on its first script run and removed
+    when Streamlit releases its session-scoped resources (the tab closed)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._live: set[str] = set()
+        self._boards: list[JobBoard] = []
+
+    def begin(self, session: str) -> str:
+        with self._lock:
+            self._live.add(session)
+        return session
+
+    def end(self, session: str) -> None:
+        with self._lock:
+            self._live.discard(session)
+            boards = list(self._boards)
+        for board in boards:  # its trainings may have no watcher left: give them up now
+            board.prune()
+
+    def alive(self, session: str) -> bool:
+        with self._lock:
+            return session in self._live
+
+    def watch(self, board: JobBoard) -> JobBoard:
+        with self._lock:
+            self._boards.append(board)
+        return board
 
 
 class JobBoard:
     """One job per key for the whole server, and who is waiting for each.
 
     A job still queued or training is never dropped: dropping it would start the same training again
-    for the next session that asks. Of the finished jobs, the ``keep`` most recently asked for stay
-    (each holds a model and its data). A job that no session waits for any more is withdrawn from the
-    queue, or stops (see STOP_GRACE), so a learner who changes their mind does not keep the
-    trainer busy or leave trainings in line. So is a job whose every watcher has gone (``alive`` says
-    whether a watcher's session still exists: a closed browser tab never says it stopped waiting).
+    for the next session that asks. Of the finished jobs, the ``keep`` most recently asked for stay in
+    memory; every finished run is also saved to ``saved`` (a store.SavedRuns), so after they leave
+    memory, or after a restart, asking again loads it instead of training. A job that no session
+    waits for any more is given up (see TrainingJob.cancel), and so is a job whose every watcher has
+    gone (``alive`` says whether a watcher's session still exists).
     """
 
-    def __init__(self, keep: int, alive: Callable[[str], bool] = lambda watcher: True):
+    def __init__(self, keep: int, alive: Callable[[str], bool] = lambda watcher: True, saved=None):
         self.keep = keep
         self._alive = alive
+        self._saved = saved
         self._lock = threading.Lock()
         self._jobs: dict[str, TrainingJob] = {}  # in order of last request, oldest first
         self._watchers: dict[str, set[str]] = {}
 
-    def job(self, key: str, make: Callable[[], TrainingJob], watcher: str | None = None) -> TrainingJob:
-        """The job for ``key``, started with ``make()`` unless a live one exists; ``watcher`` (a session)
-        now waits for it. Jobs whose watchers have all gone are given up first."""
+    def job(self, key: str, make: Callable[[Callable], TrainingJob], watcher: str | None = None) -> TrainingJob:
+        """The job for ``key``: a live one, a saved run, or ``make(on_done)`` (on_done saves the run);
+        ``watcher`` (a session) now waits for it. Jobs whose watchers have all gone are given up first."""
         with self._lock:
             if watcher is not None:  # first: a job whose other watchers have gone is the one being asked for
                 self._watchers.setdefault(key, set()).add(watcher)
             self._prune()
             job = self._jobs.pop(key, None)
             if job is None or not job.resume():
-                job = make()
+                job = self._load(key) or make(lambda run: self._save(key, run))
             self._jobs[key] = job
             self._trim()
             return job
+
+    def _load(self, key: str) -> TrainingJob | None:
+        blob = self._saved.get(key) if self._saved is not None else None
+        if blob is None:
+            return None
+        try:
+            run = pickle.loads(blob)  # noqa: S301  (the server's own store of its own runs)
+        except Exception:  # a run saved by another version of the code: train it again
+            log.warning("a saved run could not be loaded, training it again: %s", key)
+            self._saved.remove(key)
+            return None
+        return TrainingJob(run.config if hasattr(run, "config") else LSTMConfig.from_key(key.split("|")[0]), run=run)
+
+    def _save(self, key: str, run) -> None:
+        if self._saved is not None:
+            self._saved.put(key, pickle.dumps(run), {"epochs": len(run.history) if hasattr(run, "history") else None})
 
     def forget(self, key: str, watcher: str) -> None:
         """``watcher`` no longer waits for ``key``; if nobody does and it has not finished, give it up."""
@@ -314,7 +247,7 @@ class JobBoard:
         if job is not None and job.cancel():  # a finished job stays: its run is cached
             log.info("training given up, nobody waits for it: %s", key)
             if job.status().state == "cancelled":  # out of the queue; a training stays until it stops,
-                del self._jobs[key]  # so that asking again before its epoch ends carries it on
+                del self._jobs[key]  # so that asking again within the grace carries it on
 
     def watchers(self, key: str) -> int:
         with self._lock:
