@@ -571,13 +571,13 @@ def edit_check_ui(run, probe) -> None:
 def probe_ui(run, sample: int) -> None:
     """What if: edit this sequence and trace it again, before and after side by side."""
     from lstm_core.charts import heatmap, state_scale
-    from lstm_core.probe import EDIT_NOTES, EDITS, TIMESTEP_EDITS, run_probe
+    from lstm_core.probe import EDITS, TIMESTEP_EDITS, edit_note, run_probe
 
     st.subheader("What if?")
     c = run.config
     edit = remember("edit", st.selectbox("Change the sequence", list(EDITS), list(EDITS).index(recall("edit", "zero")),
                                          format_func=EDITS.get, key="edit"))
-    st.caption(EDIT_NOTES[edit])
+    st.caption(edit_note(edit, run.dataset.key == "synthetic", run.dataset.changes))
     timestep, values = 0, None
     if edit in TIMESTEP_EDITS:
         timestep = whole_number("Timestep", 1, c.timesteps, "probe_t", offset=1)

@@ -30,7 +30,40 @@ EDIT_NOTES = {
     "reverse": "The same values in the opposite order.",
     "shuffle": "The same values in a random order.",
 }
+# On a CSV run every column is scaled min-max with the training rows' minimum and maximum, so 0 and 1
+# mean those rows' lowest and highest values, not the lesson's ramps.
+CSV_EDIT_NOTES = {
+    **EDIT_NOTES,
+    "zero": "Zero is not the same as removing the timestep: 0 is a value. Each column is scaled with the minimum "
+            "and maximum of the training rows, so 0 puts every column at its lowest value in those rows, not at a "
+            "zero of your file. To blank a timestep more gently, replace it with the sequence's mean.",
+    "edit": "Type new values for one timestep, on the scaled values: for each column 0 is its lowest value in the "
+            "training rows and 1 its highest. Values far outside that only push the gates to their limits.",
+}
+# With changes on, each row also holds each column's change from the row before it in the file, computed
+# once from the file before the windows are cut: an edit never recomputes them.
+CHANGES_EDIT_NOTES = {
+    "zero": "For a change column, 0 is its lowest change in the training rows: its steepest fall (its smallest "
+            "rise, for a column that never fell there), not 'no change'. The edit sets the levels and the changes "
+            "each on its own, so this step's changes need not match its move in level from the row before.",
+    "mean": "The change columns take their own average too, which need not match this step's move in level from "
+            "the row before.",
+    "edit": "A level and its change column are separate inputs: typing one does not update the other.",
+    "reverse": "Each row keeps its change from the row before it in the file: the changes are not recomputed or "
+               "negated. So a rise in the file reads as a fall in the reversed levels, while its change column "
+               "still records a rise.",
+    "shuffle": "Each row keeps its change from the row before it in the file, so the change columns describe the "
+               "file's moves, not the moves between the shuffled rows.",
+}
 OPEN_PATH = 0.3  # a product of forget gates from here up leaves the cell path open; below it, narrow
+
+
+def edit_note(edit: str, synthetic: bool, changes: bool = False) -> str:
+    """What an edit does to this run's inputs: the lesson's ramps, or a CSV's scaled columns (and,
+    with ``changes``, its change columns)."""
+    if synthetic:
+        return EDIT_NOTES[edit]
+    return CSV_EDIT_NOTES[edit] + (" " + CHANGES_EDIT_NOTES[edit] if changes else "")
 
 
 def apply_edit(x: np.ndarray, edit: str, timestep: int = 0, values=None, seed: int = 0) -> np.ndarray:
@@ -75,15 +108,34 @@ def run_probe(run, sample: int, edit: str, timestep: int = 0, values=None, seed:
     kept with the run; the edited input only if ``check(x)`` returns Keras's (every step's h, score) for
     it, computed where the model lives (None: not checked yet)."""
     before = trace_sample(run, sample)
+<<<<<<< HEAD
     x = apply_edit(before.input, edit, timestep, values, seed)
     after = trace_sample(run, sample, x=x, reference=check(x) if check is not None else None)
     return Probe(before, after, explain(before, after, edit, timestep, synthetic=run.dataset.key == "synthetic"))
+=======
+    after = trace_sample(run, sample, x=apply_edit(before.input, edit, timestep, values, seed))
+    return Probe(before, after, explain(before, after, edit, timestep, synthetic=run.dataset.key == "synthetic",
+                                        changes=run.dataset.changes))
+>>>>>>> main
 
 
-def explain(before: Trace, after: Trace, edit: str, timestep: int, synthetic: bool = True) -> str:
+def trend(x: np.ndarray) -> float:
+    """The rise, first step to last, of a straight line fitted (least squares) through the sequence's
+    timesteps, its features averaged: how a (timesteps, features) sequence drifts, as a number."""
+    level = np.asarray(x, dtype=np.float64).mean(axis=1)  # (timesteps,)
+    steps = np.arange(len(level)) - (len(level) - 1) / 2
+    return float(steps @ (level - level.mean()) / (steps @ steps) * (len(level) - 1)) if len(level) > 1 else 0.0
+
+
+def _trend_words(value: float) -> str:
+    shown = round(value, 2) + 0.0  # + 0.0: no "-0.00"
+    return f"a rise of {shown:.2f}" if shown > 0 else f"a fall of {-shown:.2f}" if shown < 0 else "no rise or fall"
+
+
+def explain(before: Trace, after: Trace, edit: str, timestep: int, synthetic: bool = True, changes: bool = False) -> str:
     """What changed, from the numbers. For a one-timestep edit: how much of that step's cell content the
     forget gates let through to the end (an upper bound on the cell path only), then the score's measured
-    move; the text never says one caused the other."""
+    move; the text never says one caused the other. A reorder speaks of this one sequence only."""
     delta = after.dense_output - before.dense_output
     moved = "barely moved" if abs(delta) < 0.05 else "moved" if abs(delta) < 0.25 else "swung"
     flip = after.predicted != before.predicted
@@ -95,27 +147,40 @@ def explain(before: Trace, after: Trace, edit: str, timestep: int, synthetic: bo
     closer = abs(after.dense_output - 0.5) < abs(before.dense_output - 0.5)
     if not synthetic:
         what = "reverses" if edit == "reverse" else "shuffles"
-        return head + (f" The edit keeps every value and {what} their order, so the change measures how much this model "
-                       "relies on order in your data" + (": here, a lot." if moved == "swung" else
-                                                         ": here, little." if moved == "barely moved" else "."))
+        text = head + (f" The edit keeps every value and {what} their order, so the move shows how much the order of "
+                       "the rows counts for this model on this sequence" + (
+                           ": here, a lot." if moved == "swung" else ": here, little." if moved == "barely moved" else ".")
+                       + " Other sequences can differ.")
+        return text + (" " + CHANGES_EDIT_NOTES[edit] if changes else "")
     if edit == "reverse":
         return head + (" Reversing turns an up-trend into a down-trend: the same values in the opposite order. "
                        + ("A model that reads order flips its answer, as this one did." if flip else
                           "A model that reads order should flip its answer; this one has not learned the trend well "
                           "enough to, yet."))
+    was, now = trend(before.input), trend(after.input)
+    head += (f" Shuffling keeps the values but changes their order. A straight line fitted through the timesteps "
+             f"(features averaged) shows {_trend_words(was)} from the first step to the last before the shuffle, "
+             f"and {_trend_words(now)} after it.")
+    sign_was, sign_now = np.sign(round(was, 2)), np.sign(round(now, 2))  # as the caption shows them
+    kept = bool(sign_was) and sign_was == sign_now
     if flip:
-        return head + (" Shuffling keeps the values but breaks the trend, and the answer flipped: order carried the "
-                       "label. A shuffle can also leave an accidental trend of its own, which the model reads like any "
-                       "other (compare the first and last timesteps).")
-    left = ("this shuffle left enough of the trend in place (the start and end values decide it, and they may "
-            "have stayed near their ends). Another sample's shuffle may break it.")
+        line = "rises" if sign_now > 0 else "falls" if sign_now < 0 else "is flat"
+        agrees = sign_now == (1 if after.predicted == 1 else -1)  # class 1 is up
+        return head + " The answer flipped: order carried the label." + ("" if agrees else (
+            f" The line {line} after the shuffle, yet the model now answers class {after.predicted} "
+            f"({'up' if after.predicted else 'down'}), so its answer is not this line's direction alone."))
     if closer and moved == "swung":
-        tail = "and the model's confidence fell towards 0.5: order carried much of the label."
-    elif closer and moved == "moved":  # 0.990 -> 0.930: less sure, but far from undecided
-        tail = ("and the model got somewhat less sure but kept its answer: it reads order, yet " + left)
+        return head + " The model's confidence fell towards 0.5: order carried much of the label."
+    if closer and moved == "moved":  # 0.990 -> 0.930: less sure, but far from undecided
+        held = " The model got somewhat less sure but kept its answer."
     else:
-        tail = ("yet the model is about as sure as before: " if closer else "yet the model did not get less sure: ") + left
-    return head + " Shuffling keeps the values but breaks the trend, " + tail
+        held = " The model is about as sure as before." if closer else " The model did not get less sure."
+    if kept:
+        return head + held + " This shuffle left a trend in the same direction; another shuffle may leave less."
+    if sign_was:
+        return head + held + (" The line no longer runs the same way, so this measure of the trend does not explain "
+                              "why the answer held.")
+    return head + held + " The line showed no trend before the shuffle, so it does not explain the answer."
 
 
 def _kept(forget_gate: np.ndarray, timestep: int) -> np.ndarray:

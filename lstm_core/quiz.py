@@ -99,8 +99,9 @@ FIXED: tuple[Question, ...] = (
            ("4 x U x (F + U + 2)",
             "that is PyTorch's count: PyTorch keeps two bias vectors per block (b_ih and b_hh), Keras keeps one."),
            ("3 x U x (F + U + 1)",
-            "three blocks would be the three gates alone, and that count is a GRU's (Keras's GRU with "
-            "reset_after=False). The LSTM's candidate g needs weights of its own: four blocks."),
+            "three blocks would be the three gates alone, and that count is a GRU's with reset_after=False; "
+            "Keras's default GRU (reset_after=True) keeps two bias vectors per block: 3 x U x (F + U + 2). "
+            "The LSTM's candidate g needs weights of its own: four blocks."),
            ("4 x U x (F + 2U + 1)",
             "the gates read h(t-1), not the cell state c(t-1): c only passes through f·c_prev + i·g, with no "
             "weights of its own."),
@@ -258,7 +259,8 @@ def generated_questions(run, trace=None) -> list[Question]:
          f"4 x {u} x ({f} + {u} + 2) is PyTorch's count: PyTorch keeps two bias vectors per block, Keras keeps one."),
         (f"{3 * u * (f + u + 1):,}",
          f"3 x {u} x ({f} + {u} + 1) counts the three gates but not the candidate g, which has weights of its own; "
-         "three blocks is a GRU (Keras's GRU with reset_after=False)."),
+         f"three blocks is a GRU with reset_after=False. Keras's default GRU (reset_after=True) keeps two bias "
+         f"vectors per block: 3 x {u} x ({f} + {u} + 2)."),
         (f"{4 * u * (f + 2 * u + 1):,}",
          f"4 x {u} x ({f} + 2 x {u} + 1) feeds the cell state c(t-1) to the gates as well; they read only x(t) and h(t-1)."),
         (f"{4 * u * (f + u + 1) + u + 1:,}",
@@ -308,8 +310,10 @@ def _as_shown(value: float) -> str:
 
 def _best_epoch_question(run) -> Question | None:
     """Which epoch's weights the traced model has when validation loss was lowest at an earlier epoch:
-    the last epoch's, as fit ends with them. None when the table cannot tell which epoch was lowest (fewer than 4
-    epochs, or another epoch's loss looks the same at the table's 3 decimals) or the lowest is the last."""
+    the last epoch's, as fit ends with them. Each option is a different set of weights (the last epoch's,
+    the best epoch's, the starting ones, an average), so none can be ruled out for sharing its answer
+    with another. None when the table cannot tell which epoch was lowest (fewer than 4 epochs, or another
+    epoch's loss looks the same at the table's 3 decimals) or the lowest is the last."""
     h = run.history
     shown = [_as_shown(v) for v in h["val_loss"]]
     low = _as_shown(h["val_loss"].min())
@@ -320,40 +324,21 @@ def _best_epoch_question(run) -> Question | None:
     if best == last:
         return None
     final = _as_shown(h["val_loss"].iloc[-1])
-    wrong = [
-        (f"Epoch {best}'s: Keras restores the best epoch when fit ends",
-         f"Keras does that only when fit is given EarlyStopping(restore_best_weights=True), and this app's fit "
-         f"has no such callback, so it ends with epoch {last}'s weights."),
-        (f"An average of all {last} epochs' weights, kept as it trained",
-         "fit holds one set of weights and changes it in place at every batch; it keeps no earlier weights to average."),
-        *_accuracy_peak(h, best, last),
-        (f"Epoch {best}'s: the validation loss picks the weights fit keeps",
-         f"validation loss is only measured, after each epoch; it never changes or picks the weights. fit lowers "
-         f"the training loss and ends with epoch {last}'s weights."),
-    ]
     return _q("gen-best-epoch", "Your model",
               f"Your validation loss was lowest at epoch {best} of {last}. Which epoch's weights does the Prediction "
               "trace tab use?",
               [(f"Epoch {last}'s: fit ends holding the weights of its last epoch",
                 f"fit updates one set of weights batch after batch and ends with them: epoch {last}'s, whose "
-                f"validation loss was {final}, above epoch {best}'s {low}. Ending with the best epoch's weights takes "
-                "EarlyStopping(restore_best_weights=True) in fit's callbacks (it watches val_loss by default)."),
-               *wrong[:3]])
-
-
-def _accuracy_peak(h, best: int, last: int) -> list[tuple[str, str]]:
-    """'Keras keeps the most accurate epoch', when the table shows one epoch, not the best nor the last,
-    with the highest validation accuracy."""
-    acc = h["val_accuracy"].to_numpy(dtype=float)
-    if not np.isfinite(acc).any():
-        return []
-    top = _as_shown(np.nanmax(acc))
-    epoch = int(h["epoch"].iloc[int(np.nanargmax(acc))])
-    if [_as_shown(a) for a in acc].count(top) > 1 or epoch in (best, last):
-        return []
-    return [(f"Epoch {epoch}'s: Keras keeps the epoch with the best val accuracy",
-             f"validation accuracy peaked at {top} in epoch {epoch}, but fit keeps no epoch for its metrics and "
-             f"ends with epoch {last}'s weights.")]
+                f"validation loss was {final}, above epoch {best}'s {low}."),
+               (f"Epoch {best}'s: Keras restores the best epoch when fit ends",
+                f"Keras does that only when fit is given EarlyStopping(restore_best_weights=True) (it watches val_loss "
+                f"by default); this app's fit has no such callback, so it ends with epoch {last}'s weights."),
+               ("The starting weights: the trace shows the untrained model",
+                f"the starting weights are where Keras's initializers put them before the first batch, and fit has "
+                f"changed them at every batch since; the trace runs the weights the model holds after fit, epoch {last}'s."),
+               (f"An average of all {last} epochs' weights, kept as it trained",
+                "fit holds one set of weights and changes it in place at every batch; it keeps no earlier weights "
+                "to average.")])
 
 
 def _final_accuracy_question(run) -> Question:
@@ -364,22 +349,23 @@ def _final_accuracy_question(run) -> Question:
     top = int(np.nanargmax(acc)) if np.isfinite(acc).any() else 0
     val_loss = float(h["val_loss"].iloc[-1])
     reached = {_as_shown(v) for v in (*h["accuracy"], *h["val_accuracy"], val_loss)}
+    # Offered beside the answer, 1 - p would hint that the answer is one of the two (as shown, too: 0.635 and 0.365).
+    mirror = {_as_shown(1 - final), _as_shown(1 - float(right))}
     steps = [final + d for d in (-0.125, 0.125, -0.25, 0.25, -0.375, 0.375, -0.5, 0.5)]  # at least 4 lie in [0, 1]
     steps += [k / 8 for k in range(9)] + [k / 1000 for k in range(1001)]  # in case a long run reached those
-    wrong = _distinct(right, [
+    wrong = _distinct(right, [(option, why) for option, why in [
         (_as_shown(h["accuracy"].iloc[-1]),
          "that is the training accuracy, measured on the sequences the model trained on; validation uses the held-out ones."),
         (_as_shown(acc[top]),
          f"that is the highest Val accuracy in your table (epoch {int(h['epoch'].iloc[top])}); the model you have "
          f"is the last epoch's, and it scored {right}."),
         (_as_shown(h["val_accuracy"].iloc[0]), "that is Val accuracy after epoch 1, not after the last epoch."),
-        (_as_shown(1 - final), f"that is the share of held-out sequences it got wrong: 1 - {right}."),
         *([(_as_shown(val_loss), "that is the last epoch's Val loss, another column: loss measures how far the "
                                  "scores are from the labels, not how many are right.")]
           if 0 <= val_loss <= 1 else []),
         *((_as_shown(v), f"{_as_shown(v)} appears nowhere in your table; the last Val accuracy is {right}.")
           for v in steps if 0 <= v <= 1 and _as_shown(v) not in reached),
-    ])
+    ] if option not in mirror])
     return _q("gen-final-acc", "Your model", "What was your model's validation accuracy after the last epoch?",
               [(right, f"the last row of your epoch table shows Val accuracy {right}."), *wrong])
 

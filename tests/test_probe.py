@@ -1,7 +1,20 @@
 import numpy as np
 import pytest
 
-from lstm_core.probe import EDIT_NOTES, EDITS, OPEN_PATH, TIMESTEP_EDITS, apply_edit, explain, run_probe
+from lstm_core.config import LSTMConfig
+from lstm_core.csvdata import make_csv_dataset, parse_csv
+from lstm_core.probe import (
+    CHANGES_EDIT_NOTES,
+    EDIT_NOTES,
+    EDITS,
+    OPEN_PATH,
+    TIMESTEP_EDITS,
+    apply_edit,
+    edit_note,
+    explain,
+    run_probe,
+    trend,
+)
 from lstm_core.trace import GATE_NAMES, Trace, carried_after
 
 X = np.arange(12, dtype=np.float32).reshape(4, 3)
@@ -85,11 +98,12 @@ def test_zeroing_caption_speaks_of_the_forget_gate(default_run):
     assert f"{np.prod(f[1:], axis=0).mean():.2f}" in p.caption
 
 
-def _trace(score, forget=0.1, steps=5, units=2) -> Trace:
-    """A hand-made Trace: every gate constant, the forget gate ``forget`` (a number, or one per unit)."""
+def _trace(score, forget=0.1, steps=5, units=2, x=None) -> Trace:
+    """A hand-made Trace: every gate constant, the forget gate ``forget`` (a number, or one per unit),
+    the input ``x`` (zeros unless given)."""
     forget = np.broadcast_to(np.asarray(forget, dtype=float), (units,))
     gates = {name: np.full((steps, units), 0.5) for name in GATE_NAMES} | {"forget_gate": np.tile(forget, (steps, 1))}
-    return Trace(0, 1, np.zeros((steps, 3)), gates, np.zeros(units), score, 0.0)
+    return Trace(0, 1, np.zeros((steps, 3)) if x is None else x, gates, np.zeros(units), score, 0.0)
 
 
 OPEN = "The cell path was open"
@@ -149,20 +163,123 @@ def test_the_shuffle_and_reverse_captions_follow_the_score_and_the_data():
     assert "as this one did" in explain(_trace(0.9), _trace(0.1), "reverse", 0)
     assert "should flip its answer; this one has not" in explain(_trace(0.9), _trace(0.8), "reverse", 0)
     csv = explain(_trace(0.6), _trace(0.59), "reverse", 0, synthetic=False)
-    assert "up-trend" not in csv and "relies on order in your data: here, little." in csv
+    assert "up-trend" not in csv and "for this model on this sequence: here, little." in csv
+
+
+@pytest.mark.parametrize("edit", ["reverse", "shuffle"])
+@pytest.mark.parametrize("before,after", [(0.6, 0.59), (0.6, 0.45), (0.9, 0.1)])
+def test_a_csv_reorder_speaks_of_this_sequence_only(edit, before, after):
+    """One sequence measures this sequence: nothing about 'your data' as a whole."""
+    text = explain(_trace(before), _trace(after), edit, 0, synthetic=False)
+    assert "on this sequence" in text and "your data" not in text and "Other sequences can differ." in text
+    assert CHANGES_EDIT_NOTES[edit] not in text
+    with_changes = explain(_trace(before), _trace(after), edit, 0, synthetic=False, changes=True)
+    assert with_changes == text + " " + CHANGES_EDIT_NOTES[edit]
+    assert ("not recomputed or negated" in with_changes) == (edit == "reverse")
+
+
+RAMP = np.linspace(0.2, 0.45, 5)[:, None] + np.array([[-0.05, 0.0, 0.05]])  # (5, 3): features average a 0.25 rise
 
 
 @pytest.mark.parametrize("before,after,needle,absent", [
-    (0.992, 0.030, "the answer flipped: order carried the label", "fell towards 0.5"),  # sample 1 of the default run
-    (0.991, 0.009, "the answer flipped", "did not get less sure"),  # sample 9
+    (0.992, 0.030, "The answer flipped: order carried the label", "fell towards 0.5"),  # sample 1 of the default run
+    (0.991, 0.009, "The answer flipped", "did not get less sure"),  # sample 9
     (0.97, 0.60, "confidence fell towards 0.5", "flipped"),
     (0.90, 0.97, "did not get less sure", "flipped"),
     (0.990, 0.930, "somewhat less sure but kept its answer", "order carried"),  # sample 2: a 0.06 dip proves little
     (0.990, 0.975, "about as sure as before", "order carried"),
 ])
 def test_the_shuffle_caption_agrees_with_what_the_score_did(before, after, needle, absent):
-    text = explain(_trace(before), _trace(after), "shuffle", 0)
+    text = explain(_trace(before, x=RAMP), _trace(after, x=RAMP[[1, 0, 2, 4, 3]]), "shuffle", 0)
     assert needle in text and absent not in text
+
+
+def test_trend_is_the_rise_of_a_least_squares_line_through_the_steps():
+    assert trend(RAMP) == pytest.approx(0.25) and trend(RAMP[::-1]) == pytest.approx(-0.25)
+    rng = np.random.default_rng(0)
+    for steps in (2, 3, 10):
+        x = rng.uniform(0, 1, (steps, 4))
+        slope = np.polyfit(np.arange(steps), x.mean(axis=1), 1)[0]
+        assert trend(x) == pytest.approx(slope * (steps - 1))
+
+
+@pytest.mark.parametrize("order,before_words,after_words,reading", [
+    ([1, 0, 2, 4, 3], "a rise of 0.25", "a rise of 0.20", "This shuffle left a trend in the same direction"),
+    ([4, 1, 2, 3, 0], "a rise of 0.25", "a fall of 0.15", "The line no longer runs the same way"),
+])
+def test_the_synthetic_shuffle_caption_measures_the_trend_left(order, before_words, after_words, reading):
+    """The trend before and after the shuffle is measured, not assumed to have stayed."""
+    shuffled = RAMP[order]
+    assert f"{trend(shuffled):.2f}".lstrip("-") == after_words.split()[-1]
+    text = explain(_trace(0.97, x=RAMP), _trace(0.98, x=shuffled), "shuffle", 0)
+    assert (f"shows {before_words} from the first step to the last before the shuffle, and {after_words} after it."
+            in text), text
+    assert reading in text and "enough of the trend" not in text and "may have stayed" not in text
+    flipped = explain(_trace(0.97, x=RAMP), _trace(0.03, x=shuffled), "shuffle", 0)
+    assert "The answer flipped: order carried the label." in flipped
+    still_rises = "The line rises after the shuffle, yet the model now answers class 0 (down)"
+    assert (still_rises in flipped) == reading.startswith("This shuffle left")  # a fall agrees with class 0
+    flat = explain(_trace(0.97), _trace(0.98), "shuffle", 0)  # zeros: no trend either side
+    assert "no rise or fall from the first step" in flat and "showed no trend before the shuffle" in flat
+
+
+def test_a_real_shuffle_caption_gives_its_own_sequences_trend(default_run):
+    for sample in range(6):
+        p = run_probe(default_run, sample, "shuffle", seed=sample)
+        for x, when in ((p.before.input, "before the shuffle"), (p.after.input, "after it")):
+            rise = round(np.polyfit(np.arange(len(x)), x.mean(axis=1), 1)[0] * (len(x) - 1), 2) + 0.0
+            words = f"a rise of {rise:.2f}" if rise > 0 else f"a fall of {-rise:.2f}" if rise < 0 else "no rise or fall"
+            assert f"{words} " + ("from the first step to the last " if when.startswith("before") else "") + when in p.caption
+
+
+def test_every_edit_has_a_note_for_each_data_source():
+    for edit in EDITS:
+        assert edit_note(edit, synthetic=True, changes=False) == EDIT_NOTES[edit]
+        levels, changes = edit_note(edit, False, False), edit_note(edit, False, True)
+        assert "ramps" not in levels and changes == levels + " " + CHANGES_EDIT_NOTES[edit]
+    zero = edit_note("zero", synthetic=False, changes=False)
+    assert "lowest value in those rows" in zero and "training rows" in zero and "0 is a value" in zero
+    zero_changes = edit_note("zero", synthetic=False, changes=True)
+    assert "steepest fall" in zero_changes and "not 'no change'" in zero_changes
+    assert "training rows" in edit_note("edit", synthetic=False, changes=False)
+
+
+WALK = np.cumsum(np.random.default_rng(3).normal(0, 1, 160))  # rises and falls, each by varying amounts
+
+
+@pytest.fixture(scope="module")
+def csv_run():
+    from lstm_core.train import train
+
+    rows = "\n".join(f"{i},{v:.4f},{abs(v):.4f}" for i, v in enumerate(WALK))
+    table = parse_csv(f"step,walk,size\n{rows}\n".encode())
+    dataset, config, _ = make_csv_dataset(table, "walk", ["size"], LSTMConfig(timesteps=6, units=4, epochs=1,
+                                                                             batch_size=32), changes=True)
+    return train(config, dataset)
+
+
+def test_the_csv_notes_say_what_zero_and_a_reverse_are_in_this_data(csv_run):
+    """Min-max on the training rows: 0 is each column's lowest value there, and for a change column its
+    steepest fall. Changes are made from the file before the windows: a reverse keeps them as they were."""
+    ds, n_train = csv_run.dataset, csv_run.config.train_sequences
+    assert ds.key != "synthetic" and ds.changes and ds.feature_names[2] == "change in walk"
+    train_x = ds.x[:n_train]
+    np.testing.assert_allclose(train_x.min(axis=(0, 1)), 0, atol=1e-6)  # the training minimum of every column
+    rise = np.diff(train_x[:, :, 0], axis=1).ravel()  # the level's scaled move into steps 2.., and its change
+    change = train_x[:, 1:, 2].ravel()
+    a, b = np.polyfit(rise, change, 1)  # each change is the level's move, on its own scale: change = a·move + b
+    np.testing.assert_allclose(change, a * rise + b, atol=1e-4)
+    assert a > 0 and b > 0.05  # 'no change' sits at b, above 0
+    assert rise[np.argmin(change)] == rise.min() < 0  # change 0 is the steepest fall
+    x = ds.x[0]
+    reversed_x = apply_edit(x, "reverse")
+    np.testing.assert_array_equal(reversed_x[:, 2], x[::-1, 2])  # each row keeps its change: not negated
+    up = next(k for k in range(1, len(x)) if x[k, 0] > x[k - 1, 0])  # a rise in the file...
+    j = len(x) - 1 - up
+    assert reversed_x[j + 1, 0] < reversed_x[j, 0] and reversed_x[j, 2] > b  # ...reads as a fall, its change a rise
+    caption = run_probe(csv_run, 0, "reverse").caption
+    assert "on this sequence" in caption and "your data" not in caption
+    assert caption.endswith(CHANGES_EDIT_NOTES["reverse"])
 
 
 def _rule(probe, timestep) -> str:

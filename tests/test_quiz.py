@@ -116,6 +116,27 @@ def test_the_parameter_formula_offers_equally_complete_wrong_formulas():
     assert "h(t-1), not the cell state" in why["4 x U x (F + 2U + 1)"]
 
 
+def _gru_params(units, features, reset_after):
+    gru = keras.layers.GRU(units, reset_after=reset_after)
+    gru.build((None, 3, features))
+    return gru.count_params()
+
+
+def test_the_gru_count_is_told_for_both_of_keras_gru_forms(varied_run):
+    """3U(F+U+1) is a GRU with reset_after=False only; Keras's default GRU has a second bias per block."""
+    u, f = varied_run.config.units, varied_run.config.features
+    assert _gru_params(u, f, True) == 3 * u * (f + u + 2) and _gru_params(u, f, False) == 3 * u * (f + u + 1)
+    fixed = {q.id: q for q in FIXED}["param-formula"]
+    gen = generated_questions(varied_run)[0]
+    fixed_why = dict(zip(fixed.options, fixed.why))["3 x U x (F + U + 1)"]
+    gen_why = dict(zip(gen.options, gen.why))[f"{3 * u * (f + u + 1):,}"]
+    assert "reset_after=True" in fixed_why and "3 x U x (F + U + 2)" in fixed_why
+    assert "reset_after=True" in gen_why and f"3 x {u} x ({f} + {u} + 2)" in gen_why
+    for q in (*FIXED, *generated_questions(varied_run, trace_sample(varied_run, 0))):
+        for why in q.why:  # wherever one form is named, the other is too
+            assert ("reset_after=False" in why) == ("reset_after=True" in why), (q.id, why)
+
+
 def test_gate_facts_the_questions_teach():
     """Three gates and a candidate; i adds i·g to the cell; f and i are independent; 0.73 is the starting bias."""
     qs = {q.id: q for q in FIXED}
@@ -267,13 +288,41 @@ def test_the_best_epoch_question_teaches_that_the_traced_weights_are_the_last_ep
     q = _best_epoch_question(_history([0.69, 0.61, 0.52, 0.55], [0.5, 0.6, 0.7, 0.7]))
     assert "lowest at epoch 3 of 4" in q.prompt and "Prediction trace" in q.prompt
     assert answer(q).startswith("Epoch 4's")
-    right_why = q.why[q.answer]
-    assert "0.550" in right_why and "0.520" in right_why and "EarlyStopping(restore_best_weights=True)" in right_why
-    assert "Epoch 3's: Keras restores the best epoch when fit ends" in q.options  # the misconception it corrects
+    assert "0.550" in q.why[q.answer] and "0.520" in q.why[q.answer]
+    restores = "Epoch 3's: Keras restores the best epoch when fit ends"  # the misconception it corrects
+    assert restores in q.options and "EarlyStopping(restore_best_weights=True)" in q.why[q.options.index(restores)]
+    start = "The starting weights: the trace shows the untrained model"
+    assert start in q.options and "epoch 4's" in q.why[q.options.index(start)]
     assert any(o.startswith("An average of all 4 epochs") for o in q.options)
-    # An epoch with the best accuracy, neither the lowest-loss nor the last, is offered as what Keras keeps.
-    peak = _best_epoch_question(_history([0.69, 0.61, 0.52, 0.55], [0.5, 0.8, 0.7, 0.7]))
-    assert "Epoch 2's: Keras keeps the epoch with the best val accuracy" in peak.options
+
+
+def _epochs_named(option):
+    return [int(n) for n in re.findall(r"\bepoch (\d+)", option, flags=re.IGNORECASE)]
+
+
+def _four_answers(q):
+    """The answer each option gives: an epoch's number, the starting weights (0) or the average ('all')."""
+    answers = []
+    for option in q.options:
+        named = _epochs_named(option)
+        answers.append(named[0] if len(named) == 1 else 0 if "starting weights" in option
+                       else "all" if "average" in option.lower() else option)
+    return answers
+
+
+@pytest.mark.parametrize("val_loss,val_acc", [
+    ([0.69, 0.61, 0.52, 0.55], [0.5, 0.6, 0.7, 0.7]),
+    ([0.69, 0.61, 0.52, 0.55], [0.5, 0.8, 0.7, 0.7]),  # the best accuracy at a third epoch
+    ([0.50, 0.61, 0.62, 0.55, 0.58], [0.7, 0.6, 0.6, 0.6, 0.6]),  # lowest at epoch 1
+])
+def test_the_best_epoch_options_are_four_different_answers(val_loss, val_acc):
+    """Two options naming the same epoch let a guesser rule both out; every option is its own answer."""
+    q = _best_epoch_question(_history(val_loss, val_acc))
+    answers = _four_answers(q)
+    assert len(set(map(str, answers))) == 4 and 0 in answers and "all" in answers, q.options
+    assert all(len(_epochs_named(o)) <= 1 for o in q.options)
+    best, last = int(np.argmin(val_loss)) + 1, len(val_loss)
+    assert answers[q.answer] == last and best in answers
 
 
 def test_a_real_run_whose_lowest_validation_loss_came_early_is_asked_about_its_last_weights(default_run):
@@ -284,6 +333,8 @@ def test_a_real_run_whose_lowest_validation_loss_came_early_is_asked_about_its_l
         assert q is None
     else:
         assert answer(q).startswith(f"Epoch {last}'s") and f"epoch {best} of {last}" in q.prompt
+        answers = _four_answers(q)
+        assert len(set(map(str, answers))) == 4 and sorted(map(str, answers)) == sorted(map(str, [last, best, 0, "all"]))
 
 
 def test_final_accuracy_distractors_for_a_perfect_run_are_values_it_never_reached():
@@ -291,6 +342,30 @@ def test_final_accuracy_distractors_for_a_perfect_run_are_values_it_never_reache
     q = _final_accuracy_question(run)
     assert answer(q) == "1.000" and len(set(q.options)) == 4 and len(set(q.why)) == 4
     assert all(o != "1.000" for o in q.options[1:])
+
+
+@pytest.mark.parametrize("val_loss,val_acc,acc", [
+    ([0.66, 0.60, 0.62], [0.50, 0.60, 0.635], [0.6, 0.7, 0.365]),  # the training accuracy happens to be 1 - p
+    ([0.66, 0.60, 0.62], [0.50, 0.60, 0.635], [0.6, 0.7, 0.635]),  # 1 - p would fill a collapsed misreading
+    ([0.66, 0.60, 0.365], [0.50, 0.60, 0.635], [0.6, 0.7, 0.635]),  # the Val loss happens to be 1 - p
+    ([0.66, 0.60, 0.62], [0.25, 0.50, 0.5625], [0.6, 0.7, 0.5625]),  # 1 - p is one of the +-0.125 steps
+])
+def test_no_final_accuracy_distractor_is_one_minus_the_answer(val_loss, val_acc, acc):
+    """Beside p, a 1 - p hints that the answer is one of the two."""
+    q = _final_accuracy_question(_history(val_loss, val_acc, acc=acc))
+    assert answer(q) == f"{val_acc[-1]:.3f}" and len(set(q.options)) == 4
+    assert f"{1 - val_acc[-1]:.3f}" not in q.options and f"{1 - float(answer(q)):.3f}" not in q.options, q.options
+    assert not any("got wrong" in why for why in q.why)
+
+
+def test_no_final_accuracy_distractor_is_one_minus_the_answer_on_random_tables():
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        epochs = int(rng.integers(1, 8))
+        val_acc = list(np.round(rng.integers(0, 41, epochs) / 40, 3))  # 40 held-out sequences
+        q = _final_accuracy_question(_history(list(rng.uniform(0.2, 0.8, epochs)), val_acc,
+                                              acc=list(rng.integers(0, 161, epochs) / 160)))
+        assert f"{1 - float(answer(q)):.3f}" not in q.options or answer(q) == "0.500", q.options
 
 
 def test_final_accuracy_distractors_are_the_columns_and_rows_learners_misread():
