@@ -108,15 +108,10 @@ def run_probe(run, sample: int, edit: str, timestep: int = 0, values=None, seed:
     kept with the run; the edited input only if ``check(x)`` returns Keras's (every step's h, score) for
     it, computed where the model lives (None: not checked yet)."""
     before = trace_sample(run, sample)
-<<<<<<< HEAD
     x = apply_edit(before.input, edit, timestep, values, seed)
     after = trace_sample(run, sample, x=x, reference=check(x) if check is not None else None)
-    return Probe(before, after, explain(before, after, edit, timestep, synthetic=run.dataset.key == "synthetic"))
-=======
-    after = trace_sample(run, sample, x=apply_edit(before.input, edit, timestep, values, seed))
     return Probe(before, after, explain(before, after, edit, timestep, synthetic=run.dataset.key == "synthetic",
                                         changes=run.dataset.changes))
->>>>>>> main
 
 
 def trend(x: np.ndarray) -> float:
