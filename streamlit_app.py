@@ -5,7 +5,6 @@ first of which starts, and imports TensorFlow, while this page paints.
 """
 
 from pathlib import Path
-from time import monotonic
 
 import streamlit as st
 
@@ -14,8 +13,8 @@ from lstm_core.config import FIELDS, LSTMConfig
 from lstm_core.jobs import JobBoard, LiveSessions, TrainingJob, train_task
 
 TABS = ["Pipeline", "Training", "Prediction trace", "Quiz", "Compare"]
-POLL_SECONDS = 0.1  # a waiting session redraws at each epoch, and checks its queue place this often
-RESPONSIVE_SECONDS = 0.5  # the longest a waiting session goes without an st call (when clicks are handled)
+WORKER_MB = 750  # a worker whose peak memory passes this is replaced after its training (TensorFlow alone: ~600)
+WATCH_SECONDS = 0.3  # a waiting session's fragment redraws this often: an epoch shows at most this late
 CACHED_RUNS = 8  # finished runs kept in memory for the whole server, by config and data (the rest are saved)
 
 
@@ -25,7 +24,7 @@ def training_pool():
     """The worker processes that train; the first starts now, so TensorFlow imports while the page paints."""
     from lstm_core.workers import WorkerPool, default_size, warm_keras
 
-    return WorkerPool(size=default_size(), warm=warm_keras).start()
+    return WorkerPool(size=default_size(), max_rss_mb=WORKER_MB, warm=warm_keras).start()
 
 
 @st.cache_resource(show_spinner=False, on_release=lambda saved: saved.close())
@@ -62,7 +61,7 @@ def config_of(run_key: str) -> LSTMConfig:
 @st.cache_resource(show_spinner=False)
 def job_board(kind: str) -> JobBoard:
     """Every session's jobs of one kind ("lstm" or "order"): one per run key, for the whole server."""
-    return live_sessions().watch(JobBoard(keep=CACHED_RUNS, alive=live_sessions().alive, saved=saved_runs()))
+    return live_sessions().watch(JobBoard(keep=CACHED_RUNS, alive=live_sessions().alive, saved=saved_runs(), kind=kind))
 
 
 def prune_boards() -> None:
@@ -383,6 +382,49 @@ def training_placeholders():
     return st.empty(), st.empty(), st.empty()  # progress, table, chart
 
 
+def pending_note(job, status) -> str:
+    """The one status line of a training this session waits for."""
+    if status.state == "queued":
+        return f"Queued: place {status.place or 1} in line for the trainer (one training runs at a time)."
+    if not status.rows:
+        return (f"Starting: building {text.a_or_an(job.config.units)} {job.config.units}-unit LSTM, then its first "
+                "epoch (the first training also waits for TensorFlow to load in a worker)...")
+    return f"Training {text.counted(job.config.units, 'unit')}: epoch {len(status.rows)} of {job.config.epochs}"
+
+
+def pending_ui(run_key: str, dataset, live: bool) -> None:
+    """Waits for this session's training without holding the page: a fragment redraws the status (and,
+    on the Training tab, the epochs so far) every WATCH_SECONDS, and reruns the page once it ends."""
+
+    def watch() -> None:
+        job = training_job(run_key, dataset)
+        status = job.status()
+        if status.state == "queued":  # a training whose learners all closed their tabs gives up the trainer
+            prune_boards()
+        if status.finished:
+            finish_pending(run_key, dataset, status)
+        note = pending_note(job, status)
+        if live:
+            draw_training(training_placeholders(), history_so_far(status.rows), job.config.epochs, note)
+        else:
+            st.info(note)
+
+    st.fragment(watch, run_every=WATCH_SECONDS)()
+
+
+def finish_pending(run_key: str, dataset, status) -> None:
+    """The training this session waited for has ended: show its run, or its error, on the whole page."""
+    follow(None)
+    if status.state == "cancelled":  # only when no session waited for it: a race with a change of mind
+        follow(run_key, dataset)
+    elif status.error:
+        st.session_state["failed"] = f"{text.literal(status.error)}. The results shown are from the last run."
+    else:
+        st.session_state["run"] = status.run
+        run_store().add(status.run)
+    st.rerun()
+
+
 def draw_training(placeholders, history, epochs: int, note: str) -> None:
     progress, table, chart = placeholders
     progress.progress(len(history) / epochs, text=note)
@@ -447,17 +489,21 @@ def order_ui(run) -> None:
     offer.empty()
     st.session_state[f"order-{key}"] = True
     job = order_job(key, run.dataset)
-    waiting = st.empty()
-    while not job.wait(RESPONSIVE_SECONDS):  # an st call every half second, so clicks are still handled
-        now = job.status()
-        if now.state == "queued":
-            prune_boards()
-        shuffled_epochs = min(len(now.rows), run.config.epochs)
-        waiting.info(f"Baselines queued: place {now.place or 1} in line for the trainer." if now.state == "queued" else
-                     f"Training the shuffled LSTM: epoch {shuffled_epochs} of {run.config.epochs}" if len(now.rows) < run.config.epochs
-                     else f"Training the whole-window Dense model: epoch {len(now.rows) - run.config.epochs} of {run.config.epochs}")
-    waiting.empty()
     status = job.status()
+    if not status.finished:  # a fragment redraws the progress; the page reruns once the models are trained
+        def watch() -> None:
+            now = job.status()
+            if now.finished:
+                st.rerun()
+            if now.state == "queued":
+                prune_boards()
+            c = run.config
+            st.info(f"Comparison models queued: place {now.place or 1} in line for the trainer." if now.state == "queued"
+                    else f"Training the shuffled LSTM: epoch {len(now.rows)} of {c.epochs}" if len(now.rows) < c.epochs
+                    else f"Training the whole-window Dense model: epoch {len(now.rows) - c.epochs} of {c.epochs}")
+
+        st.fragment(watch, run_every=WATCH_SECONDS)()
+        return
     if status.state == "cancelled":  # given up by every watcher just as this session asked: ask again
         st.rerun()
     if status.error:
@@ -704,6 +750,8 @@ if values is None and state.get("pending") is None and state.get("run") is not N
     if note:  # a choice of data trains nothing until Train: say whose results these are
         st.info(note)
 
+if "failed" in state:  # the training this session waited for ended in an error (said once)
+    st.error(state.pop("failed"))
 if state.get("pending") is not None:  # a finished run in the shared cache is shown at once, no rerun
     done = training_job(state["pending"], state.get("pending_data")).status()
     if done.state == "done":
@@ -714,17 +762,17 @@ run, pending = state.get("run"), state.get("pending")
 share_ui(run.config if run is not None else config_of(pending), run is None or run.dataset.key == "synthetic")
 if run is not None:
     export_ui(run)
-banner = st.empty()
 # Lazy tabs: only the open tab's content runs and is sent, so a page (or a cached run) paints fast.
 # A visit opens on Training, where the run streams in (or arrives from the cache) without a click.
+if pending is not None and state.get("tab", "Training") != "Training":
+    pending_ui(pending, state.get("pending_data"), live=False)  # one status line above the other tabs
 tabs = dict(zip(TABS, st.tabs(TABS, default="Training", key="tab", on_change="rerun")))
-live = None
 for name, draw in zip(TABS, (pipeline_ui, None, trace_ui, quiz_ui, compare_ui)):
     if not tabs[name].open:
         continue
     with tabs[name]:
         if pending is not None and draw is None:
-            live = training_placeholders()
+            pending_ui(pending, state.get("pending_data"), live=True)
         elif run is None:
             st.info("The first run is training: watch it learn in the Training tab.")
         elif draw is None:
@@ -733,41 +781,3 @@ for name, draw in zip(TABS, (pipeline_ui, None, trace_ui, quiz_ui, compare_ui)):
             if pending is not None:
                 st.caption("Showing the previous run while the new one trains.")
             draw(run)
-
-if pending is not None:
-    job = training_job(pending, state.get("pending_data"))
-    epochs = job.config.epochs
-    shown, sent, note = None, 0.0, ""
-    while True:
-        status = job.status()
-        if status.state == "queued":  # a training whose learners all closed their tabs gives up the trainer
-            prune_boards()
-        if (status.state, status.place, len(status.rows)) == shown:  # redraw only when something changed
-            job.wait_for_change(status, timeout=POLL_SECONDS)  # wakes at once when an epoch ends
-            if monotonic() - sent > RESPONSIVE_SECONDS:  # Streamlit acts on a click (a tab, an expander)
-                banner.info(note)  # only at an st call: resend the note while nothing else changes
-                sent = monotonic()
-            continue
-        shown, sent = (status.state, status.place, len(status.rows)), monotonic()
-        if status.state == "queued":
-            note = f"Queued: place {status.place or 1} in line for the trainer (one training runs at a time)."
-        elif not status.rows:
-            note = (f"Starting: building {text.a_or_an(job.config.units)} {job.config.units}-unit LSTM, then its first "
-                    "epoch (the first training also waits for TensorFlow to load in a worker)...")
-        else:
-            note = f"Training {text.counted(job.config.units, 'unit')}: epoch {len(status.rows)} of {epochs}"
-        banner.info(note)
-        if live is not None:
-            draw_training(live, history_so_far(status.rows), epochs, note)
-        if status.finished:
-            break
-    follow(None)
-    if status.state == "cancelled":  # only when no session waited for it: a race with a change of mind
-        follow(pending, state.get("pending_data"))
-        st.rerun()
-    if status.error:
-        banner.error(f"{text.literal(status.error)}. The results shown are from the last run.")
-    else:
-        state["run"] = status.run
-        run_store().add(status.run)
-        st.rerun()

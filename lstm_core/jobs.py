@@ -182,8 +182,9 @@ class JobBoard:
     gone (``alive`` says whether a watcher's session still exists).
     """
 
-    def __init__(self, keep: int, alive: Callable[[str], bool] = lambda watcher: True, saved=None):
+    def __init__(self, keep: int, alive: Callable[[str], bool] = lambda watcher: True, saved=None, kind: str = "lstm"):
         self.keep = keep
+        self.kind = kind  # what the board's jobs make ("lstm" runs, "order" comparisons): their saved keys differ
         self._alive = alive
         self._saved = saved
         self._lock = threading.Lock()
@@ -205,20 +206,20 @@ class JobBoard:
             return job
 
     def _load(self, key: str) -> TrainingJob | None:
-        blob = self._saved.get(key) if self._saved is not None else None
+        blob = self._saved.get(f"{self.kind}|{key}") if self._saved is not None else None
         if blob is None:
             return None
         try:
             run = pickle.loads(blob)  # noqa: S301  (the server's own store of its own runs)
         except Exception:  # a run saved by another version of the code: train it again
             log.warning("a saved run could not be loaded, training it again: %s", key)
-            self._saved.remove(key)
+            self._saved.remove(f"{self.kind}|{key}")
             return None
         return TrainingJob(run.config if hasattr(run, "config") else LSTMConfig.from_key(key.split("|")[0]), run=run)
 
     def _save(self, key: str, run) -> None:
         if self._saved is not None:
-            self._saved.put(key, pickle.dumps(run), {"epochs": len(run.history) if hasattr(run, "history") else None})
+            self._saved.put(f"{self.kind}|{key}", pickle.dumps(run), {"kind": self.kind})
 
     def forget(self, key: str, watcher: str) -> None:
         """``watcher`` no longer waits for ``key``; if nobody does and it has not finished, give it up."""

@@ -2,6 +2,7 @@
 
 import json
 import re
+import time
 
 import pytest
 import streamlit as st
@@ -22,11 +23,26 @@ def fresh_caches():
     yield
 
 
+WAITING = ("Comparison models queued", "Training the shuffled LSTM", "Training the whole-window Dense model")
+
+
+def settle(at: AppTest) -> AppTest:
+    """Rerun until nothing this session waits for is still training. The page waits in fragments on a
+    timer, which AppTest does not run: each rerun reads the jobs afresh, as the timer would."""
+    deadline = time.monotonic() + TIMEOUT
+    while "pending" in at.session_state or any(i.value.startswith(WAITING) for i in at.info):
+        assert time.monotonic() < deadline, "waited too long for a training"
+        time.sleep(0.1)
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def new_app() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
     assert not at.exception, at.exception
-    return at
+    return settle(at)
 
 
 def show(at: AppTest, tab: str) -> AppTest:
@@ -52,6 +68,7 @@ def train_with(at: AppTest, **values) -> None:
         widget.set_value(value)
     at.button(key="train").click()
     at.run()
+    settle(at)
 
 
 def test_default_run_completes_and_shows_the_seed_data_flow():
@@ -288,7 +305,7 @@ def preset_app(**params) -> AppTest:
         at.query_params[k] = v
     at.run()
     assert not at.exception, at.exception
-    return at
+    return settle(at)
 
 
 def test_a_preset_url_prefills_the_form_and_trains_it():
@@ -396,7 +413,7 @@ def test_the_order_comparison_trains_three_models_and_says_what_each_shows():
     assert offer.endswith(f"took ({fit:.0f} s)).") if fit >= 1.5 else offer.endswith("(a few seconds).")
     assert any(s.value == "Does order matter?" for s in at.tabs[1].subheader)
     at.button(key="order").click()
-    at.run()
+    settle(at.run())
     values = {m.label: float(m.value) for m in at.tabs[1].metric if m.label.endswith("val accuracy") and ":" in m.label}
     shuffled = values["Same LSTM, time order shuffled: val accuracy"]
     window = values["Whole-window Dense, no memory: val accuracy"]
@@ -407,7 +424,7 @@ def test_the_order_comparison_trains_three_models_and_says_what_each_shows():
     assert at.session_state["baseline"] == at.session_state["run"].key  # this session waits for those baselines
     show(at, "Pipeline")  # the baselines' tab closed (it would watch them again if open)
     at.button(key="train").click()
-    at.run()  # Train on unchanged settings: the run on screen stays, and so do its baselines
+    settle(at.run())  # Train on unchanged settings: the run on screen stays, and so do its baselines
     assert at.session_state["baseline"] == at.session_state["run"].key
     train_with(at, epochs=1, units=2)  # another run: the baselines of the one it leaves are no longer waited for
     assert "baseline" not in at.session_state
@@ -522,29 +539,35 @@ def test_the_page_paints_before_pandas_loads():
     assert loaded_by_page_imports("pandas") == []
 
 
-def test_a_script_run_leaves_keras_state_alone():
-    """Streamlit calls keras.backend.clear_session() after each script run unless the app stops it.
-
-    That reset is process-global: on a shared server it would hit sessions training in other threads.
-    clear_session() restarts Keras's layer-name counter, so the counter running on proves it was not called.
-    """
-    from lstm_core._keras import keras
-
-    at = new_app()
-    before = keras.layers.Dense(1).name
+SERVER_PROBE = """
+import sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file({app!r}, default_timeout=180)
+at.run()
+for tab in ("Pipeline", "Training", "Prediction trace", "Quiz", "Compare"):
+    at.session_state["tab"] = tab
     at.run()
-    after = keras.layers.Dense(1).name
-    assert before.startswith("dense") and after not in ("dense", before)
+at.session_state["tab"] = "Training"
+at.run()
+at.button(key="order").click().run()
+assert not at.exception, at.exception
+assert at.session_state["run"].history["val_accuracy"].iloc[-1] > 0.9
+print(sorted(m for m in sys.modules if m.split(".")[0] in ("tensorflow", "keras")))
+"""
 
 
-def test_the_server_config_keeps_per_rerun_work_small():
-    """Both options cost the shared server time on every rerun or session once TensorFlow is loaded."""
-    import tomllib
+def test_the_server_never_imports_tensorflow():
+    """Training, the comparison models and every tab run with TensorFlow only in the worker processes.
+    A fresh interpreter: this test process imported Keras long ago."""
+    import subprocess
+    import sys
     from pathlib import Path
 
-    options = tomllib.loads((Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text())
-    assert options["server"]["fileWatcherType"] == "none"
-    assert options["runner"]["postScriptGC"] is False
+    app = str(Path(__file__).parents[1] / "streamlit_app.py")
+    done = subprocess.run([sys.executable, "-c", SERVER_PROBE.format(app=app)], capture_output=True, text=True,
+                          timeout=300, cwd=Path(app).parent)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_file_and_column_names_are_shown_as_typed_not_as_markdown():

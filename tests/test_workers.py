@@ -1,4 +1,4 @@
-"""The worker pool, with real spawned processes (cheap pure-Python tasks, and one tiny Keras training)."""
+"""The worker pool, with real worker processes (cheap pure-Python tasks, and one tiny Keras training)."""
 
 import json
 import math
@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import types
 from pathlib import Path
 
 import pytest
@@ -173,11 +174,25 @@ def test_a_worker_is_replaced_after_max_tasks(make_pool):
     assert (stats["replaced"], stats["started"], stats["workers"]) == (1, 2, 1)
 
 
-def test_a_worker_is_replaced_once_its_peak_memory_passes_the_limit(make_pool):
+def test_a_worker_is_replaced_once_its_own_peak_memory_passes_the_limit(make_pool):
+    server_block = b"x" * (300 * 2**20)  # the server's peak: a worker's ru_maxrss would start above the limit
     pool = make_pool(max_rss_mb=100)
     small, big, after = (finished(pool.submit(tasks.allocate, mb)).result for mb in (10, 200, 0))
+    del server_block
     assert small == big != after
     assert pool.stats()["replaced"] == 1
+
+
+def test_a_worker_does_not_run_the_servers_main_script(make_pool, monkeypatch, tmp_path):
+    """Streamlit installs the app script as __main__ (with its __file__); multiprocessing's spawn would
+    run that file again in every worker."""
+    marker, script = tmp_path / "ran", tmp_path / "app.py"
+    script.write_text(f"open({str(marker)!r}, 'w').close()\n")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    assert finished(make_pool().submit(tasks.pid)).state == "done"
+    assert not marker.exists()
 
 
 def test_an_unpicklable_task_is_refused_at_submit(make_pool):
@@ -225,8 +240,8 @@ def gone(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 @pytest.mark.parametrize("how", ["exit", "kill"])
 def test_workers_do_not_outlive_their_server(how):
-    server = subprocess.Popen([sys.executable, "-m", "tests.worker_tasks", "serve_then_end", how], cwd=ROOT,
-                              stdout=subprocess.PIPE, text=True)
-    pids = json.loads(server.stdout.readline())
-    assert server.wait(20) == (-9 if how == "kill" else 0)
+    server = subprocess.run([sys.executable, "-m", "tests.worker_tasks", "serve_then_end", how], cwd=ROOT,
+                            capture_output=True, text=True, timeout=15)  # the workers hold its stdout open too
+    assert server.returncode == (-signal.SIGKILL if how == "kill" else 0), server.stderr
+    pids = json.loads(server.stdout.splitlines()[0])
     until(lambda: all(gone(p) for p in pids), "the server's workers to end", timeout=5)

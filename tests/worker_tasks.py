@@ -113,18 +113,28 @@ def serve_tiny_training() -> dict:
         pool.shutdown()
 
 
+def sleep_through_stop(*, emit, should_stop) -> str:
+    """Ignores should_stop, and is silent: only killing its worker ends it early."""
+    emit(os.getpid())
+    time.sleep(20)
+    return "finished anyway"
+
+
 def serve_then_end(how: str) -> None:
     """A server that starts two workers (one running a task, one idle), prints their pids, then ends:
-    "exit" (normally, without a shutdown) or "kill" (SIGKILL, no clean-up at all)."""
+    "exit" (normally, without a shutdown: its exit handler must kill even a task that ignores
+    should_stop) or "kill" (SIGKILL, no clean-up at all: the workers see their socket close)."""
     import json
     import signal
 
     from lstm_core.workers import WorkerPool
 
     pool = WorkerPool(size=2).start()
-    running, idle = pool.submit(until_stopped), pool.submit(pid)
-    assert idle.wait(30)
+    running, idle = pool.submit(sleep_through_stop if how == "exit" else until_stopped), pool.submit(pid)
+    assert idle.wait(30) and idle.state == "done", idle.error
+    deadline = time.monotonic() + 30
     while not running.events:
+        assert time.monotonic() < deadline and running.state == "running", running.error
         time.sleep(0.01)
     print(json.dumps([running.events[0], idle.result]), flush=True)
     if how == "kill":
@@ -135,7 +145,14 @@ def serve_then_end(how: str) -> None:
 if __name__ == "__main__":  # a fresh server process, for tests that need one
     import json
 
+    from tests import worker_tasks  # not this __main__: a worker can only import tasks by their module's name
+
     if sys.argv[1:2] == ["train"]:  # when the test process already has TensorFlow
-        print(json.dumps(serve_tiny_training()))
+        print(json.dumps(worker_tasks.serve_tiny_training()))
     else:
-        serve_then_end(sys.argv[2])
+        worker_tasks.serve_then_end(sys.argv[2])
+
+
+def returns(value, *, emit, should_stop):
+    """Hands ``value`` back at once: a job's run, for tests of what happens around the training."""
+    return value

@@ -48,10 +48,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(script: Path, port: int, cwd: Path = ROOT) -> subprocess.Popen:
+def start_server(script: Path, port: int, data: Path, cwd: Path = ROOT) -> subprocess.Popen:
+    """A real server whose saved runs live in ``data`` (a fresh folder: no run saved by an earlier test run)."""
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless=true",
            f"--server.port={port}", "--browser.gatherUsageStats=false"]
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {**os.environ, "LSTM_TRACE_DATA": str(data)}
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -65,9 +67,14 @@ def start_server(script: Path, port: int, cwd: Path = ROOT) -> subprocess.Popen:
 
 
 @pytest.fixture(scope="session")
-def app_url():
+def server(tmp_path_factory):
     port = free_port()
-    proc = start_server(ROOT / "streamlit_app.py", port)
-    yield f"http://127.0.0.1:{port}"
+    proc = start_server(ROOT / "streamlit_app.py", port, tmp_path_factory.mktemp("runs"))
+    yield proc, f"http://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def app_url(server):
+    return server[1]

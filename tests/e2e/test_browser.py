@@ -192,3 +192,28 @@ def test_the_learning_rate_box_shows_every_digit_the_run_uses(page: Page, app_ur
     page.get_by_text("Advanced").click()
     box = page.get_by_role("spinbutton", name="Learning rate")
     expect(box).to_have_value("0.000015")  # '%.5f' showed 0.00002 while training with 1.5e-05
+
+
+def test_the_server_process_never_loads_tensorflow(loaded: Page, server):
+    """After a training and every tab, TensorFlow's libraries are mapped in a worker, not in the server."""
+    proc, _ = server
+    for name in ("Pipeline", "Prediction trace", "Quiz", "Compare"):
+        open_tab(page=loaded, name=name)
+    maps = open(f"/proc/{proc.pid}/maps").read()
+    assert "tensorflow" not in maps and "libtensorflow" not in maps
+    children = [int(p) for p in os.listdir("/proc") if p.isdigit() and _parent(int(p)) == proc.pid]
+    assert any("tensorflow" in _maps(pid) for pid in children), "no worker process has TensorFlow loaded"
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _maps(pid: int) -> str:
+    try:
+        return open(f"/proc/{pid}/maps").read()
+    except OSError:
+        return ""
