@@ -9,7 +9,9 @@ Each worker is a fresh interpreter (``python -c``, started with subprocess) join
 socket pair, so a task's events always arrive before its result, and a worker's death reads as the end
 of its socket at once. Not multiprocessing's spawn: it re-runs the server's ``__main__`` file in every
 child, and under Streamlit that is the app script (its ScriptRunner installs the script as
-``__main__``), so every worker would run the whole page. POSIX only (``pass_fds``).
+``__main__``), so every worker would run the whole page. On POSIX the worker inherits its end of the
+socket pair (``pass_fds``); on Windows, which cannot pass sockets to a child, it calls back on loopback
+and proves itself with a one-time token.
 
 This module imports only the standard library: a task imports what it needs in the worker, and
 results are unpickled in the server with TensorFlow and Keras classes refused.
@@ -23,6 +25,7 @@ import logging
 import os
 import pickle
 import queue
+import secrets
 import signal
 import socket
 import subprocess
@@ -39,6 +42,8 @@ log = logging.getLogger(__name__)
 
 DIED = "Training stopped unexpectedly; press Train to try again."
 FINISHED = ("done", "failed", "cancelled")
+INHERIT_SOCKETS = os.name == "posix"  # a worker inherits its socket (pass_fds); elsewhere it calls back
+CONNECT_SECONDS = 60.0  # how long a new worker has to call back (a cold Python start on a slow laptop)
 POLL = 0.1  # seconds: how soon a slot notices a cancel (messages and deaths wake it at once)
 SERVER_REFUSES = ("tensorflow", "keras", "tf_keras")  # top-level packages never unpickled in the server
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # where a worker imports lstm_core from
@@ -122,6 +127,33 @@ def _peak_rss_mb() -> float:
 def _one_line(err: BaseException) -> str:
     text = " ".join(f"{type(err).__name__}: {err}".split())
     return text if len(text) <= 300 else text[:299] + "…"
+
+
+def _call_back(port: int, token: str) -> None:
+    """A worker on a system that passes no sockets to children: connect to the server, then serve."""
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.sendall(token.encode())
+    _serve(sock.detach())
+
+
+def _accept(listener: socket.socket, token: str, process: subprocess.Popen) -> socket.socket:
+    """The connection of the worker that knows ``token`` (any other caller on loopback is refused)."""
+    deadline = time.monotonic() + CONNECT_SECONDS
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            conn, _ = listener.accept()
+        except TimeoutError:
+            break
+        conn.settimeout(CONNECT_SECONDS)
+        try:
+            if _exactly(conn, len(token)) == token.encode():
+                conn.settimeout(None)
+                return conn
+        except (EOFError, OSError):
+            pass
+        conn.close()
+    process.kill()
+    raise OSError("the worker process did not call back")
 
 
 def _serve(fd: int) -> None:
@@ -253,12 +285,21 @@ class _Worker:
     """One worker process and the server's end of its socket."""
 
     def __init__(self, warm: bytes):
-        self.sock, child = socket.socketpair()
         paths = sys.path if _ROOT in sys.path else [*sys.path, _ROOT]  # the server's, as spawn would pass
-        boot = f"import sys; sys.path[:] = {paths!r}; from lstm_core.workers import _serve; _serve({child.fileno()})"
+        boot = f"import sys; sys.path[:] = {paths!r}; from lstm_core import workers; "
         self.started = time.monotonic()
-        self.process = subprocess.Popen([sys.executable, "-c", boot], pass_fds=[child.fileno()], stdin=subprocess.DEVNULL)
-        child.close()  # the worker holds the only other end now: its death reads as EOF here
+        if INHERIT_SOCKETS:
+            self.sock, child = socket.socketpair()
+            self.process = subprocess.Popen([sys.executable, "-c", boot + f"workers._serve({child.fileno()})"],
+                                            pass_fds=[child.fileno()], stdin=subprocess.DEVNULL)
+            child.close()  # the worker holds the only other end now: its death reads as EOF here
+        else:  # Windows passes no sockets to a child: it calls back on loopback, proving itself with a token
+            token = secrets.token_hex(16)
+            with socket.create_server(("127.0.0.1", 0)) as listener:
+                listener.settimeout(CONNECT_SECONDS)
+                boot += f"workers._call_back({listener.getsockname()[1]}, {token!r})"
+                self.process = subprocess.Popen([sys.executable, "-c", boot], stdin=subprocess.DEVNULL)
+                self.sock = _accept(listener, token, self.process)
         _write(self.sock, ("warm", warm))
         self.ready_at: float | None = None  # time.monotonic() once its warm had run
         self.tasks = 0

@@ -245,3 +245,16 @@ def test_workers_do_not_outlive_their_server(how):
     assert server.returncode == (-signal.SIGKILL if how == "kill" else 0), server.stderr
     pids = json.loads(server.stdout.splitlines()[0])
     until(lambda: all(gone(p) for p in pids), "the server's workers to end", timeout=5)
+
+
+def test_a_worker_that_calls_back_on_loopback_works_as_an_inherited_one(monkeypatch):
+    """Windows passes no sockets to a child process: there the worker connects back with a token."""
+    from lstm_core import workers
+
+    monkeypatch.setattr(workers, "INHERIT_SOCKETS", False)
+    pool = WorkerPool(size=1).start()
+    try:
+        task = pool.submit(tasks.gated)  # emits its pid first: events stream over the called-back socket
+        assert task.wait(30) and task.state == "done" and task.events[0] == task.result
+    finally:
+        pool.shutdown()
