@@ -21,7 +21,16 @@ CACHED_RUNS = 8  # finished runs kept in memory for the whole server, by config 
 # --- Shared by every session: the worker pool, the saved runs, one job per run (config and data) ---
 @st.cache_resource(show_spinner=False, on_release=lambda pool: pool.shutdown())
 def training_pool():
-    """The worker processes that train; the first starts now, so TensorFlow imports while the page paints."""
+    """The pool that trains: the Dask cluster at LSTM_TRACE_SCHEDULER (environment or secret) if set, else
+    local worker processes, the first of which starts now so TensorFlow imports while the page paints."""
+    from lstm_core.cluster import SETTING, DaskPool, scheduler_address
+
+    try:
+        secret = str(st.secrets.get(SETTING, "")).strip()
+    except FileNotFoundError:  # no secrets.toml
+        secret = ""
+    if address := scheduler_address() or secret:
+        return DaskPool(address).start()
     from lstm_core.workers import WorkerPool, default_size, warm_keras
 
     return WorkerPool(size=default_size(), max_rss_mb=WORKER_MB, warm=warm_keras).start()
@@ -385,7 +394,7 @@ def training_placeholders():
 def pending_note(job, status) -> str:
     """The one status line of a training this session waits for."""
     if status.state == "queued":
-        return f"Queued: place {status.place or 1} in line for the trainer (one training runs at a time)."
+        return f"Queued: place {status.place or 1} in line for a trainer."
     if not status.rows:
         return (f"Starting: building {text.a_or_an(job.config.units)} {job.config.units}-unit LSTM, then its first "
                 "epoch (the first training also waits for TensorFlow to load in a worker)...")

@@ -100,10 +100,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{'--target' if args.target is not None else '--changes or --no-changes'} goes with --csv")
     sample = _checked_sample(parser, args.sample, config)
 
-    from lstm_core.report import build_report, format_text  # TensorFlow loads here, after the checks
-    from lstm_core.train import finish, train
+    from lstm_core.report import build_report, format_text
 
-    run = finish(train(config, dataset=dataset))
+    run = _trained(parser, config, dataset)
     report = build_report(run, sample)
     if save_path is not None:
         try:
@@ -113,6 +112,28 @@ def main(argv: list[str] | None = None) -> int:
         report["saved_model"] = str(save_path)
     print(json.dumps(report, allow_nan=False) if args.json else format_text(report))
     return 0
+
+
+def _trained(parser: argparse.ArgumentParser, config: LSTMConfig, dataset):
+    """The finished run: trained on the Dask cluster at LSTM_TRACE_SCHEDULER if set, else here."""
+    from lstm_core.cluster import DaskPool, scheduler_address
+
+    address = scheduler_address()
+    if address is None:
+        from lstm_core.train import finish, train  # TensorFlow loads here, after the checks
+
+        return finish(train(config, dataset=dataset))
+    from lstm_core.jobs import train_task
+
+    pool = DaskPool(address).start()
+    try:
+        task = pool.submit(train_task, config.key(), dataset, False)
+        task.wait()
+        if task.state != "done":
+            parser.exit(1, f"{parser.prog}: error: {task.error or 'the training was cancelled'}\n")
+        return task.result
+    finally:
+        pool.shutdown()
 
 
 def _csv_dataset(parser: argparse.ArgumentParser, args: argparse.Namespace, config: LSTMConfig):
@@ -392,6 +413,7 @@ def prewarm_main(argv: list[str]) -> int:
 
 
 def _prewarm(setups: list[_Setup], repeats: int, saved, out: _Out) -> int:
+    from lstm_core.cluster import DaskPool, scheduler_address
     from lstm_core.jobs import JobBoard, TrainingJob, train_task
     from lstm_core.workers import WorkerPool, default_size, warm_keras
 
@@ -405,7 +427,9 @@ def _prewarm(setups: list[_Setup], repeats: int, saved, out: _Out) -> int:
         def make(on_done):  # as the app's submitted(): the synthetic lesson data, no comparison models
             nonlocal pool
             if pool is None:
-                pool = WorkerPool(size=max(1, min(default_size(), missing)), warm=warm_keras).start()
+                address = scheduler_address()
+                pool = (DaskPool(address) if address else
+                        WorkerPool(size=max(1, min(default_size(), missing)), warm=warm_keras)).start()
             setup.trained = True
 
             def save(run) -> None:
@@ -448,7 +472,7 @@ def _prewarm(setups: list[_Setup], repeats: int, saved, out: _Out) -> int:
             seconds = getattr(status.run, "timings", {}).get("total", time.monotonic() - began)
             out.line(f"[{i}/{n}] trained {setup.label} in {seconds:.1f} s")
     except KeyboardInterrupt:
-        done = sum(s.outcome in ("trained", "saved") for s in setups)
+        done = sum(stored(s) for s in setups)  # finished ones are saved even if not reported yet
         out.line(f"interrupted: {done} of {n} setups saved; run the same command again to train the rest")
         return 130
     finally:
@@ -464,7 +488,7 @@ def _prewarm(setups: list[_Setup], repeats: int, saved, out: _Out) -> int:
     count = {k: sum(s.outcome == k for s in setups) for k in ("trained", "saved", "failed")}
     repeated = f" ({repeats} repeated preset{'s' if repeats != 1 else ''} skipped)" if repeats else ""
     print(f"prewarm: {count['trained']} trained, {count['saved']} already saved, {count['failed']} failed "
-          f"of {n} setup{'s' if n != 1 else ''}{repeated} in {time.monotonic() - start:.1f} s; saved runs: {saved.path}")
+          f"of {n} setup{'s' if n != 1 else ''}{repeated} in {time.monotonic() - start:.1f} s; saved runs: {os.path.abspath(saved.path)}")
     for setup in setups:
         if setup.outcome == "failed":
             print(f"failed: {setup.label}: {setup.detail}")

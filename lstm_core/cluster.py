@@ -26,11 +26,12 @@ How a task travels:
 - should_stop() reads a ``distributed.Event`` per task, at most every STOP_CHECK seconds (one check costs
   a round trip to the scheduler, about 0.6 ms on one machine; a training asks before every batch).
 
-Cancelling: a queued task is cancelled at once (its Dask future cancelled and its stop set, in case it
-has just started). A running one is told to stop; if it has not finished ``grace`` seconds later it is
-given up (cancelled), and with ``restart_stuck`` its Dask worker is restarted with
-``Client.restart_workers`` (this needs the worker to run under a Nanny, as ``dask worker`` does; it also
-ends any other task on that worker).
+Cancelling: a queued task is cancelled at once (its Dask future is cancelled; should its run have
+started all the same, its stop is set when that start is heard of). A running one is told to stop; if
+it has not finished ``grace`` seconds later it is given up (cancelled), and with ``restart_stuck`` its
+Dask worker is restarted with ``Client.restart_workers`` (this needs the worker to run under a Nanny, as
+``dask worker`` does; it also ends any other task on that worker). A run clears its stop as it ends,
+and a restart clears that of the run it killed, so stops do not pile up in the scheduler's memory.
 
 A worker that dies mid-task fails the task with workers.DIED: the server sees it leave the cluster (it
 asks the scheduler every LIVENESS seconds while a task runs), or sees the task start a second time (Dask
@@ -216,9 +217,9 @@ def _check_address(address: str) -> None:
 class DaskPool:
     """Runs tasks on the Dask cluster at ``address``, with the interface of workers.WorkerPool.
 
-    start() returns at once; the connection is made in the pool's thread when the first task is
-    submitted, and again for the next task after it failed or was lost. Tasks submitted while it cannot
-    be made fail with "Cannot reach the training cluster at ADDRESS: why".
+    start() returns at once: the pool's thread connects in the background (so the first training does
+    not wait for it), and connects again for the next task after a connection failed or was lost. Tasks
+    submitted while it cannot be made fail with "Cannot reach the training cluster at ADDRESS: why".
     """
 
     def __init__(self, address: str, grace: float = 2.0, connect_timeout: float = 10.0, restart_stuck: bool = True):
@@ -238,15 +239,18 @@ class DaskPool:
         self._drainer: threading.Thread | None = None
         self._thread: threading.Thread | None = None
         self._closing = False
+        self._connect_now = False  # start() asks for a connection before any task does
         self._workers = 0
         self._next_liveness = 0.0
         self._counts = {"started": 0, "replaced": 0, "died": 0}
 
     def start(self) -> DaskPool:
-        """Start the pool's thread; returns at once (nothing is connected until a task is submitted)."""
+        """Start the pool's thread, which connects to the cluster; returns at once, and never raises for a
+        bad address or a cluster that cannot be reached (the tasks fail instead)."""
         with self._lock:
             if self._thread is not None or self._closing:
                 return self
+            self._connect_now = True
             self._thread = threading.Thread(target=self._run, name="lstm-dask-pool", daemon=True)
         self._thread.start()
         atexit.register(self.shutdown)
@@ -272,7 +276,7 @@ class DaskPool:
         with self._lock:
             running = sum(t._state == "running" for t in self._tasks.values())
             return {"workers": self._workers, "busy": running, "queued": len(self._tasks) - running,
-                    "connected": int(self._client is not None), **self._counts}
+                    "connected": int(self._client is not None and self._client.status == "running"), **self._counts}
 
     def shutdown(self) -> None:
         """Cancel every task (running ones are told to stop, without a grace) and disconnect."""
@@ -320,12 +324,13 @@ class DaskPool:
                 if self._tasks or self._dropped:
                     self._work.wait(POLL)
                 else:
-                    self._work.wait_for(lambda: self._closing or self._tasks or self._dropped)
+                    self._work.wait_for(lambda: self._closing or self._tasks or self._dropped or self._connect_now)
                 if self._closing:
                     break
+                connect, self._connect_now = self._connect_now, False
             try:
                 if self._client is None:
-                    if self._new:
+                    if self._new or connect:
                         self._connect()
                 else:
                     self._step()
@@ -348,7 +353,7 @@ class DaskPool:
                 raise
         except Exception as err:
             message = f"Cannot reach the training cluster at {self.address}: {_one_line(err)}"
-            log.warning("%s", message)
+            log.log(logging.DEBUG if self._closing else logging.WARNING, "%s", message)  # at exit: no matter
             with self._lock:
                 for task in list(self._new):
                     self._end(task, "failed", error=message)
@@ -363,6 +368,12 @@ class DaskPool:
         client = self._client
         if client.status in ("closing", "closed", "failed"):
             self._lose()
+            return
+        if client.status != "running":  # reconnecting to the scheduler: new tasks wait, and no call would get through
+            with self._lock:
+                lost = [t for t in self._tasks.values() if t._future is not None and t._future.status in ("cancelled", "lost")]
+            for task in lost:  # the client gives up its futures when it loses the scheduler
+                self._finish(task, "lost", None)
             return
         from distributed import Event, KilledWorker
 
@@ -529,9 +540,10 @@ class DaskPool:
         if client is None:
             return
         try:
-            self._stop_dropped(client)
-            self._queue.put(["bye", 0, None])  # ends the drainer's get
-            self._drainer.join(5)
+            if client.status == "running":  # else no call gets through: skip them rather than wait
+                self._stop_dropped(client)
+                self._queue.put(["bye", 0, None])  # ends the drainer's get
+                self._drainer.join(5)
         except Exception as err:
             log.warning("closing the training cluster's pool: %s", _one_line(err))
         finally:

@@ -46,12 +46,16 @@ def die_once(marker: str, *, emit, should_stop) -> int:
 
 # --- Fixtures ---
 
+# Without a dashboard a scheduler still serves HTTP (/metrics), by default on port 8787: a free port instead,
+# so that two clusters (this file's second one, or another test run's) do not collide.
+NO_PORT_8787 = {"scheduler_kwargs": {"dashboard_address": "127.0.0.1:0"}}
+
 
 @pytest.fixture(scope="module")
 def address():
     from distributed import LocalCluster
 
-    cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None)
+    cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None, **NO_PORT_8787)
     try:
         yield cluster.scheduler_address
     finally:
@@ -60,7 +64,7 @@ def address():
 
 @pytest.fixture(scope="module")
 def pool(address):
-    pool = DaskPool(address, grace=1.0).start()
+    pool = DaskPool(address, grace=5.0).start()  # ample: on a busy machine a cooperative stop must not pass it
     yield pool
     pool.shutdown()
 
@@ -146,8 +150,9 @@ def test_a_real_training_streams_its_epochs(pool):
     before = "tensorflow" in sys.modules or "keras" in sys.modules
     config = LSTMConfig(sequences=60, timesteps=4, features=2, units=2, epochs=2, batch_size=16)
     task = pool.submit(train_task, config.key(), None, False)
-    streamed = []  # epochs seen while the task was still running
+    streamed, deadline = [], time.monotonic() + 120  # epochs seen while the task was still running
     while not task.wait(0):
+        assert time.monotonic() < deadline, "the tiny training took over 120 s"
         task.wait_for_change(len(streamed), "running", 1.0)
         rows, state = task.events, task.state
         if state == "running":
@@ -162,18 +167,39 @@ def test_a_real_training_streams_its_epochs(pool):
         assert "tensorflow" not in sys.modules and "keras" not in sys.modules
 
 
-def test_a_task_that_ignores_its_cancel_is_given_up_and_its_worker_restarted(pool):
-    replaced = pool.stats()["replaced"]
-    task = pool.submit(worker_tasks.ignore_stop)
-    wait_until(lambda: task.events)
-    worker = task.events[0]
-    cancelled = time.monotonic()
-    assert task.cancel()
-    assert task.wait(pool.grace + 2)
-    assert task.state == "cancelled" and time.monotonic() - cancelled >= pool.grace
-    wait_until(lambda: pool.stats()["replaced"] == replaced + 1)
-    after = pool.submit(worker_tasks.pid)
-    assert after.wait(30) and after.result != worker
+def test_the_cli_trains_on_the_cluster_when_the_setting_names_it(address):
+    """python -m lstm_core with LSTM_TRACE_SCHEDULER set: the training runs on a Dask worker, and the
+    CLI prints the same report (its process never imports TensorFlow)."""
+    import json
+    import os
+    import subprocess
+
+    probe = ("import json, runpy, sys; sys.argv = ['lstm_core', '--json', '--sequences', '40', '--timesteps', '3', "
+             "'--features', '2', '--units', '2', '--epochs', '1']\n"
+             "try:\n    runpy.run_module('lstm_core', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+             "print('TF' if 'tensorflow' in sys.modules else 'no TF', file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=240,
+                          env={**os.environ, "LSTM_TRACE_SCHEDULER": address})
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["config"]["units"] == 2 and len(report["history"]) == 1
+    assert done.stderr.strip().splitlines()[-1] == "no TF"
+
+
+def test_a_task_that_ignores_its_cancel_is_given_up_and_its_worker_restarted(address):
+    impatient = DaskPool(address, grace=1.0).start()
+    try:
+        task = impatient.submit(worker_tasks.ignore_stop)
+        wait_until(lambda: task.events)
+        worker = task.events[0]
+        cancelled = time.monotonic()
+        assert task.cancel()
+        assert task.wait(impatient.grace + 5)
+        assert task.state == "cancelled" and time.monotonic() - cancelled >= impatient.grace
+        wait_until(lambda: impatient.stats()["replaced"] == 1, 60)
+        after = impatient.submit(worker_tasks.pid)
+        assert after.wait(60) and after.result != worker
+    finally:
+        impatient.shutdown()
 
 
 def test_a_worker_that_dies_fails_its_task(pool, tmp_path):
@@ -183,7 +209,7 @@ def test_a_worker_that_dies_fails_its_task(pool, tmp_path):
     assert (task.state, task.error) == ("failed", DIED)
     assert pool.stats()["died"] == died + 1
     after = pool.submit(worker_tasks.pid)  # the cluster carries on
-    assert after.wait(30) and after.state == "done"
+    assert after.wait(60) and after.state == "done"
 
 
 def test_shutdown_stops_what_runs(address):
@@ -194,6 +220,25 @@ def test_shutdown_stops_what_runs(address):
     assert task.state == "cancelled"
     with pytest.raises(RuntimeError, match="shut down"):
         other.submit(worker_tasks.pid)
+
+
+def test_losing_the_scheduler_fails_what_was_on_it():
+    from distributed import LocalCluster
+
+    from lstm_core.cluster import LOST
+
+    cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None, **NO_PORT_8787)
+    lost = DaskPool(cluster.scheduler_address).start()
+    try:
+        task = lost.submit(worker_tasks.until_stopped)
+        wait_until(lambda: task.events)
+        cluster.close()
+        assert task.wait(5)
+        assert task.state == "failed" and task.error in (DIED, LOST)  # its worker goes first, or the scheduler
+    finally:
+        started = time.monotonic()
+        lost.shutdown()
+        assert time.monotonic() - started < 3  # no call to a scheduler that has gone
 
 
 def stops_left(pool) -> list:

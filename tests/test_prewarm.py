@@ -140,8 +140,8 @@ def test_a_preset_is_read_as_the_app_reads_its_address():
 def failing_task(config_key, dataset, baselines, emit, should_stop):
     """Emits two epochs, then fails (as a training that diverged into an error would)."""
     for epoch in (1, 2):
-        time.sleep(0.3)
         emit({"epoch": epoch})
+        time.sleep(0.5)  # each bar is drawn before the next event
     raise RuntimeError("the worker ran out of memory")
 
 
