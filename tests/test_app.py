@@ -540,16 +540,22 @@ def test_the_page_paints_before_pandas_loads():
 
 
 SERVER_PROBE = """
-import sys
+import sys, time
 from streamlit.testing.v1 import AppTest
 at = AppTest.from_file({app!r}, default_timeout=180)
 at.run()
+while "pending" in at.session_state:  # the page waits in a fragment, which AppTest does not run
+    time.sleep(0.1)
+    at.run()
 for tab in ("Pipeline", "Training", "Prediction trace", "Quiz", "Compare"):
     at.session_state["tab"] = tab
     at.run()
 at.session_state["tab"] = "Training"
 at.run()
 at.button(key="order").click().run()
+while any(i.value.startswith(("Comparison models", "Training the")) for i in at.info):
+    time.sleep(0.1)
+    at.run()
 assert not at.exception, at.exception
 assert at.session_state["run"].history["val_accuracy"].iloc[-1] > 0.9
 print(sorted(m for m in sys.modules if m.split(".")[0] in ("tensorflow", "keras")))

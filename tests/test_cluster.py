@@ -53,13 +53,21 @@ NO_PORT_8787 = {"scheduler_kwargs": {"dashboard_address": "127.0.0.1:0"}}
 
 @pytest.fixture(scope="module")
 def address():
+    """A real local cluster. Its worker processes start with multiprocessing's spawn, which runs the
+    parent's __main__ again; after an AppTest that is the Streamlit page (AppTest installs the script as
+    __main__), so a plain module stands in for it while the cluster lives."""
+    import types
+
     from distributed import LocalCluster
 
+    real_main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
     cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None, **NO_PORT_8787)
     try:
         yield cluster.scheduler_address
     finally:
         cluster.close()
+        sys.modules["__main__"] = real_main
 
 
 @pytest.fixture(scope="module")

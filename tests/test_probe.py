@@ -75,8 +75,11 @@ def test_bad_edits_say_what_is_allowed(kwargs, needle):
 
 @pytest.mark.parametrize("edit", ["zero", "mean", "reverse", "shuffle"])
 def test_before_and_after_match_keras(default_run, edit):
-    p = run_probe(default_run, 3, edit, timestep=4)
-    assert p.keras_max_diff < 1e-5
+    from lstm_core.trace import keras_reference
+
+    p = run_probe(default_run, 3, edit, timestep=4, check=lambda x: keras_reference(default_run.model, x))
+    assert p.before.keras_max_diff < 1e-5 and p.after.keras_max_diff < 1e-5 and p.agrees
+    assert run_probe(default_run, 3, edit, timestep=4).after.keras_max_diff is None  # no check: nothing claimed
     for side in (p.before, p.after):  # and against Keras's own predict, apart from the trace's check
         np.testing.assert_allclose(side.dense_output, default_run.model.predict(side.input[None], verbose=0)[0, 0],
                                    atol=1e-5)
