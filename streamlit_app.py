@@ -8,53 +8,13 @@ from pathlib import Path
 
 import streamlit as st
 
+from app.resources import job_board, prune_boards, session_id, training_pool
 from lstm_core import text
 from lstm_core.config import FIELDS, LSTMConfig
-from lstm_core.jobs import JobBoard, LiveSessions, TrainingJob, train_task
+from lstm_core.jobs import TrainingJob, train_task
 
 TABS = ["Pipeline", "Training", "Prediction trace", "Quiz", "Compare"]
-WORKER_MB = 750  # a worker whose peak memory passes this is replaced after its training (TensorFlow alone: ~600)
 WATCH_SECONDS = 0.3  # a waiting session's fragment redraws this often: an epoch shows at most this late
-CACHED_RUNS = 8  # finished runs kept in memory for the whole server, by config and data (the rest are saved)
-
-
-# --- Shared by every session: the worker pool, the saved runs, one job per run (config and data) ---
-@st.cache_resource(show_spinner=False, on_release=lambda pool: pool.shutdown())
-def training_pool():
-    """The pool that trains: the Dask cluster at LSTM_TRACE_SCHEDULER (environment or secret) if set, else
-    local worker processes, the first of which starts now so TensorFlow imports while the page paints."""
-    from lstm_core.cluster import SETTING, DaskPool, scheduler_address
-
-    try:
-        secret = str(st.secrets.get(SETTING, "")).strip()
-    except FileNotFoundError:  # no secrets.toml
-        secret = ""
-    if address := scheduler_address() or secret:
-        return DaskPool(address).start()
-    from lstm_core.workers import WorkerPool, default_size, warm_keras
-
-    return WorkerPool(size=default_size(), max_rss_mb=WORKER_MB, warm=warm_keras).start()
-
-
-@st.cache_resource(show_spinner=False, on_release=lambda saved: saved.close())
-def saved_runs():
-    """Finished runs on disk (LSTM_TRACE_DATA), so a restarted server hands them out without training."""
-    from lstm_core.store import SavedRuns, data_folder
-
-    return SavedRuns(data_folder())
-
-
-@st.cache_resource(show_spinner=False)
-def live_sessions() -> LiveSessions:
-    return LiveSessions()
-
-
-@st.cache_resource(show_spinner=False, scope="session", on_release=lambda session: live_sessions().end(session))
-def session_id() -> str:
-    """This session's id, live until Streamlit releases the session's resources (its tab closed)."""
-    from uuid import uuid4
-
-    return live_sessions().begin(uuid4().hex)
 
 
 training_pool()
@@ -65,18 +25,6 @@ st.caption(text.INTRO)
 
 def config_of(run_key: str) -> LSTMConfig:
     return LSTMConfig.from_key(run_key.split("|")[0])  # a run key is the config, then "|data" for a CSV run
-
-
-@st.cache_resource(show_spinner=False)
-def job_board(kind: str) -> JobBoard:
-    """Every session's jobs of one kind ("lstm" or "order"): one per run key, for the whole server."""
-    return live_sessions().watch(JobBoard(keep=CACHED_RUNS, alive=live_sessions().alive, saved=saved_runs(), kind=kind))
-
-
-def prune_boards() -> None:
-    """Give up trainings whose every watcher has closed their tab (a queued session asks this often)."""
-    for kind in ("lstm", "order"):
-        job_board(kind).prune()
 
 
 def submitted(run_key: str, dataset, baselines: bool):

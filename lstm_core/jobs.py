@@ -250,6 +250,15 @@ class JobBoard:
             if job.status().state == "cancelled":  # out of the queue; a training stays until it stops,
                 del self._jobs[key]  # so that asking again within the grace carries it on
 
+    def close(self) -> None:
+        """Cancel every job that has not finished: the board is being dropped (the server's caches cleared)."""
+        with self._lock:
+            for job in self._jobs.values():
+                if job._task is not None:
+                    job._task.cancel()
+            self._jobs.clear()
+            self._watchers.clear()
+
     def watchers(self, key: str) -> int:
         with self._lock:
             return len(self._watchers.get(key, ()))

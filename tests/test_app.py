@@ -18,8 +18,13 @@ TIMEOUT = 180  # the first run imports TensorFlow and trains
 
 @pytest.fixture(autouse=True)
 def fresh_caches():
+    """Every test starts with no run trained or saved; only the worker pool (a warm worker, whatever it
+    trained before) carries over, so each test does not wait for TensorFlow to load again."""
+    from app import resources
+
     st.cache_data.clear()
-    st.cache_resource.clear()
+    for shared in (resources.job_board, resources.saved_runs, resources.live_sessions):
+        shared.clear()
     yield
 
 

@@ -1,0 +1,1 @@
+"""The page's pieces that are not layout: shared server resources."""
