@@ -14,6 +14,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -43,16 +44,17 @@ def wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 60) -> floa
 
 
 @contextmanager
-def server(script: Path, log_path: Path | None = None, env: dict[str, str] | None = None):
+def server(script: Path, log_path: Path | None = None, env: dict[str, str] | None = None, args: tuple[str, ...] = ()):
     """Start `streamlit run script` (through serve.py, which logs lstm_core's trainings); yield (url, proc, t_healthy).
 
     ``env`` is added to this process's environment for the server (and so for its workers), e.g.
     ``{"LSTM_TRACE_DATA": folder}``. Without it the server keeps its saved runs in the user's cache folder,
-    where an earlier run may already have saved the very config a benchmark means to train."""
+    where an earlier run may already have saved the very config a benchmark means to train. ``args`` go
+    to ``streamlit run`` after the benchmarks' own (``--server.disconnectedSessionTTL=5``, say)."""
     port = free_port()
     log = open(log_path, "w") if log_path else subprocess.DEVNULL
     cmd = [sys.executable, str(SERVE), str(script), "--server.headless=true", f"--server.port={port}",
-           "--browser.gatherUsageStats=false"]
+           "--browser.gatherUsageStats=false", *args]
     proc = subprocess.Popen(cmd, cwd=script.parent, stdout=subprocess.DEVNULL, stderr=log,
                             env={**os.environ, **env} if env else None)
     try:
@@ -106,6 +108,69 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
+def cpu_seconds(pid: int, reaped: bool = False) -> float:
+    """CPU time the process has used so far (user + system), in seconds; 0 if it has gone. With
+    ``reaped``, also that of its children that have ended and been waited for."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return sum(int(v) for v in fields[11:15 if reaped else 13]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def cpu_snapshot(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by: the server process itself; its workers (its descendants, those that
+    ended included); Chromium (this process's descendants outside the server's tree: Playwright's driver
+    and the browser); and the whole machine (/proc/stat, every process's). Also the time the server's
+    threads spent ready to run but waiting for a core (/proc/<pid>/task/*/schedstat): a server starved of
+    CPU, not busy with it. Differences of two snapshots over the time between them say who used the cores."""
+    server_tree = {server_pid, *descendants(server_pid)}
+    ours = [pid for pid in descendants(os.getpid()) if pid not in server_tree]
+    with open("/proc/stat") as stat:
+        jiffies = [int(v) for v in stat.readline().split()[1:]]
+    busy = sum(jiffies) - jiffies[3] - jiffies[4]  # all but idle and iowait
+    server = cpu_seconds(server_pid)
+    waited = 0.0  # seconds the server's threads spent runnable but waiting for a core (schedstat, ns)
+    try:
+        for tid in os.listdir(f"/proc/{server_pid}/task"):
+            try:
+                with open(f"/proc/{server_pid}/task/{tid}/schedstat") as stat:
+                    waited += int(stat.read().split()[1]) / 1e9
+            except (OSError, IndexError, ValueError):
+                pass  # a thread that ended
+    except OSError:
+        pass
+    return {"server": server, "server_waiting": waited,
+            "workers": cpu_seconds(server_pid, reaped=True) - server + sum(cpu_seconds(p, True) for p in server_tree - {server_pid}),
+            "chromium": sum(cpu_seconds(p, True) for p in ours),
+            "machine": busy / os.sysconf("SC_CLK_TCK"),
+            "at": time.time()}
+
+
+def cpu_shares(before: dict[str, float], after: dict[str, float]) -> str:
+    """Who used the cores between two cpu_snapshot()s, in cores (2.00 = both cores of this machine, busy)."""
+    span = after["at"] - before["at"]
+    share = {k: (after[k] - before[k]) / span for k in ("server", "server_waiting", "workers", "chromium", "machine")}
+    others = share["machine"] - share["server"] - share["workers"] - share["chromium"]
+    return (f"server {share['server']:.2f}, its workers {share['workers']:.2f}, Chromium {share['chromium']:.2f}, "
+            f"everything else on the machine {max(others, 0):.2f}, of {os.cpu_count()} cores over {span:.0f} s; "
+            f"the server's threads were ready to run but waiting for a core {share['server_waiting']:.2f} thread-s a second")
+
+
+class Sample(NamedTuple):
+    t: float  # Unix time
+    server: float  # the server's VmRSS, MB
+    total: float  # VmRSS summed over the server and all its descendants, MB
+    workers: dict[int, float]  # worker pid -> VmRSS, MB
+    others: dict[int, float]  # any other descendant of the server: pid -> VmRSS, MB
+
+
+def is_worker(command: str) -> bool:
+    """A training worker (lstm_core.workers starts them with ``python -c "... lstm_core ... _serve(fd)"``)."""
+    return "lstm_core" in command and "_serve" in command
+
+
 def cmdline(pid: int) -> str:
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as f:
@@ -116,17 +181,18 @@ def cmdline(pid: int) -> str:
 
 class MemorySampler:
     """Samples, every ``interval`` seconds in a thread, the server's VmRSS and the sum of VmRSS over the
-    server and all its descendants (the training workers). Each sample is
-    ``(wall time, server MB, all processes MB, {worker pid: MB})``; wall time, to line up with the
-    server log's timestamps. Use as a context manager; ``sample()`` takes one more at once."""
+    server and all its descendants (the training workers). Each sample is a Sample (its time is wall
+    time, to line up with the server log's timestamps). Use as a context manager; ``sample()`` takes one
+    more at once."""
 
     def __init__(self, pid: int, interval: float = 0.5):
         self.pid, self.interval = pid, interval
-        self.samples: list[tuple[float, float, float, dict[int, float]]] = []
+        self.samples: list[Sample] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="memory-sampler", daemon=True)
         self._lock = threading.Lock()
-        self._workers: dict[int, bool] = {}  # pid -> is it a worker (its command line, read once)
+        self._workers: dict[int, bool] = {}  # pid -> is it a worker (by its command line)
+        self.names: dict[int, str] = {}  # pid -> command line, of every descendant seen
 
     def __enter__(self) -> MemorySampler:
         self._thread.start()
@@ -141,14 +207,16 @@ class MemorySampler:
             self.sample()
             self._stop.wait(self.interval)
 
-    def sample(self) -> tuple[float, float, float, dict[int, float]]:
+    def sample(self) -> Sample:
         now, server = time.time(), rss_mb(self.pid)
         kids = {pid: rss_mb(pid) for pid in descendants(self.pid)}
-        for pid in kids:
-            if pid not in self._workers:
-                self._workers[pid] = "lstm_core.workers" in cmdline(pid)
+        for pid in kids:  # a "no" is asked again: just after the fork, the command line is still the server's
+            if not self._workers.get(pid):
+                self._workers[pid] = is_worker(cmdline(pid))
+                self.names[pid] = cmdline(pid)
         workers = {pid: mb for pid, mb in kids.items() if self._workers.get(pid)}
-        sample = (now, server, server + sum(kids.values()), workers)
+        others = {pid: mb for pid, mb in kids.items() if not self._workers.get(pid)}
+        sample = Sample(now, server, server + sum(kids.values()), workers, others)
         with self._lock:
             self.samples.append(sample)
         return sample
@@ -156,13 +224,13 @@ class MemorySampler:
     def worker_pids(self) -> list[int]:
         """Every worker pid seen so far, in the order first seen."""
         with self._lock:
-            return list(dict.fromkeys(pid for *_, workers in self.samples for pid in workers))
+            return list(dict.fromkeys(pid for sample in self.samples for pid in sample.workers))
 
     def first_seen(self) -> dict[int, float]:
         """Worker pid -> wall time of the first sample that saw it."""
         seen: dict[int, float] = {}
         with self._lock:
-            for t, *_, workers in self.samples:
+            for t, _, _, workers, _ in self.samples:
                 for pid in workers:
                     seen.setdefault(pid, t)
         return seen
