@@ -58,7 +58,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from lstm_core.workers import DIED, FINISHED, _load, _one_line
+from lstm_core.workers import DIED, FINISHED, TaskView, _load, _one_line
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ def _on_worker(payload: bytes, channel: str, number: int, stop_name: str) -> tup
 
 # --- In the server --------------------------------------------------------------------------------
 
-class ClusterTask:
+class ClusterTask(TaskView):
     """One submitted call as the server sees it: the interface of workers.Task; safe to read from any thread."""
 
     def __init__(self, pool: DaskPool, payload: bytes, number: int, name: str):
@@ -148,44 +148,12 @@ class ClusterTask:
         self._told_to_stop = False
 
     @property
-    def state(self) -> str:
-        with self._changed:
-            return self._state
-
-    @property
     def place(self) -> int | None:
         """1 for the next of this server's tasks to start; None once it runs, or ran (see the module's doc)."""
         with self._changed:
             if self._state != "queued":
                 return None
             return 1 + sum(t.number < self.number and t._state == "queued" for t in self._pool._tasks.values())
-
-    @property
-    def events(self) -> tuple[Any, ...]:
-        with self._changed:
-            return tuple(self._events)
-
-    @property
-    def result(self) -> Any:
-        with self._changed:
-            return self._result
-
-    @property
-    def error(self) -> str | None:
-        with self._changed:
-            return self._error
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Block until the task has finished or ``timeout`` passes; True if it has finished."""
-        with self._changed:
-            return self._changed.wait_for(lambda: self._state in FINISHED, timeout)
-
-    def wait_for_change(self, seen_events: int, seen_state: str, timeout: float) -> bool:
-        """Block until there are more than ``seen_events`` events or the state is not ``seen_state``
-        (True), or ``timeout`` passes (False)."""
-        with self._changed:
-            return self._changed.wait_for(
-                lambda: len(self._events) != seen_events or self._state != seen_state, timeout)
 
     def cancel(self) -> bool:
         """Queued: cancelled at once. Running: should_stop() turns True within STOP_CHECK (plus POLL), and

@@ -212,29 +212,17 @@ def _serve(fd: int) -> None:
 
 # --- In the server --------------------------------------------------------------------------------
 
-class Task:
-    """One submitted call as the server sees it; every attribute is safe to read from any thread."""
+class TaskView:
+    """What a watcher reads of a submitted call, the same for local workers (Task) and a Dask cluster
+    (cluster.ClusterTask); a subclass sets _changed, _state, _events, _result and _error, and says
+    where it stands in line (place)."""
 
-    def __init__(self, pool: WorkerPool, payload: bytes):
-        self._pool = pool
-        self._payload = payload
-        self._changed = threading.Condition(pool._lock)  # the pool's lock: line and state change together
-        self._state = "queued"
-        self._events: list[Any] = []
-        self._result: Any = None
-        self._error: str | None = None
-        self._cancel_at: float | None = None  # time.monotonic() of cancel() while running
+    _changed: threading.Condition
 
     @property
     def state(self) -> str:
         with self._changed:
             return self._state
-
-    @property
-    def place(self) -> int | None:
-        """1 for the next in line; None once it runs, or ran."""
-        with self._changed:
-            return self._pool._queue.index(self) + 1 if self._state == "queued" else None
 
     @property
     def events(self) -> tuple[Any, ...]:
@@ -262,6 +250,26 @@ class Task:
         with self._changed:
             return self._changed.wait_for(
                 lambda: len(self._events) != seen_events or self._state != seen_state, timeout)
+
+
+class Task(TaskView):
+    """One submitted call on the local workers; every attribute is safe to read from any thread."""
+
+    def __init__(self, pool: WorkerPool, payload: bytes):
+        self._pool = pool
+        self._payload = payload
+        self._changed = threading.Condition(pool._lock)  # the pool's lock: line and state change together
+        self._state = "queued"
+        self._events: list[Any] = []
+        self._result: Any = None
+        self._error: str | None = None
+        self._cancel_at: float | None = None  # time.monotonic() of cancel() while running
+
+    @property
+    def place(self) -> int | None:
+        """1 for the next in line; None once it runs, or ran."""
+        with self._changed:
+            return self._pool._queue.index(self) + 1 if self._state == "queued" else None
 
     def cancel(self) -> bool:
         """Queued: leave the line, cancelled at once. Running: should_stop() turns True, and a worker
