@@ -122,10 +122,6 @@ class Yardstick:
     def val_margin(self) -> float:
         return margin_over_chance(self.val_chance, self.n_val)
 
-    @property
-    def train_margin(self) -> float:
-        return margin_over_chance(self.train_chance, self.n_train)
-
 
 BALANCED = Yardstick(0.5, 0.5, 800, 200)  # the lesson's default split, for rows judged without their run
 
