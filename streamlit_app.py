@@ -388,15 +388,24 @@ def draw_training(placeholders, history, epochs: int, note: str) -> None:
     if not len(history):  # nothing to plot yet: leave pandas and Altair to load after TensorFlow
         table.caption("The epoch table fills in as each epoch ends.")
         return
-    from lstm_core.charts import SPLIT_NOTE, history_charts
+    from lstm_core.charts import SPLIT_NOTE
     from lstm_core.present import epoch_table
     from lstm_core.text import ACCURACY_NOTE
 
     table.table(epoch_table(history).style.format(precision=3), hide_index=True)  # real HTML: wraps, reads aloud
     with chart.container():
-        for column, chart_ in zip(st.columns(2), history_charts(history, total_epochs=epochs)):
-            column.altair_chart(chart_, width="stretch")
+        for column, spec in zip(st.columns(2), history_specs(history, epochs)):
+            column.vega_lite_chart(spec, width="stretch")
         st.caption(f"{SPLIT_NOTE} {ACCURACY_NOTE}")
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def history_specs(history, epochs: int) -> list[dict]:
+    """The loss and accuracy charts as Vega-Lite specs. A waiting session's fragment redraws them every
+    WATCH_SECONDS: Altair's to_dict (with its schema check) costs ~30 ms a pair, a cached spec ~4."""
+    from lstm_core.charts import history_charts
+
+    return [chart.to_dict() for chart in history_charts(history, total_epochs=epochs)]
 
 
 def history_so_far(rows):

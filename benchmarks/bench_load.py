@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1])]
 
-from harness import ROOT, MemorySampler, chromium, cpu_shares, cpu_snapshot, peak_rss_mb, server, task_events, verdict  # noqa: E402
+from harness import ROOT, MemorySampler, browsers, cpu_shares, cpu_snapshot, peak_rss_mb, server, task_events, verdict  # noqa: E402
 
 from lstm_core.config import LSTMConfig  # noqa: E402
 
@@ -41,6 +41,7 @@ SWITCHES = 10
 OBSERVER = {"units": 24, "timesteps": 8, "epochs": 1}  # the 21st page: none of the room's configs
 SWITCH_CONTENT = {"Pipeline": "Data flow: 3 stages", "Training": "Trained 1 of 1 epoch"}  # on screen once drawn
 TIMEOUT_MS = 300_000
+ROOM_NICE = 19
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 
@@ -125,7 +126,9 @@ def main() -> list[str]:
     n = int(sys.argv[sys.argv.index("--sessions") + 1]) if "--sessions" in sys.argv else 20
     presets = configs(n)
     errors: list[str] = []
-    with tempfile.TemporaryDirectory() as tmp, chromium() as browser:
+    # The room's 20 pages stand for 20 learners' own laptops: their Chromium runs at the lowest priority, so
+    # it takes only the CPU that the server, its worker and the 21st page (at normal priority) leave.
+    with tempfile.TemporaryDirectory() as tmp, browsers(0, ROOM_NICE) as (browser, room_browser):
         log_path, folder = Path(tmp) / "server.log", Path(tmp) / "saved-runs"
         folder.mkdir()
         with server(ROOT / "streamlit_app.py", log_path, env={"LSTM_TRACE_DATA": str(folder)}) as (url, proc, _), \
@@ -145,10 +148,14 @@ def main() -> list[str]:
             start, start_wall, opening = time.perf_counter(), time.time(), cpu_snapshot(proc.pid)
             room_frames = []
             for preset in presets:  # open all 20 before waiting on any: they arrive together
-                page = browser.new_context().new_page()
+                page = room_browser.new_context().new_page()
                 room_frames.append(Frames(page))
                 page.goto(url_of(url, preset), wait_until="commit")
                 pages.append(page)
+            # Switch once every room page has its session on the server (its first websocket frame came):
+            # before that, the room has loaded only its browsers, not the server.
+            while not all(f.times for f in room_frames) and time.perf_counter() - start < TIMEOUT_MS / 1000:
+                observer.wait_for_timeout(100)
             switched_from, busy_from = time.perf_counter() - start, cpu_snapshot(proc.pid)
             loaded_ends = []
             loaded = switches(observer, SWITCHES, observer_frames, loaded_server, loaded_ends)  # while the room trains

@@ -45,6 +45,9 @@ FINISHED = ("done", "failed", "cancelled")
 INHERIT_SOCKETS = os.name == "posix"  # a worker inherits its socket (pass_fds); elsewhere it calls back
 CONNECT_SECONDS = 60.0  # how long a new worker has to call back (a cold Python start on a slow laptop)
 POLL = 0.1  # seconds: how soon a slot notices a cancel (messages and deaths wake it at once)
+# A worker runs at a lower CPU priority (POSIX nice) than the web server: on a small machine the page's
+# script runs and a learner's clicks come first, and training takes whatever CPU they leave.
+NICE = 10
 SERVER_REFUSES = ("tensorflow", "keras", "tf_keras")  # top-level packages never unpickled in the server
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # where a worker imports lstm_core from
 
@@ -163,6 +166,8 @@ def _serve(fd: int) -> None:
     task, not the worker; and so that the server can refuse one without losing its place in the stream.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group; the server ends us
+    if hasattr(os, "nice"):
+        os.nice(NICE)
     sock = socket.socket(fileno=fd)
     stop, inbox, lock = threading.Event(), queue.SimpleQueue(), threading.Lock()
 

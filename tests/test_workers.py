@@ -69,6 +69,13 @@ def test_start_returns_at_once_and_warm_runs_before_the_first_task():
         pool.shutdown()
 
 
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="POSIX priority")
+def test_a_worker_runs_at_a_lower_priority_than_its_server(make_pool):
+    from lstm_core.workers import NICE
+
+    assert finished(make_pool().submit(tasks.niceness)).result == min(os.nice(0) + NICE, 19)
+
+
 def test_events_reach_the_server_while_the_task_runs(make_pool, tmp_path):
     pool, gates = make_pool(), [tmp_path / "one", tmp_path / "two"]
     task = pool.submit(tasks.gated, *map(str, gates))

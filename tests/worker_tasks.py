@@ -30,6 +30,10 @@ def wait_for_file(path: str, timeout: float = 20) -> None:
         time.sleep(0.01)
 
 
+def niceness(*, emit, should_stop) -> int:
+    return os.nice(0)
+
+
 def gated(*gates: str, emit, should_stop) -> int:
     """Emits its pid, then for each gate waits for the test to create that file and emits 'passed'."""
     emit(os.getpid())
