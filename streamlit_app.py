@@ -1,6 +1,6 @@
 """LSTM Pipeline Trace: the page. Layout only; every number on it comes from lstm_core.
 
-TensorFlow never loads in this process: trainings run in worker processes (lstm_core.workers), the
+TensorFlow never loads in this process: trainings run in worker processes (lstm_core.serving.workers), the
 first of which starts, and imports TensorFlow, while this page paints.
 """
 
@@ -9,9 +9,10 @@ from pathlib import Path
 import streamlit as st
 
 from app.resources import job_board, prune_boards, session_id, training_pool
-from lstm_core import text
+from lstm_core import formats
 from lstm_core.config import FIELDS, LSTMConfig
-from lstm_core.jobs import TrainingJob, train_task
+from lstm_core.serving.jobs import TrainingJob, train_task
+from lstm_core.teaching import text
 
 TABS = ["Pipeline", "Training", "Prediction trace", "Quiz", "Compare"]
 WATCH_SECONDS = 0.3  # a waiting session's fragment redraws this often: an epoch shows at most this late
@@ -31,7 +32,7 @@ def submitted(run_key: str, dataset, baselines: bool):
     """A maker for JobBoard.job: the training of ``run_key`` on the worker pool."""
     config = config_of(run_key)
     return lambda on_done: TrainingJob(config, training_pool().submit(train_task, config.key(), dataset, baselines),
-                                       on_done=on_done)
+                                       dataset=dataset).start(on_done)
 
 
 def training_job(run_key: str, dataset=None) -> TrainingJob:
@@ -73,7 +74,7 @@ def order_job(run_key: str, dataset=None) -> TrainingJob:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def cached_trace(config_key: str, sample: int, _run):
-    from lstm_core.trace import trace_sample
+    from lstm_core.tracing.trace import trace_sample
 
     return trace_sample(_run, sample)
 
@@ -83,7 +84,7 @@ def preset_ui() -> None:
     """On a session's first run, apply ?units=..&epochs=.. (and lock=1) from the URL."""
     if "preset" in st.session_state:
         return
-    from lstm_core.presets import PRESET_FIELDS, parse_query
+    from lstm_core.serving.presets import PRESET_FIELDS, parse_query
 
     preset = parse_query({name: st.query_params.get_all(name) for name in st.query_params})
     st.session_state["preset"] = preset
@@ -97,7 +98,7 @@ def preset_ui() -> None:
 def remember_in_url(config: LSTMConfig, lock: bool = False) -> None:
     """The address bar holds the setup last trained (the lesson's data only: a file stays in its session),
     so a reload, which starts a new session, brings it back from the shared cache instead of the default."""
-    from lstm_core.presets import query_of
+    from lstm_core.serving.presets import query_of
 
     st.query_params.from_dict({**query_of(config), **({"lock": "1"} if lock else {})})
 
@@ -110,7 +111,7 @@ EXAMPLE = Path(__file__).parent / "data" / "co2.csv"
 @st.cache_data(max_entries=16, show_spinner=False)
 def parsed(data: bytes):
     """The parsed file, or the CSVError's message (cached by the file's bytes)."""
-    from lstm_core.csvdata import CSVError, parse_csv
+    from lstm_core.data.csvfile import CSVError, parse_csv
 
     try:
         return parse_csv(data)
@@ -128,7 +129,7 @@ def uploaded_file(shown_before: bool) -> tuple[bytes, str] | None:
     elif shown_before and had:  # the learner took the file out of the uploader
         st.session_state.pop("kept-upload", None)
     elif "kept-upload" in st.session_state:
-        st.caption(text.literal(f"Using {st.session_state['kept-upload'][1]}, uploaded earlier; "
+        st.caption(formats.literal(f"Using {st.session_state['kept-upload'][1]}, uploaded earlier; "
                                 "upload another file to replace it."))
     return st.session_state.get("kept-upload")
 
@@ -145,7 +146,7 @@ def data_source_ui():
         else:
             kept = uploaded_file(was == SOURCES[2])
             if kept is None:
-                from lstm_core.sources import NO_FILE
+                from lstm_core.data.choice import NO_FILE
 
                 st.caption("Columns of numbers (a temperature, a price, a sensor): the model learns whether the "
                            "target goes up next.")
@@ -153,9 +154,9 @@ def data_source_ui():
             data, name = kept
         table = parsed(data)
         if isinstance(table, str):
-            st.error(text.literal(f"{name}: {table}"))
+            st.error(formats.literal(f"{name}: {table}"))
             return table
-        from lstm_core.csvdata import CHANGES_BOX, default_target
+        from lstm_core.data.csvfile import CHANGES_BOX, default_target
 
         # Kept copies: a widget not drawn (another data choice) loses its state, and these come back with the file.
         keys = {k: f"{k}-{table.digest}" for k in ("target", "features", "changes")}
@@ -170,17 +171,17 @@ def data_source_ui():
             help="A slow drift (like CO2's) fills the whole 0 to 1 scale, so the small moves that decide "
                  "'up next' are hard to see in the levels; their changes are not."))
         timesteps = st.session_state.get("timesteps", 10)
-        from lstm_core.csvdata import gap_windows, too_few, window_counts
+        from lstm_core.data.csvfile import gap_windows, too_few, window_counts
 
         windows, dropped = window_counts(table.rows, timesteps, changes)
         width = (1 + len(features)) * (2 if changes else 1)
-        st.caption(text.literal(f"Using {name}, {text.counted(table.rows, 'row')}; numeric columns {', '.join(table.columns)}"
+        st.caption(formats.literal(f"Using {name}, {formats.counted(table.rows, 'row')}; numeric columns {', '.join(table.columns)}"
                            + (f"; text columns ignored: {', '.join(table.text_columns)}" if table.text_columns else "")
                            + f". Read as {table.encoding}, delimiter {table.delimiter!r}, decimal {table.decimal!r}."))
         short = too_few(table.rows, timesteps, changes)
         if not short:
             st.caption(f"With {timesteps} timesteps: {windows} sequences x {timesteps} timesteps x "
-                       f"{text.counted(width, 'feature')}"
+                       f"{formats.counted(width, 'feature')}"
                        + (f" (the newest; the oldest {dropped} are left out)" if dropped else "")
                        + f". Scaling is fitted on the training part only, and the {gap_windows(timesteps, changes)} "
                        "windows that would share rows with both it and the validation part are not made.")
@@ -225,7 +226,7 @@ def sidebar_ui(locked: bool, csv: bool = False) -> dict | None:
 
 def share_ui(config: LSTMConfig, synthetic: bool = True) -> None:
     """The link that opens this setup for someone else."""
-    from lstm_core.presets import to_query
+    from lstm_core.serving.presets import to_query
 
     share = st.sidebar.expander("Share this setup", key="share", on_change="rerun")
     if not share.open:  # lazy: the link and its copy button are sent only when asked for
@@ -246,7 +247,7 @@ def share_ui(config: LSTMConfig, synthetic: bool = True) -> None:
 
 def export_ui(run) -> None:
     """Download the run; each file is made only when its button is clicked."""
-    from lstm_core import exports
+    from lstm_core.present import exports
 
     export = st.sidebar.expander("Export this run", key="export", on_change="rerun")
     if not export.open:  # lazy, like the tabs
@@ -279,7 +280,7 @@ def run_store():
     """This session's finished runs, made on first use: it imports pandas, which the first paint and
     the start of the first training must not wait for."""
     if "runs" not in st.session_state:
-        from lstm_core.runs import RunStore
+        from lstm_core.present.runs import RunStore
 
         st.session_state["runs"] = RunStore()
     return st.session_state["runs"]
@@ -311,10 +312,10 @@ def whole_number(label: str, low: int, high: int, name: str, offset: int = 0) ->
 
 
 def pipeline_ui(run) -> None:
-    from lstm_core.concepts import return_sequences_note, state_and_batches
-    from lstm_core.insights import key_insight, pipeline_insight
-    from lstm_core.present import ledger_note, param_ledger, sample_text
-    from lstm_core.stages import pipeline_stages
+    from lstm_core.present.tables import ledger_note, param_ledger, sample_text
+    from lstm_core.teaching.concepts import return_sequences_note, state_and_batches
+    from lstm_core.teaching.insights import key_insight, pipeline_insight
+    from lstm_core.teaching.stages import pipeline_stages
 
     st.subheader("Data flow: 3 stages")
     for col, (i, stage) in zip(st.columns(3), enumerate(pipeline_stages(run), 1)):
@@ -331,7 +332,7 @@ def pipeline_ui(run) -> None:
         st.markdown(state_and_batches(run))
         st.markdown(return_sequences_note(run))
     st.subheader("The data")
-    st.write(text.literal(run.dataset.description))
+    st.write(formats.literal(run.dataset.description))
     st.info(f"**Key insight.** {key_insight(run)}\n\n{pipeline_insight(run)}")
 
 
@@ -344,9 +345,9 @@ def pending_note(job, status) -> str:
     if status.state == "queued":
         return f"Queued: place {status.place or 1} in line for a trainer."
     if not status.rows:
-        return (f"Starting: building {text.a_or_an(job.config.units)} {job.config.units}-unit LSTM, then its first "
+        return (f"Starting: building {formats.a_or_an(job.config.units)} {job.config.units}-unit LSTM, then its first "
                 "epoch (the first training also waits for TensorFlow to load in a worker)...")
-    return f"Training {text.counted(job.config.units, 'unit')}: epoch {len(status.rows)} of {job.config.epochs}"
+    return f"Training {formats.counted(job.config.units, 'unit')}: epoch {len(status.rows)} of {job.config.epochs}"
 
 
 def pending_ui(run_key: str, dataset, live: bool) -> None:
@@ -362,7 +363,7 @@ def pending_ui(run_key: str, dataset, live: bool) -> None:
             finish_pending(run_key, dataset, status)
         note = pending_note(job, status)
         if live:
-            draw_training(training_placeholders(), history_so_far(status.rows), job.config.epochs, note)
+            draw_training(training_placeholders(), history_so_far(status.rows), job.config.epochs, note, job.yard)
         else:
             st.info(note)
 
@@ -375,24 +376,24 @@ def finish_pending(run_key: str, dataset, status) -> None:
     if status.state == "cancelled":  # only when no session waited for it: a race with a change of mind
         follow(run_key, dataset)
     elif status.error:
-        st.session_state["failed"] = f"{text.literal(status.error)}. The results shown are from the last run."
+        st.session_state["failed"] = f"{formats.literal(status.error)}. The results shown are from the last run."
     else:
         st.session_state["run"] = status.run
         run_store().add(status.run)
     st.rerun()
 
 
-def draw_training(placeholders, history, epochs: int, note: str) -> None:
+def draw_training(placeholders, history, epochs: int, note: str, yard) -> None:
     progress, table, chart = placeholders
     progress.progress(len(history) / epochs, text=note)
     if not len(history):  # nothing to plot yet: leave pandas and Altair to load after TensorFlow
         table.caption("The epoch table fills in as each epoch ends.")
         return
-    from lstm_core.charts import SPLIT_NOTE
-    from lstm_core.present import epoch_table
-    from lstm_core.text import ACCURACY_NOTE
+    from lstm_core.present.charts import SPLIT_NOTE
+    from lstm_core.present.tables import epoch_table
+    from lstm_core.teaching.text import ACCURACY_NOTE
 
-    table.table(epoch_table(history).style.format(precision=3), hide_index=True)  # real HTML: wraps, reads aloud
+    table.table(epoch_table(history, yard).style.format(precision=3), hide_index=True)  # real HTML: wraps, reads aloud
     with chart.container():
         for column, spec in zip(st.columns(2), history_specs(history, epochs)):
             column.vega_lite_chart(spec, width="stretch")
@@ -403,7 +404,7 @@ def draw_training(placeholders, history, epochs: int, note: str) -> None:
 def history_specs(history, epochs: int) -> list[dict]:
     """The loss and accuracy charts as Vega-Lite specs. A waiting session's fragment redraws them every
     WATCH_SECONDS: Altair's to_dict (with its schema check) costs ~30 ms a pair, a cached spec ~4."""
-    from lstm_core.charts import history_charts
+    from lstm_core.present.charts import history_charts
 
     return [chart.to_dict() for chart in history_charts(history, total_epochs=epochs)]
 
@@ -413,19 +414,19 @@ def history_so_far(rows):
     loads with the first row (after TensorFlow has loaded it), not while TensorFlow imports."""
     if not rows:
         return ()
-    from lstm_core.present import history_of
+    from lstm_core.pipeline.run import history_frame
 
-    return history_of(rows)
+    return history_frame(list(rows))
 
 
 def training_ui(run) -> None:
-    from lstm_core.insights import training_insight
-    from lstm_core.noise import yardstick_of
-    from lstm_core.present import DELTA_NOTE, final_metrics
+    from lstm_core.pipeline.noise import yardstick_of
+    from lstm_core.present.tables import DELTA_NOTE, final_metrics
+    from lstm_core.teaching.insights import training_insight
 
     c = run.config
-    note = f"Trained {c.epochs} of {text.counted(c.epochs, 'epoch')} in {run.timings['total']:.1f} s"
-    draw_training(training_placeholders(), run.history, c.epochs, note)
+    note = f"Trained {c.epochs} of {formats.counted(c.epochs, 'epoch')} in {run.timings['total']:.1f} s"
+    draw_training(training_placeholders(), run.history, c.epochs, note, yardstick_of(run))
     for col, m in zip(st.columns(4), final_metrics(run.history, yardstick_of(run))):
         col.metric(m["label"], m["value"], m["delta"], delta_color="off" if m["flat"] else "inverse" if m["inverse"] else "normal",
                    delta_arrow="off" if m["flat"] else "auto")
@@ -439,9 +440,10 @@ def order_ui(run) -> None:
     """Does order matter? The LSTM against a time-shuffled copy and a whole-window Dense model, trained on the same split."""
     import pandas as pd
 
-    from lstm_core.charts import SPLIT_NOTE, compare_charts
-    from lstm_core.noise import yardstick_of
-    from lstm_core.order import SHUFFLED_LABEL, WINDOW_LABEL, explanation
+    from lstm_core.pipeline.noise import yardstick_of
+    from lstm_core.pipeline.order import SHUFFLED_LABEL, WINDOW_LABEL
+    from lstm_core.present.charts import SPLIT_NOTE, compare_charts
+    from lstm_core.teaching.order import explanation
 
     st.subheader("Does order matter?")
     key = run.key
@@ -473,7 +475,7 @@ def order_ui(run) -> None:
     if status.state == "cancelled":  # given up by every watcher just as this session asked: ask again
         st.rerun()
     if status.error:
-        st.error(text.literal(status.error))
+        st.error(formats.literal(status.error))
         return
     baselines = status.run
     accs = [r.history["val_accuracy"].iloc[-1] for r in (run, baselines.shuffled, baselines.window)]
@@ -489,12 +491,12 @@ def order_ui(run) -> None:
 
 
 def trace_ui(run) -> None:
-    from lstm_core.charts import heatmap
-    from lstm_core.concepts import gradient_path, sigmoid_vs_tanh
-    from lstm_core.insights import diverged_text, trace_insight
-    from lstm_core.present import sample_text, sequence_frame
-    from lstm_core.text import GATE_CAPTIONS, GATE_LABELS
-    from lstm_core.trace import GATE_NAMES
+    from lstm_core.present.charts import heatmap
+    from lstm_core.present.tables import sample_text, sequence_frame
+    from lstm_core.teaching.concepts import gradient_path, sigmoid_vs_tanh
+    from lstm_core.teaching.insights import diverged_text, trace_insight
+    from lstm_core.teaching.text import GATE_CAPTIONS, GATE_LABELS
+    from lstm_core.tracing.trace import GATE_NAMES
 
     if run.diverged:  # every gate is NaN: heatmaps of nothing, and a Keras check that cannot agree
         st.warning(diverged_text(run))
@@ -504,10 +506,10 @@ def trace_ui(run) -> None:
     trace = cached_trace(run.key, int(sample), run)
     left, right = st.columns(2)
     with left.container(border=True):
-        st.markdown(f"**Layer 1 · Input sequence** ({text.counted(c.timesteps, 'timestep')} x {text.counted(c.features, 'feature')})")
+        st.markdown(f"**Layer 1 · Input sequence** ({formats.counted(c.timesteps, 'timestep')} x {formats.counted(c.features, 'feature')})")
         st.dataframe(sequence_frame(trace.input, run.dataset.feature_names), height=260, width="stretch")
     with right.container(border=True):
-        st.markdown(f"**Layer 2 · LSTM** (hidden state at each timestep, {text.counted(c.units, 'unit')})")
+        st.markdown(f"**Layer 2 · LSTM** (hidden state at each timestep, {formats.counted(c.units, 'unit')})")
         st.altair_chart(heatmap(trace.gates["hidden_state"], "Hidden state h", "hidden_state"), width="stretch")
         st.caption("Summary vector (the last hidden state, what the Dense layer reads)")
         st.markdown(f"`{sample_text(trace.lstm_output, keep=8)}`")
@@ -535,7 +537,7 @@ def trace_ui(run) -> None:
 
 def equations_ui(run, trace) -> None:
     """One unit at one timestep, with the traced numbers filled into the LSTM's equations."""
-    from lstm_core.concepts import gate_equations
+    from lstm_core.teaching.concepts import gate_equations
 
     with st.expander("The equations, with this sequence's numbers"):
         left, right = st.columns(2)
@@ -553,8 +555,8 @@ def edit_check_ui(run, probe) -> None:
     it arrives; the page is never held up for it."""
     import hashlib
 
-    from lstm_core.jobs import check_task
-    from lstm_core.trace import trace_sample
+    from lstm_core.serving.jobs import check_task
+    from lstm_core.tracing.trace import trace_sample
 
     key = f"{run.key}:{hashlib.sha256(probe.after.input.tobytes()).hexdigest()[:16]}"
     checks = st.session_state.setdefault("checks", {})
@@ -582,8 +584,8 @@ def edit_check_ui(run, probe) -> None:
 
 def probe_ui(run, sample: int) -> None:
     """What if: edit this sequence and trace it again, before and after side by side."""
-    from lstm_core.charts import heatmap, state_scale
-    from lstm_core.probe import EDITS, TIMESTEP_EDITS, edit_note, run_probe
+    from lstm_core.present.charts import heatmap, state_scale
+    from lstm_core.tracing.probe import EDITS, TIMESTEP_EDITS, edit_note, run_probe
 
     st.subheader("What if?")
     c = run.config
@@ -595,7 +597,7 @@ def probe_ui(run, sample: int) -> None:
         timestep = whole_number("Timestep", 1, c.timesteps, "probe_t", offset=1)
     if edit == "edit":
         current = ", ".join(f"{v:.2f}" for v in run.dataset.x[sample, timestep] + 0.0).replace("-0.00", "0.00")
-        raw = st.text_input(f"New values for timestep {timestep + 1}: {text.counted(c.features, 'number')}, separated by commas", current,
+        raw = st.text_input(f"New values for timestep {timestep + 1}: {formats.counted(c.features, 'number')}, separated by commas", current,
                             key=f"probe_values-{sample}-{timestep}")
         try:
             values = [float(v) for v in raw.split(",")]
@@ -627,7 +629,7 @@ def keep_answer(saved: dict, question: str, key: str) -> None:
 
 
 def quiz_ui(run) -> None:
-    from lstm_core.quiz import draw_quiz, grade
+    from lstm_core.teaching.quiz import draw_quiz, grade
 
     quiz_seed = st.session_state.setdefault("quiz_seed", 0)
     trace = cached_trace(run.key, 0, run)
@@ -660,8 +662,8 @@ def quiz_ui(run) -> None:
 
 def compare_ui(run) -> None:
     """Every finished run of this session, side by side. Comparing never retrains."""
-    from lstm_core.charts import SPLIT_NOTE, compare_charts
-    from lstm_core.runs import SUMMARY_FORMATS
+    from lstm_core.present.charts import SPLIT_NOTE, compare_charts
+    from lstm_core.present.runs import SUMMARY_FORMATS
 
     store = run_store()
     if run.key not in store:  # removed or cleared: Train would not bring it back, as it is already on screen
@@ -676,7 +678,7 @@ def compare_ui(run) -> None:
         st.altair_chart(chart, width="stretch")
     st.caption(SPLIT_NOTE)
     summary = store.summary()
-    summary["Run"] = summary["Run"].map(text.literal)  # a run's label names its file and columns
+    summary["Run"] = summary["Run"].map(formats.literal)  # a run's label names its file and columns
     st.table(summary.style.format(SUMMARY_FORMATS), hide_index=True)
     left, right = st.columns([3, 1])
     victim = left.selectbox("Remove a run", store.labels(), key="remove_which")
@@ -696,13 +698,13 @@ values = sidebar_ui(locked=state["preset"].lock, csv=source is not None)
 if values is not None:  # the link's warnings were about the link; once the learner trains, they are done
     state["preset"].warnings.clear()
 for warning in state["preset"].warnings:
-    st.warning(text.literal(warning))
+    st.warning(formats.literal(warning))
 if values is not None:
-    from lstm_core.sources import request
+    from lstm_core.data.choice import request
 
     outcome = request(values, source)
     if isinstance(outcome, str):
-        st.error(f"Not trained: {text.literal(outcome)} The results below are from the last run.")
+        st.error(f"Not trained: {formats.literal(outcome)} The results below are from the last run.")
     else:
         key, dataset = outcome
         follow(key if state.get("run") is None or key != state["run"].key else None, dataset)  # None: it is on screen
@@ -710,7 +712,7 @@ if values is not None:
             remember_in_url(config_of(key))
 
 if values is None and state.get("pending") is None and state.get("run") is not None:
-    from lstm_core.sources import data_on_screen_note
+    from lstm_core.data.choice import data_on_screen_note
 
     note = data_on_screen_note(state["run"].dataset, source)
     if note:  # a choice of data trains nothing until Train: say whose results these are

@@ -3,7 +3,7 @@ job board per kind of job. Each is a Streamlit resource, made once per server pr
 
 import streamlit as st
 
-from lstm_core.jobs import JobBoard, LiveSessions
+from lstm_core.serving.jobs import JobBoard, LiveSessions
 
 WORKER_MB = 750  # a worker whose peak memory passes this is replaced after its training (TensorFlow alone: ~600)
 CACHED_RUNS = 8  # finished runs kept in memory for the whole server, by config and data (the rest are saved)
@@ -13,7 +13,7 @@ CACHED_RUNS = 8  # finished runs kept in memory for the whole server, by config 
 def training_pool():
     """The pool that trains: the Dask cluster at LSTM_TRACE_SCHEDULER (environment or secret) if set, else
     local worker processes, the first of which starts now so TensorFlow imports while the page paints."""
-    from lstm_core.cluster import SETTING, DaskPool, scheduler_address
+    from lstm_core.serving.cluster import SETTING, DaskPool, scheduler_address
 
     try:
         secret = str(st.secrets.get(SETTING, "")).strip()
@@ -21,7 +21,7 @@ def training_pool():
         secret = ""
     if address := scheduler_address() or secret:
         return DaskPool(address).start()
-    from lstm_core.workers import WorkerPool, default_size, warm_keras
+    from lstm_core.serving.workers import WorkerPool, default_size, warm_keras
 
     return WorkerPool(size=default_size(), max_rss_mb=WORKER_MB, warm=warm_keras).start()
 
@@ -29,7 +29,7 @@ def training_pool():
 @st.cache_resource(show_spinner=False, on_release=lambda saved: saved.close())
 def saved_runs():
     """Finished runs on disk (LSTM_TRACE_DATA), so a restarted server hands them out without training."""
-    from lstm_core.store import SavedRuns, data_folder
+    from lstm_core.serving.store import SavedRuns, data_folder
 
     return SavedRuns(data_folder())
 

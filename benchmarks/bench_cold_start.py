@@ -37,7 +37,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2"); os.environ.setdefault("TF_EN
 sys.path.insert(0, {root!r})
 import keras
 from lstm_core.config import LSTMConfig
-from lstm_core.data import make_dataset
+from lstm_core.data.synthetic import make_dataset
 c = LSTMConfig(); d = make_dataset(c); n = c.train_sequences
 m = keras.Sequential([keras.Input((c.timesteps, c.features)), keras.layers.LSTM(c.units), keras.layers.Dense(1, activation="sigmoid")])
 m.compile(optimizer=keras.optimizers.Adam(c.learning_rate), loss="binary_crossentropy", metrics=["accuracy"])

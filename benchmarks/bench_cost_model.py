@@ -51,7 +51,7 @@ def features_of(c: LSTMConfig) -> list[float]:
 
 def measure(c: LSTMConfig) -> tuple[float, float]:
     """(total seconds, seconds per epoch after the first) for one real training."""
-    from lstm_core.train import train
+    from lstm_core.pipeline.train import train
 
     stamps: list[float] = []
     run = train(c, on_epoch=lambda row: stamps.append(time.perf_counter()))

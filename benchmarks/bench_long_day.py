@@ -21,7 +21,7 @@ children of the server, less the first), and what a replacement costs the next l
 training of the day, on the worker started with the server, is left out of both).
 
 A replacement's window, for the peaks, runs from two samples before its new worker was first seen until
-one sample after its warm-up (TensorFlow's import) ended, as lstm_core.workers logs it; a sample with two
+one sample after its warm-up (TensorFlow's import) ended, as lstm_core.serving.workers logs it; a sample with two
 workers alive is in a replacement too.
 
     python benchmarks/bench_long_day.py            # 100 trainings, about 8 to 10 minutes on 2 cores
@@ -46,7 +46,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve
 
 from harness import ROOT, MemorySampler, chromium, server, task_events, verdict, worker_ready  # noqa: E402
 
-from lstm_core.presets import parse_query  # noqa: E402
+from lstm_core.serving.presets import parse_query  # noqa: E402
 
 GROWTH_TARGET_MB = 1.0  # per training, server RSS
 PEAK_TARGET_MB = 1024  # all processes, outside a worker replacement

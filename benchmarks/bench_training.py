@@ -26,9 +26,9 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from lstm_core.config import LSTMConfig  # noqa: E402
-from lstm_core.data import make_dataset  # noqa: E402
-from lstm_core.trace import dense_head, lstm_forward  # noqa: E402
-from lstm_core.train import train  # noqa: E402
+from lstm_core.data.synthetic import make_dataset  # noqa: E402
+from lstm_core.pipeline.train import train  # noqa: E402
+from lstm_core.tracing.trace import dense_head, lstm_forward  # noqa: E402
 
 TRAIN_TARGET = 1.05  # lstm_core may cost at most 5% over a bare fit
 TRACE_TARGET_MS = 5.0

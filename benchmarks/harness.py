@@ -167,7 +167,7 @@ class Sample(NamedTuple):
 
 
 def is_worker(command: str) -> bool:
-    """A training worker (lstm_core.workers starts them with ``python -c "... lstm_core ... _serve(fd)"``)."""
+    """A training worker (lstm_core.serving.workers starts them with ``python -c "... lstm_core ... _serve(fd)"``)."""
     return "lstm_core" in command and "_serve" in command
 
 
@@ -313,7 +313,7 @@ def task_events(log_text: str) -> list[tuple[float, str, str, int, str]]:
 
 def worker_ready(log_text: str) -> dict[int, float]:
     """Worker pid -> seconds from its start until its warm-up (TensorFlow's import) was done, as
-    lstm_core.workers logs it. The line is written when the server reads the worker's message, which it
+    lstm_core.serving.workers logs it. The line is written when the server reads the worker's message, which it
     does only once it gives the worker a task: a worker that never got one has no line."""
     ready = {}
     for line in log_text.splitlines():

@@ -1,7 +1,7 @@
 """`streamlit run`, with a log on stderr for the benchmarks: lstm_core's own INFO lines (workers ready and
 replaced, trainings given up) and one line per task when it starts and ends on a worker.
 
-TensorFlow runs in worker processes (lstm_core.workers), and the app no longer logs its trainings, so
+TensorFlow runs in worker processes (lstm_core.serving.workers), and the app no longer logs its trainings, so
 this wraps two methods of the worker pool, in this process only, to log them:
 
     <time> benchmarks.serve task started: train_task on worker 1234: {"batch_size": 32, ...}
@@ -24,7 +24,7 @@ log = logging.getLogger("benchmarks.serve")
 
 def log_tasks() -> None:
     sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # lstm_core (stdlib only: no TensorFlow here)
-    from lstm_core import workers
+    from lstm_core.serving import workers
 
     submit, execute, init = workers.WorkerPool.submit, workers._Slot._execute, workers.Task.__init__
     naming = threading.local()  # what submit() is queuing, for Task.__init__ in the same call

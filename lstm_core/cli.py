@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lstm_core.config import FIELDS, ConfigError, LSTMConfig
-from lstm_core.text import quoted
+from lstm_core.formats import quoted
 
 PREWARM = "prewarm"  # the subcommand: python -m lstm_core prewarm --help
 OPTIONS = ("sequences", "timesteps", "features", "units", "epochs", "batch_size", "learning_rate", "seed")
@@ -58,7 +58,7 @@ def config_from_args(args: argparse.Namespace) -> LSTMConfig:
     """
     if args.csv is None:
         return LSTMConfig.from_values({n: getattr(args, n) for n in OPTIONS if getattr(args, n) is not None})
-    from lstm_core.csvdata import FILE_SETS, config_for_file
+    from lstm_core.data.csvfile import FILE_SETS, config_for_file
 
     if args.sequences is not None:
         raise ConfigError("sequences", args.sequences, "no value with --csv",
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{'--target' if args.target is not None else '--changes or --no-changes'} goes with --csv")
     sample = _checked_sample(parser, args.sample, config)
 
-    from lstm_core.report import build_report, format_text
+    from lstm_core.present.report import build_report, format_text
 
     run = _trained(parser, config, dataset)
     report = build_report(run, sample)
@@ -116,14 +116,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def _trained(parser: argparse.ArgumentParser, config: LSTMConfig, dataset):
     """The finished run: trained on the Dask cluster at LSTM_TRACE_SCHEDULER if set, else here."""
-    from lstm_core.cluster import DaskPool, scheduler_address
+    from lstm_core.serving.cluster import DaskPool, scheduler_address
 
     address = scheduler_address()
     if address is None:
-        from lstm_core.train import finish, train  # TensorFlow loads here, after the checks
+        from lstm_core.pipeline.train import finish, train  # TensorFlow loads here, after the checks
 
         return finish(train(config, dataset=dataset))
-    from lstm_core.jobs import train_task
+    from lstm_core.serving.jobs import train_task
 
     pool = DaskPool(address).start()
     try:
@@ -137,7 +137,7 @@ def _trained(parser: argparse.ArgumentParser, config: LSTMConfig, dataset):
 
 
 def _csv_dataset(parser: argparse.ArgumentParser, args: argparse.Namespace, config: LSTMConfig):
-    from lstm_core.csvdata import MAX_BYTES, CSVError, default_target, make_csv_dataset, parse_csv
+    from lstm_core.data.csvfile import MAX_BYTES, CSVError, default_target, make_csv_dataset, parse_csv
 
     try:
         with open(args.csv, "rb") as file:
@@ -216,7 +216,7 @@ def preset_config(query: str) -> LSTMConfig:
     if the app would warn about it (and so use something other than what was asked for)."""
     from urllib.parse import parse_qs, urlsplit
 
-    from lstm_core.presets import parse_query
+    from lstm_core.serving.presets import parse_query
 
     query = query.strip()
     if "?" in query or "://" in query:  # a whole share link: its query
@@ -232,7 +232,7 @@ def preset_config(query: str) -> LSTMConfig:
 
 
 def setup_label(config: LSTMConfig) -> str:
-    from lstm_core.presets import to_query
+    from lstm_core.serving.presets import to_query
 
     return to_query(config) or "default"
 
@@ -292,7 +292,7 @@ class _Capture(logging.Handler):
 
 def _open_store(parser: argparse.ArgumentParser, data: str | None):
     """The app's store (SavedRuns(data_folder())), on disk; exits 2 if it would be in memory only."""
-    from lstm_core.store import ENV, SavedRuns, data_folder
+    from lstm_core.serving.store import ENV, SavedRuns, data_folder
 
     if data is not None:
         if not data.strip():
@@ -312,7 +312,7 @@ def _open_store(parser: argparse.ArgumentParser, data: str | None):
                      f"set {ENV} (or --data) to a writable folder")
     if not writable:
         parser.error(f"cannot write in {quoted(str(folder))}; set {ENV} (or --data) to a writable folder")
-    store_log, capture = logging.getLogger("lstm_core.store"), _Capture()
+    store_log, capture = logging.getLogger("lstm_core.serving.store"), _Capture()
     store_log.addHandler(capture)
     propagate, store_log.propagate = store_log.propagate, False
     try:
@@ -413,9 +413,9 @@ def prewarm_main(argv: list[str]) -> int:
 
 
 def _prewarm(setups: list[_Setup], repeats: int, saved, out: _Out) -> int:
-    from lstm_core.cluster import DaskPool, scheduler_address
-    from lstm_core.jobs import JobBoard, TrainingJob, train_task
-    from lstm_core.workers import WorkerPool, default_size, warm_keras
+    from lstm_core.serving.cluster import DaskPool, scheduler_address
+    from lstm_core.serving.jobs import JobBoard, TrainingJob, train_task
+    from lstm_core.serving.workers import WorkerPool, default_size, warm_keras
 
     start, n = time.monotonic(), len(setups)
     board = JobBoard(keep=n, saved=saved, kind="lstm")  # as the app's job_board("lstm"): the same saved keys
@@ -440,7 +440,7 @@ def _prewarm(setups: list[_Setup], repeats: int, saved, out: _Out) -> int:
                 finally:
                     setup.saving.set()
 
-            return TrainingJob(setup.config, pool.submit(train_task, setup.config.key(), None, False), on_done=save)
+            return TrainingJob(setup.config, pool.submit(train_task, setup.config.key(), None, False)).start(save)
 
         return make
 

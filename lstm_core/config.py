@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from lstm_core.text import quoted
+from lstm_core.formats import quoted
 
 
 class ConfigError(ValueError):

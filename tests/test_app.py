@@ -8,9 +8,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from lstm_core.quiz import draw_quiz
-from lstm_core.text import literal
-from lstm_core.trace import trace_sample
+from lstm_core.formats import literal
+from lstm_core.teaching.quiz import draw_quiz
+from lstm_core.tracing.trace import trace_sample
 
 APP = "../streamlit_app.py"
 TIMEOUT = 180  # the first run imports TensorFlow and trains
@@ -300,7 +300,7 @@ def loaded_by_page_imports(*modules: str, also: str = "") -> list[str]:
 
 def test_what_the_page_imports_before_training_does_not_load_tensorflow():
     """The title and sidebar paint before TensorFlow loads: the page's top-level imports stay TF-free."""
-    page_modules = "import lstm_core.present, lstm_core.charts, lstm_core.quiz, lstm_core.insights, lstm_core.stages"
+    page_modules = "import lstm_core.present.tables, lstm_core.present.charts, lstm_core.teaching.quiz, lstm_core.teaching.insights, lstm_core.teaching.stages"
     assert loaded_by_page_imports("tensorflow", "keras", also=page_modules) == []
 
 
@@ -642,7 +642,7 @@ def test_literal_escapes_what_streamlit_markdown_would_read():
 
 
 def test_asking_for_a_baseline_gives_up_the_one_this_session_waited_for_before(monkeypatch):
-    from lstm_core.jobs import JobBoard
+    from lstm_core.serving.jobs import JobBoard
 
     forgotten, real = [], JobBoard.forget
     monkeypatch.setattr(JobBoard, "forget", lambda self, key, watcher: (forgotten.append(key), real(self, key, watcher))[1])

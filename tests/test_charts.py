@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_core.charts import compare_charts, epoch_domain, heatmap, history_charts, history_long, state_scale
-from lstm_core.trace import GATE_NAMES
+from lstm_core.present.charts import compare_charts, epoch_domain, heatmap, history_charts, history_long, state_scale
+from lstm_core.tracing.trace import GATE_NAMES
 
 HISTORY = pd.DataFrame(
     {"epoch": [1, 2, 3], "loss": [0.65, 0.48, 0.35], "accuracy": [0.6, 0.75, 0.82],

@@ -57,7 +57,7 @@ def test_save_model_loads_back(tmp_path):
     path = tmp_path / "m.keras"
     proc = run_cli(*SMALL_ARGS, "--json", "--save-model", str(path))
     assert proc.returncode == 0, proc.stderr
-    from lstm_core._keras import keras
+    from lstm_core.pipeline._keras import keras
 
     model = keras.models.load_model(path)
     assert model.get_layer("lstm").units == 3

@@ -1,4 +1,4 @@
-"""lstm_core.cluster against a real Dask cluster: one LocalCluster per module, one worker process with one
+"""lstm_core.serving.cluster against a real Dask cluster: one LocalCluster per module, one worker process with one
 thread. Its worker is spawned, so it inherits this process's sys.path and working directory and imports
 lstm_core and tests.* by name (test_the_worker_imports_the_project checks that)."""
 
@@ -12,8 +12,8 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from lstm_core.cluster import SETTING, DaskPool, scheduler_address  # noqa: E402
-from lstm_core.workers import DIED  # noqa: E402
+from lstm_core.serving.cluster import SETTING, DaskPool, scheduler_address  # noqa: E402
+from lstm_core.serving.workers import DIED  # noqa: E402
 from tests import worker_tasks  # noqa: E402
 
 # --- Tasks of this file's own: top-level, so that the Dask worker imports them from tests.test_cluster ---
@@ -152,8 +152,8 @@ def test_a_failure_is_one_line(pool):
 
 def test_a_real_training_streams_its_epochs(pool):
     from lstm_core.config import LSTMConfig
-    from lstm_core.jobs import train_task
-    from lstm_core.run import Run
+    from lstm_core.pipeline.run import Run
+    from lstm_core.serving.jobs import train_task
 
     before = "tensorflow" in sys.modules or "keras" in sys.modules
     config = LSTMConfig(sequences=60, timesteps=4, features=2, units=2, epochs=2, batch_size=16)
@@ -233,7 +233,7 @@ def test_shutdown_stops_what_runs(address):
 def test_losing_the_scheduler_fails_what_was_on_it():
     from distributed import LocalCluster
 
-    from lstm_core.cluster import LOST
+    from lstm_core.serving.cluster import LOST
 
     cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None, **NO_PORT_8787)
     lost = DaskPool(cluster.scheduler_address).start()

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lstm_core.concepts import (
+from lstm_core.teaching.concepts import (
     NOTHING,
     gate_equations,
     gradient_path,
@@ -18,7 +18,7 @@ from lstm_core.concepts import (
     state_and_batches,
     unit_step,
 )
-from lstm_core.trace import carried_after, sigmoid, trace_sample
+from lstm_core.tracing.trace import carried_after, sigmoid, trace_sample
 
 NUMBER = r"-?\d+\.\d{3}"
 HALF = 5e-4  # the largest rounding error of a number printed with 3 decimals
@@ -145,7 +145,7 @@ def test_state_and_batches_counts_this_runs_batches(default_run, small_run):
 
 def test_a_csv_run_never_sees_more_than_its_window(small_run):
     from lstm_core.config import LSTMConfig
-    from lstm_core.csvdata import make_csv_dataset, parse_csv
+    from lstm_core.data.csvfile import make_csv_dataset, parse_csv
 
     table = parse_csv((Path(__file__).parents[1] / "data" / "co2.csv").read_bytes())
     dataset, config, _ = make_csv_dataset(table, "co2", [], LSTMConfig(timesteps=20))
@@ -155,7 +155,7 @@ def test_a_csv_run_never_sees_more_than_its_window(small_run):
 
 
 def test_return_sequences_shapes_are_the_ones_keras_builds(default_run):
-    from lstm_core.model import build_model
+    from lstm_core.pipeline.model import build_model
 
     text = return_sequences_note(default_run)
     c = default_run.config

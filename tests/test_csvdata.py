@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lstm_core.config import FIELDS, ConfigError, LSTMConfig
-from lstm_core.csvdata import CSVError, config_for_file, make_csv_dataset, parse_csv, window_counts
+from lstm_core.data.csvfile import CSVError, config_for_file, make_csv_dataset, parse_csv, window_counts
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parents[1]
@@ -60,7 +60,7 @@ def test_a_pandas_index_and_a_trailing_comma_are_read_not_refused():
 
     import pandas as pd
 
-    from lstm_core.csvdata import default_target
+    from lstm_core.data.csvfile import default_target
 
     buffer = io.StringIO()
     pd.DataFrame({"temp": [3.0, 2.5, 4.0, 3.5, 5.0, 4.5] * 4, "step": range(24)}).to_csv(buffer)
@@ -130,7 +130,7 @@ def test_the_untick_advice_for_a_short_file_with_changes_works_when_followed():
     """A learner's file may be all they have: with changes on, the advice also says what the levels alone need."""
     import re
 
-    from lstm_core.csvdata import CHANGES_BOX, too_few
+    from lstm_core.data.csvfile import CHANGES_BOX, too_few
 
     followed = 0
     for rows in range(1, 45):
@@ -197,7 +197,7 @@ def test_changes_add_each_columns_step_and_nothing_from_the_label_row():
 def test_the_co2_example_learns_with_changes_and_not_from_levels_alone():
     """Weekly CO2 drifts by 100 ppm over the file, which fills the whole 0..1 scale: the seasonal moves
     that decide 'up next' are invisible in the levels and plain in the changes."""
-    from lstm_core.train import train
+    from lstm_core.pipeline.train import train
 
     table = parse_csv((ROOT / "data" / "co2.csv").read_bytes())
     scores = {}
@@ -414,7 +414,7 @@ def test_every_choice_of_data_has_its_own_key():
 
 def test_names_in_messages_are_quoted_as_typed():
     """repr() doubled a backslash in a column name: the learner must see the name as it is in the file."""
-    from lstm_core.csvdata import quoted
+    from lstm_core.data.csvfile import quoted
 
     assert quoted("a\\b") == "'a\\b'"
     with pytest.raises(CSVError) as err:
@@ -423,7 +423,7 @@ def test_names_in_messages_are_quoted_as_typed():
 
 
 def test_an_unnamed_column_with_some_values_is_checked_not_dropped():
-    from lstm_core.csvdata import CSVError, parse_csv
+    from lstm_core.data.csvfile import CSVError, parse_csv
 
     with pytest.raises(CSVError, match=r"1 missing value: column 'column 1' rows 3"):
         parse_csv(b",a\n1,5\n,6\n3,7\n4,8\n")

@@ -1,7 +1,7 @@
 import numpy as np
 
 from lstm_core.config import LSTMConfig
-from lstm_core.data import make_dataset
+from lstm_core.data.synthetic import make_dataset
 
 
 def test_shape_dtype_range_and_balance():

@@ -5,10 +5,12 @@ import sys
 import numpy as np
 import pandas as pd
 
-from lstm_core._keras import keras
 from lstm_core.config import LSTMConfig
-from lstm_core.data import make_dataset
-from lstm_core.exports import history_csv, model_bytes, neutralise, reproduce_script, run_json, safe_csv
+from lstm_core.data.synthetic import make_dataset
+from lstm_core.pipeline._keras import keras
+from lstm_core.pipeline.noise import yardstick_of
+from lstm_core.present.exports import history_csv, model_bytes, neutralise, reproduce_script, run_json, safe_csv
+from lstm_core.present.tables import epoch_table
 
 from .conftest import SMALL
 
@@ -17,7 +19,7 @@ def test_history_csv_matches_the_history(small_run):
     back = pd.read_csv(__import__("io").BytesIO(history_csv(small_run)))
     assert list(back.columns) == ["epoch", "loss", "accuracy", "val_loss", "val_accuracy", "observation"]
     np.testing.assert_allclose(back["loss"], small_run.history["loss"], rtol=1e-6)
-    assert list(back["observation"]) == list(small_run.history["observation"])
+    assert list(back["observation"]) == list(epoch_table(small_run.history, yardstick_of(small_run))["Observation"])
 
 
 def test_csv_injection_is_neutralised():
@@ -72,7 +74,7 @@ def test_the_exported_script_runs_and_reproduces_the_run(tmp_path, default_run):
 
 
 def test_exports_trace_the_sample_on_screen_not_a_refused_entry():
-    from lstm_core.exports import shown_sample
+    from lstm_core.present.exports import shown_sample
 
     assert shown_sample(7, 900, 1000) == 7  # typed this rerun, in range
     assert shown_sample(5000, 900, 1000) == 900 and shown_sample(-1, 900, 1000) == 900  # refused: the last good one
@@ -83,7 +85,7 @@ def test_download_names_tell_runs_apart():
     """The default run and one at learning rate 0.00001 both downloaded as lstm_u20_t10_f5_e5_s0.json."""
     from types import SimpleNamespace
 
-    from lstm_core.exports import file_stem
+    from lstm_core.present.exports import file_stem
 
     def run(data_key="synthetic", name="Synthetic (lesson)", **config):
         return SimpleNamespace(config=LSTMConfig(**config), dataset=SimpleNamespace(key=data_key, name=name))

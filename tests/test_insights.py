@@ -7,12 +7,12 @@ import numpy as np
 import pandas as pd
 
 from lstm_core.config import LSTMConfig
-from lstm_core.insights import KEY_INSIGHT, key_insight, pipeline_insight, trace_insight, training_insight
-from lstm_core.trace import trace_sample
+from lstm_core.teaching.insights import KEY_INSIGHT, key_insight, pipeline_insight, trace_insight, training_insight
+from lstm_core.tracing.trace import trace_sample
 
 
 def _run(history_rows, labels=None, **config):
-    from lstm_core.run import history_frame
+    from lstm_core.pipeline.run import history_frame
 
     rows = [{"epoch": i + 1, "loss": a, "accuracy": b, "val_loss": c, "val_accuracy": d}
             for i, (a, b, c, d) in enumerate(history_rows)]
@@ -68,7 +68,7 @@ def test_chance_comes_from_each_part_of_the_labels():
 
 
 def test_percentages_never_round_a_change_away():
-    from lstm_core.insights import percent
+    from lstm_core.formats import percent
 
     assert [percent(v) for v in (-0.43, -0.0014, -4e-7, -0.998, -0.9996, -1.0, 1.0015, 0.0, 0.25)] == \
         ["-43%", "-0.14%", "-0.000040%", "-99.8%", "-99.9%", "-100%", "+100.2%", "+0%", "+25%"]
@@ -76,7 +76,7 @@ def test_percentages_never_round_a_change_away():
 
 
 def test_one_epoch_makes_no_claim_about_a_trend():
-    from lstm_core.present import final_metrics
+    from lstm_core.present.tables import final_metrics
 
     one = _run([(0.6, 0.7, 0.6, 0.7)], epochs=1)
     text = training_insight(one)
@@ -174,7 +174,7 @@ def test_the_trace_insight_on_a_real_run_quotes_its_initial_forget_gate(default_
 
 
 def test_divergence_is_dated_to_the_first_epoch_whose_loss_is_not_a_number(diverged_run):
-    from lstm_core.insights import diverged_text
+    from lstm_core.teaching.insights import diverged_text
 
     h = diverged_run.history.copy()
     h.loc[h.index[2], "loss"] = np.inf

@@ -9,11 +9,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from lstm_core import jobs
 from lstm_core.config import LSTMConfig
-from lstm_core.jobs import JobBoard, LiveSessions, TrainingJob, train_task
-from lstm_core.store import SavedRuns
-from lstm_core.workers import WorkerPool
+from lstm_core.serving.jobs import JobBoard, LiveSessions, TrainingJob, train_task
+from lstm_core.serving.store import SavedRuns
+from lstm_core.serving.workers import WorkerPool
 
 from . import worker_tasks
 from .conftest import SMALL
@@ -46,7 +45,7 @@ def wait_until(condition, what: str, timeout: float = 20) -> None:
 
 
 def gated_job(pool, gate: str, on_done=None) -> TrainingJob:
-    return TrainingJob(SMALL, pool.submit(worker_tasks.gated, gate), on_done=on_done)
+    return TrainingJob(SMALL, pool.submit(worker_tasks.gated, gate)).start(on_done)
 
 
 def test_sessions_asking_for_the_same_run_share_one_job(pool, tmp_path):
@@ -63,10 +62,9 @@ def test_sessions_asking_for_the_same_run_share_one_job(pool, tmp_path):
     assert a.wait(20) and a.status().state == "done"
 
 
-def test_a_job_nobody_waits_for_stops_after_the_grace_unless_asked_for_again(pool, tmp_path, monkeypatch):
-    monkeypatch.setattr(jobs, "STOP_GRACE", 0.5)
+def test_a_job_nobody_waits_for_stops_after_the_grace_unless_asked_for_again(pool, tmp_path):
     board = JobBoard(keep=4)
-    job = board.job("k", lambda on_done: TrainingJob(SMALL, pool.submit(worker_tasks.until_stopped)), watcher="A")
+    job = board.job("k", lambda on_done: TrainingJob(SMALL, pool.submit(worker_tasks.until_stopped), grace=0.5), watcher="A")
     wait_until(lambda: job.status().state == "training", "the task to start")
     board.forget("k", "A")
     assert board.job("k", lambda on_done: pytest.fail("a new job"), watcher="B") is job  # back within the grace
@@ -88,12 +86,11 @@ def test_a_queued_job_given_up_leaves_the_line_at_once(pool, tmp_path):
     assert first.wait(20) and first.status().state == "done"
 
 
-def test_a_closed_tab_gives_up_what_only_it_waited_for(pool, tmp_path, monkeypatch):
-    monkeypatch.setattr(jobs, "STOP_GRACE", 0.0)
+def test_a_closed_tab_gives_up_what_only_it_waited_for(pool, tmp_path):
     sessions = LiveSessions()
     board = sessions.watch(JobBoard(keep=4, alive=sessions.alive))
     sessions.begin("A")
-    job = board.job("k", lambda on_done: TrainingJob(SMALL, pool.submit(worker_tasks.until_stopped)), watcher="A")
+    job = board.job("k", lambda on_done: TrainingJob(SMALL, pool.submit(worker_tasks.until_stopped), grace=0), watcher="A")
     wait_until(lambda: job.status().state == "training", "the task to start")
     sessions.end("A")  # what Streamlit's release of the session's resources calls
     assert job.wait(10) and job.status().state == "cancelled"
@@ -105,7 +102,7 @@ def test_a_finished_run_is_saved_and_a_restarted_server_hands_it_out_without_tra
     run = FakeRun(SMALL, "trained once")
     p = WorkerPool(size=1).start()
     try:
-        job = board.job("k", lambda on_done: TrainingJob(SMALL, p.submit(worker_tasks.returns, run), on_done=on_done),
+        job = board.job("k", lambda on_done: TrainingJob(SMALL, p.submit(worker_tasks.returns, run)).start(on_done),
                         watcher="A")
         assert job.wait(20)
         wait_until(lambda: "lstm|k" in saved, "the run to be saved")

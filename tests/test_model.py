@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from lstm_core.config import LSTMConfig
-from lstm_core.model import build_model, param_counts
+from lstm_core.pipeline.model import build_model, param_counts
 
 
 @pytest.mark.parametrize("units,features", [(20, 5), (1, 1), (7, 3), (32, 12)])
@@ -43,9 +43,9 @@ def test_training_and_tracing_never_touch_process_global_random_state_or_reset_k
 
     import tensorflow as tf
 
-    from lstm_core._keras import keras
-    from lstm_core.trace import trace_sample
-    from lstm_core.train import train
+    from lstm_core.pipeline._keras import keras
+    from lstm_core.pipeline.train import train
+    from lstm_core.tracing.trace import trace_sample
 
     calls = []
     for owner, name in [(keras.utils, "set_random_seed"), (keras.backend, "clear_session"), (tf.random, "set_seed"),

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from lstm_core.noise import Yardstick, above_chance, compare, margin_over_chance, standard_error, yardstick
+from lstm_core.pipeline.noise import Yardstick, above_chance, compare, margin_over_chance, standard_error, yardstick
 
 
 def test_four_of_four_is_not_above_chance_but_two_hundred_can_be():

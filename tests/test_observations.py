@@ -4,8 +4,8 @@ import math
 
 import pandas as pd
 
-from lstm_core.noise import BALANCED, Yardstick, chance_level
-from lstm_core.observations import observe
+from lstm_core.pipeline.noise import BALANCED, Yardstick, chance_level
+from lstm_core.teaching.observations import observe
 
 
 def H(*rows):
@@ -108,7 +108,7 @@ def test_validation_loss_noise_is_measured_when_the_trainer_gives_it():
     """With per-sequence losses, a rise is judged against 2 standard errors of the paired difference."""
     rows = H((0.5, 0.8, 0.20, 0.9), (0.3, 0.9, 0.10, 0.95), (0.2, 0.95, 0.16, 0.95)).to_dict("records")
     rows[2].update(val_loss_se_prev=0.04, val_loss_se_best=0.04)  # a rise of 0.06 within ±0.08
-    from lstm_core.observations import observe_epoch
+    from lstm_core.teaching.observations import observe_epoch
 
     assert not observe_epoch(rows).startswith("Validation wobble")
     rows[2].update(val_loss_se_prev=0.01, val_loss_se_best=0.01)  # the same rise, beyond ±0.02

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from lstm_core.config import LSTMConfig
-from lstm_core.data import make_dataset
-from lstm_core.noise import Yardstick
-from lstm_core.order import explanation, time_shuffled, train_baselines
+from lstm_core.data.synthetic import make_dataset
+from lstm_core.pipeline.noise import Yardstick
+from lstm_core.pipeline.order import time_shuffled, train_baselines
+from lstm_core.teaching.order import explanation
 
 YARD = Yardstick(0.5, 0.5, 800, 200)
 
@@ -23,7 +24,7 @@ def test_time_shuffled_keeps_each_sequences_values_and_labels():
 
 
 def test_the_time_shuffled_copy_keeps_the_csv_target():
-    from lstm_core.csvdata import make_csv_dataset, parse_csv
+    from lstm_core.data.csvfile import make_csv_dataset, parse_csv
 
     table = parse_csv((Path(__file__).parent / "data" / "good_tab.csv").read_bytes())
     dataset, _, _ = make_csv_dataset(table, "reading", [], LSTMConfig(timesteps=5))

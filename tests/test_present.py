@@ -2,10 +2,11 @@ import numpy as np
 import pandas as pd
 
 from lstm_core.config import LSTMConfig
-from lstm_core.present import (
+from lstm_core.pipeline.noise import Yardstick
+from lstm_core.pipeline.run import history_frame
+from lstm_core.present.tables import (
     epoch_table,
     final_metrics,
-    history_of,
     ledger_note,
     param_ledger,
     sample_text,
@@ -39,13 +40,15 @@ def test_the_ledger_note_counts_keras_and_pytorch_biases():
     assert "4 x 20 x (5 + 20 + 1) = 2,080" in ledger_note(LSTMConfig()) and note.count(". ") == 0  # one sentence
 
 
-def test_streamed_rows_become_a_table_with_observations():
+def test_streamed_rows_become_a_table_with_observations_judged_by_the_runs_labels():
     rows = [dict(epoch=1, loss=0.66, accuracy=0.6, val_loss=0.6, val_accuracy=0.62),
             dict(epoch=2, loss=0.4, accuracy=0.82, val_loss=0.4, val_accuracy=0.8)]
-    table = epoch_table(history_of(rows))
+    table = epoch_table(history_frame(rows))
     assert list(table.columns) == ["Epoch", "Loss", "Accuracy", "Val loss", "Val accuracy", "Observation"]
     assert table["Observation"][1].startswith("Fast improvement")
-    assert len(epoch_table(history_of([]))) == 0
+    assert len(epoch_table(history_frame([]))) == 0
+    lopsided = Yardstick(train_chance=0.75, val_chance=0.75, n_train=800, n_val=200)  # 0.62 is below its chance
+    assert "chance (0.750" in epoch_table(history_frame(rows), lopsided)["Observation"][0]
 
 
 def test_final_metrics_report_change_since_epoch_one():

@@ -1,7 +1,7 @@
 import pytest
 
 from lstm_core.config import LSTMConfig
-from lstm_core.presets import parse_query, to_query
+from lstm_core.serving.presets import parse_query, to_query
 
 
 def test_a_good_preset():
@@ -97,7 +97,7 @@ def test_a_cap_drops_only_sizes_and_names_every_cap_met():
 
 
 def test_the_cap_already_named_is_not_named_again_after_a_drop():
-    from lstm_core.presets import parse_query
+    from lstm_core.serving.presets import parse_query
 
     p = parse_query({"units": "256", "epochs": "100", "batch_size": "1"})  # work cap, still after batch_size goes
     assert p.warnings[0].count("work cap") == 1 and "still broke" not in p.warnings[0]

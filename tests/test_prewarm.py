@@ -10,7 +10,7 @@ import time
 import pytest
 
 from lstm_core.config import LSTMConfig
-from lstm_core.store import FILE, SavedRuns
+from lstm_core.serving.store import FILE, SavedRuns
 
 TINY = "units=2&epochs=1&sequences=40&timesteps=3&features=2"
 TINY_SEED = TINY + "&seed=1"
@@ -63,7 +63,7 @@ def test_a_second_prewarm_trains_nothing(warmed):
 
 
 def test_the_app_hands_out_a_prewarmed_run_without_training(warmed):
-    from lstm_core.jobs import JobBoard
+    from lstm_core.serving.jobs import JobBoard
 
     folder, _ = warmed
     saved = SavedRuns(folder)
@@ -125,7 +125,7 @@ def test_a_memory_store_is_refused():
 
 def test_a_preset_is_read_as_the_app_reads_its_address():
     from lstm_core.cli import preset_config
-    from lstm_core.presets import to_query
+    from lstm_core.serving.presets import to_query
 
     assert preset_config("") == preset_config("default") == preset_config("  ?lock=1 ") == LSTMConfig()
     assert preset_config("https://lstm.example/?units=2&epochs=1&lock=1") == LSTMConfig(units=2, epochs=1)
@@ -151,13 +151,13 @@ class _Terminal(io.StringIO):
 
 
 def test_a_terminal_gets_a_bar_per_epoch_and_a_failure_is_named(tmp_path, monkeypatch, capsys):
-    import lstm_core.jobs
-    import lstm_core.workers
+    import lstm_core.serving.jobs
+    import lstm_core.serving.workers
     from lstm_core import cli
 
     monkeypatch.setenv("LSTM_TRACE_DATA", "memory")  # --data sets it for this process: put it back after
-    monkeypatch.setattr(lstm_core.jobs, "train_task", failing_task)
-    monkeypatch.setattr(lstm_core.workers, "warm_keras", None)  # the task needs no Keras
+    monkeypatch.setattr(lstm_core.serving.jobs, "train_task", failing_task)
+    monkeypatch.setattr(lstm_core.serving.workers, "warm_keras", None)  # the task needs no Keras
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
     assert cli.main(["prewarm", "--preset", "units=2&epochs=3", "--data", str(tmp_path)]) == 1

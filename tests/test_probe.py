@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 from lstm_core.config import LSTMConfig
-from lstm_core.csvdata import make_csv_dataset, parse_csv
-from lstm_core.probe import (
+from lstm_core.data.csvfile import make_csv_dataset, parse_csv
+from lstm_core.tracing.probe import (
     CHANGES_EDIT_NOTES,
     EDIT_NOTES,
     EDITS,
@@ -15,7 +15,7 @@ from lstm_core.probe import (
     run_probe,
     trend,
 )
-from lstm_core.trace import GATE_NAMES, Trace, carried_after
+from lstm_core.tracing.trace import GATE_NAMES, Trace, carried_after
 
 X = np.arange(12, dtype=np.float32).reshape(4, 3)
 
@@ -75,7 +75,7 @@ def test_bad_edits_say_what_is_allowed(kwargs, needle):
 
 @pytest.mark.parametrize("edit", ["zero", "mean", "reverse", "shuffle"])
 def test_before_and_after_match_keras(default_run, edit):
-    from lstm_core.trace import keras_reference
+    from lstm_core.tracing.trace import keras_reference
 
     p = run_probe(default_run, 3, edit, timestep=4, check=lambda x: keras_reference(default_run.model, x))
     assert p.before.keras_max_diff < 1e-5 and p.after.keras_max_diff < 1e-5 and p.agrees
@@ -252,7 +252,7 @@ WALK = np.cumsum(np.random.default_rng(3).normal(0, 1, 160))  # rises and falls,
 
 @pytest.fixture(scope="module")
 def csv_run():
-    from lstm_core.train import train
+    from lstm_core.pipeline.train import train
 
     rows = "\n".join(f"{i},{v:.4f},{abs(v):.4f}" for i, v in enumerate(WALK))
     table = parse_csv(f"step,walk,size\n{rows}\n".encode())

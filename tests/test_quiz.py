@@ -6,9 +6,10 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from lstm_core._keras import keras
 from lstm_core.config import LSTMConfig
-from lstm_core.quiz import (
+from lstm_core.pipeline._keras import keras
+from lstm_core.pipeline.train import history_frame, train
+from lstm_core.teaching.quiz import (
     FIXED,
     LEVELS,
     SEED_QUESTION,
@@ -20,9 +21,8 @@ from lstm_core.quiz import (
     generated_questions,
     grade,
 )
-from lstm_core.text import STAGE_TEXT
-from lstm_core.trace import trace_sample
-from lstm_core.train import history_frame, train
+from lstm_core.teaching.text import STAGE_TEXT
+from lstm_core.tracing.trace import trace_sample
 
 
 def answer(q):

@@ -1,14 +1,17 @@
 import json
 import math
 
-from lstm_core.report import ascii_loss_chart, build_report, format_text
+from lstm_core.pipeline.noise import yardstick_of
+from lstm_core.present.report import ascii_loss_chart, build_report, format_text
+from lstm_core.present.tables import epoch_table
 
 
 def test_report_round_trips_through_json(small_run):
     report = build_report(small_run, sample=1)
     again = json.loads(json.dumps(report))
     assert again["trace"]["sample"] == 1
-    assert again["history"][0]["observation"] == small_run.history["observation"].iloc[0]
+    shown = epoch_table(small_run.history, yardstick_of(small_run))["Observation"]
+    assert [row["observation"] for row in again["history"]] == list(shown)  # as the page's table says it
     assert again["params"]["total"] == small_run.model.count_params()
     features = [f"feature {i + 1}" for i in range(small_run.config.features)]
     assert again["dataset"]["target"] is None and again["dataset"]["features"] == features  # the lesson's ramps

@@ -2,9 +2,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from lstm_core.charts import compare_charts
-from lstm_core.runs import RunStore, run_label
-from lstm_core.train import train
+from lstm_core.pipeline.train import train
+from lstm_core.present.charts import compare_charts
+from lstm_core.present.runs import RunStore, run_label
 
 from .conftest import SMALL
 
@@ -57,8 +57,8 @@ def test_summary_and_overlay(three_runs):
 
 def test_csv_runs_on_different_targets_get_different_labels():
     """Two targets of one file used to share a label: one line in the chart, and Remove took both."""
-    from lstm_core.csvdata import config_for_file, make_csv_dataset, parse_csv
-    from lstm_core.runs import label_of
+    from lstm_core.data.csvfile import config_for_file, make_csv_dataset, parse_csv
+    from lstm_core.present.runs import label_of
 
     table = parse_csv(b"temp,humidity\n" + b"".join(f"{i % 7},{(i * 3) % 5}\n".encode() for i in range(40)))
     labels = set()
@@ -71,7 +71,7 @@ def test_csv_runs_on_different_targets_get_different_labels():
 
 def test_two_uploads_with_one_name_get_two_labels_and_remove_takes_one():
     """Same file name, columns and config, different bytes: two runs, two lines, one removed."""
-    from lstm_core.csvdata import config_for_file, make_csv_dataset, parse_csv
+    from lstm_core.data.csvfile import config_for_file, make_csv_dataset, parse_csv
 
     store = RunStore()
     for step in (3, 4):

@@ -1,6 +1,6 @@
 import pytest
 
-from lstm_core.stages import pipeline_stages, shape_in_words
+from lstm_core.teaching.stages import pipeline_stages, shape_in_words
 
 
 @pytest.mark.parametrize(
@@ -25,7 +25,7 @@ def test_shape_in_words_names_the_last_axis_when_told():
 
 def test_a_one_unit_lstm_outputs_one_unit_not_one_output():
     from lstm_core.config import LSTMConfig
-    from lstm_core.train import train
+    from lstm_core.pipeline.train import train
 
     s = pipeline_stages(train(LSTMConfig(sequences=40, timesteps=3, features=1, units=1, epochs=1, batch_size=20)))
     assert (s[1].input, s[1].output) == ("40 sequences x 3 timesteps x 1 feature", "40 sequences x 1 unit")
@@ -56,7 +56,7 @@ def test_samples_come_from_the_model(small_run):
 
 
 def test_the_article_follows_the_number_as_read_aloud():
-    from lstm_core.text import a_or_an
+    from lstm_core.formats import a_or_an
 
     assert [f"{a_or_an(n)} {n}-unit" for n in (1, 8, 11, 18, 20, 80, 110, 256, 11_000, 110_000, 11_000_000)] == [
         "a 1-unit", "an 8-unit", "an 11-unit", "an 18-unit", "a 20-unit", "an 80-unit", "a 110-unit", "a 256-unit",

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from lstm_core.store import FILE, SavedRuns, data_folder
+from lstm_core.serving.store import FILE, SavedRuns, data_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def child(code: str, folder: Path) -> subprocess.Popen:
     """Another Python process that runs code with `runs` opened on folder."""
-    script = f"from lstm_core.store import SavedRuns\nruns = SavedRuns({str(folder)!r})\n{code}"
+    script = f"from lstm_core.serving.store import SavedRuns\nruns = SavedRuns({str(folder)!r})\n{code}"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
 
@@ -80,7 +80,7 @@ def test_evicts_least_recently_used_by_bytes(tmp_path):
 def test_refuses_an_item_larger_than_the_whole_store(tmp_path, caplog):
     runs = SavedRuns(tmp_path, max_bytes=100)
     runs.put("small", b"s")
-    with caplog.at_level(logging.WARNING, logger="lstm_core.store"):
+    with caplog.at_level(logging.WARNING, logger="lstm_core.serving.store"):
         assert runs.put("huge", b"h" * 101) is False
     assert "huge" not in runs and runs.keys() == ["small"] and "huge" in caplog.text
 
@@ -139,7 +139,7 @@ def test_a_corrupt_file_is_moved_aside(tmp_path, caplog):
     runs.put("lost", b"x" * 5000)
     runs.close()
     (tmp_path / FILE).write_bytes(os.urandom(8192))
-    with caplog.at_level(logging.WARNING, logger="lstm_core.store"):
+    with caplog.at_level(logging.WARNING, logger="lstm_core.serving.store"):
         fresh = SavedRuns(tmp_path)
     assert fresh.persistent and len(fresh) == 0
     aside = list(tmp_path.glob(f"{FILE}.corrupt-*"))
@@ -170,7 +170,7 @@ def test_an_unknown_schema_version_is_moved_aside(tmp_path, caplog):
     with sqlite3.connect(tmp_path / FILE) as db:
         db.execute("PRAGMA user_version = 99")
     db.close()
-    with caplog.at_level(logging.WARNING, logger="lstm_core.store"):
+    with caplog.at_level(logging.WARNING, logger="lstm_core.serving.store"):
         runs = SavedRuns(tmp_path)
     assert runs.persistent and len(runs) == 0 and "version 99" in caplog.text
     assert len(list(tmp_path.glob(f"{FILE}.corrupt-*"))) == 1
@@ -179,7 +179,7 @@ def test_an_unknown_schema_version_is_moved_aside(tmp_path, caplog):
 def test_an_unwritable_folder_means_memory_only(tmp_path, caplog):
     (tmp_path / "plain-file").write_text("not a folder")
     folder = tmp_path / "plain-file" / "runs"  # root ignores chmod, but nobody can make a folder under a file
-    with caplog.at_level(logging.WARNING, logger="lstm_core.store"):
+    with caplog.at_level(logging.WARNING, logger="lstm_core.serving.store"):
         runs = SavedRuns(folder)
     assert not runs.persistent and len(caplog.records) == 1
     assert str(folder / FILE) in caplog.text and "LSTM_TRACE_DATA" in caplog.text
@@ -192,7 +192,7 @@ def test_a_file_corrupted_while_open_does_not_raise(tmp_path, caplog):
         runs.put(f"k{i}", os.urandom(300_000))
     path = tmp_path / FILE
     path.write_bytes(os.urandom(path.stat().st_size))
-    with caplog.at_level(logging.WARNING, logger="lstm_core.store"):
+    with caplog.at_level(logging.WARNING, logger="lstm_core.serving.store"):
         got = [runs.get(f"k{i}") for i in range(20)]
         assert not runs.persistent  # it noticed, and switched to memory
         assert runs.put("later", b"l") is True and runs.get("later") == b"l"
@@ -206,7 +206,7 @@ def test_a_file_deleted_while_open_does_not_raise(tmp_path, caplog):
     runs.put("a", b"a")
     for name in os.listdir(tmp_path):
         os.remove(tmp_path / name)
-    with caplog.at_level(logging.WARNING, logger="lstm_core.store"):
+    with caplog.at_level(logging.WARNING, logger="lstm_core.serving.store"):
         assert runs.put("b", b"b") is False  # SQLite would write on into the deleted file, losing it unseen
     assert not runs.persistent and "deleted" in caplog.text
     assert runs.put("c", b"c") and runs.get("c") == b"c"
@@ -218,7 +218,7 @@ def test_a_damaged_blob_is_dropped_not_returned(tmp_path, caplog):
     with sqlite3.connect(tmp_path / FILE) as db:  # the bytes change, the structure stays valid
         db.execute("UPDATE runs SET blob = ? WHERE key = 'a'", (b"bad! bytes",))
     db.close()
-    with caplog.at_level(logging.WARNING, logger="lstm_core.store"):
+    with caplog.at_level(logging.WARNING, logger="lstm_core.serving.store"):
         assert runs.get("a") is None
     assert "damaged" in caplog.text and "a" not in runs and runs.persistent
 

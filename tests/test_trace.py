@@ -3,8 +3,8 @@ import math
 import numpy as np
 import pytest
 
-from lstm_core._keras import keras
-from lstm_core.trace import GATE_NAMES, lstm_forward, trace_sample
+from lstm_core.pipeline._keras import keras
+from lstm_core.tracing.trace import GATE_NAMES, lstm_forward, trace_sample
 
 # Keras's golden values (keras/src/layers/rnn/lstm_test.py, test_correctness): 3 units, constant
 # initializers 0.01 / 0.02 / 0.03 on np.arange(72).reshape(3, 6, 4).
@@ -77,7 +77,7 @@ def test_trace_matches_keras_per_timestep_and_predict(default_run, sample):
 
 
 def test_trace_of_an_edited_input_is_checked_only_where_keras_computed_it(small_run):
-    from lstm_core.trace import keras_reference
+    from lstm_core.tracing.trace import keras_reference
 
     x = np.zeros((small_run.config.timesteps, small_run.config.features), dtype=np.float32)
     x[0] = 1.0
@@ -105,7 +105,7 @@ def test_a_run_without_its_model_still_traces_and_checks(small_run):
 def test_beyond_the_kept_sequences_only_the_score_is_checked(small_run):
     from dataclasses import replace
 
-    from lstm_core.run import KerasCheck
+    from lstm_core.pipeline.run import KerasCheck
 
     run = replace(small_run, keras=KerasCheck(small_run.keras.hidden[:2], small_run.keras.scores))
     assert "every step's hidden state" in trace_sample(run, 1).agreement
@@ -114,7 +114,7 @@ def test_beyond_the_kept_sequences_only_the_score_is_checked(small_run):
 
 
 def test_the_kept_outputs_are_bounded_at_the_largest_configs():
-    from lstm_core.run import KERAS_CHECK_VALUES
+    from lstm_core.pipeline.run import KERAS_CHECK_VALUES
 
     assert KERAS_CHECK_VALUES // (200 * 256) >= 4  # 200 timesteps x 256 units: at least 4 sequences, 1 MB
 
@@ -122,7 +122,7 @@ def test_the_kept_outputs_are_bounded_at_the_largest_configs():
 def test_a_wrong_numpy_cell_is_caught_by_the_keras_check(small_run, monkeypatch):
     """The check is what tells a learner the gates on screen are right: it must be able to say no.
     Here the cell reads Keras's blocks in the wrong order (c and o swapped)."""
-    import lstm_core.trace as trace
+    import lstm_core.tracing.trace as trace
 
     right = trace.lstm_step
 
@@ -141,7 +141,7 @@ def test_a_wrong_numpy_cell_is_caught_by_the_keras_check(small_run, monkeypatch)
 
 
 def test_the_agreement_sentence_says_when_numpy_and_keras_disagree():
-    from lstm_core.trace import agreement
+    from lstm_core.tracing.trace import agreement
 
     assert agreement(3e-8).startswith("Checked: our step-by-step recomputation agrees with Keras on every step's "
                                       "hidden state and the score (largest difference 3.0e-08")
@@ -150,7 +150,7 @@ def test_the_agreement_sentence_says_when_numpy_and_keras_disagree():
 
 
 def test_a_diverged_model_is_not_reported_as_a_numpy_mismatch(diverged_run):
-    from lstm_core.trace import agreement
+    from lstm_core.tracing.trace import agreement
 
     trace = trace_sample(diverged_run, 0)
     assert math.isnan(trace.keras_max_diff)  # NaN on both sides

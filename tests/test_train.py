@@ -2,17 +2,17 @@ import numpy as np
 import pytest
 
 from lstm_core.config import LSTMConfig
-from lstm_core.data import make_dataset
-from lstm_core.model import build_model
-from lstm_core.noise import BALANCED
-from lstm_core.train import HISTORY_COLUMNS, NOISE_COLUMNS, EpochReporter, train, validates_eagerly
+from lstm_core.data.synthetic import make_dataset
+from lstm_core.pipeline.model import build_model
+from lstm_core.pipeline.run import history_frame
+from lstm_core.pipeline.train import HISTORY_COLUMNS, NOISE_COLUMNS, EpochReporter, train, validates_eagerly
 
 from .conftest import SMALL
 
 
 def test_run_object(small_run):
     assert small_run.config == SMALL
-    assert list(small_run.history.columns) == HISTORY_COLUMNS + ["observation"] + NOISE_COLUMNS
+    assert list(small_run.history.columns) == HISTORY_COLUMNS + NOISE_COLUMNS
     assert list(small_run.history["epoch"]) == [1, 2]
     assert set(small_run.timings) == {"data", "build", "fit", "total"}
     assert small_run.timings["total"] >= small_run.timings["fit"] > 0
@@ -23,9 +23,8 @@ def test_callback_streams_each_epoch_as_it_ends():
     seen = []
     run = train(SMALL.replace(epochs=3), on_epoch=seen.append)
     assert [row["epoch"] for row in seen] == [1, 2, 3]
-    assert set(seen[0]) == set(HISTORY_COLUMNS) | {"observation"} | set(NOISE_COLUMNS)
-    np.testing.assert_allclose([r["loss"] for r in seen], run.history["loss"])
-    assert [r["observation"] for r in seen] == list(run.history["observation"])  # live table == final table
+    assert set(seen[0]) == set(HISTORY_COLUMNS) | set(NOISE_COLUMNS)
+    assert history_frame(seen).equals(run.history)  # live table == final table
 
 
 def test_eager_validation_measures_the_noise_of_validation_loss_changes(default_run):
@@ -59,13 +58,13 @@ def test_on_batch_runs_before_the_batch_is_computed():
     """So a stop costs no more work: the optimizer has taken 0, 1, 2, ... steps when it is called."""
     dataset, model = make_dataset(SMALL), build_model(SMALL)
     steps = []
-    reporter = EpochReporter(None, BALANCED, on_batch=lambda: steps.append(int(model.optimizer.iterations.numpy())))
+    reporter = EpochReporter(None, on_batch=lambda: steps.append(int(model.optimizer.iterations.numpy())))
     model.fit(dataset.x[:64], dataset.y[:64], batch_size=16, epochs=1, shuffle=False, verbose=0, callbacks=[reporter])
     assert steps == [0, 1, 2, 3]
 
 
 def test_the_order_free_baselines_pass_on_batch_through():
-    from lstm_core.order import train_baselines
+    from lstm_core.pipeline.order import train_baselines
 
     calls = []
     train_baselines(SMALL.replace(epochs=1), on_batch=lambda: calls.append(1))
@@ -123,7 +122,7 @@ def test_eager_validation_of_confident_wrong_scores_is_keras_own():
     dense.set_weights([dense.get_weights()[0], np.array([40.0], dtype=np.float32)])
     x, y = d.x, np.zeros(len(d.y), dtype=np.float32)  # every label 0, every score ~1
     expected = model.evaluate(x, y, batch_size=SMALL.batch_size, verbose=0, return_dict=True)
-    reporter = EpochReporter(None, BALANCED, (x, y))
+    reporter = EpochReporter(None, (x, y))
     reporter.set_model(model)
     reporter.on_epoch_end(0, {"loss": 1.0, "accuracy": 0.5})
     row = reporter.rows[-1]
@@ -149,7 +148,7 @@ def test_default_run_tells_the_seed_story(seed, default_run):
 
 def test_observations_measure_chance_on_the_runs_own_labels():
     """Three in four training labels are 1: always guessing 1 scores 0.750, and the sentences say so."""
-    from lstm_core.data import Dataset
+    from lstm_core.data.synthetic import Dataset
 
     base = make_dataset(SMALL)
     n_train = SMALL.train_sequences
@@ -158,12 +157,15 @@ def test_observations_measure_chance_on_the_runs_own_labels():
     run = train(SMALL.replace(epochs=1), dataset=dataset)
     chance = max(y[:n_train].mean(), 1 - y[:n_train].mean())
     assert round(chance, 3) == 0.75
-    assert "chance (0.750" in run.history["observation"][0]
+    from lstm_core.pipeline.noise import yardstick_of
+    from lstm_core.teaching.observations import observed
+
+    assert "chance (0.750" in observed(run.history, yardstick_of(run))["observation"][0]
 
 
 def test_nan_weights_with_a_finite_loss_history_count_as_diverged():
     """The last batch's update can make the weights NaN after the epoch's loss was averaged."""
-    from lstm_core.train import train
+    from lstm_core.pipeline.train import train
 
     run = train(SMALL.replace(epochs=1, sequences=40))
     assert np.isfinite(run.history["loss"]).all()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from lstm_core.workers import DIED, WorkerPool, default_size
+from lstm_core.serving.workers import DIED, WorkerPool, default_size
 
 from . import worker_tasks as tasks
 
@@ -71,7 +71,7 @@ def test_start_returns_at_once_and_warm_runs_before_the_first_task():
 
 @pytest.mark.skipif(not hasattr(os, "nice"), reason="POSIX priority")
 def test_a_worker_runs_at_a_lower_priority_than_its_server(make_pool):
-    from lstm_core.workers import NICE
+    from lstm_core.serving.workers import NICE
 
     assert finished(make_pool().submit(tasks.niceness)).result == min(os.nice(0) + NICE, 19)
 
@@ -256,7 +256,7 @@ def test_workers_do_not_outlive_their_server(how):
 
 def test_a_worker_that_calls_back_on_loopback_works_as_an_inherited_one(monkeypatch):
     """Windows passes no sockets to a child process: there the worker connects back with a token."""
-    from lstm_core import workers
+    from lstm_core.serving import workers
 
     monkeypatch.setattr(workers, "INHERIT_SOCKETS", False)
     pool = WorkerPool(size=1).start()

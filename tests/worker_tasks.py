@@ -81,7 +81,7 @@ def allocate(mb: int, *, emit, should_stop) -> int:
 
 def train_tiny(*, emit, should_stop) -> float:
     from lstm_core.config import LSTMConfig
-    from lstm_core.train import train
+    from lstm_core.pipeline.train import train
 
     def before_batch():
         if should_stop():
@@ -93,14 +93,14 @@ def train_tiny(*, emit, should_stop) -> float:
 
 
 def keras_layer(*, emit, should_stop):
-    from lstm_core._keras import keras
+    from lstm_core.pipeline._keras import keras
 
     return keras.layers.Dense(1)
 
 
 def serve_tiny_training() -> dict:
     """A server's side of a real training: returns what it saw, and whether it imported TensorFlow."""
-    from lstm_core.workers import WorkerPool
+    from lstm_core.serving.workers import WorkerPool
 
     before = "tensorflow" in sys.modules or "keras" in sys.modules
     pool = WorkerPool().start()
@@ -131,7 +131,7 @@ def serve_then_end(how: str) -> None:
     import json
     import signal
 
-    from lstm_core.workers import WorkerPool
+    from lstm_core.serving.workers import WorkerPool
 
     pool = WorkerPool(size=2).start()
     running, idle = pool.submit(sleep_through_stop if how == "exit" else until_stopped), pool.submit(pid)

@@ -151,7 +151,7 @@ def test_exports_download_in_the_browser(loaded: Page, tmp_path):
     assert model.value.suggested_filename.endswith(".keras")
     path = tmp_path / model.value.suggested_filename
     model.value.save_as(path)
-    from lstm_core._keras import keras
+    from lstm_core.pipeline._keras import keras
 
     assert keras.models.load_model(path).get_layer("lstm").units == 20
 

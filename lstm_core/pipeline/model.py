@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lstm_core._keras import keras
 from lstm_core.config import LSTMConfig
+from lstm_core.pipeline._keras import keras
 
 
 def build_model(config: LSTMConfig, return_sequences: bool = False) -> keras.Model:

@@ -10,7 +10,7 @@ import re
 import pandas as pd
 
 from lstm_core.config import LSTMConfig
-from lstm_core.data import FEATURE_OFFSET, MAX_RISE, MIN_RISE, NOISE
+from lstm_core.data.synthetic import FEATURE_OFFSET, MAX_RISE, MIN_RISE, NOISE
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets treat as the start of a formula
 
@@ -33,13 +33,15 @@ def safe_csv(frame: pd.DataFrame) -> bytes:
 
 def history_csv(run) -> bytes:
     """The epoch table as the page shows it (the noise columns are in the JSON)."""
-    from lstm_core.run import HISTORY_COLUMNS
+    from lstm_core.pipeline.noise import yardstick_of
+    from lstm_core.pipeline.run import HISTORY_COLUMNS
+    from lstm_core.teaching.observations import observed
 
-    return safe_csv(run.history[[*HISTORY_COLUMNS, "observation"]])
+    return safe_csv(observed(run.history, yardstick_of(run))[[*HISTORY_COLUMNS, "observation"]])
 
 
 def run_json(run, sample: int = 0) -> bytes:
-    from lstm_core.report import build_report
+    from lstm_core.present.report import build_report
 
     return json.dumps(build_report(run, sample), indent=1, allow_nan=False).encode("utf-8")
 

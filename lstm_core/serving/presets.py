@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from lstm_core.config import FIELDS, ConfigError, LSTMConfig, checked_value
-from lstm_core.text import quoted
+from lstm_core.formats import quoted
 
 PRESET_FIELDS = ("units", "epochs", "timesteps", "features", "sequences", "batch_size", "learning_rate", "seed")
 FLAGS = ("lock",)

@@ -1,7 +1,7 @@
 """One plain sentence per epoch, from rules over the measured numbers (never by epoch index).
 
 Every judgement ("above chance", "improved", "overfitting", "wobble") compares a change with its noise
-(lstm_core.noise): an accuracy on n sequences moves by about 2 standard errors by luck alone, and a
+(lstm_core.pipeline.noise): an accuracy on n sequences moves by about 2 standard errors by luck alone, and a
 loss change must also pass an absolute floor before it is called a rise or a fall.
 """
 
@@ -11,9 +11,10 @@ import math
 
 import pandas as pd
 
-from lstm_core.noise import BALANCED, Yardstick, chance_level, gap_noise
+from lstm_core.formats import percent_tenths
+from lstm_core.pipeline.noise import BALANCED, Yardstick, chance_level, gap_noise
 
-__all__ = ["chance_level", "observe", "observe_epoch", "observations_of"]
+__all__ = ["chance_level", "observe", "observe_epoch", "observed"]
 
 FAST_DROP = 0.15  # loss falling by 15% or more in one epoch is fast
 SLOW_DROP = 0.03  # 3% to 15% is steady; less is converging or a plateau
@@ -28,9 +29,14 @@ def observe(history: pd.DataFrame, yard: Yardstick = BALANCED) -> list[str]:
     return [observe_epoch(rows[: i + 1], yard) for i in range(len(rows))]
 
 
-def observations_of(rows: list[dict], yard: Yardstick = BALANCED) -> list[str]:
-    """Each epoch row's observation: the one it was streamed with, or one made from the rows up to it."""
-    return [row.get("observation") or observe_epoch(rows[: i + 1], yard) for i, row in enumerate(rows)]
+def observed(history: pd.DataFrame, yard: Yardstick = BALANCED) -> pd.DataFrame:
+    """The history with an "observation" column after HISTORY_COLUMNS: what the epoch table, the report
+    and the CSV export show (the noise columns stay, last)."""
+    from lstm_core.pipeline.run import HISTORY_COLUMNS
+
+    frame = history.copy()
+    frame.insert(len(HISTORY_COLUMNS), "observation", observe(history, yard))
+    return frame
 
 
 def _rose(new: float, old: float, share: float) -> bool:
@@ -121,7 +127,7 @@ def observe_epoch(rows: list[dict], yard: Yardstick = BALANCED) -> str:
     val_better = prev["val_loss"] - val_loss > loss_step or val_acc - prev["val_accuracy"] > val_gain
     if val_fell:
         train = (f"accuracy fell to {acc:.3f} (from {prev['accuracy']:.3f}) and " if prev["accuracy"] - acc > train_gain
-                 else f"training loss {'fell' if drop > 0 else 'changed'} {_percent(-shown)} to {loss:.3f}, but ")
+                 else f"training loss {'fell' if drop > 0 else 'changed'} {percent_tenths(-shown)} to {loss:.3f}, but ")
         return (f"Slipped back: {train}validation accuracy fell to {val_acc:.3f} (from {prev['val_accuracy']:.3f}), "
                 f"more than its noise (±{val_gain:.3f}). A lower loss is not always a better model; if this repeats, "
                 "try a smaller learning rate.")
@@ -137,23 +143,18 @@ def observe_epoch(rows: list[dict], yard: Yardstick = BALANCED) -> str:
         return (f"Training loss fell {'fast' if pace == 'Fast' else 'steadily'}: {drop:.0%} to {loss:.3f}; validation "
                 f"held at accuracy {val_acc:.3f} (loss {val_loss:.3f}), any change within its noise.")
     if acc >= HIGH_ACCURACY and val_up:
-        return (f"Converging: loss barely moved ({_percent(-shown)}) at accuracy {acc:.3f}; validation {val_acc:.3f}, "
+        return (f"Converging: loss barely moved ({percent_tenths(-shown)}) at accuracy {acc:.3f}; validation {val_acc:.3f}, "
                 "any change within its noise.")
     if acc - prev["accuracy"] > train_gain:
-        return (f"Slow going: loss changed by only {_percent(-shown)}, but accuracy rose to {acc:.3f} "
+        return (f"Slow going: loss changed by only {percent_tenths(-shown)}, but accuracy rose to {acc:.3f} "
                 f"(from {prev['accuracy']:.3f}, more than its noise); validation {val_acc:.3f}.")
     if val_better:
-        return (f"Slow going: training loss changed by only {_percent(-shown)}, but on the validation sequences "
+        return (f"Slow going: training loss changed by only {percent_tenths(-shown)}, but on the validation sequences "
                 f"loss went from {prev['val_loss']:.3f} to {val_loss:.3f} and accuracy from {prev['val_accuracy']:.3f} "
                 f"to {val_acc:.3f}.")
     if prev["accuracy"] - acc > train_gain:
-        return (f"Slipped back: loss changed by only {_percent(-shown)}, but accuracy fell to {acc:.3f} "
+        return (f"Slipped back: loss changed by only {percent_tenths(-shown)}, but accuracy fell to {acc:.3f} "
                 f"(from {prev['accuracy']:.3f}); validation {val_acc:.3f}. One epoch can do this; watch the next.")
-    return (f"Plateau: loss changed by only {_percent(-shown)} and accuracy by {acc - prev['accuracy']:+.3f} "
+    return (f"Plateau: loss changed by only {percent_tenths(-shown)} and accuracy by {acc - prev['accuracy']:+.3f} "
             f"(to {acc:.3f}), within its noise; little progress this epoch.")
 
-
-def _percent(change: float) -> str:
-    """+1.2%, -0.4%, and 0.0% rather than -0.0%."""
-    text = f"{change:+.1%}"
-    return "0.0%" if text in ("+0.0%", "-0.0%") else text

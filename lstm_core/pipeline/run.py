@@ -12,9 +12,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_core.config import LSTMConfig
-from lstm_core.data import Dataset
-from lstm_core.noise import BALANCED, Yardstick
-from lstm_core.observations import observations_of
+from lstm_core.data.synthetic import Dataset
 
 HISTORY_COLUMNS = ["epoch", "loss", "accuracy", "val_loss", "val_accuracy"]
 NOISE_COLUMNS = ["val_loss_se_prev", "val_loss_se_best"]  # measured with eager validation; NaN with Keras's
@@ -45,7 +43,7 @@ class Run:
 
     config: LSTMConfig
     dataset: Dataset
-    history: pd.DataFrame  # one row per epoch: HISTORY_COLUMNS + observation
+    history: pd.DataFrame  # one row per epoch: history_frame()
     timings: dict[str, float]  # seconds: data, build, fit, total
     params: dict[str, int] = field(default_factory=dict)
     trained: dict[str, np.ndarray] = field(default_factory=dict)  # weights_of() the model after the last epoch
@@ -74,11 +72,10 @@ class Run:
         return self.trained
 
 
-def history_frame(rows: list[dict], yard: Yardstick = BALANCED) -> pd.DataFrame:
-    """Epoch rows plus one observation each (rules over the numbers, see observations.py); rows that
-    already carry their observation keep it."""
+def history_frame(rows: list[dict]) -> pd.DataFrame:
+    """Epoch rows (streamed or finished) as the one history frame: HISTORY_COLUMNS, then NOISE_COLUMNS,
+    what the observations and insights judge validation loss by (NaN where an epoch has none)."""
     frame = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
-    frame["observation"] = observations_of(rows, yard)
-    for column in NOISE_COLUMNS:  # after the table's columns: what the insights judge validation loss by
+    for column in NOISE_COLUMNS:
         frame[column] = [row.get(column, np.nan) for row in rows]
     return frame

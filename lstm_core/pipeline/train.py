@@ -10,13 +10,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from lstm_core._keras import keras
 from lstm_core.config import COST_PER_BATCH, COST_PER_STEP, LSTMConfig
-from lstm_core.data import Dataset, make_dataset
-from lstm_core.model import build_model, param_counts
-from lstm_core.noise import Yardstick, yardstick
-from lstm_core.observations import observe_epoch
-from lstm_core.run import HISTORY_COLUMNS, KERAS_CHECK_VALUES, NOISE_COLUMNS, KerasCheck, Run, history_frame
+from lstm_core.data.synthetic import Dataset, make_dataset
+from lstm_core.pipeline._keras import keras
+from lstm_core.pipeline.model import build_model, param_counts
+from lstm_core.pipeline.run import HISTORY_COLUMNS, KERAS_CHECK_VALUES, NOISE_COLUMNS, KerasCheck, Run, history_frame
 
 EpochCallback = Callable[[dict], None]
 
@@ -96,15 +94,14 @@ def finish(run: Run) -> Run:
 
 
 class EpochReporter(keras.callbacks.Callback):
-    """Hands each finished epoch's numbers, and its observation, to a plain callback, so a UI can
-    stream them exactly as the finished table will show them."""
+    """Hands each finished epoch's numbers to a plain callback, so a UI can stream them exactly as the
+    finished table will show them."""
 
-    def __init__(self, on_epoch: EpochCallback | None, yard: Yardstick, validation: tuple | None = None,
+    def __init__(self, on_epoch: EpochCallback | None, validation: tuple | None = None,
                  on_batch: Callable[[], None] | None = None):
         super().__init__()
         self.on_epoch = on_epoch
         self.on_batch = on_batch  # called before every batch; it may raise to stop the fit there
-        self.yard = yard
         self.validation = validation  # (x, y) to validate on eagerly; None when Keras validates
         self.val_losses: list[np.ndarray] = []  # each epoch's per-sequence validation losses (eager only)
         self.rows: list[dict] = []
@@ -146,7 +143,6 @@ class EpochReporter(keras.callbacks.Callback):
         if self.validation is not None:
             logs.update(self._validate())
         row = {"epoch": epoch + 1, **{k: float(logs.get(k, np.nan)) for k in (*HISTORY_COLUMNS[1:], *NOISE_COLUMNS)}}
-        row["observation"] = observe_epoch([*self.rows, row], self.yard)
         self.rows.append(row)
         if self.on_epoch is not None:
             self.on_epoch(dict(row))
@@ -173,7 +169,7 @@ def train(
     n_train = config.train_sequences  # the last val_sequences sequences are held out, as Keras's validation_split does
     held_out = (dataset.x[n_train:], dataset.y[n_train:])
     eager = validates_eagerly(config, len(held_out[0]))
-    reporter = EpochReporter(on_epoch, yardstick(dataset.y, n_train), held_out if eager else None, on_batch)
+    reporter = EpochReporter(on_epoch, held_out if eager else None, on_batch)
     model.fit(
         dataset.x[:n_train],
         dataset.y[:n_train],

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 
 from lstm_core.config import LSTMConfig
-from lstm_core.noise import BALANCED, Yardstick, compare
-from lstm_core.observations import LOSS_FLOOR, observations_of
-from lstm_core.text import counted
+from lstm_core.formats import counted, decimals
+from lstm_core.pipeline.noise import BALANCED, Yardstick, compare
+from lstm_core.teaching.observations import LOSS_FLOOR, observed
 
 TABLE_COLUMNS = {
     "epoch": "Epoch", "loss": "Loss", "accuracy": "Accuracy", "val_loss": "Val loss",
@@ -18,17 +18,10 @@ TABLE_COLUMNS = {
 }
 
 
-def history_of(rows: Iterable[dict]) -> pd.DataFrame:
-    """Streamed epoch rows as a history frame, with observations so far."""
-    rows = list(rows)
-    frame = pd.DataFrame(rows, columns=list(TABLE_COLUMNS)[:-1])
-    frame["observation"] = observations_of(rows)  # the trainer observes each epoch as it ends
-    return frame
-
-
-def epoch_table(history: pd.DataFrame) -> pd.DataFrame:
-    """The seed's epoch table: Epoch, Loss, Accuracy, Val loss, Val accuracy, Observation."""
-    return history[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS).round(3)
+def epoch_table(history: pd.DataFrame, yard: Yardstick = BALANCED) -> pd.DataFrame:
+    """The seed's epoch table: Epoch, Loss, Accuracy, Val loss, Val accuracy, Observation (each epoch's
+    numbers judged against the noise of the run's own held-out labels, ``yard``)."""
+    return observed(history, yard)[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS).round(3)
 
 
 def param_ledger(config: LSTMConfig, params: dict[str, int]) -> pd.DataFrame:
@@ -91,14 +84,11 @@ def sample_text(values: np.ndarray, keep: int = 3) -> str:
     """Values the way the seed page prints them: [[0.12, -0.05, ..., 0.33], ..., [0.07, 0.01, ..., -0.12]]."""
     values = np.asarray(values, dtype=float)
     if values.ndim == 0:
-        return _num(float(values))
-    items = [sample_text(v, keep) for v in values] if values.ndim > 1 else [_num(v) for v in values]
+        return decimals(float(values), 2)
+    items = [sample_text(v, keep) for v in values] if values.ndim > 1 else [decimals(v, 2) for v in values]
     if values.ndim == 1 and len(items) > keep:
         items = items[: keep - 1] + ["...", items[-1]]
     elif values.ndim > 1 and len(items) > 2:
         items = [items[0], "...", items[-1]]
     return "[" + ", ".join(items) + "]"
 
-
-def _num(v: float) -> str:
-    return f"{v:.2f}".replace("-0.00", "0.00")

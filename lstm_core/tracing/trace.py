@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_core.text import DIVERGED_CHECK
-
+DIVERGED_CHECK = "The model's weights are not numbers (training diverged), so there is nothing to compare with Keras."
 GATE_NAMES = ("input_gate", "forget_gate", "candidate", "output_gate", "cell_state", "hidden_state")
 
 
@@ -132,7 +131,7 @@ def trace_sample(run, sample: int = 0, x: np.ndarray | None = None,
 def keras_reference(model, x: np.ndarray) -> tuple[np.ndarray, float]:
     """Keras's own h at every step and its score for one (timesteps, features) input: run where the
     model lives (a worker process), since it imports TensorFlow."""
-    from lstm_core.train import keras_hidden, keras_scores
+    from lstm_core.pipeline.train import keras_hidden, keras_scores
 
     batch = np.asarray(x, dtype=np.float32)[None]
     return keras_hidden(model, batch)[0], float(keras_scores(model, batch)[0])

@@ -49,7 +49,7 @@ POLL = 0.1  # seconds: how soon a slot notices a cancel (messages and deaths wak
 # script runs and a learner's clicks come first, and training takes whatever CPU they leave.
 NICE = 10
 SERVER_REFUSES = ("tensorflow", "keras", "tf_keras")  # top-level packages never unpickled in the server
-_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # where a worker imports lstm_core from
+_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # where a worker imports lstm_core from
 
 
 def default_size() -> int:
@@ -70,7 +70,7 @@ def default_size() -> int:
 
 def warm_keras() -> None:
     """A ``warm`` for training pools: import Keras (and TensorFlow) in a new worker before its first task."""
-    from lstm_core._keras import keras  # noqa: F401
+    from lstm_core.pipeline._keras import keras  # noqa: F401
 
 
 # --- Both sides: one message is an 8-byte length, then a pickle of (kind, bytes, ...) -------------
@@ -299,7 +299,7 @@ class _Worker:
 
     def __init__(self, warm: bytes):
         paths = sys.path if _ROOT in sys.path else [*sys.path, _ROOT]  # the server's, as spawn would pass
-        boot = f"import sys; sys.path[:] = {paths!r}; from lstm_core import workers; "
+        boot = f"import sys; sys.path[:] = {paths!r}; from lstm_core.serving import workers; "
         self.started = time.monotonic()
         if INHERIT_SOCKETS:
             self.sock, child = socket.socketpair()

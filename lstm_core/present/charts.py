@@ -6,7 +6,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lstm_core.trace import GATE_NAMES
+from lstm_core.tracing.trace import GATE_NAMES
 
 METRIC_LABELS = {"loss": "Loss", "accuracy": "Accuracy"}
 SPLIT_LABELS = {"": "Training", "val_": "Validation"}

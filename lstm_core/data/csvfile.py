@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from lstm_core.config import FIELDS, ConfigError, LSTMConfig, unchecked, validate
-from lstm_core.data import Dataset
-from lstm_core.text import quoted  # names and cells as in the file
+from lstm_core.data.synthetic import Dataset
+from lstm_core.formats import quoted  # names and cells as in the file
 
 MAX_BYTES = 2 * 1024 * 1024  # 2 MB; .streamlit/config.toml sets server.maxUploadSize to match
 MAX_ABS = 1e12  # values beyond this are almost surely a unit or parsing mistake

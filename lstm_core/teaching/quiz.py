@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_core.text import counted
-from lstm_core.trace import sigmoid
+from lstm_core.formats import counted
+from lstm_core.tracing.trace import sigmoid
 
 LEVELS = ("Basics", "Shapes and parameters", "Training and gates", "Your model")
 
@@ -248,7 +248,7 @@ def _numbers(shape_text: str) -> tuple[int, ...]:
 
 def generated_questions(run, trace=None) -> list[Question]:
     """Questions whose answers are computed from this run, with misconceptions as distractors."""
-    from lstm_core.stages import shape_in_words
+    from lstm_core.teaching.stages import shape_in_words
 
     c = run.config
     u, f, t, n = c.units, c.features, c.timesteps, c.sequences

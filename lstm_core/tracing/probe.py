@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_core.trace import Trace, carried_after, trace_sample
+from lstm_core.tracing.trace import Trace, carried_after, trace_sample
 
 MAX_VALUE = 1e6  # inputs are scaled to about 0..1; far beyond that only saturates every gate (1e308 overflows float32)
 EDITS = {

@@ -6,10 +6,11 @@ import math
 
 import numpy as np
 
-from lstm_core.noise import Yardstick, yardstick_of
-from lstm_core.observations import LOSS_FLOOR, OVERFIT_RISE, val_loss_noise
-from lstm_core.text import DIVERGED, DIVERGED_GATES, KEY_INSIGHT, counted
-from lstm_core.trace import carried_after
+from lstm_core.formats import counted, percent
+from lstm_core.pipeline.noise import Yardstick, yardstick_of
+from lstm_core.teaching.observations import LOSS_FLOOR, OVERFIT_RISE, val_loss_noise
+from lstm_core.teaching.text import DIVERGED, DIVERGED_GATES, KEY_INSIGHT
+from lstm_core.tracing.trace import carried_after
 
 __all__ = ["KEY_INSIGHT", "diverged_text", "key_insight", "pipeline_insight", "training_insight", "trace_insight",
            "yardstick_of"]
@@ -117,19 +118,6 @@ def training_insight(run) -> str:
                        "so the difference is too close to call.")
     return text + (", and validation loss was still falling at the last epoch. More epochs may help, or may start to "
                    "overfit: the table would show validation loss rising while training loss falls.")
-
-
-def percent(change: float) -> str:
-    """A signed change to the precision it needs: -43%, -0.14% (not -0%), -99.8% (not -100%)."""
-    whole = f"{change:+.0%}"
-    if change in (0.0, 1.0, -1.0) or whole not in ("+0%", "-0%", "+100%", "-100%"):
-        return whole
-    if abs(change) < 0.5:  # it rounds to 0%
-        digits = max(1, 1 - math.floor(math.log10(abs(change) * 100)))  # two significant figures, no exponent
-        return f"{change * 100:+.{digits}f}%"
-    if abs(change) < 1:  # -99.96% would round to -100%, which is a different thing: a loss of 0
-        return f"{math.copysign(min(abs(change), 0.999), change):+.1%}"
-    return f"{change:+.1%}"  # just over 100%
 
 
 START_FORGET = 1 / (1 + math.exp(-1))  # sigmoid(1) = 0.731: Keras's unit_forget_bias starts the forget bias at 1

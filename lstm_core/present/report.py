@@ -6,10 +6,13 @@ import math
 
 import numpy as np
 
-from lstm_core.insights import key_insight
-from lstm_core.stages import pipeline_stages
-from lstm_core.text import TITLE, counted
-from lstm_core.trace import GATE_NAMES, Trace, trace_sample
+from lstm_core.formats import counted, decimals
+from lstm_core.pipeline.noise import yardstick_of
+from lstm_core.teaching.insights import key_insight
+from lstm_core.teaching.observations import observed
+from lstm_core.teaching.stages import pipeline_stages
+from lstm_core.teaching.text import TITLE
+from lstm_core.tracing.trace import GATE_NAMES, Trace, trace_sample
 
 
 def _finite(value: float) -> float | None:
@@ -34,7 +37,7 @@ def build_report(run, sample: int = 0) -> dict:
     trace = trace_sample(run, sample)
     history = [
         {k: (int(v) if k == "epoch" else v) for k, v in row.items()}  # a NaN loss: null, by _strict below
-        for row in run.history.to_dict("records")
+        for row in observed(run.history, yardstick_of(run)).to_dict("records")
     ]
     return _strict({
         "config": run.config.to_dict(),
@@ -90,8 +93,8 @@ def format_text(report: dict) -> str:
     out.append(f"{'Epoch':>5}  {'Loss':>6}  {'Accuracy':>8}  {'Val loss':>8}  {'Val accuracy':>12}  Observation")
     for r in report["history"]:
         out.append(
-            f"{r['epoch']:>5}  {_num(r['loss']):>6}  {_num(r['accuracy']):>8}  {_num(r['val_loss']):>8}  "
-            f"{_num(r['val_accuracy']):>12}  {r['observation']}"
+            f"{r['epoch']:>5}  {decimals(r['loss']):>6}  {decimals(r['accuracy']):>8}  {decimals(r['val_loss']):>8}  "
+            f"{decimals(r['val_accuracy']):>12}  {r['observation']}"
         )
     out += ["", "Loss", ascii_loss_chart([r["loss"] if r["loss"] is not None else math.nan for r in report["history"]])]
     t = report["trace"]
@@ -102,7 +105,7 @@ def format_text(report: dict) -> str:
         f"  Layer 1 input: {counted(len(t['input']), 'timestep')} x {counted(len(t['input'][0]), 'feature')}; "
         f"first step {_fmt(t['input'][0])}, last step {_fmt(t['input'][-1])}",
         f"  Layer 2 LSTM: last hidden state ({counted(len(h), 'unit')}) {_fmt(h)}",
-        f"  Layer 3 Dense: score {_num(t['dense_output'])} -> class {t['predicted']} "
+        f"  Layer 3 Dense: score {decimals(t['dense_output'])} -> class {t['predicted']} "
         f"({'correct' if t['predicted'] == t['label'] else 'wrong'})",
         "  NumPy cell vs Keras: " + (f"largest difference {t['keras_max_diff']:.1e}" if t["keras_max_diff"] is not None
                                      else "nothing to compare, the weights are not numbers" if t["dense_output"] is None
@@ -114,10 +117,6 @@ def format_text(report: dict) -> str:
     return "\n".join(out)
 
 
-def _num(value: float | None, digits: int = 3) -> str:
-    return "nan" if value is None else f"{value:.{digits}f}"
-
-
 def _fmt(values: list[float | None], keep: int = 4) -> str:
-    shown = ", ".join(_num(v, 2) for v in values[:keep])
+    shown = ", ".join(decimals(v, 2) for v in values[:keep])
     return f"[{shown}{', ...' if len(values) > keep else ''}]"

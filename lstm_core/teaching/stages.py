@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_core.text import SAMPLE_NOTES, STAGE_TEXT, counted
-from lstm_core.trace import dense_head, lstm_forward
+from lstm_core.formats import counted
+from lstm_core.teaching.text import SAMPLE_NOTES, STAGE_TEXT
+from lstm_core.tracing.trace import dense_head, lstm_forward
 
 SAMPLE_ROWS = 3  # how many rows of sample values each stage shows
 

@@ -58,7 +58,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from lstm_core.workers import DIED, FINISHED, TaskView, _load, _one_line
+from lstm_core.serving.workers import DIED, FINISHED, TaskView, _load, _one_line
 
 log = logging.getLogger(__name__)
 

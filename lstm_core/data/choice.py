@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from lstm_core.config import FIELDS, ConfigError, LSTMConfig
-from lstm_core.csvdata import CSVError, config_for_file, feature_names, make_csv_dataset
-from lstm_core.data import Dataset
-from lstm_core.text import literal
+from lstm_core.data.csvfile import CSVError, config_for_file, feature_names, make_csv_dataset
+from lstm_core.data.synthetic import Dataset
+from lstm_core.formats import literal
 
 NO_FILE = "no file"
 

@@ -1,43 +1,10 @@
 """Teaching text, kept as data: the UI and the CLI only render it."""
 
-import re
-
 TITLE = "LSTM Pipeline Trace"
 INTRO = (
     "Train a real Keras LSTM on sequences, then follow one sequence through every layer and gate: "
     "every number on this page comes from the model you just trained."
 )
-
-
-
-MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!$|<>~:&])")  # what Streamlit's Markdown can read as syntax
-
-
-def literal(text: str) -> str:
-    """Text that Streamlit's Markdown shows character for character. File and column names (and the
-    messages that quote them) can hold $ (LaTeX), * and _ (emphasis), :red[...] (colour), and the like."""
-    return MARKDOWN.sub(r"\\\1", text)
-
-
-def quoted(value, limit: int | None = None) -> str:
-    """A name or a typed value in quotes, as written (repr() would double a backslash); numbers as
-    repr(). A text longer than ``limit`` is cut, and its length said."""
-    if not isinstance(value, str):
-        return repr(value)
-    if limit is None or len(value) <= limit:
-        return f"'{value}'"
-    return f"'{value[:limit]}'... ({len(value):,} characters)"
-
-
-def a_or_an(n: int) -> str:
-    """The article for a number as it is read aloud: 'an 8-unit', 'an 11-unit', 'an 80-unit', 'a 20-unit'."""
-    digits = str(n)
-    return "an" if digits.startswith("8") or (digits.startswith(("11", "18")) and len(digits) in (2, 5, 8)) else "a"
-
-
-def counted(n: int, noun: str) -> str:
-    """'1 unit', '20 units', '1000 rows' (no thousands comma: the seed writes '1000 sequences')."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 STAGE_TEXT = {
@@ -78,7 +45,6 @@ DIVERGED = (
 )
 
 DIVERGED_GATES = "The gates are not numbers: training diverged. Lower the learning rate and train again."
-DIVERGED_CHECK = "The model's weights are not numbers (training diverged), so there is nothing to compare with Keras."
 
 GATE_CAPTIONS = {
     "input_gate": "Input gate i (0 to 1): how much of the candidate g each unit adds to its cell at this timestep (i·g).",

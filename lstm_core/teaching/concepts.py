@@ -11,8 +11,8 @@ import math
 
 import numpy as np
 
-from lstm_core.text import counted
-from lstm_core.trace import carried_after, sigmoid
+from lstm_core.formats import counted, decimals
+from lstm_core.tracing.trace import carried_after, sigmoid
 
 BLOCKS = ("i", "f", "c", "o")  # Keras's column order in kernel, recurrent_kernel and bias, each `units` wide
 LINE = "  \n"  # Markdown's hard line break: one equation per line
@@ -22,27 +22,22 @@ NOTHING = ("Nothing to show here: training diverged, so the weights and every ga
            "Lower the learning rate and train again.")
 
 
-def _num(v: float) -> str:
-    """3 decimals, without a '-0.000'."""
-    return f"{v:.3f}".replace("-0.000", "0.000")
-
-
 def _small(v: float) -> str:
     """3 decimals, or 2 significant digits once 3 decimals would show 0.000 (0.5^99 is not zero)."""
-    return _num(v) if v == 0 or abs(v) >= 5e-4 else f"{v:.1e}"
+    return decimals(v) if v == 0 or abs(v) >= 5e-4 else f"{v:.1e}"
 
 
 def _sum(terms) -> str:
     """'0.412 - 0.118 + 1.021': each term's sign shown once."""
-    out = _num(terms[0])
+    out = decimals(terms[0])
     for v in terms[1:]:
-        out += f" - {_num(-v)}" if _num(v).startswith("-") else f" + {_num(v)}"
+        out += f" - {decimals(-v)}" if decimals(v).startswith("-") else f" + {decimals(v)}"
     return out
 
 
 def _factor(v: float) -> str:
     """A factor in a product: a negative one in brackets, 0.812·(-0.334)."""
-    return f"({_num(v)})" if _num(v).startswith("-") else _num(v)
+    return f"({decimals(v)})" if decimals(v).startswith("-") else decimals(v)
 
 
 def _finite(*arrays) -> bool:
@@ -92,9 +87,9 @@ def gate_equations(run, trace, unit: int, timestep: int) -> str:
     for block, result, squash in (("i", "i", "sigmoid"), ("f", "f", "sigmoid"), ("c", "g", "tanh"), ("o", "o", "sigmoid")):
         p = s["parts"][block]
         lines.append(f"`{result} = {squash}(W_{block}·x + U_{block}·h_prev + b_{block}) = "
-                     f"{squash}({_sum([p['Wx'], p['Uh'], p['b']])}) = {_num(s[result])}`")
+                     f"{squash}({_sum([p['Wx'], p['Uh'], p['b']])}) = {decimals(s[result])}`")
     lines.append(f"`c = f·c_prev + i·g = {_factor(s['f'])}·{_factor(s['c_prev'])} + {_factor(s['i'])}·{_factor(s['g'])} "
-                 f"= {_num(s['c'])}`, so `h = o·tanh(c) = {_factor(s['o'])}·tanh({_num(s['c'])}) = {_num(s['h'])}`")
+                 f"= {decimals(s['c'])}`, so `h = o·tanh(c) = {_factor(s['o'])}·tanh({decimals(s['c'])}) = {decimals(s['h'])}`")
     return LINE.join(lines)
 
 
@@ -126,10 +121,10 @@ def gradient_path(trace, timestep: int = 0) -> str:
     start = trace.initial_gates["forget_gate"] if trace.initial_gates is not None else None
     if start is not None and _finite(start):
         lines.append(f"Before training, the same input gave {_small(carried_after(start, timestep))} "
-                     f"(its forget gates averaged {_num(start.mean())}).")
+                     f"(its forget gates averaged {decimals(start.mean())}).")
     lines.append(f"Keras starts the forget bias at 1 (`unit_forget_bias=True`), so an untrained f sits around "
-                 f"sigmoid(1) = {_num(FORGET_START)} instead of 0.5: over {counted(later, 'step')} "
-                 f"{_num(FORGET_START)}^{later} = {_small(FORGET_START ** later)} against "
+                 f"sigmoid(1) = {decimals(FORGET_START)} instead of 0.5: over {counted(later, 'step')} "
+                 f"{decimals(FORGET_START)}^{later} = {_small(FORGET_START ** later)} against "
                  f"0.5^{later} = {_small(0.5 ** later)}, so early in training the cell path fades far more slowly.")
     return LINE.join(lines)
 
@@ -175,7 +170,7 @@ def sigmoid_vs_tanh(trace) -> str:
         return NOTHING
 
     def span(name: str) -> str:
-        return f"{_num(g[name].min())} to {_num(g[name].max())}"
+        return f"{decimals(g[name].min())} to {decimals(g[name].max())}"
 
     return LINE.join([
         "`sigmoid` squashes any number into 0 to 1, so it makes a mask: the gates i, f and o multiply what "

@@ -1,8 +1,8 @@
 """Shared training for a multi-user server: one job per run (config and data), trained on a pool of
-worker processes (lstm_core.workers), watched by any number of sessions.
+worker processes (lstm_core.serving.workers), watched by any number of sessions.
 
 A session reads ``status()`` and draws the epochs streamed so far. A job that no session waits for
-any more is cancelled after STOP_GRACE; a finished run is saved (lstm_core.store), so a restarted
+any more is cancelled after STOP_GRACE; a finished run is saved (lstm_core.serving.store), so a restarted
 server hands it out again without training. Nothing here imports TensorFlow: workers do.
 """
 
@@ -13,6 +13,8 @@ import pickle
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property
 
 from lstm_core.config import LSTMConfig
 
@@ -20,7 +22,22 @@ log = logging.getLogger(__name__)
 # A training nobody waits for carries on this long before it is told to stop (at its next batch): a learner
 # who switches to another setup and straight back finds it still going.
 STOP_GRACE = 1.0
-STATES = {"queued": "queued", "running": "training", "done": "done", "failed": "failed", "cancelled": "cancelled"}
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    TRAINING = "training"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobState.DONE, JobState.FAILED, JobState.CANCELLED)
+
+
+TASK_STATES = {"queued": JobState.QUEUED, "running": JobState.TRAINING, "done": JobState.DONE,
+               "failed": JobState.FAILED, "cancelled": JobState.CANCELLED}  # a worker task's state -> the job's
 
 
 class Stopped(Exception):
@@ -29,8 +46,8 @@ class Stopped(Exception):
 
 def train_task(config_key: str, dataset, baselines: bool, emit: Callable, should_stop: Callable):
     """Runs in a worker process: the run (or its two comparison models), one row emitted per epoch."""
-    from lstm_core._keras import keras  # noqa: F401  (TensorFlow loads here, in the worker)
-    from lstm_core.train import finish, train
+    from lstm_core.pipeline._keras import keras  # noqa: F401  (TensorFlow loads here, in the worker)
+    from lstm_core.pipeline.train import finish, train
 
     config = LSTMConfig.from_key(config_key)
 
@@ -39,7 +56,7 @@ def train_task(config_key: str, dataset, baselines: bool, emit: Callable, should
             raise Stopped  # before this batch: a given-up training computes nothing more
 
     if baselines:
-        from lstm_core.order import train_baselines
+        from lstm_core.pipeline.order import train_baselines
 
         return train_baselines(config, emit, dataset, at_batch)
     return finish(train(config, dataset=dataset, on_epoch=emit, on_batch=at_batch))
@@ -51,8 +68,8 @@ def check_task(keras_bytes: bytes, x, emit: Callable, should_stop: Callable):
     import os
     import tempfile
 
-    from lstm_core._keras import keras
-    from lstm_core.trace import keras_reference
+    from lstm_core.pipeline._keras import keras
+    from lstm_core.tracing.trace import keras_reference
 
     fd, path = tempfile.mkstemp(suffix=".keras")
     try:
@@ -66,7 +83,7 @@ def check_task(keras_bytes: bytes, x, emit: Callable, should_stop: Callable):
 
 @dataclass(frozen=True)
 class JobStatus:
-    state: str  # "queued", "training", "done", "failed" or "cancelled"
+    state: JobState
     place: int | None  # place in the queue while queued
     rows: tuple[dict, ...]  # epochs finished so far
     run: object | None  # the Run (or the comparison models), once done
@@ -74,19 +91,40 @@ class JobStatus:
 
     @property
     def finished(self) -> bool:
-        return self.state in ("done", "failed", "cancelled")
+        return self.state.finished
 
 
 class TrainingJob:
-    """One training on the worker pool (``task``), or one already done (``run``, from the store)."""
+    """One training on the worker pool (``task``), or one already done (``run``, from the store).
 
-    def __init__(self, config: LSTMConfig, task=None, run=None, on_done: Callable | None = None):
+    ``dataset`` is the CSV data it trains on (None: the synthetic data its config makes). A job that
+    nobody waits for is told to stop ``grace`` seconds after it was given up.
+    """
+
+    def __init__(self, config: LSTMConfig, task=None, run=None, dataset=None, grace: float = STOP_GRACE):
         self.config = config
-        self._task, self._run = task, run
+        self.grace = grace
+        self._task, self._run, self._dataset = task, run, dataset
         self._lock = threading.Lock()
-        self._timer: threading.Timer | None = None  # a pending stop, STOP_GRACE after the job was given up
-        if task is not None and on_done is not None:  # saved once it is done, whoever watches
+        self._timer: threading.Timer | None = None  # a pending stop, ``grace`` after the job was given up
+
+    def start(self, on_done: Callable | None = None) -> TrainingJob:
+        """Hands the finished run to ``on_done`` (to save it), whoever watches; returns the job."""
+        if self._task is not None and on_done is not None:
             threading.Thread(target=self._deliver, args=(on_done,), name="save-run", daemon=True).start()
+        return self
+
+    @cached_property
+    def yard(self):
+        """The noise yardstick of the run's labels, for judging its epochs while they stream in."""
+        from lstm_core.pipeline.noise import yardstick, yardstick_of
+
+        if self._run is not None and hasattr(self._run, "dataset"):
+            return yardstick_of(self._run)
+        from lstm_core.data.synthetic import make_dataset
+
+        dataset = self._dataset if self._dataset is not None else make_dataset(self.config)
+        return yardstick(dataset.y, self.config.train_sequences)
 
     def _deliver(self, on_done: Callable) -> None:
         self._task.wait()
@@ -98,15 +136,15 @@ class TrainingJob:
 
     def status(self) -> JobStatus:
         if self._task is None:
-            return JobStatus("done", None, tuple(self._run.history.to_dict("records")), self._run, None)
+            return JobStatus(JobState.DONE, None, tuple(self._run.history.to_dict("records")), self._run, None)
         task = self._task
-        state = STATES[task.state]
-        return JobStatus(state, task.place, task.events, task.result if state == "done" else None, task.error)
+        state = TASK_STATES[task.state]
+        return JobStatus(state, task.place, task.events, task.result if state is JobState.DONE else None, task.error)
 
     def wait_for_change(self, seen: JobStatus, timeout: float) -> None:
         """Block until the job moves past ``seen`` (a new epoch, started, finished) or ``timeout`` passes."""
         if self._task is not None:
-            raw = next(k for k, v in STATES.items() if v == seen.state)
+            raw = next(k for k, v in TASK_STATES.items() if v is seen.state)
             self._task.wait_for_change(len(seen.rows), raw, timeout)
 
     def wait(self, timeout: float | None = None) -> bool:
@@ -114,14 +152,14 @@ class TrainingJob:
 
     def cancel(self) -> bool:
         """Give up on this job: a queued one leaves the line at once; a training one is told to stop
-        STOP_GRACE later (unless resumed). True unless it has already finished (then its run stays)."""
+        ``grace`` later (unless resumed). True unless it has already finished (then its run stays)."""
         if self._task is None or self._task.state in ("done", "failed", "cancelled"):
             return False
-        if self._task.state == "queued" or STOP_GRACE <= 0:
+        if self._task.state == "queued" or self.grace <= 0:
             return self._task.cancel() or True
         with self._lock:
             if self._timer is None:
-                self._timer = threading.Timer(STOP_GRACE, self._task.cancel)
+                self._timer = threading.Timer(self.grace, self._task.cancel)
                 self._timer.daemon = True
                 self._timer.start()
         return True
@@ -133,11 +171,11 @@ class TrainingJob:
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
-        return self.status().state not in ("failed", "cancelled")
+        return self.status().state not in (JobState.FAILED, JobState.CANCELLED)
 
     @property
     def failed(self) -> bool:
-        return self.status().state == "failed"
+        return self.status().state is JobState.FAILED
 
 
 class LiveSessions:
@@ -247,7 +285,7 @@ class JobBoard:
         job = self._jobs.get(key)
         if job is not None and job.cancel():  # a finished job stays: its run is cached
             log.info("training given up, nobody waits for it: %s", key)
-            if job.status().state == "cancelled":  # out of the queue; a training stays until it stops,
+            if job.status().state is JobState.CANCELLED:  # out of the queue; a training stays until it stops,
                 del self._jobs[key]  # so that asking again within the grace carries it on
 
     def close(self) -> None:
@@ -270,7 +308,7 @@ class JobBoard:
             return len(self._jobs)
 
     def _trim(self) -> None:
-        for key in [k for k, j in self._jobs.items() if j.status().state == "cancelled"]:
+        for key in [k for k, j in self._jobs.items() if j.status().state is JobState.CANCELLED]:
             del self._jobs[key]  # stopped: nothing to keep, and the next ask starts afresh
         finished = [k for k, j in self._jobs.items() if j.status().finished]
         for key in finished[: max(0, len(finished) - self.keep)]:

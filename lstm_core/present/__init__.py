@@ -1,0 +1,1 @@
+"""Tables, charts, the text report and the exports, built from runs."""

@@ -1,0 +1,1 @@
+"""What the page says: texts, stages, observations, insights, concepts and the quiz, all measured on the run."""
