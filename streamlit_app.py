@@ -11,6 +11,8 @@ import streamlit as st
 from app.resources import job_board, prune_boards, session_id, training_pool
 from lstm_core import formats
 from lstm_core.config import FIELDS, LSTMConfig
+from lstm_core.data.choice import DataChoice, DataKind
+from lstm_core.data.keys import config_of
 from lstm_core.serving.jobs import TrainingJob, train_task
 from lstm_core.teaching import text
 
@@ -22,10 +24,6 @@ training_pool()
 st.set_page_config(page_title=text.TITLE, page_icon="🔁", layout="wide")
 st.title(text.TITLE)
 st.caption(text.INTRO)
-
-
-def config_of(run_key: str) -> LSTMConfig:
-    return LSTMConfig.from_key(run_key.split("|")[0])  # a run key is the config, then "|data" for a CSV run
 
 
 def submitted(run_key: str, dataset, baselines: bool):
@@ -134,28 +132,26 @@ def uploaded_file(shown_before: bool) -> tuple[bytes, str] | None:
     return st.session_state.get("kept-upload")
 
 
-def data_source_ui():
-    """The data choice; returns (table, target, features, name, changes) for a CSV source, or None for synthetic."""
+def data_source_ui() -> DataChoice:
+    """The data choice: the lesson's data, or a CSV file with its target and features."""
     with st.sidebar.container(border=True):
         source = st.radio("Data", SOURCES, key="source", disabled=st.session_state["preset"].lock)
         was, st.session_state["source-was"] = st.session_state.get("source-was"), source
         if source == SOURCES[0]:
-            return None
+            return DataChoice()
         if source == SOURCES[1]:
             data, name = EXAMPLE.read_bytes(), "Example: CO2"
         else:
             kept = uploaded_file(was == SOURCES[2])
             if kept is None:
-                from lstm_core.data.choice import NO_FILE
-
                 st.caption("Columns of numbers (a temperature, a price, a sensor): the model learns whether the "
                            "target goes up next.")
-                return NO_FILE
+                return DataChoice(DataKind.NO_FILE)
             data, name = kept
         table = parsed(data)
         if isinstance(table, str):
             st.error(formats.literal(f"{name}: {table}"))
-            return table
+            return DataChoice.unusable(table)
         from lstm_core.data.csvfile import CHANGES_BOX, default_target
 
         # Kept copies: a widget not drawn (another data choice) loses its state, and these come back with the file.
@@ -188,7 +184,7 @@ def data_source_ui():
         else:
             st.warning(short)  # the words a refused Train would use
         st.dataframe(table.frame.head(5), height=150, width="stretch")
-        return table, target, features, name, changes
+        return DataChoice.csv(table, target, features, name, changes)
 
 
 # --- Sidebar: the hyperparameters, in a form so that only Train retrains ---------------------
@@ -265,7 +261,7 @@ def export_ui(run) -> None:
                            "application/json", key="dl_json", on_click="ignore", width="stretch")
         st.download_button("Trained model (.keras)", lambda: exports.model_bytes(run), f"{stem}.keras",
                            "application/octet-stream", key="dl_model", on_click="ignore", width="stretch")
-        if run.dataset.key == "synthetic":
+        if run.dataset.synthetic:
             st.download_button("Python script to reproduce it", lambda: exports.reproduce_script(run.config, f"{stem}.py"),
                                f"{stem}.py", "text/x-python", key="dl_script", on_click="ignore",
                                width="stretch")
@@ -486,7 +482,7 @@ def order_ui(run) -> None:
     for column, chart in zip(st.columns(2), compare_charts(histories)):  # two short names: side by side
         column.altair_chart(chart, width="stretch")
     st.caption(SPLIT_NOTE)
-    st.write(explanation(*accs, yardstick_of(run), run.dataset.key == "synthetic", run.config.timesteps,
+    st.write(explanation(*accs, yardstick_of(run), run.dataset.synthetic, run.config.timesteps,
                          run.dataset.changes))
 
 
@@ -591,7 +587,7 @@ def probe_ui(run, sample: int) -> None:
     c = run.config
     edit = remember("edit", st.selectbox("Change the sequence", list(EDITS), list(EDITS).index(recall("edit", "zero")),
                                          format_func=EDITS.get, key="edit"))
-    st.caption(edit_note(edit, run.dataset.key == "synthetic", run.dataset.changes))
+    st.caption(edit_note(edit, run.dataset.synthetic, run.dataset.changes))
     timestep, values = 0, None
     if edit in TIMESTEP_EDITS:
         timestep = whole_number("Timestep", 1, c.timesteps, "probe_t", offset=1)
@@ -671,7 +667,7 @@ def compare_ui(run) -> None:
             store.add(run)
             st.rerun()
     if not len(store):
-        st.info("Runs you train appear here, up to the last 8.")
+        st.info(f"Runs you train appear here, up to the last {store.limit}.")
         return
     st.caption(f"{len(store)} run{'s' if len(store) != 1 else ''} this session (the last {store.limit} are kept).")
     for chart in compare_charts(store.histories()):
@@ -694,7 +690,7 @@ def compare_ui(run) -> None:
 state = st.session_state
 preset_ui()
 source = data_source_ui()
-values = sidebar_ui(locked=state["preset"].lock, csv=source is not None)
+values = sidebar_ui(locked=state["preset"].lock, csv=source.kind is not DataKind.SYNTHETIC)
 if values is not None:  # the link's warnings were about the link; once the learner trains, they are done
     state["preset"].warnings.clear()
 for warning in state["preset"].warnings:
@@ -727,7 +723,7 @@ if state.get("pending") is not None:  # a finished run in the shared cache is sh
         run_store().add(done.run)
         follow(None)
 run, pending = state.get("run"), state.get("pending")
-share_ui(run.config if run is not None else config_of(pending), run is None or run.dataset.key == "synthetic")
+share_ui(run.config if run is not None else config_of(pending), run is None or run.dataset.synthetic)
 if run is not None:
     export_ui(run)
 # Lazy tabs: only the open tab's content runs and is sent, so a page (or a cached run) paints fast.

@@ -15,11 +15,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lstm_core.config import FIELDS, ConfigError, LSTMConfig
+from lstm_core.config import FIELDS, SETTABLE, ConfigError, LSTMConfig
 from lstm_core.formats import quoted
 
 PREWARM = "prewarm"  # the subcommand: python -m lstm_core prewarm --help
-OPTIONS = ("sequences", "timesteps", "features", "units", "epochs", "batch_size", "learning_rate", "seed")
+OPTIONS = SETTABLE
 
 
 def option(name: str) -> str:
@@ -419,7 +419,7 @@ def _prewarm(setups: list[_Setup], repeats: int, saved, out: _Out) -> int:
 
     start, n = time.monotonic(), len(setups)
     board = JobBoard(keep=n, saved=saved, kind="lstm")  # as the app's job_board("lstm"): the same saved keys
-    stored = lambda setup: f"{board.kind}|{setup.config.key()}" in saved  # noqa: E731  (not counted as a use)
+    stored = lambda setup: board.saved_key(setup.config.key()) in saved  # noqa: E731  (not counted as a use)
     missing = sum(not stored(s) for s in setups)
     pool = None
 

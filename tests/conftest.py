@@ -9,8 +9,7 @@ os.environ["LSTM_TRACE_DATA"] = "memory"  # no test reads runs an earlier test r
 import pytest  # noqa: E402
 
 from lstm_core.config import LSTMConfig  # noqa: E402
-
-SMALL = LSTMConfig(sequences=120, timesteps=6, features=3, units=4, epochs=2, batch_size=16)
+from tests.support import SMALL  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ pytest.importorskip("distributed")
 
 from lstm_core.serving.cluster import SETTING, DaskPool, scheduler_address  # noqa: E402
 from lstm_core.serving.workers import DIED  # noqa: E402
-from tests import worker_tasks  # noqa: E402
+from tests.support import worker_tasks  # noqa: E402
 
 # --- Tasks of this file's own: top-level, so that the Dask worker imports them from tests.test_cluster ---
 

@@ -11,8 +11,7 @@ from lstm_core.pipeline._keras import keras
 from lstm_core.pipeline.noise import yardstick_of
 from lstm_core.present.exports import history_csv, model_bytes, neutralise, reproduce_script, run_json, safe_csv
 from lstm_core.present.tables import epoch_table
-
-from .conftest import SMALL
+from tests.support import SMALL
 
 
 def test_history_csv_matches_the_history(small_run):
@@ -88,7 +87,7 @@ def test_download_names_tell_runs_apart():
     from lstm_core.present.exports import file_stem
 
     def run(data_key="synthetic", name="Synthetic (lesson)", **config):
-        return SimpleNamespace(config=LSTMConfig(**config), dataset=SimpleNamespace(key=data_key, name=name))
+        return SimpleNamespace(config=LSTMConfig(**config), dataset=SimpleNamespace(key=data_key, name=name, synthetic=data_key == "synthetic"))
 
     stems = [file_stem(r) for r in (run(), run(learning_rate=0.00001), run(batch_size=8), run(sequences=500),
                                     run("abc:1", "my data (v2).csv", features=2),

@@ -1,6 +1,6 @@
 """Jobs on the worker pool: one per run key for every session, given up when nobody waits, saved when done.
 
-Real worker processes (cheap pure-Python tasks from tests/worker_tasks.py, and one real training).
+Real worker processes (cheap pure-Python tasks from tests/support/worker_tasks.py, and one real training).
 """
 
 import pickle
@@ -13,9 +13,7 @@ from lstm_core.config import LSTMConfig
 from lstm_core.serving.jobs import JobBoard, LiveSessions, TrainingJob, train_task
 from lstm_core.serving.store import SavedRuns
 from lstm_core.serving.workers import WorkerPool
-
-from . import worker_tasks
-from .conftest import SMALL
+from tests.support import SMALL, worker_tasks
 
 
 @pytest.fixture()

@@ -265,7 +265,7 @@ def test_the_csv_notes_say_what_zero_and_a_reverse_are_in_this_data(csv_run):
     """Min-max on the training rows: 0 is each column's lowest value there, and for a change column its
     steepest fall. Changes are made from the file before the windows: a reverse keeps them as they were."""
     ds, n_train = csv_run.dataset, csv_run.config.train_sequences
-    assert ds.key != "synthetic" and ds.changes and ds.feature_names[2] == "change in walk"
+    assert not ds.synthetic and ds.changes and ds.feature_names[2] == "change in walk"
     train_x = ds.x[:n_train]
     np.testing.assert_allclose(train_x.min(axis=(0, 1)), 0, atol=1e-6)  # the training minimum of every column
     rise = np.diff(train_x[:, :, 0], axis=1).ravel()  # the level's scaled move into steps 2.., and its change

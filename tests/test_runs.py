@@ -2,11 +2,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from lstm_core.data.keys import run_key
 from lstm_core.pipeline.train import train
 from lstm_core.present.charts import compare_charts
 from lstm_core.present.runs import RunStore, run_label
-
-from .conftest import SMALL
+from tests.support import SMALL
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +77,7 @@ def test_two_uploads_with_one_name_get_two_labels_and_remove_takes_one():
     for step in (3, 4):
         table = parse_csv(b"v\n" + b"".join(f"{(i * step) % 7}\n".encode() for i in range(40)))
         dataset, config, _ = make_csv_dataset(table, "v", [], config_for_file({"timesteps": 5}), name="data.csv")
-        run = SimpleNamespace(config=config, dataset=dataset, key=f"{config.key()}|{dataset.key}",
+        run = SimpleNamespace(config=config, dataset=dataset, key=run_key(config, dataset.key),
                               history=three_runs_history(), params={"total": 1}, timings={"total": 1.0})
         store.add(run)
         store.add(run)  # the same run again keeps its label

@@ -6,8 +6,7 @@ from lstm_core.data.synthetic import make_dataset
 from lstm_core.pipeline.model import build_model
 from lstm_core.pipeline.run import history_frame
 from lstm_core.pipeline.train import HISTORY_COLUMNS, NOISE_COLUMNS, EpochReporter, train, validates_eagerly
-
-from .conftest import SMALL
+from tests.support import SMALL
 
 
 def test_run_object(small_run):

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from lstm_core.serving.workers import DIED, WorkerPool, default_size
-
-from . import worker_tasks as tasks
+from tests.support import worker_tasks as tasks
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -209,7 +208,7 @@ def test_an_unpicklable_task_is_refused_at_submit(make_pool):
 
 def test_the_server_never_imports_tensorflow_while_a_worker_trains_keras():
     if "tensorflow" in sys.modules:  # other tests trained in this process: a fresh one plays the server
-        out = subprocess.run([sys.executable, "-m", "tests.worker_tasks", "train"], cwd=ROOT, capture_output=True, text=True,
+        out = subprocess.run([sys.executable, "-m", "tests.support.worker_tasks", "train"], cwd=ROOT, capture_output=True, text=True,
                              timeout=150)
         assert out.returncode == 0, out.stderr
         seen = json.loads(out.stdout.splitlines()[-1])
@@ -247,7 +246,7 @@ def gone(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 @pytest.mark.parametrize("how", ["exit", "kill"])
 def test_workers_do_not_outlive_their_server(how):
-    server = subprocess.run([sys.executable, "-m", "tests.worker_tasks", "serve_then_end", how], cwd=ROOT,
+    server = subprocess.run([sys.executable, "-m", "tests.support.worker_tasks", "serve_then_end", how], cwd=ROOT,
                             capture_output=True, text=True, timeout=15)  # the workers hold its stdout open too
     assert server.returncode == (-signal.SIGKILL if how == "kill" else 0), server.stderr
     pids = json.loads(server.stdout.splitlines()[0])

@@ -13,6 +13,9 @@ MIN_RISE, MAX_RISE = 0.1, 0.35  # total climb from the lower end of a sequence t
 FEATURE_OFFSET = 0.1  # each feature sits a little above or below the sequence's level
 
 
+SYNTHETIC = "synthetic"  # the data key of the lesson's ramps; a CSV's key is a digest of its file and choices
+
+
 @dataclass(frozen=True)
 class Dataset:
     """Inputs, labels and a plain description of the task."""
@@ -22,9 +25,14 @@ class Dataset:
     description: str
     feature_names: tuple[str, ...]
     name: str = "Synthetic (lesson)"
-    key: str = "synthetic"  # what the data is, beyond the config: caches key runs by config and this
+    key: str = SYNTHETIC  # what the data is, beyond the config: caches key runs by config and this
     target: str | None = None  # a CSV's column whose rise in the next row is label 1 (None: the lesson's ramps)
     changes: bool = False  # a CSV's features include each column's change from the row before
+
+    @property
+    def synthetic(self) -> bool:
+        """The lesson's own ramps, made from the config (not a CSV file's windows)."""
+        return self.key == SYNTHETIC
 
     @property
     def shape(self) -> tuple[int, int, int]:

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_core.config import LSTMConfig
+from lstm_core.data.keys import run_key
 from lstm_core.data.synthetic import Dataset
 
 HISTORY_COLUMNS = ["epoch", "loss", "accuracy", "val_loss", "val_accuracy"]
@@ -58,7 +59,7 @@ class Run:
     @property
     def key(self) -> str:
         """Config and data together: what a cache of runs is keyed by."""
-        return self.config.key() if self.dataset.key == "synthetic" else f"{self.config.key()}|{self.dataset.key}"
+        return run_key(self.config, self.dataset.key)
 
     @cached_property  # a finished run does not change, and several tabs ask
     def diverged(self) -> bool:

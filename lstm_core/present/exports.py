@@ -128,7 +128,7 @@ def file_stem(run) -> str:
     parts = [f"u{c.units}", f"t{c.timesteps}", f"f{c.features}", f"e{c.epochs}", f"s{c.seed}"]
     parts += [f"{tag}{getattr(c, name):g}" for tag, name in (("n", "sequences"), ("b", "batch_size"), ("lr", "learning_rate"))
               if getattr(c, name) != getattr(default, name)]
-    if run.dataset.key != "synthetic":  # the file's name, and which file, columns and changes
+    if not run.dataset.synthetic:  # the file's name, and which file, columns and changes
         name = re.sub(r"[^A-Za-z0-9]+", "-", run.dataset.name.rsplit(".", 1)[0]).strip("-")[:24] or "data"
         parts.append(f"{name}-{hashlib.sha256(run.dataset.key.encode()).hexdigest()[:6]}")
     return "lstm_" + "_".join(parts)

@@ -31,7 +31,7 @@ def run_label(config: LSTMConfig, data: str = "") -> str:
 
 def label_of(run) -> str:
     """The run's label; a CSV run names its file and columns, target first (two targets, two labels)."""
-    data = "" if run.dataset.key == "synthetic" else f"{run.dataset.name} ({', '.join(run.dataset.feature_names)})"
+    data = "" if run.dataset.synthetic else f"{run.dataset.name} ({', '.join(run.dataset.feature_names)})"
     return run_label(run.config, data)
 
 

@@ -17,6 +17,7 @@ from enum import StrEnum
 from functools import cached_property
 
 from lstm_core.config import LSTMConfig
+from lstm_core.data.keys import config_of
 
 log = logging.getLogger(__name__)
 # A training nobody waits for carries on this long before it is told to stop (at its next batch): a learner
@@ -244,20 +245,24 @@ class JobBoard:
             return job
 
     def _load(self, key: str) -> TrainingJob | None:
-        blob = self._saved.get(f"{self.kind}|{key}") if self._saved is not None else None
+        blob = self._saved.get(self.saved_key(key)) if self._saved is not None else None
         if blob is None:
             return None
         try:
             run = pickle.loads(blob)  # noqa: S301  (the server's own store of its own runs)
         except Exception:  # a run saved by another version of the code: train it again
             log.warning("a saved run could not be loaded, training it again: %s", key)
-            self._saved.remove(f"{self.kind}|{key}")
+            self._saved.remove(self.saved_key(key))
             return None
-        return TrainingJob(run.config if hasattr(run, "config") else LSTMConfig.from_key(key.split("|")[0]), run=run)
+        return TrainingJob(run.config if hasattr(run, "config") else config_of(key), run=run)
+
+    def saved_key(self, key: str) -> str:
+        """Where this board's run for ``key`` is saved: the kind first (a run and its comparison share a key)."""
+        return f"{self.kind}|{key}"
 
     def _save(self, key: str, run) -> None:
         if self._saved is not None:
-            self._saved.put(f"{self.kind}|{key}", pickle.dumps(run), {"kind": self.kind})
+            self._saved.put(self.saved_key(key), pickle.dumps(run), {"kind": self.kind})
 
     def forget(self, key: str, watcher: str) -> None:
         """``watcher`` no longer waits for ``key``; if nobody does and it has not finished, give it up."""

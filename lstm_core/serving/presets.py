@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from lstm_core.config import FIELDS, ConfigError, LSTMConfig, checked_value
+from lstm_core.config import FIELDS, SETTABLE, ConfigError, LSTMConfig, checked_value
 from lstm_core.formats import quoted
 
-PRESET_FIELDS = ("units", "epochs", "timesteps", "features", "sequences", "batch_size", "learning_rate", "seed")
+PRESET_FIELDS = SETTABLE
 FLAGS = ("lock",)
 CAP_FIELDS = ("units", "epochs", "timesteps", "features", "sequences", "batch_size")  # what the caps weigh
 

@@ -138,7 +138,7 @@ def state_and_batches(run) -> str:
     last = n_train - (batches - 1) * size
     lines = [f"Every sequence starts from `h = c = 0` ({counted(c.units, 'zero')} each): the LSTM is stateless, so "
              "nothing it computed for one sequence carries into the next, not even within a batch."]
-    if run.dataset.key != "synthetic":
+    if not run.dataset.synthetic:
         lines.append(f"Each window is read on its own, so the model never sees more than {counted(c.timesteps, 'row')} "
                      "of your file at once: anything further back is invisible to it.")
     lines.append(f"Keras writes the batch axis as None, input `(None, {c.timesteps}, {c.features})`, because any number "

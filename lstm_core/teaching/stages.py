@@ -67,7 +67,7 @@ def pipeline_stages(run) -> list[Stage]:
     h = lstm_forward(head, w["kernel"], w["recurrent_kernel"], w["bias"])["hidden_state"][:, -1]  # (rows, units)
     score = dense_head(h, w["dense_kernel"], w["dense_bias"])  # (rows,)
     n = c.sequences
-    kind = "Input Data" if run.dataset.key == "synthetic" else "Input Data (file)"  # a file's values are scaled
+    kind = "Input Data" if run.dataset.synthetic else "Input Data (file)"  # a file's values are scaled
     input_text = STAGE_TEXT[kind].format(steps=counted(c.timesteps, "time step"), features=counted(c.features, "feature"))
     return [
         Stage("Input Data", (n, c.timesteps, c.features), (n, c.timesteps, c.features), input_text, head[:, [0, -1], :],

@@ -110,7 +110,7 @@ def run_probe(run, sample: int, edit: str, timestep: int = 0, values=None, seed:
     before = trace_sample(run, sample)
     x = apply_edit(before.input, edit, timestep, values, seed)
     after = trace_sample(run, sample, x=x, reference=check(x) if check is not None else None)
-    return Probe(before, after, explain(before, after, edit, timestep, synthetic=run.dataset.key == "synthetic",
+    return Probe(before, after, explain(before, after, edit, timestep, synthetic=run.dataset.synthetic,
                                         changes=run.dataset.changes))
 
 

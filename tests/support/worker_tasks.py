@@ -149,7 +149,7 @@ def serve_then_end(how: str) -> None:
 if __name__ == "__main__":  # a fresh server process, for tests that need one
     import json
 
-    from tests import worker_tasks  # not this __main__: a worker can only import tasks by their module's name
+    from tests.support import worker_tasks  # not this __main__: a worker can only import tasks by their module's name
 
     if sys.argv[1:2] == ["train"]:  # when the test process already has TensorFlow
         print(json.dumps(worker_tasks.serve_tiny_training()))
