@@ -57,7 +57,7 @@ FIELDS: dict[str, FieldSpec] = {
 # What a learner sets (the sidebar, URL presets, the command line's options), in this order.
 SETTABLE = ("sequences", "timesteps", "features", "units", "epochs", "batch_size", "learning_rate", "seed")
 
-# Resource caps, so that any allowed config fits a small cloud container (see README).
+# Resource caps, so that any allowed config fits a small cloud container (docs/config-and-caps.md).
 MAX_TRAIN_SECONDS = 30.0  # estimated by cost_seconds() below, fitted on a 2-core machine
 MAX_DATA_VALUES = 4_000_000  # sequences x timesteps x features, float32: 16 MB of inputs
 
