@@ -1,73 +1,35 @@
 """Shared by the benchmarks: a real Streamlit server, Debian's Chromium, and the memory of the server and
-of its worker processes (read from /proc: Linux only, like the rest of the benchmarks)."""
+of its worker processes (read from /proc: Linux only, like the rest of the benchmarks). The server and the
+browser's path and flags come from tests/support/server.py, which the browser tests use too."""
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
-import socket
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+if str(ROOT) not in sys.path:
+    sys.path.insert(1, str(ROOT))  # for tests.support.server
+
+from tests.support.server import CHROMIUM_ARGS, chromium_path, streamlit_server  # noqa: E402
+
 SERVE = Path(__file__).with_name("serve.py")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 60) -> float:
-    """Poll /_stcore/health; returns the perf_counter time at which it first answered ok."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
-                if r.read() == b"ok":
-                    return time.perf_counter()
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"no health answer on port {port}")
 
 
 @contextmanager
 def server(script: Path, log_path: Path | None = None, env: dict[str, str] | None = None, args: tuple[str, ...] = ()):
-    """Start `streamlit run script` (through serve.py, which logs lstm_core's trainings); yield (url, proc, t_healthy).
-
-    ``env`` is added to this process's environment for the server (and so for its workers), e.g.
-    ``{"LSTM_TRACE_DATA": folder}``. Without it the server keeps its saved runs in the user's cache folder,
-    where an earlier run may already have saved the very config a benchmark means to train. ``args`` go
-    to ``streamlit run`` after the benchmarks' own (``--server.disconnectedSessionTTL=5``, say)."""
-    port = free_port()
-    log = open(log_path, "w") if log_path else subprocess.DEVNULL
-    cmd = [sys.executable, str(SERVE), str(script), "--server.headless=true", f"--server.port={port}",
-           "--browser.gatherUsageStats=false", *args]
-    proc = subprocess.Popen(cmd, cwd=script.parent, stdout=subprocess.DEVNULL, stderr=log,
-                            env={**os.environ, **env} if env else None)
-    try:
-        healthy = wait_healthy(port, proc)
-        yield f"http://127.0.0.1:{port}", proc, healthy
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        if log_path:
-            log.close()
+    """Start `streamlit run script` (through serve.py, which logs lstm_core's trainings to ``log_path``);
+    yield (url, proc, t_healthy). ``env`` and ``args`` as for tests.support.server.streamlit_server: give
+    ``{"LSTM_TRACE_DATA": folder}``, or the server may find the config a benchmark means to train already
+    saved in the user's cache folder."""
+    with streamlit_server(script, env=env, args=args, launcher=(sys.executable, str(SERVE)), log=log_path) as running:
+        yield running
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -276,7 +238,7 @@ def browsers(*nices: int):
     only the CPU the server and its workers leave."""
     from playwright.sync_api import sync_playwright
 
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    path = chromium_path()
     if not path:
         raise SystemExit("benchmarks need Debian's chromium: apt-get install chromium")
     with sync_playwright() as p:

@@ -54,8 +54,9 @@ FIELDS: dict[str, FieldSpec] = {
     )
 }
 
-# What a learner sets (the sidebar, URL presets, the command line's options), in this order.
-SETTABLE = ("sequences", "timesteps", "features", "units", "epochs", "batch_size", "learning_rate", "seed")
+# What a learner sets (the sidebar, URL presets, the command line's options), in the order a share link
+# and the command line's help list them: the model's size and training first, then the data.
+SETTABLE = ("units", "epochs", "timesteps", "features", "sequences", "batch_size", "learning_rate", "seed")
 
 # Resource caps, so that any allowed config fits a small cloud container (docs/config-and-caps.md).
 MAX_TRAIN_SECONDS = 30.0  # estimated by cost_seconds() below, fitted on a 2-core machine

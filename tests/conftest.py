@@ -27,6 +27,14 @@ def default_run():
 
 
 @pytest.fixture(scope="session")
+def baselines():
+    """The default config's order-free models: a time-shuffled LSTM and a whole-window Dense model."""
+    from lstm_core.pipeline.order import train_baselines
+
+    return train_baselines(LSTMConfig())
+
+
+@pytest.fixture(scope="session")
 def diverged_run():
     """A small run as divergence leaves it: the last epoch's losses NaN and every weight NaN (a real
     divergence needs a long, wide config, about 4 s: 200 timesteps x 256 units at learning rate 0.05)."""

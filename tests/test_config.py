@@ -92,8 +92,8 @@ def test_every_config_inside_the_caps_is_estimated_under_the_budget():
 
 
 def test_small_batches_through_a_big_lstm_are_costed():
-    """256 units, 32 features, batch size 1, 400 sequences, 24 epochs: estimated 29.7 s without the
-    weight-step term, it trained for 55 s on a loaded machine (about 32 s on a quiet one)."""
+    """256 units, 32 features, batch size 1, 400 sequences, 24 epochs: without the weight-step term the
+    estimate would be 29.7 s, yet it trains for 55 s on a loaded machine (about 32 s on a quiet one)."""
     from lstm_core.config import unchecked
 
     big_small_batches = unchecked(LSTMConfig(), units=256, features=32, batch_size=1, sequences=400, epochs=24)
@@ -104,8 +104,8 @@ def test_small_batches_through_a_big_lstm_are_costed():
 
 
 def test_every_suggestion_of_a_cap_message_is_accepted_when_followed():
-    """'set features <= 1' for 20000 x 200 fitted the data cap but not the work cap (55.6 s): following
-    one cap's advice led into the other. Random over-cap configs: each suggestion must now validate."""
+    """Following one cap's advice must not lead into the other ('set features <= 1' for 20000 x 200 would
+    fit the data cap but not the work cap: 55.6 s). Random over-cap configs: each suggestion validates."""
     import re
 
     rng = np.random.default_rng(0)

@@ -45,8 +45,8 @@ FINISHED = ("done", "failed", "cancelled")
 INHERIT_SOCKETS = os.name == "posix"  # a worker inherits its socket (pass_fds); elsewhere it calls back
 CONNECT_SECONDS = 60.0  # how long a new worker has to call back (a cold Python start on a slow laptop)
 POLL = 0.1  # seconds: how soon a slot notices a cancel (messages and deaths wake it at once)
-# A worker runs at a lower CPU priority (POSIX nice) than the web server: on a small machine the page's
-# script runs and a learner's clicks come first, and training takes whatever CPU they leave.
+# A worker runs at a lower CPU priority than the web server and the browser: on a small machine the page's
+# script runs, its painting and a learner's clicks come first, and training takes the CPU they leave.
 NICE = 10
 SERVER_REFUSES = ("tensorflow", "keras", "tf_keras")  # top-level packages never unpickled in the server
 _ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # where a worker imports lstm_core from
@@ -159,6 +159,21 @@ def _accept(listener: socket.socket, token: str, process: subprocess.Popen) -> s
     raise OSError("the worker process did not call back")
 
 
+def _lower_priority() -> None:
+    """Nice the worker, in a session of its own. Linux schedules each session as one group ("autogroup")
+    that competes with the others as a whole whatever its processes' nice values, so the worker's group
+    gets the nice value too; without autogroups the process's own nice is what counts."""
+    if not hasattr(os, "nice"):
+        return
+    os.nice(NICE)
+    try:
+        os.setsid()
+        with open("/proc/self/autogroup", "w") as group:
+            group.write(str(NICE))
+    except OSError:  # no autogroups here (another kernel, or a system without /proc)
+        pass
+
+
 def _serve(fd: int) -> None:
     """A worker's life: run ``warm``, say so, then run tasks until the server goes away.
 
@@ -166,8 +181,7 @@ def _serve(fd: int) -> None:
     task, not the worker; and so that the server can refuse one without losing its place in the stream.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group; the server ends us
-    if hasattr(os, "nice"):
-        os.nice(NICE)
+    _lower_priority()
     sock = socket.socket(fileno=fd)
     stop, inbox, lock = threading.Event(), queue.SimpleQueue(), threading.Lock()
 

@@ -7,11 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import ROOT
+
 SMALL_ARGS = ["--sequences", "60", "--timesteps", "4", "--features", "2", "--units", "3", "--epochs", "2"]
 
 
 def run_cli(*args, timeout=120):
-    return subprocess.run([sys.executable, "-m", "lstm_core", *args], capture_output=True, text=True, timeout=timeout)
+    """python -m lstm_core in the repository's folder: the paths below are relative to it."""
+    return subprocess.run([sys.executable, "-m", "lstm_core", *args], capture_output=True, text=True, timeout=timeout,
+                          cwd=ROOT)
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +95,7 @@ def test_bad_input_exits_2_with_one_line(args, needle):
 
 
 def test_csv_json_has_the_same_outputs_as_a_synthetic_run():
-    proc = run_cli("--csv", "tests/data/good_tab.csv", "--target", "reading", "--features", "step",
+    proc = run_cli("--csv", "tests/files/good_tab.csv", "--target", "reading", "--features", "step",
                    "--timesteps", "5", "--units", "3", "--epochs", "2", "--json")
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
@@ -103,7 +107,7 @@ def test_csv_json_has_the_same_outputs_as_a_synthetic_run():
     assert report["dataset"]["target"] == "reading"  # the export records what was learned from which columns
     assert report["dataset"]["features"] == ["reading", "step", "change in reading", "change in step"]
     assert len(report["trace"]["gates"]["forget_gate"][0]) == 3
-    levels = json.loads(run_cli("--csv", "tests/data/good_tab.csv", "--target", "reading", "--no-changes",
+    levels = json.loads(run_cli("--csv", "tests/files/good_tab.csv", "--target", "reading", "--no-changes",
                                 "--timesteps", "5", "--units", "3", "--epochs", "1", "--json").stdout)
     assert levels["stages"][0]["output"] == "50 sequences x 5 timesteps x 1 feature"
 
@@ -111,8 +115,8 @@ def test_csv_json_has_the_same_outputs_as_a_synthetic_run():
 @pytest.mark.parametrize(
     "args,needle",
     [
-        (["--csv", "tests/data/missing.csv"], "--csv: 2 missing values: column 'value' rows 3, 5."),
-        (["--csv", "tests/data/excel.csv"], "--csv: This is a zip archive"),
+        (["--csv", "tests/files/missing.csv"], "--csv: 2 missing values: column 'value' rows 3, 5."),
+        (["--csv", "tests/files/excel.csv"], "--csv: This is a zip archive"),
         (["--csv", "no/such.csv"], "--csv: cannot read 'no/such.csv'"),
         (["--csv", "data/co2.csv", "--target", "date"], "--csv: The target column 'date' is not a numeric column"),
         (["--csv", "data/co2.csv", "--timesteps", "200", "--units", "256", "--epochs", "2"], "--csv: with this file, work cap"),
@@ -135,6 +139,6 @@ def test_bad_csv_input_exits_2_with_one_line(args, needle):
 
 def test_the_cli_default_target_skips_a_column_that_only_rises():
     """good_tab.csv's first column, 'step', only rises: as the app's picker does, the CLI starts on 'reading'."""
-    proc = run_cli("--csv", "tests/data/good_tab.csv", "--timesteps", "5", "--units", "2", "--epochs", "1", "--json")
+    proc = run_cli("--csv", "tests/files/good_tab.csv", "--timesteps", "5", "--units", "2", "--epochs", "1", "--json")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["dataset"]["target"] == "reading"

@@ -10,9 +10,7 @@ from hypothesis import strategies as st
 
 from lstm_core.config import FIELDS, ConfigError, LSTMConfig
 from lstm_core.data.csvfile import CSVError, config_for_file, make_csv_dataset, parse_csv, window_counts
-
-DATA = Path(__file__).parent / "data"
-ROOT = Path(__file__).parents[1]
+from tests.support import FILES, ROOT
 
 BAD_FILES = {  # file -> the message it must produce (parse or windowing, with timesteps 10)
     "empty.csv": "The file is empty.",
@@ -42,7 +40,7 @@ def load(path: Path, target: str | None = None, timesteps: int = 10):
 @pytest.mark.parametrize("name,message", BAD_FILES.items(), ids=list(BAD_FILES))
 def test_each_bad_file_gives_its_message(name, message):
     with pytest.raises(CSVError) as err:
-        load(DATA / name)
+        load(FILES / name)
     assert message in str(err.value)
     assert "\n" not in str(err.value)  # one line
 
@@ -54,8 +52,8 @@ def test_one_text_column_holds_text():
 
 def test_a_pandas_index_and_a_trailing_comma_are_read_not_refused():
     """pandas's to_csv() leaves the index column's name blank, and a comma ending every line makes an empty
-    last column: both were refused ('Column 1 has no name'). The index is a column named by its position;
-    an empty unnamed one is dropped. The default target skips a column that only rises, like an index."""
+    last column: neither is refused. The index is a column named by its position; an empty unnamed one is
+    dropped. The default target skips a column that only rises, like an index."""
     import io
 
     import pandas as pd
@@ -97,7 +95,7 @@ def test_a_file_too_wide_for_a_time_series_is_refused_at_once():
     start = time.perf_counter()
     with pytest.raises(CSVError, match="The file has 50,000 columns; at most 256 are allowed"):
         parse_csv(wide)
-    assert time.perf_counter() - start < 5  # it used to parse every column first: about 1 ms each
+    assert time.perf_counter() - start < 5  # parsing every column first would take about 1 ms each
 
 
 @pytest.mark.parametrize("data", [b"a;b\n" + b"x" * 200_000 + b"\n", b"x" * 300_000 + b"\n1\n", b'"' + b"x" * 200_000 + b"\n1\n"],
@@ -168,7 +166,7 @@ def test_size_cap():
     ],
 )
 def test_other_encodings_delimiters_and_decimal_commas(name, encoding, delimiter, decimal):
-    table = parse_csv((DATA / name).read_bytes())
+    table = parse_csv((FILES / name).read_bytes())
     assert (table.encoding, table.delimiter, table.decimal) == (encoding, delimiter, decimal)
     assert table.rows == 60 and table.frame.iloc[1, 1] == pytest.approx(0.347)
 
@@ -302,7 +300,7 @@ def test_the_caps_are_checked_against_the_file_not_the_synthetic_defaults():
     values = {"units": 256, "epochs": 100, "timesteps": 10, "sequences": 1000, "features": 5}
     with pytest.raises(Exception, match="work cap"):
         LSTMConfig.from_values(values)
-    table = parse_csv((DATA / "good_tab.csv").read_bytes())
+    table = parse_csv((FILES / "good_tab.csv").read_bytes())
     _, config, _ = make_csv_dataset(table, "reading", [], config_for_file(values))
     assert (config.sequences, config.features, config.units, config.epochs) == (40, 1, 256, 100)
 
@@ -335,7 +333,7 @@ def test_a_file_over_the_data_cap_is_refused_before_any_window_is_made():
 
 
 def test_the_cap_advice_offers_only_what_the_learner_chose():
-    """'Choosing fewer feature columns also makes it smaller' made no sense with the target alone."""
+    """With the target alone, 'Choosing fewer feature columns also makes it smaller' would make no sense."""
     table = _wide_table(20_300, 2)
     for features, changes, says in (([], False, None), ([], True, "Choosing changes off also makes it smaller."),
                                     (["c1"], False, "Choosing fewer feature columns also makes it smaller.")):
@@ -413,10 +411,7 @@ def test_every_choice_of_data_has_its_own_key():
 
 
 def test_names_in_messages_are_quoted_as_typed():
-    """repr() doubled a backslash in a column name: the learner must see the name as it is in the file."""
-    from lstm_core.data.csvfile import quoted
-
-    assert quoted("a\\b") == "'a\\b'"
+    """The learner sees a column name as it is in the file (repr() would double a backslash)."""
     with pytest.raises(CSVError) as err:
         parse_csv(b"t\\emp,x\n1,2\nabc,3\n4,5\n")
     assert "column 't\\emp': 'abc' is not a number" in str(err.value) and "\\\\" not in str(err.value)

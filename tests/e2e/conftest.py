@@ -1,29 +1,15 @@
-"""A real server and Debian's Chromium, for the browser tests.
+"""A real server and Debian's Chromium, for the browser tests (the helpers are in tests/support/server.py,
+shared with the benchmarks).
 
 Locally these tests skip (with the reason) when no Chromium is installed; with CI=true they must run.
 """
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
-
-
-def chromium_path() -> str | None:
-    for name in ("chromium", "chromium-browser"):
-        if found := shutil.which(name):
-            return found
-    return None
+from tests.support import ROOT
+from tests.support.server import CHROMIUM_ARGS, chromium_path, streamlit_server
 
 
 def pytest_collection_modifyitems(config, items):
@@ -42,37 +28,12 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(script: Path, port: int, data: Path, cwd: Path = ROOT) -> subprocess.Popen:
-    """A real server whose saved runs live in ``data`` (a fresh folder: no run saved by an earlier test run)."""
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless=true",
-           f"--server.port={port}", "--browser.gatherUsageStats=false"]
-    env = {**os.environ, "LSTM_TRACE_DATA": str(data)}
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
-                if r.read() == b"ok":
-                    return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError(f"streamlit did not answer on port {port}: {proc.stderr.read().decode()[-2000:]}")
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    port = free_port()
-    proc = start_server(ROOT / "streamlit_app.py", port, tmp_path_factory.mktemp("runs"))
-    yield proc, f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(10)
+    """A real server whose saved runs live in a fresh folder (no run saved by an earlier test run)."""
+    runs, log = tmp_path_factory.mktemp("runs"), tmp_path_factory.mktemp("server") / "stderr.log"
+    with streamlit_server(ROOT / "streamlit_app.py", env={"LSTM_TRACE_DATA": str(runs)}, log=log) as running:
+        yield running.proc, running.url
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import ROOT
+from tests.support import ROOT
 
 TRAINING = 180_000  # ms: the first run imports TensorFlow and trains
 
@@ -90,7 +90,7 @@ def test_slider_and_train_change_the_shapes_and_every_tab_renders(loaded: Page):
         expect(page.get_by_test_id("stException")).to_have_count(0)
     open_tab(page, "Prediction trace")
     # Looked up inside the tab: until the switch's rerun ends, the Quiz tab's question 9, which names
-    # the gate inspector, is still on the page (a CI-like loaded machine caught the unscoped lookup).
+    # the gate inspector, is still on the page (on a loaded machine an unscoped lookup finds that one).
     trace = page.get_by_role("tabpanel", name="Prediction trace")
     expect(trace.get_by_text("Gate inspector", exact=True)).to_be_visible()
     expect(trace.get_by_text(re.compile(r"^Checked: our step-by-step recomputation agrees with Keras"))).to_be_visible()
@@ -141,8 +141,8 @@ def test_exports_download_in_the_browser(loaded: Page, tmp_path):
         sidebar.get_by_role("button", name="History (CSV)").click()
     lines = open(csv.value.path(), encoding="utf-8").read().splitlines()
     assert lines[0] == "epoch,loss,accuracy,val_loss,val_accuracy,observation" and len(lines) == 6
-    # Clicked straight after each other: a download that reran the app renewed every file's id, and a
-    # click that came before the page had the new ids failed (a CI run timed out here).
+    # Clicked straight after each other: a download that reran the app would renew every file's id, and a
+    # click that came before the page had the new ids would fail (a CI run timed out on it).
     with page.expect_download(timeout=60_000) as whole:
         sidebar.get_by_role("button", name="Whole run (JSON)").click()
     assert json.loads(open(whole.value.path(), encoding="utf-8").read())["config"]["units"] == 20
@@ -191,7 +191,7 @@ def test_the_learning_rate_box_shows_every_digit_the_run_uses(page: Page, app_ur
     wait_for_idle(page)
     page.get_by_text("Advanced").click()
     box = page.get_by_role("spinbutton", name="Learning rate")
-    expect(box).to_have_value("0.000015")  # '%.5f' showed 0.00002 while training with 1.5e-05
+    expect(box).to_have_value("0.000015")  # '%.5f' would show 0.00002 while training with 1.5e-05
 
 
 def test_the_server_process_never_loads_tensorflow(loaded: Page, server):

@@ -1,17 +1,11 @@
-"""Does order matter? The LSTM against a time-shuffled LSTM and a whole-window Dense model, judged against noise."""
-
-from pathlib import Path
+"""Does order matter? The models the LSTM is set against: a time-shuffled LSTM and a whole-window Dense model."""
 
 import numpy as np
-import pytest
 
 from lstm_core.config import LSTMConfig
 from lstm_core.data.synthetic import make_dataset
-from lstm_core.pipeline.noise import Yardstick
-from lstm_core.pipeline.order import time_shuffled, train_baselines
-from lstm_core.teaching.order import explanation
-
-YARD = Yardstick(0.5, 0.5, 800, 200)
+from lstm_core.pipeline.order import time_shuffled
+from tests.support import FILES
 
 
 def test_time_shuffled_keeps_each_sequences_values_and_labels():
@@ -26,15 +20,10 @@ def test_time_shuffled_keeps_each_sequences_values_and_labels():
 def test_the_time_shuffled_copy_keeps_the_csv_target():
     from lstm_core.data.csvfile import make_csv_dataset, parse_csv
 
-    table = parse_csv((Path(__file__).parent / "data" / "good_tab.csv").read_bytes())
+    table = parse_csv((FILES / "good_tab.csv").read_bytes())
     dataset, _, _ = make_csv_dataset(table, "reading", [], LSTMConfig(timesteps=5))
     shuffled = time_shuffled(dataset, 0)
     assert shuffled.target == "reading" and shuffled.feature_names == dataset.feature_names
-
-
-@pytest.fixture(scope="module")
-def baselines():
-    return train_baselines(LSTMConfig())
 
 
 def test_on_the_lesson_order_matters_but_memory_is_not_needed(default_run, baselines):
@@ -44,35 +33,3 @@ def test_on_the_lesson_order_matters_but_memory_is_not_needed(default_run, basel
     window = baselines.window.history["val_accuracy"].iloc[-1]
     assert window >= 0.9 and shuffled < 0.62 and lstm - shuffled > 0.3
     assert baselines.window.params == 10 * 5 + 1  # one weight per timestep and feature, and a bias
-    text = explanation(lstm, shuffled, window, YARD, True, 10)
-    assert "can be read without any recurrence" in text and "memory is needed" not in text.lower()
-    assert "Shuffling the time order cost the LSTM" in text and "more than the noise" in text
-    assert "one step at a time, with the same weights for any sequence length" in text
-
-
-def test_a_gap_within_the_noise_is_too_close_to_call():
-    """0.05 apart on 200 held-out sequences: the noise of such a difference is about ±0.09."""
-    text = explanation(0.80, 0.75, 0.78, YARD, True, 10)
-    assert "too close to call" in text and "cost the LSTM" not in text
-    assert "this run cannot show that the order helps this model" in text and "more training" in text
-    csv = explanation(0.80, 0.75, 0.78, YARD, False, 10)
-    assert "cannot show that the order helps" in csv and "weighing each step's position" not in csv
-    assert "beyond each row's change" in explanation(0.80, 0.75, 0.78, YARD, False, 10, changes=True)
-    assert "cost the LSTM 0.300" in explanation(0.95, 0.65, 0.9, YARD, True, 10)
-    behind = explanation(0.70, 0.90, 0.6, YARD, False, 10)
-    assert "The time-shuffled LSTM did better" in behind and "The LSTM did better" in behind
-
-
-def test_an_lstm_at_chance_is_not_credited_with_using_order():
-    for synthetic in (True, False):
-        text = explanation(0.560, 0.510, 0.52, YARD, synthetic, 10)
-        assert "cost the LSTM" not in text and "did better" not in text
-        assert "the LSTM itself is not clearly above chance: validation accuracy 0.560, against 0.500" in text
-    assert "not clearly above chance" in explanation(0.70, 0.60, 0.6, Yardstick(0.65, 0.65, 800, 200), False, 10)
-
-
-def test_with_changes_the_shuffle_keeps_a_local_order_and_the_text_says_so():
-    with_changes = explanation(0.70, 0.66, 0.6, YARD, False, 10, changes=True)
-    assert "change from the row before travels with it" in with_changes
-    assert "it can use which values appear, not when" not in with_changes
-    assert "it can use which values appear, not when" in explanation(0.70, 0.66, 0.6, YARD, False, 10, changes=False)

@@ -145,23 +145,6 @@ def test_default_run_tells_the_seed_story(seed, default_run):
     assert val_acc >= 0.85, run.history
 
 
-def test_observations_measure_chance_on_the_runs_own_labels():
-    """Three in four training labels are 1: always guessing 1 scores 0.750, and the sentences say so."""
-    from lstm_core.data.synthetic import Dataset
-
-    base = make_dataset(SMALL)
-    n_train = SMALL.train_sequences
-    y = (np.arange(SMALL.sequences) % 4 != 0).astype(np.float32)
-    dataset = Dataset(base.x, y, "three in four go up", base.feature_names, name="unbalanced", key="unbalanced")
-    run = train(SMALL.replace(epochs=1), dataset=dataset)
-    chance = max(y[:n_train].mean(), 1 - y[:n_train].mean())
-    assert round(chance, 3) == 0.75
-    from lstm_core.pipeline.noise import yardstick_of
-    from lstm_core.teaching.observations import observed
-
-    assert "chance (0.750" in observed(run.history, yardstick_of(run))["observation"][0]
-
-
 def test_nan_weights_with_a_finite_loss_history_count_as_diverged():
     """The last batch's update can make the weights NaN after the epoch's loss was averaged."""
     from lstm_core.pipeline.train import train

@@ -25,7 +25,7 @@ def test_history_charts_spec():
     assert loss["mark"]["type"] == "line" and loss["encoding"]["x"]["field"] == "epoch"
     assert loss["encoding"]["x"]["scale"]["domain"] == [1, 5]  # room for the epochs still to come
     assert loss["encoding"]["color"]["field"] == "split"
-    assert loss["width"] == "container"  # fits its column: a fixed width was cut off on a 1024 px screen
+    assert loss["width"] == "container"  # fits its column: a fixed width is cut off on a 1024 px screen
     data = next(iter(loss["datasets"].values()))
     assert len(data) == 6 and {d["metric"] for d in data} == {"Loss"}
 

@@ -81,7 +81,8 @@ def test_exports_trace_the_sample_on_screen_not_a_refused_entry():
 
 
 def test_download_names_tell_runs_apart():
-    """The default run and one at learning rate 0.00001 both downloaded as lstm_u20_t10_f5_e5_s0.json."""
+    """Runs that differ in any setting (the default run and one at learning rate 0.00001, say), or in their
+    data, download under different names."""
     from types import SimpleNamespace
 
     from lstm_core.present.exports import file_stem

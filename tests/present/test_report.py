@@ -37,7 +37,7 @@ def test_format_text_mentions_every_section(small_run):
 
 
 def test_a_diverged_run_writes_strict_json_and_a_readable_trace(diverged_run):
-    """NaN in the gates, the score and the stage samples made the JSON export invalid for strict parsers."""
+    """NaN in the gates, the score and the stage samples would make the JSON export invalid for strict parsers."""
     report = build_report(diverged_run)
     again = json.loads(json.dumps(report, allow_nan=False))
     assert again["trace"]["dense_output"] is None and again["trace"]["keras_max_diff"] is None

@@ -56,7 +56,7 @@ def test_summary_and_overlay(three_runs):
 
 
 def test_csv_runs_on_different_targets_get_different_labels():
-    """Two targets of one file used to share a label: one line in the chart, and Remove took both."""
+    """Two targets of one file sharing a label would draw one line in the chart, and Remove would take both."""
     from lstm_core.data.csvfile import config_for_file, make_csv_dataset, parse_csv
     from lstm_core.present.runs import label_of
 
@@ -94,7 +94,7 @@ def three_runs_history():
 
 
 def test_the_store_does_not_pin_models_or_data(three_runs):
-    """Each session keeps its own store: holding runs kept up to 8 models and their data per learner."""
+    """Each session keeps its own store: holding whole runs would keep up to 8 models and their data per learner."""
     import gc
     import weakref
 

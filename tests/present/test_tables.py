@@ -58,8 +58,13 @@ def test_final_metrics_report_change_since_epoch_one():
     assert m[3]["label"] == "Final val accuracy" and m[3]["delta"] == "+0.350"
 
 
+def test_one_epoch_has_no_change_to_show():
+    one = history_frame([dict(epoch=1, loss=0.6, accuracy=0.7, val_loss=0.6, val_accuracy=0.7)])
+    assert all(m["delta"] is None for m in final_metrics(one))
+
+
 def test_a_nan_or_unchanged_final_metric_has_no_coloured_change():
-    """A diverged run showed a red '+nan', and an unchanged accuracy a green '+0.000' that read as progress."""
+    """A diverged run's '+nan' would show red, and an unchanged accuracy's '+0.000' green, as if it were progress."""
     h = pd.DataFrame(dict(epoch=[1, 2], loss=[0.6, np.nan], accuracy=[0.5, 0.5], val_loss=[0.6, np.nan],
                           val_accuracy=[0.5, 0.50004]))
     loss, accuracy, _, val_accuracy = final_metrics(h)

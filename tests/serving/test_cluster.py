@@ -3,7 +3,6 @@ thread. Its worker is spawned, so it inherits this process's sys.path and workin
 lstm_core and tests.* by name (test_the_worker_imports_the_project checks that)."""
 
 import os
-import socket
 import sys
 import time
 from pathlib import Path
@@ -14,16 +13,17 @@ pytest.importorskip("distributed")
 
 from lstm_core.serving.cluster import SETTING, DaskPool, scheduler_address  # noqa: E402
 from lstm_core.serving.workers import DIED  # noqa: E402
-from tests.support import worker_tasks  # noqa: E402
+from tests.support import ROOT, worker_tasks  # noqa: E402
+from tests.support.server import free_port  # noqa: E402
 
-# --- Tasks of this file's own: top-level, so that the Dask worker imports them from tests.test_cluster ---
+# --- Tasks of this file's own: top-level, so that the Dask worker imports them from tests.serving.test_cluster ---
 
 
 def where(*, emit, should_stop) -> tuple[int, str, bool]:
     """The worker's pid and working directory, and whether lstm_core is on its path."""
     import lstm_core
 
-    return os.getpid(), os.getcwd(), Path(lstm_core.__file__).parent.parent.samefile(Path(__file__).parent.parent)
+    return os.getpid(), os.getcwd(), Path(lstm_core.__file__).parent.parent.samefile(ROOT)
 
 
 def count_checks(seconds: float, *, emit, should_stop) -> int:
@@ -260,12 +260,6 @@ def test_every_stop_is_cleared_once_its_run_has_ended(pool):
     """Stopped runs (cancelled, given up, shut down, rerun after a death) clear their flags: none is left
     in the scheduler's memory."""
     wait_until(lambda: not stops_left(pool), 15)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_an_unreachable_cluster_fails_the_task_clearly():

@@ -52,9 +52,9 @@ def test_a_parameter_given_twice_says_which_value_counts():
 
 
 def test_the_caps_are_checked_on_the_whole_link_so_their_advice_works():
-    """Checked one parameter at a time, batch_size=1 was judged with the default 1000 sequences and
-    5 epochs: 'set sequences <= 761, or epochs <= 3' for a link asking for 400 sequences; following it
-    gave the same refusal again."""
+    """Checked one parameter at a time, batch_size=1 would be judged with the default 1000 sequences and
+    5 epochs ('set sequences <= 761, or epochs <= 3' for a link asking for 400 sequences), and following
+    that advice would meet the same refusal again."""
     asked = {"units": "256", "features": "32", "batch_size": "1", "sequences": "400", "epochs": "24"}
     p = parse_query(asked)
     assert len(p.warnings) == 1 and "about 74.0 s" in p.warnings[0] and "epochs <= 9, or batch_size >= 4" in p.warnings[0]
@@ -74,15 +74,15 @@ def test_values_are_quoted_as_typed_and_long_ones_cut():
 
 
 def test_to_query_keeps_every_digit_so_a_reload_finds_the_same_run():
-    """With :g, 0.001234567 became 0.00123457: a reload (or a shared link) trained a different config."""
+    """:g would write 0.001234567 as 0.00123457, and a reload (or a shared link) would train a different config."""
     c = LSTMConfig(learning_rate=0.001234567)
     assert parse_query(dict(pair.split("=") for pair in to_query(c).split("&"))).config == c
     assert to_query(LSTMConfig(learning_rate=0.00001)) == "learning_rate=1e-05"
 
 
 def test_a_cap_drops_only_sizes_and_names_every_cap_met():
-    """'?epochs=100&units=256&seed=3' trained seed 0: the seed, given last, was dropped first though it
-    costs nothing. And a link over the data cap lost timesteps to the work cap without a word about it."""
+    """'?epochs=100&units=256&seed=3' keeps its seed: given last, it costs nothing and is not dropped. And a
+    link over the data cap that also breaks the work cap says so when it loses timesteps to it."""
     p = parse_query({"epochs": "100", "units": "256", "seed": "3"})
     assert p.config.seed == 3 and p.config.epochs == 100 and p.config.units == 20
     assert p.warnings[0].endswith("Used units=20 instead.")

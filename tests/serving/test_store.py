@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from lstm_core.serving.store import FILE, SavedRuns, data_folder
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import ROOT
 
 
 def child(code: str, folder: Path) -> subprocess.Popen:

@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 
 from lstm_core.serving.workers import DIED, WorkerPool, default_size
+from tests.support import ROOT
 from tests.support import worker_tasks as tasks
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -72,7 +71,12 @@ def test_start_returns_at_once_and_warm_runs_before_the_first_task():
 def test_a_worker_runs_at_a_lower_priority_than_its_server(make_pool):
     from lstm_core.serving.workers import NICE
 
-    assert finished(make_pool().submit(tasks.niceness)).result == min(os.nice(0) + NICE, 19)
+    pool = make_pool()
+    assert finished(pool.submit(tasks.niceness)).result == min(os.nice(0) + NICE, 19)
+    if Path("/proc/self/autogroup").exists():  # Linux weighs a session's group as a whole: the worker's is its own
+        pid = finished(pool.submit(tasks.pid)).result
+        assert os.getsid(pid) == pid != os.getsid(0)
+        assert Path(f"/proc/{pid}/autogroup").read_text().split()[-1] == str(NICE)
 
 
 def test_events_reach_the_server_while_the_task_runs(make_pool, tmp_path):

@@ -1,5 +1,5 @@
-"""Tasks for tests/test_workers.py. Top-level functions, so that a spawned worker can import them; all
-pure Python and cheap except train_tiny, which trains a real tiny Keras model."""
+"""Tasks for the worker pool tests (tests/serving/). Top-level functions, so that a spawned worker can
+import them; all pure Python and cheap except train_tiny, which trains a real tiny Keras model."""
 
 import os
 import sys

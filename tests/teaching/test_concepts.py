@@ -4,7 +4,6 @@ trace holds, and a diverged run prints no NaN."""
 import dataclasses
 import math
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,6 +18,7 @@ from lstm_core.teaching.concepts import (
     unit_step,
 )
 from lstm_core.tracing.trace import carried_after, sigmoid, trace_sample
+from tests.support import ROOT
 
 NUMBER = r"-?\d+\.\d{3}"
 HALF = 5e-4  # the largest rounding error of a number printed with 3 decimals
@@ -147,7 +147,7 @@ def test_a_csv_run_never_sees_more_than_its_window(small_run):
     from lstm_core.config import LSTMConfig
     from lstm_core.data.csvfile import make_csv_dataset, parse_csv
 
-    table = parse_csv((Path(__file__).parents[1] / "data" / "co2.csv").read_bytes())
+    table = parse_csv((ROOT / "data" / "co2.csv").read_bytes())
     dataset, config, _ = make_csv_dataset(table, "co2", [], LSTMConfig(timesteps=20))
     text = state_and_batches(dataclasses.replace(small_run, config=config, dataset=dataset))
     assert "never sees more than 20 rows of your file at once" in text

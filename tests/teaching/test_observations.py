@@ -2,10 +2,14 @@
 
 import math
 
+import numpy as np
 import pandas as pd
 
-from lstm_core.pipeline.noise import BALANCED, Yardstick, chance_level
-from lstm_core.teaching.observations import observe
+from lstm_core.data.synthetic import Dataset, make_dataset
+from lstm_core.pipeline.noise import BALANCED, Yardstick, chance_level, yardstick_of
+from lstm_core.pipeline.train import train
+from lstm_core.teaching.observations import observe, observed
+from tests.support import SMALL
 
 
 def H(*rows):
@@ -190,3 +194,15 @@ def test_changes_the_table_cannot_show_are_not_claimed():
 
 def test_the_default_yardstick_is_the_lessons_split():
     assert (BALANCED.n_train, BALANCED.n_val, BALANCED.val_chance) == (800, 200, 0.5)
+
+
+def test_observations_measure_chance_on_the_runs_own_labels():
+    """Three in four training labels are 1: always guessing 1 scores 0.750, and the sentences say so."""
+    base = make_dataset(SMALL)
+    n_train = SMALL.train_sequences
+    y = (np.arange(SMALL.sequences) % 4 != 0).astype(np.float32)
+    dataset = Dataset(base.x, y, "three in four go up", base.feature_names, name="unbalanced", key="unbalanced")
+    run = train(SMALL.replace(epochs=1), dataset=dataset)
+    chance = max(y[:n_train].mean(), 1 - y[:n_train].mean())
+    assert round(chance, 3) == 0.75
+    assert "chance (0.750" in observed(run.history, yardstick_of(run))["observation"][0]

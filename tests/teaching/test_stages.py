@@ -53,11 +53,3 @@ def test_samples_come_from_the_model(small_run):
     assert abs(float(score[2]) - float(s[2].sample[2])) < 1e-5
     d = s[0].to_dict()
     assert set(d) >= {"name", "input", "output", "input_shape", "output_shape", "description"}
-
-
-def test_the_article_follows_the_number_as_read_aloud():
-    from lstm_core.formats import a_or_an
-
-    assert [f"{a_or_an(n)} {n}-unit" for n in (1, 8, 11, 18, 20, 80, 110, 256, 11_000, 110_000, 11_000_000)] == [
-        "a 1-unit", "an 8-unit", "an 11-unit", "an 18-unit", "a 20-unit", "an 80-unit", "a 110-unit", "a 256-unit",
-        "an 11000-unit", "a 110000-unit", "an 11000000-unit"]
