@@ -1,1 +1,2 @@
-"""The page's pieces that are not layout: shared server resources."""
+"""The page's pieces: the sidebar, one view per tab (views), this session's trainings and checks (session),
+and what every session of the server shares (resources)."""

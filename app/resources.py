@@ -52,8 +52,3 @@ def job_board(kind: str) -> JobBoard:
     """Every session's jobs of one kind ("lstm" or "order"): one per run key, for the whole server."""
     return live_sessions().watch(JobBoard(keep=CACHED_RUNS, alive=live_sessions().alive, saved=saved_runs(), kind=kind))
 
-
-def prune_boards() -> None:
-    """Give up trainings whose every watcher has closed their tab (a queued session asks this often)."""
-    for kind in ("lstm", "order"):
-        job_board(kind).prune()

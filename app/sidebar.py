@@ -1,0 +1,233 @@
+"""The sidebar: the link's preset, where the sequences come from, the hyperparameter form, and the share
+and export expanders."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import streamlit as st
+
+from app.views.common import recall, remember
+from lstm_core import formats
+from lstm_core.config import FIELDS, LSTMConfig
+from lstm_core.data.choice import DataChoice, DataKind
+from lstm_core.data.keys import run_key
+
+SOURCES = ["Synthetic (lesson)", "Example: CO2", "Upload CSV"]
+EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "co2.csv"
+
+
+# --- URL presets: read once per session, they prefill the form ------------------------------
+def preset(want: Callable[[str], None]):
+    """The link's preset (serving.presets.Preset). On a session's first run, ?units=..&epochs=.. (and
+    lock=1) from the URL fill the form, and ``want(run_key)`` asks for its run: trained, or from the cache."""
+    if "preset" in st.session_state:
+        return st.session_state["preset"]
+    from lstm_core.serving.presets import PRESET_FIELDS, parse_query
+
+    found = parse_query({name: st.query_params.get_all(name) for name in st.query_params})
+    st.session_state["preset"] = found
+    for name in PRESET_FIELDS:  # the form's widgets read their start values from here
+        st.session_state[name] = getattr(found.config, name)
+    if found.warnings:  # the address shows what was used instead, so a reload does not warn again
+        remember_in_url(found.config, lock=found.lock)
+    want(run_key(found.config))
+    return found
+
+
+def link_warnings(found, trained: bool) -> None:
+    """What the link asked for that could not be used; once the learner trains, the link is done with."""
+    if trained:
+        found.warnings.clear()
+    for warning in found.warnings:
+        st.warning(formats.literal(warning))
+
+
+def remember_in_url(config: LSTMConfig, lock: bool = False) -> None:
+    """The address bar holds the setup last trained (the lesson's data only: a file stays in its session),
+    so a reload, which starts a new session, brings it back from the shared cache instead of the default."""
+    from lstm_core.serving.presets import query_of
+
+    st.query_params.from_dict({**query_of(config), **({"lock": "1"} if lock else {})})
+
+
+# --- Where the sequences come from ------------------------------------------------------------
+@st.cache_data(max_entries=16, show_spinner=False)
+def parsed(data: bytes):
+    """The parsed file, or the CSVError's message (cached by the file's bytes)."""
+    from lstm_core.data.csvfile import CSVError, parse_csv
+
+    try:
+        return parse_csv(data)
+    except CSVError as err:
+        return str(err)
+
+
+def uploaded_file(shown_before: bool) -> tuple[bytes, str] | None:
+    """The uploaded file's bytes and name. The uploader forgets its file when another data choice hides
+    it, so a copy is kept for the session and used again on the way back; removing the file forgets it."""
+    upload = st.file_uploader("CSV file, one row per time step", type=["csv", "txt", "tsv"], key="upload")
+    had, st.session_state["upload-live"] = st.session_state.get("upload-live", False), upload is not None
+    if upload is not None:
+        st.session_state["kept-upload"] = (upload.getvalue(), upload.name)
+    elif shown_before and had:  # the learner took the file out of the uploader
+        st.session_state.pop("kept-upload", None)
+    elif "kept-upload" in st.session_state:
+        st.caption(formats.literal(f"Using {st.session_state['kept-upload'][1]}, uploaded earlier; "
+                                   "upload another file to replace it."))
+    return st.session_state.get("kept-upload")
+
+
+def data_source(locked: bool) -> DataChoice:
+    """The data choice: the lesson's data, or a CSV file with its target and features."""
+    with st.sidebar.container(border=True):
+        source = st.radio("Data", SOURCES, key="source", disabled=locked)
+        was, st.session_state["source-was"] = st.session_state.get("source-was"), source
+        if source == SOURCES[0]:
+            return DataChoice()
+        if source == SOURCES[1]:
+            data, name = EXAMPLE.read_bytes(), "Example: CO2"
+        else:
+            kept = uploaded_file(was == SOURCES[2])
+            if kept is None:
+                st.caption("Columns of numbers (a temperature, a price, a sensor): the model learns whether the "
+                           "target goes up next.")
+                return DataChoice(DataKind.NO_FILE)
+            data, name = kept
+        table = parsed(data)
+        if isinstance(table, str):
+            st.error(formats.literal(f"{name}: {table}"))
+            return DataChoice.unusable(table)
+        return file_choice(table, name)
+
+
+def file_choice(table, name: str) -> DataChoice:
+    """The parsed file's target, features and changes box, and what they make of it."""
+    from lstm_core.data.csvfile import CHANGES_BOX, default_target, gap_windows, too_few, window_counts
+
+    # Kept copies: a widget not drawn (another data choice) loses its state, and these come back with the file.
+    keys = {k: f"{k}-{table.digest}" for k in ("target", "features", "changes")}
+    for k, start in (("target", default_target(table)), ("features", []), ("changes", True)):
+        st.session_state.setdefault(keys[k], recall(keys[k], start))
+    target = remember(keys["target"], st.selectbox("Target column", table.columns, key=keys["target"]))
+    st.session_state[keys["features"]] = [c for c in st.session_state[keys["features"]] if c != target]
+    features = remember(keys["features"], st.multiselect("Extra feature columns", [c for c in table.columns if c != target],
+                                                         key=keys["features"]))
+    changes = remember(keys["changes"], st.checkbox(
+        CHANGES_BOX, key=keys["changes"],
+        help="A slow drift (like CO2's) fills the whole 0 to 1 scale, so the small moves that decide "
+             "'up next' are hard to see in the levels; their changes are not."))
+    timesteps = st.session_state.get("timesteps", 10)
+    windows, dropped = window_counts(table.rows, timesteps, changes)
+    width = (1 + len(features)) * (2 if changes else 1)
+    st.caption(formats.literal(f"Using {name}, {formats.counted(table.rows, 'row')}; numeric columns {', '.join(table.columns)}"
+                               + (f"; text columns ignored: {', '.join(table.text_columns)}" if table.text_columns else "")
+                               + f". Read as {table.encoding}, delimiter {table.delimiter!r}, decimal {table.decimal!r}."))
+    short = too_few(table.rows, timesteps, changes)
+    if not short:
+        st.caption(f"With {timesteps} timesteps: {windows} sequences x {timesteps} timesteps x "
+                   f"{formats.counted(width, 'feature')}"
+                   + (f" (the newest; the oldest {dropped} are left out)" if dropped else "")
+                   + f". Scaling is fitted on the training part only, and the {gap_windows(timesteps, changes)} "
+                   "windows that would share rows with both it and the validation part are not made.")
+    else:
+        st.warning(short)  # the words a refused Train would use
+    st.dataframe(table.frame.head(5), height=150, width="stretch")
+    return DataChoice.csv(table, target, features, name, changes)
+
+
+def data_note(shown, choice: DataChoice) -> None:
+    """Choosing data trains nothing until Train: when the run on screen (``shown``) has other data than
+    the sidebar's choice, say whose results these are."""
+    from lstm_core.data.choice import data_on_screen_note
+
+    note = data_on_screen_note(shown.dataset, choice)
+    if note:
+        st.info(note)
+
+
+# --- The hyperparameters, in a form so that only Train retrains ---------------------------------
+def slider(name: str, locked: bool):
+    spec = FIELDS[name]
+    return st.slider(spec.label, int(spec.low), int(spec.high), help=spec.help, key=name, disabled=locked)
+
+
+def number(name: str, locked: bool, **kwargs):
+    """No min or max on the widget: the browser would refuse an out-of-range entry without a word and
+    Train would silently use the old value. The config check names the value and its range instead."""
+    spec = FIELDS[name]
+    return st.number_input(spec.label, None, None, help=f"{spec.help} Allowed {spec.allowed}.",
+                           key=name, disabled=locked, **kwargs)
+
+
+def model_form(locked: bool, csv: bool = False) -> dict | None:
+    """The config form; returns its values when Train is pressed."""
+    with st.sidebar.form("config"):
+        st.subheader("Model")
+        if locked:
+            st.caption("This setup is locked by the link, so the whole room trains the same model.")
+        values = {name: slider(name, locked) for name in ("units", "epochs", "timesteps")}
+        with st.expander("Advanced"):
+            if csv:
+                st.caption("With a CSV file, the file sets Sequences and Features; these two apply to the lesson data.")
+            values["features"] = slider("features", locked)
+            values["sequences"] = number("sequences", locked, step=100)
+            values["batch_size"] = number("batch_size", locked, step=8)
+            values["learning_rate"] = number("learning_rate", locked, step=0.001, format="%g")  # 6 significant digits: 1.5e-05 is not shown as 0.00002
+            values["seed"] = number("seed", locked, step=1)
+        pressed = st.form_submit_button("Train", type="primary", key="train", width="stretch", disabled=locked)
+    return values if pressed else None
+
+
+# --- Share and export -------------------------------------------------------------------------
+def share(now) -> None:
+    """The link that opens this setup for someone else (``now``: a serving.trainer.TrainerStatus)."""
+    from lstm_core.serving.presets import to_query
+
+    run = now.run
+    expander = st.sidebar.expander("Share this setup", key="share", on_change="rerun")
+    if not expander.open:  # lazy: the link and its copy button are sent only when asked for
+        return
+    if run is not None and not run.dataset.synthetic:
+        with expander:
+            st.caption("Links share setups on the lesson's synthetic data; your file stays in your session. "
+                       "To share a CSV run, export it (JSON or .keras) below.")
+        return
+    query = to_query(run.config if run is not None else now.config)
+    page = st.context.url or ""
+    with expander:
+        st.code(page + (f"?{query}" if query else "") or "(the default setup: share the page's address)",
+                language=None, wrap_lines=True)
+        st.caption("For a room demo, this link also locks the controls, so everyone trains the same model:")
+        st.code(f"{page}?{query + '&' if query else ''}lock=1", language=None, wrap_lines=True)
+
+
+def export(run) -> None:
+    """Download the run on screen (if any); each file is made only when its button is clicked."""
+    if run is None:
+        return
+    from lstm_core.present import exports
+
+    expander = st.sidebar.expander("Export this run", key="export", on_change="rerun")
+    if not expander.open:  # lazy, like the tabs
+        return
+    stem = exports.file_stem(run)
+    # Read now: the download callbacks run without this session's state. The trace tab's widget holds a
+    # change made this rerun (its kept copy is updated only when the tab draws, after this).
+    sample = exports.shown_sample(st.session_state.get("sample"), recall("sample", 0), run.config.sequences)
+    # on_click="ignore": a download needs no rerun, and a rerun gives every deferred file a new id, so a
+    # second click sent before the page has the new ids fails ("Failed to generate file for download").
+    with expander:
+        st.download_button("History (CSV)", lambda: exports.history_csv(run), f"{stem}_history.csv", "text/csv",
+                           key="dl_csv", on_click="ignore", width="stretch")
+        st.download_button("Whole run (JSON)", lambda: exports.run_json(run, sample), f"{stem}.json",
+                           "application/json", key="dl_json", on_click="ignore", width="stretch")
+        st.download_button("Trained model (.keras)", lambda: exports.model_bytes(run), f"{stem}.keras",
+                           "application/octet-stream", key="dl_model", on_click="ignore", width="stretch")
+        if run.dataset.synthetic:
+            st.download_button("Python script to reproduce it", lambda: exports.reproduce_script(run.config, f"{stem}.py"),
+                               f"{stem}.py", "text/x-python", key="dl_script", on_click="ignore",
+                               width="stretch")
+            st.caption("The JSON has the same schema as `python -m lstm_core --json`; the script needs only NumPy and Keras.")
+        else:
+            st.caption("The JSON has the same schema as `python -m lstm_core --json`. The reproduce script covers "
+                       "the synthetic lesson data; for your file, use `python -m lstm_core --csv`.")

@@ -1,0 +1,80 @@
+"""What several views share: lazy tabs, the non-blocking watcher, kept widget choices and the cached trace."""
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from lstm_core import formats
+
+WATCH_SECONDS = 0.3  # a waiting session's fragment redraws this often: an epoch shows at most this late
+FIRST_RUN = "The first run is training: watch it learn in the Training tab."
+PREVIOUS_RUN = "Showing the previous run while the new one trains."
+
+
+def tab(container, now, draw: Callable[[Any], None], training: Callable[[], None] | None = None) -> None:
+    """One tab, run only while open (a closed tab sends nothing, so the page paints fast). ``draw(run)``
+    shows the run on screen (``now``: a serving.trainer.TrainerStatus); while a new run trains, ``training()``
+    shows that instead if given, else the previous run is shown with a note."""
+    if not container.open:
+        return
+    with container:
+        if now.job is not None and training is not None:
+            training()
+        elif now.run is None:
+            st.info(FIRST_RUN)
+        else:
+            if now.job is not None:
+                st.caption(PREVIOUS_RUN)
+            draw(now.run)
+
+
+def watch(poll: Callable[[], Any], draw: Callable[[Any], None], seconds: float = WATCH_SECONDS) -> None:
+    """Draws ``poll()`` (a status with ``.finished``) every ``seconds`` in a fragment, so the page is never
+    held up; once the status has finished, the whole page reruns to show what it brought."""
+
+    def tick() -> None:
+        now = poll()
+        if now.finished:
+            st.rerun()
+        draw(now)
+
+    st.fragment(tick, run_every=seconds)()
+
+
+def failed(error: str | None) -> None:
+    """The error of the training this session waited for, said once."""
+    if error:
+        st.error(f"{formats.literal(error)}. The results shown are from the last run.")
+
+
+def recall(name: str, default):
+    """A choice made in a tab; lazy tabs drop their widgets' state when closed, so keep a copy."""
+    return st.session_state.get(f"kept-{name}", default)
+
+
+def remember(name: str, value):
+    st.session_state[f"kept-{name}"] = value
+    return value
+
+
+def whole_number(label: str, low: int, high: int, name: str, offset: int = 0) -> int:
+    """A whole number from ``low`` to ``high``, kept across tab switches. No min or max on the widget
+    (the browser would refuse an entry without a word): an entry out of range is named, and the last
+    good one stays on screen. ``offset`` is what the kept value adds to the shown one (1-based timesteps)."""
+    kept = min(max(recall(name, low), low), high)
+    if name not in st.session_state or st.session_state.get(f"range-{name}") != (low, high):
+        st.session_state[name] = kept  # a new run's range (fewer sequences, say): start inside it, no error
+    st.session_state[f"range-{name}"] = (low, high)
+    value = st.number_input(label, step=1, help=f"Allowed {low} to {high}.", key=name)
+    if value is None or not low <= value <= high:
+        st.error(f"{label}: {value} is out of range; allowed: {low} to {high}. Showing {kept} instead.")
+        return kept - offset
+    return remember(name, int(value)) - offset
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_trace(config_key: str, sample: int, _run):
+    from lstm_core.tracing.trace import trace_sample
+
+    return trace_sample(_run, sample)

@@ -1,0 +1,34 @@
+"""The Compare tab: every finished run of this session, side by side. Comparing never retrains."""
+
+import streamlit as st
+
+from lstm_core import formats
+
+
+def view(run, store) -> None:
+    """``store``: this session's present.runs.RunStore; ``run``: the run on screen."""
+    from lstm_core.present.charts import SPLIT_NOTE, compare_charts
+    from lstm_core.present.runs import SUMMARY_FORMATS
+
+    if run.key not in store:  # removed or cleared: Train would not bring it back, as it is already on screen
+        if st.button("Add the run on screen", key="readd_run", help="It was removed or cleared from this list."):
+            store.add(run)
+            st.rerun()
+    if not len(store):
+        st.info(f"Runs you train appear here, up to the last {store.limit}.")
+        return
+    st.caption(f"{len(store)} run{'s' if len(store) != 1 else ''} this session (the last {store.limit} are kept).")
+    for chart in compare_charts(store.histories()):
+        st.altair_chart(chart, width="stretch")
+    st.caption(SPLIT_NOTE)
+    summary = store.summary()
+    summary["Run"] = summary["Run"].map(formats.literal)  # a run's label names its file and columns
+    st.table(summary.style.format(SUMMARY_FORMATS), hide_index=True)
+    left, right = st.columns([3, 1])
+    victim = left.selectbox("Remove a run", store.labels(), key="remove_which")
+    if left.button("Remove", key="remove_run"):
+        store.remove(victim)
+        st.rerun()
+    if right.button("Clear all", key="clear_runs"):
+        store.clear()
+        st.rerun()

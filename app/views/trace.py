@@ -1,0 +1,135 @@
+"""The Prediction trace tab: one sequence through the layers, the gates, the equations, and What if?"""
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from app.views.common import cached_trace, recall, remember, watch, whole_number
+from lstm_core import formats
+from lstm_core.serving.jobs import JobState
+
+CHECK_SECONDS = 0.5  # how often a What-if check waiting for its worker looks again
+
+
+def view(run, check: Callable) -> None:
+    """``check(run, x)``: the status of the Keras check of input ``x`` (asked of a worker on first call)."""
+    from lstm_core.present.charts import heatmap
+    from lstm_core.present.tables import sample_text, sequence_frame
+    from lstm_core.teaching.concepts import gradient_path, sigmoid_vs_tanh
+    from lstm_core.teaching.insights import diverged_text, trace_insight
+    from lstm_core.teaching.text import GATE_CAPTIONS, GATE_LABELS
+    from lstm_core.tracing.trace import GATE_NAMES
+
+    if run.diverged:  # every gate is NaN: heatmaps of nothing, and a Keras check that cannot agree
+        st.warning(diverged_text(run))
+        return
+    c = run.config
+    sample = whole_number("Sample (which sequence to trace)", 0, c.sequences - 1, "sample")
+    trace = cached_trace(run.key, int(sample), run)
+    left, right = st.columns(2)
+    with left.container(border=True):
+        st.markdown(f"**Layer 1 · Input sequence** ({formats.counted(c.timesteps, 'timestep')} x {formats.counted(c.features, 'feature')})")
+        st.dataframe(sequence_frame(trace.input, run.dataset.feature_names), height=260, width="stretch")
+    with right.container(border=True):
+        st.markdown(f"**Layer 2 · LSTM** (hidden state at each timestep, {formats.counted(c.units, 'unit')})")
+        st.altair_chart(heatmap(trace.gates["hidden_state"], "Hidden state h", "hidden_state"), width="stretch")
+        st.caption("Summary vector (the last hidden state, what the Dense layer reads)")
+        st.markdown(f"`{sample_text(trace.lstm_output, keep=8)}`")
+    with st.container(border=True):
+        st.markdown("**Layer 3 · Dense**")
+        a, b, d = st.columns(3)
+        a.metric("Score (sigmoid)", f"{trace.dense_output:.3f}")
+        b.metric("Predicted class", trace.predicted)
+        d.metric("True label", trace.label, "correct" if trace.predicted == trace.label else "wrong",
+                 delta_color="green" if trace.predicted == trace.label else "red", delta_arrow="off")  # no rise or fall
+    st.subheader("Gate inspector")
+    gate = remember("gate", st.radio("Gate or state", GATE_NAMES, GATE_NAMES.index(recall("gate", GATE_NAMES[0])),
+                                     format_func=GATE_LABELS.get, horizontal=True, key="gate"))
+    st.altair_chart(heatmap(trace.gates[gate], GATE_LABELS[gate], gate), width="stretch")
+    st.caption(GATE_CAPTIONS[gate])
+    (st.caption if trace.agrees else st.error)(trace.agreement)
+    st.info(f"**Key insight.** {trace_insight(trace)}")
+    equations(run, trace)
+    with st.expander("Why the cell state helps gradients"):
+        st.markdown(gradient_path(trace))
+    with st.expander("Sigmoid or tanh?"):
+        st.markdown(sigmoid_vs_tanh(trace))
+    probe(run, int(sample), check)
+
+
+def equations(run, trace) -> None:
+    """One unit at one timestep, with the traced numbers filled into the LSTM's equations."""
+    from lstm_core.teaching.concepts import gate_equations
+
+    with st.expander("The equations, with this sequence's numbers"):
+        left, right = st.columns(2)
+        c = run.config
+        unit = left.selectbox("Unit", range(1, c.units + 1), key="eq_unit")
+        timestep = right.selectbox("Timestep", range(1, c.timesteps + 1), index=c.timesteps - 1, key="eq_t")
+        st.markdown(gate_equations(run, trace, unit - 1, timestep - 1))
+
+
+def probe(run, sample: int, check: Callable) -> None:
+    """What if: edit this sequence and trace it again, before and after side by side."""
+    from lstm_core.present.charts import heatmap, state_scale
+    from lstm_core.tracing.probe import EDITS, TIMESTEP_EDITS, edit_note, run_probe
+
+    st.subheader("What if?")
+    c = run.config
+    edit = remember("edit", st.selectbox("Change the sequence", list(EDITS), list(EDITS).index(recall("edit", "zero")),
+                                         format_func=EDITS.get, key="edit"))
+    st.caption(edit_note(edit, run.dataset.synthetic, run.dataset.changes))
+    timestep, values = 0, None
+    if edit in TIMESTEP_EDITS:
+        timestep = whole_number("Timestep", 1, c.timesteps, "probe_t", offset=1)
+    if edit == "edit":
+        current = ", ".join(f"{v:.2f}" for v in run.dataset.x[sample, timestep] + 0.0).replace("-0.00", "0.00")
+        raw = st.text_input(f"New values for timestep {timestep + 1}: {formats.counted(c.features, 'number')}, separated by commas", current,
+                            key=f"probe_values-{sample}-{timestep}")
+        try:
+            values = [float(v) for v in raw.split(",")]
+        except ValueError:
+            st.error(f"Values must be {c.features} numbers separated by commas, like: {current}")
+            return
+    try:
+        probed = run_probe(run, sample, edit, timestep, values, seed=sample)
+    except ValueError as err:
+        st.error(f"Cannot apply this edit: {err}.")
+        return
+    ranges = {state: state_scale(state, probed.before.gates[state], probed.after.gates[state])  # equal values, equal colours
+              for state in ("hidden_state", "cell_state")}
+    pair = (("Before", probed.before), ("After", probed.after))
+    before, after = st.columns(2)
+    before.metric("Before: score", f"{probed.before.dense_output:.3f}")
+    after.metric("After: score", f"{probed.after.dense_output:.3f}", f"{probed.after.dense_output - probed.before.dense_output:+.3f}")
+    for state, name in (("hidden_state", "hidden state h"), ("cell_state", "cell state c")):
+        for col, (title, trace) in zip(st.columns(2), pair):  # one row per state: before and after line up
+            col.altair_chart(heatmap(trace.gates[state], f"{title}: {name}", state, value_range=ranges[state]), width="stretch")
+    st.write(probed.caption)
+    keras_check(run, probed, check)
+
+
+def keras_check(run, probed, check: Callable) -> None:
+    """The edited input's check against Keras, from a worker (the server has no Keras): shown when it
+    arrives, and the page is never held up for it."""
+    from lstm_core.tracing.trace import trace_sample
+
+    def draw(now) -> None:
+        before = f"Before the edit: {probed.before.agreement}"
+        if now.state is JobState.DONE:
+            after = trace_sample(run, probed.after.sample, x=probed.after.input, reference=now.reference)
+            (st.caption if probed.before.agrees and after.agrees else st.error)(
+                f"{before} After the edit: {after.agreement}")
+        elif now.finished:
+            st.caption(f"{before} After the edit: not checked against Keras ({now.error or 'the check was cancelled'}).")
+        else:
+            st.caption(f"{before} After the edit: checking against Keras in a worker...")
+
+    def poll():
+        return check(run, probed.after.input)
+
+    now = poll()
+    if now.finished:
+        draw(now)
+    else:
+        watch(poll, draw, CHECK_SECONDS)

@@ -1,0 +1,143 @@
+"""The Training tab: the epochs as they stream in, the finished run's results, and "Does order matter?"."""
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from app.views.common import watch
+from lstm_core import formats
+from lstm_core.serving.jobs import JobState, JobStatus
+
+
+def placeholders():
+    return st.empty(), st.empty(), st.empty()  # progress, table, chart
+
+
+def pending_note(now) -> str:
+    """The one status line of the training a session waits for (``now``: a serving.trainer.TrainerStatus)."""
+    job, config = now.job, now.config
+    if job.state is JobState.QUEUED:
+        return f"Queued: place {job.place or 1} in line for a trainer."
+    if not job.rows:
+        return (f"Starting: building {formats.a_or_an(config.units)} {config.units}-unit LSTM, then its first "
+                "epoch (the first training also waits for TensorFlow to load in a worker)...")
+    return f"Training {formats.counted(config.units, 'unit')}: epoch {len(job.rows)} of {config.epochs}"
+
+
+def live(now) -> None:
+    """The training so far: its progress, the epochs' table and the loss and accuracy charts."""
+    draw_history(placeholders(), history_so_far(now.job.rows), now.config.epochs, pending_note(now), now.yard)
+
+
+def pending_line(now) -> None:
+    """The training's status in one line, above the tabs other than Training."""
+    st.info(pending_note(now))
+
+
+def draw_history(places, history, epochs: int, note: str, yard) -> None:
+    progress, table, chart = places
+    progress.progress(len(history) / epochs, text=note)
+    if not len(history):  # nothing to plot yet: leave pandas and Altair to load after TensorFlow
+        table.caption("The epoch table fills in as each epoch ends.")
+        return
+    from lstm_core.present.charts import SPLIT_NOTE
+    from lstm_core.present.tables import epoch_table
+    from lstm_core.teaching.text import ACCURACY_NOTE
+
+    table.table(epoch_table(history, yard).style.format(precision=3), hide_index=True)  # real HTML: wraps, reads aloud
+    with chart.container():
+        for column, spec in zip(st.columns(2), history_specs(history, epochs)):
+            column.vega_lite_chart(spec, width="stretch")
+        st.caption(f"{SPLIT_NOTE} {ACCURACY_NOTE}")
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def history_specs(history, epochs: int) -> list[dict]:
+    """The loss and accuracy charts as Vega-Lite specs. A waiting session's fragment redraws them every
+    WATCH_SECONDS: Altair's to_dict (with its schema check) costs ~30 ms a pair, a cached spec ~4."""
+    from lstm_core.present.charts import history_charts
+
+    return [chart.to_dict() for chart in history_charts(history, total_epochs=epochs)]
+
+
+def history_so_far(rows):
+    """The epochs streamed so far as a history frame; none yet is an empty tuple, so that pandas
+    loads with the first row (after TensorFlow has loaded it), not while TensorFlow imports."""
+    if not rows:
+        return ()
+    from lstm_core.pipeline.run import history_frame
+
+    return history_frame(list(rows))
+
+
+def view(run, ordered: bool, order: Callable[[], JobStatus]) -> None:
+    """The finished run: its epochs, final metrics and insight, then the comparison models, which
+    ``order()`` asks for (and reports on) once the learner has asked (``ordered``) or clicks."""
+    from lstm_core.pipeline.noise import yardstick_of
+    from lstm_core.present.tables import DELTA_NOTE, final_metrics
+    from lstm_core.teaching.insights import training_insight
+
+    c = run.config
+    note = f"Trained {c.epochs} of {formats.counted(c.epochs, 'epoch')} in {run.timings['total']:.1f} s"
+    draw_history(placeholders(), run.history, c.epochs, note, yardstick_of(run))
+    for col, m in zip(st.columns(4), final_metrics(run.history, yardstick_of(run))):
+        col.metric(m["label"], m["value"], m["delta"], delta_color="off" if m["flat"] else "inverse" if m["inverse"] else "normal",
+                   delta_arrow="off" if m["flat"] else "auto")
+    if len(run.history) > 1:
+        st.caption(DELTA_NOTE)
+    st.info(f"**Key insight.** {training_insight(run)}")
+    order_section(run, ordered, order)
+
+
+def order_section(run, ordered: bool, order: Callable[[], JobStatus]) -> None:
+    """Does order matter? The LSTM against a time-shuffled copy and a whole-window Dense model, trained on the same split."""
+    st.subheader("Does order matter?")
+    offer = st.empty()  # the button goes once clicked: a second click during the training would only rerun
+    if not ordered and not offer.button("Train the two comparison models", key="order"):
+        took = run.timings.get("fit", 0.0)  # the same setup, so about as long as this run's own fit, and a little more
+        how_long = f"a little longer than this run's training took ({took:.0f} s)" if took >= 1.5 else "a few seconds"
+        st.caption("Trains the same LSTM on the same sequences with their time order shuffled, and a Dense layer "
+                   f"that sees the whole window at once with no memory ({how_long}).")
+        return
+    offer.empty()
+    status = order()
+    if not status.finished:  # a fragment redraws the progress; the page reruns once the models are trained
+        watch(order, lambda now: st.info(order_note(run, now)))
+        return
+    if status.state is JobState.CANCELLED:  # given up by every watcher just as this session asked: ask again
+        st.rerun()
+    if status.error:
+        st.error(formats.literal(status.error))
+        return
+    comparison(run, status.run)
+
+
+def order_note(run, now: JobStatus) -> str:
+    """The comparison models' status in one line."""
+    c = run.config
+    if now.state is JobState.QUEUED:
+        return f"Comparison models queued: place {now.place or 1} in line for the trainer."
+    if len(now.rows) < c.epochs:
+        return f"Training the shuffled LSTM: epoch {len(now.rows)} of {c.epochs}"
+    return f"Training the whole-window Dense model: epoch {len(now.rows) - c.epochs} of {c.epochs}"
+
+
+def comparison(run, baselines) -> None:
+    """The three models' validation accuracies and histories, and what they say about order."""
+    import pandas as pd
+
+    from lstm_core.pipeline.noise import yardstick_of
+    from lstm_core.pipeline.order import SHUFFLED_LABEL, WINDOW_LABEL
+    from lstm_core.present.charts import SPLIT_NOTE, compare_charts
+    from lstm_core.teaching.order import explanation
+
+    accs = [r.history["val_accuracy"].iloc[-1] for r in (run, baselines.shuffled, baselines.window)]
+    for col, label, acc in zip(st.columns(3), ("LSTM, time in order", SHUFFLED_LABEL, WINDOW_LABEL), accs):
+        col.metric(f"{label}: val accuracy", f"{acc:.3f}")
+    histories = pd.concat([run.history.assign(run="LSTM, in order"), baselines.shuffled.history.assign(run=SHUFFLED_LABEL),
+                           baselines.window.history.assign(run=WINDOW_LABEL)])
+    for column, chart in zip(st.columns(2), compare_charts(histories)):  # two short names: side by side
+        column.altair_chart(chart, width="stretch")
+    st.caption(SPLIT_NOTE)
+    st.write(explanation(*accs, yardstick_of(run), run.dataset.synthetic, run.config.timesteps,
+                         run.dataset.changes))

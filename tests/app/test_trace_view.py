@@ -1,0 +1,73 @@
+"""The Prediction trace tab: one sequence through the layers, the gate inspector, What if? and its Keras check."""
+
+import re
+import time
+
+from app import resources
+from lstm_core.serving.jobs import TrainingJob
+from tests.app.conftest import TIMEOUT, new_app, preset_app, show, shown, train_with
+
+CHECKING = "After the edit: checking against Keras in a worker..."
+
+
+def test_gate_inspector_and_numpy_check():
+    at = show(new_app(), "Prediction trace")
+    at.radio(key="gate").set_value("forget_gate")
+    at.run()
+    captions = " ".join(c.value for c in at.tabs[2].caption)
+    assert "Forget gate f (0 to 1)" in captions
+    diff = re.search(r"largest difference (\d\.\de[+-]\d+)", captions)
+    assert diff and float(diff.group(1)) < 1e-5
+    at.number_input(key="sample").set_value(7)
+    at.run()
+    assert not at.exception
+    run = shown(at)
+    assert at.tabs[2].metric[2].value == str(int(run.dataset.y[7]))
+    score = at.tabs[2].metric[0].value
+    at.number_input(key="sample").set_value(1000)  # one past the last: named, and sample 7 stays
+    at.run()
+    assert not at.exception and [e.value for e in at.error] == [
+        "Sample (which sequence to trace): 1000 is out of range; allowed: 0 to 999. Showing 7 instead."]
+    assert at.tabs[2].metric[0].value == score
+    at.number_input(key="sample").set_value(900).run()
+    train_with(at, sequences=100, epochs=1)  # a smaller run: the kept sample moves inside its range, no error
+    show(at, "Prediction trace")
+    assert not at.error and at.number_input(key="sample").value == 99
+
+
+def test_a_probe_changes_the_shown_prediction_and_its_keras_check_arrives():
+    at = show(new_app(), "Prediction trace")
+    at.selectbox(key="edit").set_value("reverse")
+    at.run()
+    assert not at.exception
+    metrics = {m.label: m for m in at.tabs[2].metric}
+    before, after = metrics["Before: score"], metrics["After: score"]
+    assert before.value != after.value
+    assert "Reversing turns an up-trend into a down-trend" in " ".join(m.value for m in at.tabs[2].markdown)
+    deadline = time.monotonic() + TIMEOUT  # the check runs in a worker; each rerun reads it afresh, as the timer would
+    while any(CHECKING in c.value for c in at.tabs[2].caption):
+        assert time.monotonic() < deadline, "waited too long for the Keras check"
+        time.sleep(0.1)
+        at.run()
+    check = next(c.value for c in at.tabs[2].caption if c.value.startswith("Before the edit:"))
+    assert "After the edit: Checked" in check, check
+    at.selectbox(key="edit").set_value("edit")
+    at.run()
+    box = next(t for t in at.text_input if t.key.startswith("probe_values"))
+    box.set_value("1, 2, oops").run()
+    assert any("Values must be 5 numbers" in e.value for e in at.error)  # a clear message, still working
+    assert not at.exception
+
+
+def test_a_diverged_run_on_screen_shows_a_warning_in_the_trace_tab_not_nan_gates(diverged_run):
+    """The board already holds the diverged run (as if trained by another session): a link to its setup shows it."""
+    resources.job_board("lstm").job(diverged_run.key, lambda on_done: TrainingJob(diverged_run.config, run=diverged_run))
+    c = diverged_run.config
+    at = preset_app(sequences=str(c.sequences), timesteps=str(c.timesteps), features=str(c.features),
+                    units=str(c.units), epochs=str(c.epochs), batch_size=str(c.batch_size))
+    assert shown(at) is diverged_run
+    at = show(at, "Prediction trace")
+    tab = at.tabs[2]
+    assert any(w.value.startswith("Training diverged: the loss stopped being a number at epoch 4") for w in tab.warning)
+    shown_text = " ".join(m.value for m in tab.markdown)
+    assert "Checked" not in shown_text and not tab.get("vega_lite_chart")
