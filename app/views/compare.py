@@ -18,12 +18,20 @@ def view(run, store) -> None:
         st.info(f"Runs you train appear here, up to the last {store.limit}.")
         return
     st.caption(f"{len(store)} run{'s' if len(store) != 1 else ''} this session (the last {store.limit} are kept).")
+    said = store.verdict()  # which did best, against the noise; with one run, what to train next
+    if len(store) == 1:
+        st.info(said)
+    else:
+        st.markdown(f"**{formats.literal(said)}**")
     for chart in compare_charts(store.histories()):
         st.altair_chart(chart, width="stretch")
     st.caption(SPLIT_NOTE)
-    summary = store.summary()
+    summary, same = store.differing()
     summary["Run"] = summary["Run"].map(formats.literal)  # a run's label names its file and columns
-    st.table(summary.style.format(SUMMARY_FORMATS), hide_index=True)
+    st.table(summary.style.format({k: v for k, v in SUMMARY_FORMATS.items() if k in summary.columns}), hide_index=True)
+    if same:
+        st.caption("The same in every run: " + ", ".join(
+            f"{name} {SUMMARY_FORMATS.get(name, '{}').format(value)}" for name, value in same.items()) + ".")
     left, right = st.columns([3, 1])
     victim = left.selectbox("Remove a run", store.labels(), key="remove_which")
     if left.button("Remove", key="remove_run"):

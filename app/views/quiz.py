@@ -11,8 +11,17 @@ def keep_answer(saved: dict, question: str, key: str) -> None:
     st.session_state.pop("quiz_checked", None)
 
 
+def verdict(feedback) -> None:
+    """One checked question's verdict, right under it: the learner's answer and the right one, why,
+    and the other options' reasons folded away."""
+    (st.success if feedback.correct else st.error)(f"**{feedback.said}** {feedback.why}")
+    with st.expander("Why not the others?"):
+        st.markdown("\n".join(
+            f"- **{w.letter}. {w.option}**{' (your answer)' if w.picked else ''}: {w.reason}" for w in feedback.why_not))
+
+
 def view(run) -> None:
-    from lstm_core.teaching.quiz import draw_quiz, grade
+    from lstm_core.teaching.quiz import ANSWER_FIRST, LETTERS, draw_quiz, grade
 
     quiz_seed = st.session_state.setdefault("quiz_seed", 0)
     trace = cached_trace(run.key, 0, run)
@@ -22,22 +31,29 @@ def view(run) -> None:
     # No st.form: a form sends its answers only on submit, so a learner who goes to look at the trace
     # (question 9 asks about it) would come back to an empty quiz. Each answer is kept as it is picked.
     saved = st.session_state.setdefault("quiz_answers", {}).setdefault(form_id, {})  # outlives the tab
+    checked = st.session_state.get("quiz_checked") == form_id and any(v is not None for v in saved.values())
     for n, q in enumerate(questions, 1):
         st.markdown(f"**{n}. {q.prompt}**  \n*{q.level}*")
         key = f"{form_id}-{q.id}"
-        st.radio(q.prompt, range(len(q.options)), format_func=lambda i, q=q: f"{'ABCD'[i]}. {q.options[i]}",
+        st.radio(q.prompt, range(len(q.options)), format_func=lambda i, q=q: f"{LETTERS[i]}. {q.options[i]}",
                  index=saved.get(q.id), key=key, label_visibility="collapsed",
                  on_change=keep_answer, args=(saved, q.id, key))
+        if checked:
+            if (feedback := q.feedback(saved.get(q.id))) is None:
+                st.caption("Not answered: not scored.")
+            else:
+                verdict(feedback)
     if st.button("Check answers", key="check", type="primary"):
         st.session_state["quiz_checked"] = form_id
+        st.rerun()  # the verdicts go under the questions above, drawn before this button
     if st.session_state.get("quiz_checked") == form_id:
-        marks, score = grade(questions, saved)
-        for n, (q, ok) in enumerate(zip(questions, marks), 1):
-            if q.id not in saved:
-                st.warning(f"**Question {n}: not answered.** {q.explanation()}")
-            else:
-                (st.success if ok else st.error)(f"**Question {n}: {'correct' if ok else 'incorrect'}.** {q.explanation()}")
-        st.metric("Score", score)
+        if not checked:
+            st.warning(ANSWER_FIRST)
+        else:
+            marked = grade(questions, saved)
+            st.metric("Score", marked.score, help="Right answers out of the questions answered.")
+            if note := marked.unanswered_note():
+                st.caption(note)
     if st.button("New quiz", key="new_quiz"):
         st.session_state["quiz_seed"] = quiz_seed + 1
         st.rerun()

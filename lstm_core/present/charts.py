@@ -13,6 +13,8 @@ SPLIT_LABELS = {"": "Training", "val_": "Validation"}
 SPLIT_NOTE = "Solid lines: training sequences. Dashed lines: validation sequences the model never trains on."
 FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")  # as wide as the column; the height is the plot's
 MAX_ROWS_AT_FULL_SIZE = 30  # a heatmap with more rows than this keeps the height of 30 rows
+# Compare's run colours: Tableau10, ten hues that stay apart (Streamlit's own palette opens with two blues)
+RUN_COLORS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#eeca3b", "#9d755d", "#ff9da6", "#bab0ac")
 
 
 def history_long(history: pd.DataFrame) -> pd.DataFrame:
@@ -155,7 +157,8 @@ def compare_charts(histories: pd.DataFrame) -> list[alt.Chart]:
                 x=alt.X("epoch:Q", title="Epoch", scale=alt.Scale(domain=epoch_domain(int(data["epoch"].max()))),
                         axis=alt.Axis(tickMinStep=1)),
                 y=alt.Y("value:Q", title=None),
-                color=alt.Color("run:N", title="Run", sort=runs, scale=alt.Scale(domain=runs), legend=legend),
+                color=alt.Color("run:N", title="Run", sort=runs, legend=legend,
+                                scale=alt.Scale(domain=runs, range=[RUN_COLORS[k % len(RUN_COLORS)] for k in range(len(runs))])),
                 strokeDash=alt.StrokeDash("split:N", title=None, scale=alt.Scale(domain=list(SPLIT_LABELS.values())),
                                           legend=None),  # SPLIT_NOTE says it in words: a dash legend drew no symbols
                 detail="split:N",

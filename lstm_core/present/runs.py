@@ -7,14 +7,18 @@ holds its model and up to 16 MB of data, and every session of a workshop keeps i
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from lstm_core.config import LSTMConfig
+from lstm_core.teaching.compare import Outcome, suggestion, verdict
 
 MAX_RUNS = 8  # a session keeps its last 8 runs; older ones drop out first
+OUTCOME_COLUMNS = ("Final loss", "Final accuracy", "Final val accuracy", "Training time (s)")
 SUMMARY_FORMATS = {  # as the epoch table shows them; the learning rate as typed
     "Learning rate": "{:g}", "Final loss": "{:.3f}", "Final accuracy": "{:.3f}", "Final val accuracy": "{:.3f}",
     "Training time (s)": "{:.2f}", "Parameters": "{:,}",
@@ -45,10 +49,26 @@ class RunRecord:
     history: pd.DataFrame
     params: dict
     timings: dict
+    n_val: int = 0  # held-out sequences
+    held_out: str = ""  # a digest of the held-out sequences and labels: equal when two runs were judged on the same
 
     @classmethod
     def of(cls, run) -> RunRecord:
-        return cls(run.key, label_of(run), run.config, run.history, dict(run.params), dict(run.timings))
+        n_train = run.config.train_sequences
+        return cls(run.key, label_of(run), run.config, run.history, dict(run.params), dict(run.timings),
+                   run.config.val_sequences, held_out_digest(run.dataset.x[n_train:], run.dataset.y[n_train:]))
+
+    def outcome(self) -> Outcome:
+        return Outcome(self.label, float(self.history["val_accuracy"].iloc[-1]), self.n_val, self.held_out)
+
+
+def held_out_digest(x, y) -> str:
+    """Names a held-out set by its contents: another seed, size or file gives another digest."""
+    digest = hashlib.blake2b(digest_size=8)
+    for part in (np.ascontiguousarray(x), np.ascontiguousarray(y)):
+        digest.update(str(part.shape).encode())
+        digest.update(part.tobytes())
+    return digest.hexdigest()
 
 
 class RunStore:
@@ -104,6 +124,24 @@ class RunStore:
                 "Training time (s)": round(run.timings["total"], 2),
             })
         return pd.DataFrame(rows)
+
+    def differing(self) -> tuple[pd.DataFrame, dict]:
+        """The summary with only the settings that differ across the runs (and the outcomes), and the
+        settings every run shares, {column: value}. With one run nothing is compared: every column stays."""
+        table = self.summary()
+        if len(table) < 2:
+            return table, {}
+        same = [c for c in table.columns
+                if c != "Run" and c not in OUTCOME_COLUMNS and table[c].nunique(dropna=False) == 1]
+        return table.drop(columns=same), {c: table[c].iloc[0] for c in same}
+
+    def verdict(self) -> str:
+        """One line on which run did best on held-out sequences and whether it is more than noise;
+        with one run, what to train next; empty with none."""
+        runs = self.runs()
+        if len(runs) == 1:
+            return suggestion(runs[0].config)
+        return verdict([r.outcome() for r in runs])
 
     def histories(self) -> pd.DataFrame:
         """Every run's history, long form, with a 'run' column for colouring."""

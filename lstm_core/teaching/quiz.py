@@ -18,6 +18,37 @@ from lstm_core.tracing.trace import sigmoid
 LEVELS = ("Basics", "Shapes and parameters", "Training and gates", "Your model")
 
 
+LETTERS = "ABCD"
+
+
+def _sentence(why: str) -> str:
+    """A reason as a sentence of its own (the data writes each to follow a colon, lower case first). A
+    first word that is a name in the maths or the code (c, f, x(t), return_sequences=True) keeps its case."""
+    word = why.split(" ", 1)[0]
+    return why[:1].upper() + why[1:] if word.isalpha() and word.islower() and (len(word) > 1 or word == "a") else why
+
+
+@dataclass(frozen=True)
+class WhyNot:
+    """One wrong option and why it is wrong."""
+
+    letter: str
+    option: str
+    reason: str
+    picked: bool  # the learner chose it
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The verdict under one checked question: whether it is right, the headline naming the learner's
+    answer and the right one, why the right one is right, and why each other option is not."""
+
+    correct: bool
+    said: str  # "Your answer: B. The right answer: C." or "Your answer: C. Right."
+    why: str
+    why_not: tuple[WhyNot, ...]
+
+
 @dataclass(frozen=True)
 class Question:
     id: str
@@ -32,10 +63,25 @@ class Question:
                 or len(set(self.why)) != 4 or not 0 <= self.answer < 4):
             raise ValueError(f"question {self.id!r} needs 4 distinct options, a different reason for each and one answer")
 
-    def explanation(self) -> str:
-        return " ".join(
-            f"{'Right' if i == self.answer else 'Not'} {'ABCD'[i]}: {why}" for i, why in enumerate(self.why)
-        )
+    @property
+    def reason(self) -> str:
+        """Why the right option is right: the one or two sentences said under the verdict."""
+        return _sentence(self.why[self.answer])
+
+    def why_not(self, first: int | None = None) -> tuple[WhyNot, ...]:
+        """Why each other option is wrong, in the order shown; ``first`` (the learner's pick) leads."""
+        others = [i for i in range(len(self.options)) if i != self.answer]
+        others.sort(key=lambda i: i != first)
+        return tuple(WhyNot(LETTERS[i], self.options[i], _sentence(self.why[i]), i == first) for i in others)
+
+    def feedback(self, picked: int | None) -> Feedback | None:
+        """What is said under the question once it is checked; None when it was not answered."""
+        if picked is None:
+            return None
+        right = LETTERS[self.answer]
+        said = (f"Your answer: {LETTERS[picked]}. Right." if picked == self.answer
+                else f"Your answer: {LETTERS[picked]}. The right answer: {right}.")
+        return Feedback(picked == self.answer, said, self.reason, self.why_not(picked))
 
     def shuffled(self, rng: np.random.Generator) -> Question:
         order = rng.permutation(len(self.options))
@@ -444,7 +490,37 @@ def draw_quiz(run, trace=None, seed: int = 0, fixed: int = 4) -> list[Question]:
     return [q.shuffled(rng) for q in [SEED_QUESTION, *picked, *generated_questions(run, trace)]]
 
 
-def grade(questions: list[Question], answers: dict[str, int | None]) -> tuple[list[bool], str]:
-    """Whether each answer is right, and the score 'k / n'."""
-    marks = [answers.get(q.id) == q.answer for q in questions]
-    return marks, f"{sum(marks)} / {len(questions)}"
+@dataclass(frozen=True)
+class Grade:
+    """A checked quiz: each question's mark (None where not answered), scored over the answered ones."""
+
+    marks: tuple[bool | None, ...]
+
+    @property
+    def answered(self) -> int:
+        return sum(m is not None for m in self.marks)
+
+    @property
+    def right(self) -> int:
+        return sum(m is True for m in self.marks)
+
+    @property
+    def unanswered(self) -> int:
+        return len(self.marks) - self.answered
+
+    @property
+    def score(self) -> str:
+        """'k / n' over the answered questions; empty when none is answered (there is nothing to score)."""
+        return f"{self.right} / {self.answered}" if self.answered else ""
+
+    def unanswered_note(self) -> str:
+        """'3 questions not answered: not scored.', or '' when every question is answered."""
+        return f"{counted(self.unanswered, 'question')} not answered: not scored." if self.unanswered else ""
+
+
+ANSWER_FIRST = "Answer at least one question, then check your answers."
+
+
+def grade(questions: list[Question], answers: dict[str, int | None]) -> Grade:
+    """Each question's mark: right, wrong, or None where it has no answer."""
+    return Grade(tuple(None if answers.get(q.id) is None else answers[q.id] == q.answer for q in questions))

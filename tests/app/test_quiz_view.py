@@ -15,29 +15,67 @@ def quiz_of(at: AppTest):
     return run, draw_quiz(run, trace_sample(run, 0), seed=at.session_state["quiz_seed"])
 
 
+def pick(at: AppTest, q, option: int) -> None:
+    next(r for r in at.radio if r.key and r.key.endswith("-" + q.id)).set_value(option)
+
+
+def under(at: AppTest, q) -> list:
+    """What the Quiz tab shows between question q's radio and the next question."""
+    nodes = list(at.tabs[3].children.values())
+    start = next(i for i, n in enumerate(nodes) if getattr(n, "key", None) and n.key.endswith("-" + q.id)) + 1
+    end = next((i for i in range(start, len(nodes)) if nodes[i].type == "markdown"
+                and nodes[i].value.startswith("**")), len(nodes))  # the next question's prompt
+    return nodes[start:end]
+
+
 def test_quiz_all_right_scores_n_of_n():
     at = new_app()
     _, questions = quiz_of(at)
     for q in questions:
-        next(r for r in at.radio if r.key and r.key.endswith("-" + q.id)).set_value(q.answer)
+        pick(at, q, q.answer)
     at.button(key="check").click()
     at.run()
     assert at.tabs[3].metric[0].value == f"{len(questions)} / {len(questions)}"
-    assert len(at.success) == len(questions) and not at.error
+    assert len(at.success) == len(questions) and not at.error and not at.tabs[3].caption[1:]
 
 
-def test_quiz_wrong_answer_shows_its_explanation():
+def test_each_verdict_sits_under_its_question_and_names_both_answers():
+    """One right, one wrong, the rest unanswered: each verdict under its own question, the score over the two."""
     at = new_app()
     _, questions = quiz_of(at)
-    seed_q = questions[0]
-    next(r for r in at.radio if r.key.endswith("-seed")).set_value(seed_q.options.index("Final prediction score"))
+    seed_q, other = questions[0], questions[1]
+    wrong = (other.answer + 1) % 4
+    pick(at, seed_q, seed_q.answer)
+    pick(at, other, wrong)
     at.button(key="check").click()
     at.run()
-    first = at.error[0].value
-    assert first.startswith("**Question 1: incorrect.**") and "comes from the Dense layer" in first
-    assert at.tabs[3].metric[0].value.startswith("0 / ")
-    unanswered = [w.value for w in at.tabs[3].warning]
-    assert len(unanswered) == len(questions) - 1 and unanswered[0].startswith("**Question 2: not answered.**")
+    first = under(at, seed_q)
+    assert first[0].type == "success"
+    assert first[0].value.startswith(f"**Your answer: {'ABCD'[seed_q.answer]}. Right.** The layer returns its last hidden")
+    assert first[1].type == "expander" and first[1].label == "Why not the others?"
+    assert "comes from the Dense layer" in first[1].markdown[0].value and "(your answer)" not in first[1].markdown[0].value
+    second = under(at, other)
+    assert second[0].type == "error"
+    assert second[0].value.startswith(f"**Your answer: {'ABCD'[wrong]}. The right answer: {'ABCD'[other.answer]}.**")
+    assert other.reason in second[0].value
+    reasons = second[1].markdown[0].value
+    assert reasons.startswith(f"- **{'ABCD'[wrong]}. {other.options[wrong]}** (your answer): ")  # the pick leads
+    assert other.reason not in reasons  # the right answer's why is said once, above
+    third = under(at, questions[2])
+    assert [n.value for n in third] == ["Not answered: not scored."]  # no answer given away
+    assert len(at.success) == 1 and len(at.error) == 1
+    assert at.tabs[3].metric[0].value == "1 / 2"
+    assert f"{len(questions) - 2} questions not answered: not scored." in [c.value for c in at.tabs[3].caption]
+
+
+def test_checking_with_nothing_answered_asks_for_an_answer_first():
+    at = new_app()
+    quiz_of(at)
+    at.button(key="check").click()
+    at.run()
+    tab = at.tabs[3]
+    assert [w.value for w in tab.warning] == ["Answer at least one question, then check your answers."]
+    assert not tab.metric and not tab.success and not tab.error and not tab.expander
 
 
 def test_the_quiz_works_when_units_equal_features():
@@ -62,8 +100,8 @@ def test_new_quiz_draws_again_and_answers_survive_reruns():
     at.run()
     show(at, "Quiz")
     assert next(r for r in at.radio if r.key.endswith("-seed")).value == first[0].answer  # the answer survives
-    assert at.success[0].value.startswith("**Question 1: correct.**")  # and so does its mark
-    assert at.tabs[3].metric[0].value == f"1 / {len(first)}"
+    assert at.success[0].value.startswith(f"**Your answer: {'ABCD'[first[0].answer]}. Right.**")  # and its mark
+    assert at.tabs[3].metric[0].value == "1 / 1"
     at.button(key="new_quiz").click()
     at.run()
     assert at.session_state["quiz_seed"] == 1

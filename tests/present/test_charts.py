@@ -127,6 +127,18 @@ def test_compare_legend_shows_whole_run_names_once():
     assert loss["width"] == accuracy["width"] == "container"
 
 
+def test_compare_gives_each_run_its_own_distinct_colour_in_both_charts():
+    """Streamlit's palette opens with two blues: two runs drew four near-identical lines."""
+    runs = [f"run {k}" for k in range(8)]  # a session keeps at most 8
+    histories = pd.concat([HISTORY.assign(run=r) for r in runs])
+    loss, accuracy = (chart.to_dict() for chart in compare_charts(histories))
+    for spec in (loss, accuracy):
+        scale = spec["encoding"]["color"]["scale"]
+        assert scale["domain"] == runs and len(set(scale["range"])) == len(runs)
+        assert spec["encoding"]["strokeDash"]["field"] == "split"  # training solid, validation dashed
+    assert loss["encoding"]["color"]["scale"]["range"][:2] == ["#4c78a8", "#f58518"]  # blue, then orange
+
+
 def test_a_diverged_run_says_so_on_the_chart_instead_of_drawing_an_empty_one():
     diverged = HISTORY.assign(loss=[0.65, np.inf, np.nan], val_loss=[0.6, np.nan, np.nan])
     loss, accuracy = (chart.to_dict() for chart in history_charts(diverged, total_epochs=3))

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -5,7 +6,7 @@ import pytest
 from lstm_core.data.keys import run_key
 from lstm_core.pipeline.train import train
 from lstm_core.present.charts import compare_charts
-from lstm_core.present.runs import RunStore, run_label
+from lstm_core.present.runs import RunRecord, RunStore, run_label
 from tests.support import SMALL
 
 
@@ -107,3 +108,42 @@ def test_the_store_does_not_pin_models_or_data(three_runs):
     gc.collect()
     assert store.labels() == [label] and len(store.histories()) == SMALL.epochs
     assert dataset() is None and model() is None
+
+
+def test_only_the_settings_that_differ_are_shown_with_the_outcomes(three_runs):
+    store = RunStore()
+    store.add(three_runs[0])
+    alone, same = store.differing()
+    assert same == {} and "Timesteps" in alone.columns  # one run: nothing compared, every column stays
+    for run in three_runs[1:]:
+        store.add(run)
+    table, same = store.differing()
+    assert list(table.columns) == ["Run", "Units", "Parameters", "Final loss", "Final accuracy",
+                                   "Final val accuracy", "Training time (s)"]
+    assert same["Timesteps"] == SMALL.timesteps and same["Seed"] == SMALL.seed and "Units" not in same
+
+
+def test_runs_on_the_same_data_share_their_held_out_set_and_another_seed_does_not(three_runs):
+    records = [RunRecord.of(run) for run in three_runs]
+    assert {r.n_val for r in records} == {SMALL.val_sequences} and len({r.held_out for r in records}) == 1
+    other = RunRecord.of(train(SMALL.replace(seed=1)))
+    assert other.held_out != records[0].held_out and other.n_val == records[0].n_val
+
+
+def test_the_store_verdict_suggests_another_run_then_compares_with_the_noise(three_runs):
+    store = RunStore()
+    store.add(three_runs[0])
+    assert store.verdict() == "Train another setup — e.g. units=8 or epochs=10 — to compare."
+    won = replace(three_runs[1], history=three_runs[1].history.assign(val_accuracy=1.0))
+    lost = replace(three_runs[0], history=three_runs[0].history.assign(val_accuracy=0.2))
+    store.add(lost)
+    store.add(won)
+    n = SMALL.val_sequences
+    assert store.verdict().startswith(f"{won_label(won)} beat {won_label(lost)} by 0.800")
+    assert store.verdict().endswith(f"on the same {n} held-out sequences.")
+    store.add(replace(lost, history=lost.history.assign(val_accuracy=0.95)))  # a gap of 0.05 on 24 sequences
+    assert store.verdict().startswith("Too close to call:")
+
+
+def won_label(run):
+    return run_label(run.config)

@@ -40,8 +40,9 @@ def test_every_fixed_question_has_four_options_one_correct_and_its_own_reason_fo
     assert len(q.options) == 4 and len(set(q.options)) == 4
     assert 0 <= q.answer < 4 and len(q.why) == 4 and all(len(w) > 20 for w in q.why)
     assert len(set(q.why)) == 4  # each option is explained on its own, not with a shared line
-    explanation = q.explanation()
-    assert explanation.count("Right ") == 1 and explanation.count("Not ") == 3
+    wrong = q.why_not()
+    assert len(wrong) == 3 and q.answer not in [q.options.index(w.option) for w in wrong]
+    assert q.reason[:1] == q.why[q.answer][:1].upper() or q.reason == q.why[q.answer]
 
 
 def test_a_question_whose_options_share_an_explanation_is_refused():
@@ -235,10 +236,46 @@ def test_the_right_answer_lands_on_every_letter_for_every_question(small_run, de
     assert {qid: sorted(seen) for qid, seen in letters.items() if seen != {0, 1, 2, 3}} == {}
 
 
-def test_grade():
-    qs = list(FIXED[:3])
-    marks, score = grade(qs, {qs[0].id: qs[0].answer, qs[1].id: (qs[1].answer + 1) % 4})
-    assert marks == [True, False, False] and score == "1 / 3"
+def test_grade_scores_the_answered_questions_and_counts_the_others():
+    qs = list(FIXED[:4])
+    marked = grade(qs, {qs[0].id: qs[0].answer, qs[1].id: (qs[1].answer + 1) % 4, qs[2].id: None})
+    assert marked.marks == (True, False, None, None)
+    assert marked.score == "1 / 2" and marked.unanswered == 2
+    assert marked.unanswered_note() == "2 questions not answered: not scored."
+    everything = grade(qs, {q.id: q.answer for q in qs})
+    assert everything.score == "4 / 4" and everything.unanswered_note() == ""
+
+
+def test_nothing_answered_gives_no_score():
+    marked = grade(list(FIXED[:3]), {})
+    assert marked.answered == 0 and marked.score == "" and marked.marks == (None, None, None)
+
+
+def test_feedback_names_the_pick_and_the_right_answer_and_keeps_the_reasons_apart():
+    q = SEED_QUESTION.shuffled(np.random.default_rng(3))
+    right = "ABCD"[q.answer]
+    dense = q.options.index("Final prediction score")
+    wrong = q.feedback(dense)
+    assert not wrong.correct
+    assert wrong.said == f"Your answer: {'ABCD'[dense]}. The right answer: {right}."
+    assert wrong.why == "The layer returns its last hidden state h: `units` numbers per sequence, built up step by " \
+                        "step from everything it read."  # why the right one is right, as a sentence
+    assert [w.letter for w in wrong.why_not][0] == "ABCD"[dense] and wrong.why_not[0].picked  # the pick leads
+    assert "comes from the Dense layer" in wrong.why_not[0].reason
+    assert sorted(w.letter for w in wrong.why_not) == sorted(set("ABCD") - {right})
+    assert all(w.reason not in wrong.why for w in wrong.why_not)  # the why and each why-not are separate
+    good = q.feedback(q.answer)
+    assert good.correct and good.said == f"Your answer: {right}. Right." and not any(w.picked for w in good.why_not)
+    assert q.feedback(None) is None
+
+
+def test_a_reason_that_opens_with_a_symbol_keeps_its_case():
+    q = next(q for q in FIXED if q.id == "forget-open")
+    erased = q.options.index("It is erased: a forget gate of 1 means forget all")
+    f_first = next(w for w in q.why_not(erased) if w.picked).reason
+    assert f_first.startswith("The name misleads")
+    holds = next(w for w in q.why_not() if w.option.startswith("It holds a lot"))
+    assert holds.reason.startswith("f is a share")  # f, the gate, not "F"
 
 
 @pytest.mark.parametrize("config", [
