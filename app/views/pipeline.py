@@ -6,7 +6,7 @@ from lstm_core import formats
 
 
 def view(run) -> None:
-    from lstm_core.present.tables import ledger_note, param_ledger, sample_text
+    from lstm_core.present.tables import ledger_note, param_ledger
     from lstm_core.teaching.concepts import return_sequences_note, state_and_batches
     from lstm_core.teaching.insights import key_insight, pipeline_insight
     from lstm_core.teaching.stages import pipeline_stages
@@ -15,10 +15,7 @@ def view(run) -> None:
     for col, (i, stage) in zip(st.columns(3), enumerate(pipeline_stages(run), 1)):
         with col.container(border=True):
             st.markdown(f"**{i} · {stage.name}**")
-            st.markdown(f"{stage.input}  \n→ **{stage.output}**")
-            st.caption(stage.description)
-            st.caption(stage.sample_note)
-            st.markdown(f"`{sample_text(stage.sample)}`")  # inline code: no syntax highlighter to load
+            draw_stage(run, stage)
     st.subheader("Shapes and parameters")
     st.table(param_ledger(run.config, run.params).style.format({"Parameters": "{:,}"}), hide_index=True)  # as its formula
     st.caption(ledger_note(run.config))
@@ -28,3 +25,34 @@ def view(run) -> None:
     st.subheader("The data")
     st.write(formats.literal(run.dataset.description))
     st.info(f"**Key insight.** {key_insight(run)}\n\n{pipeline_insight(run)}")
+
+
+def draw_stage(run, stage) -> None:
+    """One stage card: its shapes, what it does, and its first sequences drawn (or, for scores, listed)."""
+    from lstm_core.present.sequences import sequence_sparklines, shared_domain, state_sparklines
+    from lstm_core.teaching.stages import SAMPLE_ROWS
+    from lstm_core.teaching.text import INPUT_STAGE_NOTE, SPARK_NOTES
+
+    rows = len(stage.sample)
+    if stage.is_input:  # nothing maps to anything here: its shape once, and what it is
+        st.markdown(f"**{stage.output}**")
+        st.markdown(INPUT_STAGE_NOTE)
+        st.caption(stage.description)
+        head = run.dataset.x[:SAMPLE_ROWS]
+        low, high = domain = shared_domain(head)
+        st.caption(SPARK_NOTES[stage.name].format(rows=rows, low=f"{low:g}", high=f"{high:g}"))
+        st.altair_chart(sequence_sparklines(head, run.dataset.feature_names, domain), width="content")
+        if not run.dataset.synthetic and run.dataset.scale is not None:
+            from lstm_core.teaching.stages import file_unit_lines
+
+            st.caption("  \n".join(formats.literal(line) for line in file_unit_lines(run.dataset, head)))
+        return
+    st.markdown(f"{stage.input}  \n→ **{stage.output}**")
+    st.caption(stage.description)
+    st.caption(SPARK_NOTES[stage.name].format(rows=rows))
+    if stage.sample.ndim == 2:
+        st.altair_chart(state_sparklines(stage.sample), width="content")
+    else:
+        labels = run.dataset.y[:rows]
+        st.markdown("  \n".join(f"sample {i}: **{score:.3f}** → label {int(score > 0.5)} (true label {int(label)})"
+                                for i, (score, label) in enumerate(zip(stage.sample, labels))))

@@ -24,8 +24,51 @@ def pending_note(now) -> str:
     return f"Training {formats.counted(config.units, 'unit')}: epoch {len(job.rows)} of {config.epochs}"
 
 
+START_HERE = "start-here"  # the Start here expander's key: open on a first visit, kept as the learner leaves it
+
+
+def start_here(key: str, dataset=None, config=None) -> None:
+    """What the model learns to predict, with two of the learner's own sequences, above the training.
+    ``dataset`` is the run's; while a run of the lesson data trains there is none yet, and ``config``
+    makes it (cheap). Collapsed, nothing inside is drawn."""
+    from lstm_core.teaching.text import START_HERE as LABEL
+
+    box = st.expander(LABEL, expanded=True, key=START_HERE, on_change="rerun")
+    if not box.open:
+        return
+    task, output, caption, spec = start_here_parts(key, dataset, config)
+    with box:
+        st.markdown(f"{task}  \n{output}")
+        st.vega_lite_chart(spec, width="content")
+        st.caption(caption)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def start_here_parts(key: str, _dataset, _config) -> tuple[str, str, str, dict]:
+    """The task and output sentences, the chart's caption and its Vega-Lite spec, for the run or config
+    ``key``; cached, as a waiting session's fragment redraws them every WATCH_SECONDS."""
+    from lstm_core.present.sequences import example_chart
+    from lstm_core.teaching.task import example_caption, examples, output_sentence, task_sentence
+
+    dataset, config = _dataset, _config
+    if dataset is None:
+        from lstm_core.data.synthetic import make_dataset
+
+        dataset = make_dataset(config)
+    chosen = examples(dataset, config.train_sequences)
+    chart = example_chart(chosen, dataset.synthetic, dataset.feature_names, dataset.target or "")
+    return (task_sentence(dataset, config.timesteps), output_sentence(dataset), example_caption(dataset, chosen),
+            chart.to_dict())
+
+
 def live(now) -> None:
     """The training so far: its progress, the epochs' table and the loss and accuracy charts."""
+    if "|" not in now.pending:  # the lesson data, made from the config (a CSV's dataset stays with its job)
+        start_here(now.pending, config=now.config)
+    elif now.run is not None and now.run.key.split("|")[-1] == now.pending.split("|")[-1] and all(
+            getattr(now.run.config, f) == getattr(now.config, f) for f in ("timesteps", "seed", "validation_split")):
+        # the same file, choice and windows: the run on screen shows them
+        start_here(now.run.key, now.run.dataset, now.run.config)
     draw_history(placeholders(), history_so_far(now.job.rows), now.config.epochs, pending_note(now), now.yard)
 
 
@@ -78,6 +121,7 @@ def view(run, ordered: bool, order: Callable[[], JobStatus]) -> None:
     from lstm_core.teaching.insights import training_insight
 
     c = run.config
+    start_here(run.key, run.dataset, c)
     note = f"Trained {c.epochs} of {formats.counted(c.epochs, 'epoch')} in {run.timings['total']:.1f} s"
     draw_history(placeholders(), run.history, c.epochs, note, yardstick_of(run))
     for col, m in zip(st.columns(4), final_metrics(run.history, yardstick_of(run))):

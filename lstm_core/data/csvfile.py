@@ -398,7 +398,8 @@ def make_csv_dataset(table: CSVTable, target: str, features: list[str] | None, c
     )
     choice = json.dumps([name, target, features, changes])  # column names may hold any separator; the name is shown
     key = f"{table.digest}:{hashlib.sha256(choice.encode()).hexdigest()[:16]}"
-    dataset = Dataset(x, y, description, names, name=name, key=key, target=target, changes=changes)
+    dataset = Dataset(x, y, description, names, name=name, key=key, target=target, changes=changes,
+                      scale=(low, np.where(span > 0, span, 1.0)))
     return dataset, new_config, WindowInfo(n, n_train, dropped, float(y.mean()))
 
 

@@ -28,6 +28,7 @@ class Dataset:
     key: str = SYNTHETIC  # what the data is, beyond the config: caches key runs by config and this
     target: str | None = None  # a CSV's column whose rise in the next row is label 1 (None: the lesson's ramps)
     changes: bool = False  # a CSV's features include each column's change from the row before
+    scale: tuple | None = None  # a CSV's (low, span) per feature: the file's value = scaled * span + low
 
     @property
     def synthetic(self) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_core.formats import counted
+from lstm_core.formats import counted, quoted
 from lstm_core.teaching.text import SAMPLE_NOTES, STAGE_TEXT
 from lstm_core.tracing.trace import dense_head, lstm_forward
 
@@ -25,6 +25,11 @@ class Stage:
     @property
     def sample_note(self) -> str:
         return SAMPLE_NOTES[self.name].format(rows=len(self.sample))
+
+    @property
+    def is_input(self) -> bool:
+        """The input stage: nothing is learned in it, and its shape is the data's."""
+        return self.name == "Input Data"
 
     @property
     def input(self) -> str:
@@ -75,3 +80,16 @@ def pipeline_stages(run) -> list[Stage]:
         Stage("LSTM Layer", (n, c.timesteps, c.features), (n, c.units), STAGE_TEXT["LSTM Layer"], h, ("feature", "unit")),
         Stage("Dense Layer", (n, c.units), (n, 1), STAGE_TEXT["Dense Layer"], score, ("unit", "output")),
     ]
+
+
+def file_unit_lines(dataset, head: np.ndarray) -> list[str]:
+    """A CSV run's first sequences as numbers in the file's own units, the scaled value beside each:
+    "sample 0: 'co2' 315.71 (scaled 0.12) to 316.02 (scaled 0.14)"."""
+    from lstm_core.teaching.task import in_file_units, in_units
+
+    lines = []
+    for i, seq in enumerate(head):
+        first, last = in_file_units(dataset, seq[[0, -1], 0])
+        lines.append(f"sample {i}: {quoted(dataset.target)} {in_units(first)} (scaled {seq[0, 0]:.2f}) to "
+                     f"{in_units(last)} (scaled {seq[-1, 0]:.2f})")
+    return lines

@@ -2,7 +2,8 @@
 
 TITLE = "LSTM Pipeline Trace"
 INTRO = (
-    "Train a real Keras LSTM on sequences, then follow one sequence through every layer and gate: "
+    "Train a real Keras LSTM (long short-term memory: a layer that reads a sequence step by step and keeps a "
+    "memory as it goes) on sequences, then follow one sequence through every layer and gate: "
     "every number on this page comes from the model you just trained."
 )
 
@@ -63,4 +64,45 @@ GATE_LABELS = {
     "output_gate": "Output gate (o)",
     "cell_state": "Cell state (c)",
     "hidden_state": "Hidden state (h)",
+}
+
+# The Prediction trace tab's exercise: sequences worth tracing (tracing.picks), to pick from.
+PICK_LABEL = "Find one the model gets wrong"
+PICK_PLACEHOLDER = "Pick a sequence it gets wrong, or is unsure of"
+PICK_NOTE = ("{wrong} of {n} sequences have a score on the wrong side of 0.5, {held} of them held out (never trained "
+             "on); listed first are the held-out ones, most confidently wrong first{cut}. *Unsure* ones score nearest "
+             "0.5. Pick one, then follow its gates: where does the score go astray?")
+PICK_NONE_WRONG = ("The model gets all {n} sequences right. *Unsure* ones, whose scores are nearest 0.5, are listed "
+                   "to pick from instead.")
+
+# Above the tabs when the sidebar's settings are not those of the run on screen (moving a slider trains nothing).
+STALE_SETTINGS = "These results are for the previous settings ({changes}). Press **Train** to apply the new ones."
+
+# "Start here", at the top of the Training tab: the task, two of the learner's own sequences, the output.
+START_HERE = "Start here: what the model learns to predict"
+TASK = {  # the task in one sentence; task.task_sentence fills it from the dataset
+    "synthetic": "**The task.** Each of your {n} sequences is {steps} of {features}. The LSTM reads one in time order "
+                 "and predicts its label: **1** if the sequence drifts up over its timesteps, **0** if it drifts down.",
+    "file": "**The task.** Each of your {n} sequences is a window of {rows} of {file} ({columns}). The LSTM reads one in "
+            "time order and predicts its label: **1** if {target} rises in the next row, **0** if it falls or stays the same.",
+}
+OUTPUT = ("**The output.** For each sequence the model gives one score between 0 and 1; above 0.5 counts as "
+          "label 1 ({up}), otherwise label 0.")
+UP_WORDS = {"synthetic": "up", "file": "{target} rises next"}
+EXAMPLE_CAPTIONS = {  # what the Start here chart draws
+    "synthetic": "Two of your training sequences, as the model reads them: sample {up} (label 1, drifts up) and "
+                 "sample {down} (label 0, drifts down). Thin lines: each of the {features}; thick line: their "
+                 "average at each timestep.",
+    "file": "Two of your training windows: {target} in the file's own units, row by row. {windows}. {next}",
+}
+EXAMPLE_NEXT = "The hollow dot is the next row, the one the label is about: higher than the window's last row for label 1."
+EXAMPLE_NO_NEXT = "The label is about the row after each window."
+
+# The Pipeline tab's stage cards draw the first sequences instead of listing their numbers.
+INPUT_STAGE_NOTE = "Nothing is learned here: this is the input, as the LSTM reads it."
+SPARK_NOTES = {  # what each stage card draws
+    "Input Data": "The first {rows} training sequences (in training order), every timestep; one line per feature, "
+                  "all on the same scale ({low} to {high}).",
+    "LSTM Layer": "The first {rows} training sequences' last hidden state: one bar per unit, all on the scale -1 to 1.",
+    "Dense Layer": "The first {rows} training sequences' scores (above 0.5 counts as label 1):",
 }

@@ -1,0 +1,102 @@
+"""Sequences drawn as lines: the Start here examples (one label-1 and one label-0 sequence of the learner's
+data) and the Pipeline tab's small multiples of the first sequences through each stage. Plain functions
+that return alt.Chart, tested through to_dict(); the data is inline values, so no pandas is needed."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+
+AVERAGE = "average"  # the bold line of a lesson example: its features' mean at each timestep
+LABEL_COLOURS = {1: "#e45756", 0: "#4c78a8"}  # up, down: the same in every example chart
+SPARK_WIDTH, SPARK_HEIGHT = 90, 60
+
+
+def example_name(index: int, label: int, synthetic: bool) -> str:
+    """A legend and panel name: 'sample 4: label 1 (up)'."""
+    word = ("up" if label else "down") if synthetic else ("rises next" if label else "does not rise next")
+    return f"sample {index}: label {label} ({word})"
+
+
+def example_chart(chosen, synthetic: bool, feature_names=(), target: str = "") -> alt.Chart:
+    """One panel per example (task.Example), coloured by label. The lesson's: every feature thin and
+    faint, their average thick, on one shared scale. A CSV's: the target in the file's own units with
+    the next row as a hollow dot, each panel on its own scale (two windows can lie far apart in time)."""
+    names = [example_name(e.index, e.label, synthetic) for e in chosen]
+    colour = alt.Color("example:N", title=None, scale=alt.Scale(domain=names, range=[LABEL_COLOURS[e.label] for e in chosen]),
+                       legend=alt.Legend(orient="bottom"))
+    column = alt.Column("example:N", title=None, sort=names, header=alt.Header(labelFontSize=12))
+    records = []
+    if synthetic:
+        for e, name in zip(chosen, names):
+            for step, row in enumerate(np.asarray(e.values, dtype=float), 1):
+                records += [{"example": name, "step": step, "line": str(f), "value": float(v)} for f, v in zip(feature_names, row)]
+                records.append({"example": name, "step": step, "line": AVERAGE, "value": float(row.mean())})
+        x = alt.X("step:Q", title="Timestep", axis=alt.Axis(tickMinStep=1))
+        y = alt.Y("value:Q", title="Value")
+        faint = (alt.Chart().mark_line(strokeWidth=1, opacity=0.35).transform_filter(alt.datum.line != AVERAGE)
+                 .encode(x=x, y=y, color=colour, detail="line:N"))
+        bold = (alt.Chart().mark_line(strokeWidth=3.5).transform_filter(alt.datum.line == AVERAGE)
+                .encode(x=x, y=y, color=colour, tooltip=["step:Q", alt.Tooltip("value:Q", format=".2f", title="average")]))
+        layered = alt.layer(faint, bold, data=alt.Data(values=records)).properties(width=260, height=160)
+        return layered.facet(column=column, spacing=16).resolve_scale(y="shared")
+    for e, name in zip(chosen, names):
+        records += [{"example": name, "step": step, "kind": "window", "value": float(v)} for step, v in enumerate(e.target, 1)]
+        if e.next_value is not None:
+            records.append({"example": name, "step": len(e.target) + 1, "kind": "next row", "value": float(e.next_value)})
+    x = alt.X("step:Q", title="Row of the window (the last + 1: the next row)", axis=alt.Axis(tickMinStep=1))
+    y = alt.Y("value:Q", title=target, scale=alt.Scale(zero=False))
+    tip = ["step:Q", alt.Tooltip("value:Q", format=",.5g", title=target)]
+    line = (alt.Chart().mark_line(strokeWidth=2.5, point=True).transform_filter(alt.datum.kind == "window")
+            .encode(x=x, y=y, color=colour, tooltip=tip))
+    after = (alt.Chart().mark_point(filled=False, size=90, strokeWidth=2).transform_filter(alt.datum.kind == "next row")
+             .encode(x=x, y=y, color=colour, tooltip=tip))
+    layered = alt.layer(line, after, data=alt.Data(values=records)).properties(width=260, height=160)
+    return layered.facet(column=column, spacing=16).resolve_scale(y="independent")
+
+
+def shared_domain(values: np.ndarray, step: float = 0.1) -> list[float]:
+    """One y range for every small multiple: the values' range, widened to whole steps."""
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
+    if not values.size:
+        return [0.0, 1.0]
+    low, high = np.floor(values.min() / step) * step, np.ceil(values.max() / step) * step
+    return [round(float(low), 6), round(float(high if high > low else low + step), 6)]
+
+
+def _small_multiples(layer: alt.Chart, records: list[dict], names: list[str]) -> alt.Chart:
+    column = alt.Column("sample:N", title=None, sort=names, header=alt.Header(labelFontSize=11, labelPadding=2))
+    return (layer.properties(data=alt.Data(values=records), width=SPARK_WIDTH, height=SPARK_HEIGHT)
+            .facet(column=column, spacing=6).resolve_scale(y="shared"))
+
+
+def sequence_sparklines(rows: np.ndarray, feature_names, domain: list[float], first: int = 0) -> alt.Chart:
+    """Each sequence (rows: (sequences, timesteps, features)) a small line chart, one line per feature, all on
+    the same fixed y range ``domain``; panels are named by sample number from ``first``."""
+    rows = np.asarray(rows, dtype=float)
+    names = [f"sample {first + i}" for i in range(len(rows))]
+    records = [{"sample": name, "step": step, "feature": str(f), "value": float(v)}
+               for name, seq in zip(names, rows) for step, row in enumerate(seq, 1) for f, v in zip(feature_names, row)]
+    layer = alt.Chart().mark_line(strokeWidth=1.2).encode(
+        x=alt.X("step:Q", title=None, axis=alt.Axis(labels=False, ticks=False, grid=False)),
+        y=alt.Y("value:Q", title=None, scale=alt.Scale(domain=domain, clamp=True), axis=alt.Axis(tickCount=3)),
+        color=alt.Color("feature:N", title=None, legend=None, sort=[str(f) for f in feature_names]),
+        tooltip=["sample:N", "feature:N", "step:Q", alt.Tooltip("value:Q", format=".2f")],
+    )
+    return _small_multiples(layer, records, names)
+
+
+def state_sparklines(rows: np.ndarray, first: int = 0, domain: tuple[float, float] = (-1.0, 1.0)) -> alt.Chart:
+    """Each sequence's vector (rows: (sequences, units)), e.g. its last hidden state, a small bar chart of its
+    units on the fixed y range ``domain`` (a hidden state lies in -1 to 1)."""
+    rows = np.asarray(rows, dtype=float)
+    names = [f"sample {first + i}" for i in range(len(rows))]
+    records = [{"sample": name, "unit": unit, "value": float(v)} for name, row in zip(names, rows) for unit, v in enumerate(row, 1)]
+    layer = alt.Chart().mark_bar().encode(
+        x=alt.X("unit:O", title=None, axis=alt.Axis(labels=False, ticks=False)),
+        y=alt.Y("value:Q", title=None, scale=alt.Scale(domain=list(domain)), axis=alt.Axis(tickCount=3)),
+        color=alt.condition(alt.datum.value >= 0, alt.value("#4c78a8"), alt.value("#e45756")),
+        tooltip=["sample:N", "unit:O", alt.Tooltip("value:Q", format=".3f")],
+    )
+    return _small_multiples(layer, records, names)
