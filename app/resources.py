@@ -5,7 +5,7 @@ import streamlit as st
 
 from lstm_core.serving.jobs import JobBoard, LiveSessions
 
-WORKER_MB = 750  # a worker whose peak memory passes this is replaced after its training (TensorFlow alone: ~600)
+WORKER_MB = 720  # a worker whose peak memory passes this is replaced after its training (TensorFlow alone: ~600)
 CACHED_RUNS = 8  # finished runs kept in memory for the whole server, by config and data (the rest are saved)
 
 

@@ -45,7 +45,10 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("sequences", "Sequences", int, 10, 20000, "How many example sequences to generate."),
         FieldSpec("timesteps", "Timesteps", int, 2, 200, "Steps in each sequence; the LSTM reads them in order."),
         FieldSpec("features", "Features", int, 1, 32, "Numbers measured at every timestep."),
-        FieldSpec("units", "LSTM units", int, 1, 256, "Size of the hidden state (the summary vector)."),
+        FieldSpec("units", "LSTM units", int, 1, 256,
+                  "How many units the LSTM layer has. Each keeps a memory (cell state c) and shows a hidden "
+                  "state h; at the last step, the units' h values are the summary vector the Dense layer reads. "
+                  "The Prediction trace tab draws one cell."),
         FieldSpec("epochs", "Epochs", int, 1, 100, "Full passes over the training sequences."),
         FieldSpec("batch_size", "Batch size", int, 1, 1024, "Sequences per gradient step."),
         FieldSpec("learning_rate", "Learning rate", float, 1e-5, 1.0, "Adam's step size."),
