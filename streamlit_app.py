@@ -20,7 +20,7 @@ st.set_page_config(page_title=text.TITLE, page_icon="🔁", layout="wide")
 st.title(text.TITLE)
 st.caption(text.INTRO)
 
-# --- The sidebar: the link's setup (trained on a first visit), the data, the form ---------------
+# --- The sidebar: the link's setup (trained on a first visit), the data, the model's controls ---
 trainer = session.trainer()
 preset = sidebar.preset(want=trainer.want)
 choice = sidebar.data_source(locked=preset.lock)
@@ -30,6 +30,7 @@ if values is not None:
     session.train(values, choice)
 elif trainer.pending is None and trainer.run is not None:  # a choice of data trains nothing until Train
     sidebar.data_note(trainer.run, choice)
+    sidebar.settings_note(trainer.run, choice)  # a moved slider, too, trains nothing until Train
 now = session.look()  # a training finished meanwhile: its run goes on screen now, or its error is said
 common.failed(now.error)
 sidebar.share(now)

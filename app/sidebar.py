@@ -14,6 +14,7 @@ from lstm_core.data.keys import run_key
 
 SOURCES = ["Synthetic (lesson)", "Example: CO2", "Upload CSV"]
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "co2.csv"
+MAX_MB = 2  # lstm_core.data.csvfile.MAX_BYTES and .streamlit/config.toml's server.maxUploadSize, in MB
 
 
 # --- URL presets: read once per session, they prefill the form ------------------------------
@@ -62,19 +63,35 @@ def parsed(data: bytes):
         return str(err)
 
 
-def uploaded_file(shown_before: bool) -> tuple[bytes, str] | None:
-    """The uploaded file's bytes and name. The uploader forgets its file when another data choice hides
-    it, so a copy is kept for the session and used again on the way back; removing the file forgets it."""
-    upload = st.file_uploader("CSV file, one row per time step", type=["csv", "txt", "tsv"], key="upload")
+def uploaded_file(shown_before: bool) -> tuple[bytes, str, str] | None:
+    """The uploaded file's bytes, name and when it was uploaded ("14:02"). The uploader forgets its file
+    when another data choice hides it, so a copy is kept for the session and used again on the way back;
+    removing the file forgets it. A file over the size cap never reaches the app: the browser refuses it
+    (in red, in the uploader) and keeps the one before, so the sidebar always names the file in use."""
+    upload = st.file_uploader("CSV file, one row per time step", type=["csv", "txt", "tsv"], key="upload",
+                              help=f"Up to {MAX_MB} MB. The uploader refuses a bigger file (in red) "
+                                   "and it is not used: the line below names the file in use.")
     had, st.session_state["upload-live"] = st.session_state.get("upload-live", False), upload is not None
+    kept = st.session_state.get("kept-upload")
     if upload is not None:
-        st.session_state["kept-upload"] = (upload.getvalue(), upload.name)
+        if kept is None or kept[3] != upload.file_id:  # a new file: keep it, and when it came
+            st.session_state["kept-upload"] = (upload.getvalue(), upload.name, clock(), upload.file_id)
     elif shown_before and had:  # the learner took the file out of the uploader
         st.session_state.pop("kept-upload", None)
-    elif "kept-upload" in st.session_state:
-        st.caption(formats.literal(f"Using {st.session_state['kept-upload'][1]}, uploaded earlier; "
-                                   "upload another file to replace it."))
-    return st.session_state.get("kept-upload")
+    kept = st.session_state.get("kept-upload")
+    return None if kept is None else kept[:3]
+
+
+def clock() -> str:
+    """The time now, as the learner's browser tells it (the server's if it does not): 14:02."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        zone = ZoneInfo(st.context.timezone) if st.context.timezone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = None
+    return datetime.now(zone).strftime("%H:%M")
 
 
 def data_source(locked: bool) -> DataChoice:
@@ -92,16 +109,24 @@ def data_source(locked: bool) -> DataChoice:
                 st.caption("Columns of numbers (a temperature, a price, a sensor): the model learns whether the "
                            "target goes up next.")
                 return DataChoice(DataKind.NO_FILE)
-            data, name = kept
+            data, name, when = kept
         table = parsed(data)
         if isinstance(table, str):
+            if source == SOURCES[2]:  # say that the file before is not used either
+                st.error(f"{formats.literal(name)} (uploaded {when}) cannot be used: {formats.literal(table)} "
+                         "No file is in use: upload another.")
+                return DataChoice.unusable(f"{name}: {table}")
             st.error(formats.literal(f"{name}: {table}"))
             return DataChoice.unusable(table)
-        return file_choice(table, name)
+        if source == SOURCES[2]:
+            st.caption(f"Using {formats.literal(name)} (uploaded {when}). A file over {MAX_MB} MB is refused above, "
+                       "in red, and not used.")
+        return file_choice(table, name, source == SOURCES[2])
 
 
-def file_choice(table, name: str) -> DataChoice:
-    """The parsed file's target, features and changes box, and what they make of it."""
+def file_choice(table, name: str, uploaded: bool = False) -> DataChoice:
+    """The parsed file's target, features and changes box, and what they make of it (an uploaded file's
+    name is on the line above, with when it came)."""
     from lstm_core.data.csvfile import CHANGES_BOX, default_target, gap_windows, too_few, window_counts
 
     # Kept copies: a widget not drawn (another data choice) loses its state, and these come back with the file.
@@ -119,7 +144,7 @@ def file_choice(table, name: str) -> DataChoice:
     timesteps = st.session_state.get("timesteps", 10)
     windows, dropped = window_counts(table.rows, timesteps, changes)
     width = (1 + len(features)) * (2 if changes else 1)
-    st.caption(formats.literal(f"Using {name}, {formats.counted(table.rows, 'row')}; numeric columns {', '.join(table.columns)}"
+    st.caption(formats.literal(f"{'' if uploaded else f'Using {name}, '}{formats.counted(table.rows, 'row')}; numeric columns {', '.join(table.columns)}"
                                + (f"; text columns ignored: {', '.join(table.text_columns)}" if table.text_columns else "")
                                + f". Read as {table.encoding}, delimiter {table.delimiter!r}, decimal {table.decimal!r}."))
     short = too_few(table.rows, timesteps, changes)
@@ -160,8 +185,11 @@ def number(name: str, locked: bool, **kwargs):
 
 
 def model_form(locked: bool, csv: bool = False) -> dict | None:
-    """The config form; returns its values when Train is pressed."""
-    with st.sidebar.form("config"):
+    """The model's controls; returns their values when Train is pressed. Not an ``st.form``: a form's
+    values reach the server only when it is submitted (checked in Chromium and AppTest, Streamlit 1.67),
+    so the page could not say that its results are for other settings. A move reruns the page, which
+    trains nothing: only Train does (settings_note says the results are for the previous settings)."""
+    with st.sidebar.container(border=True):
         st.subheader("Model")
         if locked:
             st.caption("This setup is locked by the link, so the whole room trains the same model.")
@@ -174,8 +202,31 @@ def model_form(locked: bool, csv: bool = False) -> dict | None:
             values["batch_size"] = number("batch_size", locked, step=8)
             values["learning_rate"] = number("learning_rate", locked, step=0.001, format="%g")  # 6 significant digits: 1.5e-05 is not shown as 0.00002
             values["seed"] = number("seed", locked, step=1)
-        pressed = st.form_submit_button("Train", type="primary", key="train", width="stretch", disabled=locked)
+        pressed = st.button("Train", type="primary", key="train", width="stretch", disabled=locked)
     return values if pressed else None
+
+
+def settings_note(shown, choice: DataChoice) -> None:
+    """Moving a control trains nothing until Train: when the controls differ from the config of the run on
+    screen (``shown``), say whose results these are. A file sets Sequences and Features, so those two count
+    only when both the run and the choice are the lesson's data."""
+    from lstm_core.config import SETTABLE
+    from lstm_core.teaching.text import STALE_SETTINGS
+
+    fields = SETTABLE
+    if not (shown.dataset.synthetic and choice.kind is DataKind.SYNTHETIC):
+        from lstm_core.data.csvfile import FILE_SETS
+
+        fields = [name for name in SETTABLE if name not in FILE_SETS]
+    changed = [(name, getattr(shown.config, name), st.session_state.get(name)) for name in fields
+               if name in st.session_state and st.session_state[name] != getattr(shown.config, name)]
+    if changed:
+        st.info(STALE_SETTINGS.format(changes=", ".join(
+            f"{FIELDS[name].label} {written(was)} → {written(now)}" for name, was, now in changed)))
+
+
+def written(value) -> str:
+    return "empty" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
 # --- Share and export -------------------------------------------------------------------------

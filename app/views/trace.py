@@ -9,6 +9,19 @@ from lstm_core import formats
 from lstm_core.serving.jobs import JobState
 
 CHECK_SECONDS = 0.5  # how often a What-if check waiting for its worker looks again
+WRONG_LISTED = 50  # misclassified sequences offered to pick from (held-out ones first)
+UNSURE_LISTED = 10  # and the least confident ones
+
+
+def cell_ui() -> None:
+    """One LSTM cell drawn and named part by part: what the gate inspector's heatmaps show, unit by unit."""
+    from lstm_core.present.diagram import cell_diagram
+    from lstm_core.teaching.cell import INTRO, PARTS
+
+    with st.expander("How one LSTM cell works: x, h, c and the gates, part by part"):
+        st.markdown(INTRO)
+        st.altair_chart(cell_diagram(), width="stretch")
+        st.markdown("\n".join(f"- **{label}**: {sentence}" for label, sentence in PARTS.values()))
 
 
 def view(run, check: Callable) -> None:
@@ -24,6 +37,7 @@ def view(run, check: Callable) -> None:
         st.warning(diverged_text(run))
         return
     c = run.config
+    find(run)
     sample = whole_number("Sample (which sequence to trace)", 0, c.sequences - 1, "sample")
     trace = cached_trace(run.key, int(sample), run)
     left, right = st.columns(2)
@@ -43,6 +57,7 @@ def view(run, check: Callable) -> None:
         d.metric("True label", trace.label, "correct" if trace.predicted == trace.label else "wrong",
                  delta_color="green" if trace.predicted == trace.label else "red", delta_arrow="off")  # no rise or fall
     st.subheader("Gate inspector")
+    cell_ui()
     gate = remember("gate", st.radio("Gate or state", GATE_NAMES, GATE_NAMES.index(recall("gate", GATE_NAMES[0])),
                                      format_func=GATE_LABELS.get, horizontal=True, key="gate"))
     st.altair_chart(heatmap(trace.gates[gate], GATE_LABELS[gate], gate), width="stretch")
@@ -55,6 +70,36 @@ def view(run, check: Callable) -> None:
     with st.expander("Sigmoid or tanh?"):
         st.markdown(sigmoid_vs_tanh(trace))
     probe(run, int(sample), check)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def picks(config_key: str, _run) -> tuple[list, list]:
+    """The run's misclassified sequences and its least confident ones (tracing.picks), once per run."""
+    from lstm_core.tracing.picks import least_confident, misclassified
+
+    return misclassified(_run), least_confident(_run, UNSURE_LISTED)
+
+
+def find(run) -> None:
+    """The exercise: find one the model gets wrong. Picking a sequence puts it in the Sample box."""
+    from lstm_core.teaching.text import PICK_LABEL, PICK_NONE_WRONG, PICK_NOTE, PICK_PLACEHOLDER
+
+    wrong, unsure = picks(run.key, run)
+    listed = {p.sample: p for p in [*wrong[:WRONG_LISTED], *(p for p in unsure if not p.wrong)]}
+    if not listed:
+        return
+
+    def chosen() -> None:  # a callback runs before the page: the Sample box is drawn with the pick
+        picked = st.session_state.get("pick")
+        if picked is not None:
+            st.session_state["sample"] = remember("sample", picked)
+        st.session_state["pick"] = None  # back to the placeholder: the Sample box says which one is traced
+
+    st.selectbox(PICK_LABEL, list(listed), index=None, format_func=lambda i: listed[i].describe(),
+                 placeholder=PICK_PLACEHOLDER, key="pick", on_change=chosen)
+    n, held = run.config.sequences, sum(p.held_out for p in wrong)
+    cut = f" ({WRONG_LISTED} of them shown)" if len(wrong) > WRONG_LISTED else ""
+    st.caption(PICK_NOTE.format(wrong=len(wrong), n=n, held=held, cut=cut) if wrong else PICK_NONE_WRONG.format(n=n))
 
 
 def equations(run, trace) -> None:

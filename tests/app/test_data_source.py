@@ -1,5 +1,8 @@
 """The sidebar's data choice: the lesson's data, the CO2 example, or an uploaded CSV with its target and features."""
 
+import re
+import tomllib
+
 import pytest
 
 from lstm_core.formats import literal
@@ -86,11 +89,14 @@ def test_a_trip_to_another_data_choice_keeps_the_file_and_its_settings():
     next(w for w in at.sidebar.checkbox if w.key.startswith("changes-")).uncheck().run()
     at.sidebar.radio(key="source").set_value("Synthetic (lesson)").run()
     at.sidebar.radio(key="source").set_value("Upload CSV").run()
-    assert any(literal("Using mine.csv, uploaded earlier") in c.value for c in at.sidebar.caption)
+    assert any(re.match(re.escape(literal("Using mine.csv")) + r" \(uploaded \d\d:\d\d\)", c.value) for c in at.sidebar.caption)
     assert next(w for w in at.sidebar.selectbox if w.key.startswith("target-")).value == "step"
     assert not next(w for w in at.sidebar.checkbox if w.key.startswith("changes-")).value
     at.sidebar.file_uploader(key="upload").set_value(("other.csv", b"v\n" + b"1\n2\n" * 20, "text/csv")).run()
-    assert any(literal("Using other.csv, 40 rows") in c.value for c in at.sidebar.caption)  # a new upload replaces the kept one
+    captions = [c.value for c in at.sidebar.caption]
+    assert any(c.startswith(literal("Using other.csv") + " (uploaded ") for c in captions)  # a new upload replaces the kept one
+    assert any(c.startswith("40 rows; numeric columns v") for c in captions)
+    assert not any("mine.csv" in c for c in captions)
     at.sidebar.file_uploader(key="upload").set_value(None).run()  # taking it out forgets it
     assert not any(w.key.startswith("target-") for w in at.sidebar.selectbox) and not at.exception
 
@@ -103,8 +109,9 @@ def test_file_and_column_names_are_shown_as_typed_not_as_markdown():
     rows = "".join(f"2024-01-{i % 28 + 1:02d},{(i * 7) % 11},{(i * 5) % 13}\n" for i in range(60))
     at.sidebar.file_uploader(key="upload").set_value(("*my* $data$.csv", ("date,price ($),cost ($)\n" + rows).encode(),
                                                       "text/csv")).run()
-    caption = next(c.value for c in at.sidebar.caption if c.value.startswith("Using"))
-    assert caption.startswith(literal("Using *my* $data$.csv, 60 rows; numeric columns price ($), cost ($)"))
+    assert next(c.value for c in at.sidebar.caption if c.value.startswith("Using")).startswith(
+        literal("Using *my* $data$.csv") + " (uploaded ")
+    assert any(c.value.startswith(literal("60 rows; numeric columns price ($), cost ($)")) for c in at.sidebar.caption)
     train_with(at, epochs=1)
     assert not at.exception and not at.main.error
     show(at, "Pipeline")
@@ -124,3 +131,34 @@ def test_a_file_too_short_for_any_timesteps_is_not_told_to_lower_them():
     assert at.main.error[0].value == f"Not trained: {literal(warning)} The results below are from the last run."
     at.sidebar.file_uploader(key="upload").set_value(("short.csv", b"a\n" + b"1\n2\n" * 10, "text/csv")).run()
     assert "or set Timesteps to 4 or less." in at.sidebar.warning[0].value  # 20 rows: fewer timesteps fit
+
+
+def test_an_empty_file_after_a_good_one_says_which_file_is_in_use_and_train_names_it():
+    """The uploader holds one file: an empty one replaces the good one, and the sidebar and Train say so,
+    once each, naming the empty file (the results on screen stay, and say whose they are)."""
+    at = new_app()
+    before = shown(at)
+    at.sidebar.radio(key="source").set_value("Upload CSV").run()
+    at.sidebar.file_uploader(key="upload").set_value(("good.csv", (FILES / "good_tab.csv").read_bytes(), "text/csv")).run()
+    using = [c.value for c in at.sidebar.caption if c.value.startswith("Using")]
+    assert len(using) == 1 and re.fullmatch(r"Using good\\\.csv \(uploaded \d\d:\d\d\)\. A file over 2 MB is refused above, "
+                                            r"in red, and not used\.", using[0]), using
+    at.sidebar.file_uploader(key="upload").set_value(("empty.csv", b"", "text/csv")).run()
+    errors = [e.value for e in at.sidebar.error]
+    assert len(errors) == 1 and re.fullmatch(r"empty\\\.csv \(uploaded \d\d:\d\d\) cannot be used: The file is empty\\\. "
+                                             r"No file is in use: upload another\.", errors[0]), errors
+    assert not any(c.value.startswith("Using") for c in at.sidebar.caption)  # good.csv is not in use any more
+    assert any(i.value == "The results below are from the synthetic lesson data." for i in at.main.info)
+    train_with(at, epochs=1)
+    assert [e.value for e in at.main.error] == [f"Not trained: {literal('the file cannot be used: empty.csv: The file is empty.')} "
+                                                "The results below are from the last run."]
+    assert shown(at) is before
+
+
+def test_the_size_cap_is_the_same_in_the_sidebar_the_parser_and_the_server():
+    from app.sidebar import MAX_MB
+    from lstm_core.data.csvfile import MAX_BYTES
+    from tests.support import ROOT
+
+    server = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["server"]
+    assert MAX_MB * 2**20 == MAX_BYTES and server["maxUploadSize"] == MAX_MB

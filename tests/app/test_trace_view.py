@@ -71,3 +71,42 @@ def test_a_diverged_run_on_screen_shows_a_warning_in_the_trace_tab_not_nan_gates
     assert any(w.value.startswith("Training diverged: the loss stopped being a number at epoch 4") for w in tab.warning)
     shown_text = " ".join(m.value for m in tab.markdown)
     assert "Checked" not in shown_text and not tab.get("vega_lite_chart")
+
+
+def test_find_one_the_model_gets_wrong_lists_only_misclassified_sequences_and_picking_one_traces_it():
+    at = show(new_app(), "Prediction trace")
+    run = shown(at)
+    scores, y = run.keras.scores, run.dataset.y
+    pick = at.selectbox(key="pick")
+    assert pick.label == "Find one the model gets wrong" and pick.value is None
+    wrong = [s for s in range(len(y)) if (scores[s] > 0.5) != (y[s] > 0.5)]
+    assert wrong, "the default run gets some sequences wrong"
+    listed = [line for line in pick.options if line.startswith("Wrong: ")]
+    assert len(listed) == min(len(wrong), 50)
+    samples = [int(re.match(r"Wrong: sample (\d+) \((held out|training)\)", line).group(1)) for line in listed]
+    assert all((scores[s] > 0.5) != (y[s] > 0.5) for s in samples)  # every listed one really is wrong, by Keras
+    held = [int(s >= run.config.train_sequences) for s in samples]
+    assert held == sorted(held, reverse=True)  # held-out ones first
+    assert all(("(held out)" in line) == bool(h) for line, h in zip(listed, held))
+    assert any(line.startswith("Unsure: ") for line in pick.options)
+    note = next(c.value for c in at.tabs[2].caption if "on the wrong side of 0.5" in c.value)
+    assert note.startswith(f"{len(wrong)} of 1000 sequences")
+    target = samples[-1]
+    pick.set_value(target).run()
+    assert not at.exception and not at.error
+    assert at.number_input(key="sample").value == target  # the pick is traced: the Sample box shows it
+    assert at.selectbox(key="pick").value is None  # and the list is ready for another
+    label = next(m for m in at.tabs[2].metric if m.label == "True label")
+    assert label.value == str(int(y[target])) and label.delta == "wrong"
+
+
+def test_the_gate_inspector_opens_with_a_drawing_of_one_cell_named_part_by_part():
+    import json
+
+    at = show(new_app(), "Prediction trace")
+    cell = next(e for e in at.tabs[2].expander if e.label.startswith("How one LSTM cell works"))
+    spec = json.loads(cell.get("vega_lite_chart")[0].proto.spec)
+    assert spec["title"] == "One LSTM cell, at one timestep"
+    words = " ".join(m.value for m in cell.markdown)
+    for part in ("**forget gate f**", "**input gate i**", "**candidate g**", "**output gate o**", "**c(t)**", "**h(t)**"):
+        assert part in words

@@ -57,11 +57,11 @@ def test_first_visit_trains_and_shows_every_stage(loaded: Page):
     expect(table.get_by_role("columnheader", name="Observation")).to_have_count(1)
     expect(table.get_by_role("row").nth(1)).to_contain_text("Starting point")
     charts = panel.get_by_test_id("stVegaLiteChart")
-    expect(charts).to_have_count(2)  # loss and accuracy, side by side
+    expect(charts).to_have_count(3)  # Start here's two sequences, then loss and accuracy side by side
     page.set_viewport_size({"width": 1024, "height": 768})  # a workshop projector, sidebar open
     page.wait_for_timeout(500)  # the charts re-fit to their columns
     right_edge = panel.bounding_box()["x"] + panel.bounding_box()["width"]
-    for i in range(2):
+    for i in range(3):
         drawn = charts.nth(i).locator("canvas, svg.marks").first.bounding_box()
         assert drawn["x"] + drawn["width"] <= right_edge + 1, f"chart {i} is cut off at 1024 px"
     page.set_viewport_size({"width": 1400, "height": 1000})
@@ -129,7 +129,7 @@ def test_quiz_marks_the_seed_question_correct(loaded: Page):
     expect(answer).to_be_checked(timeout=TRAINING)
     page.get_by_role("button", name="Check answers").click()
     wait_for_idle(page)
-    expect(page.get_by_text("Question 1: correct.")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Your answer: [ABCD]\. Right\.$"))).to_be_visible()  # under its question
     expect(page.get_by_text(re.compile(r"^1 / \d+$"))).to_be_visible()
 
 
@@ -169,6 +169,26 @@ def test_upload_the_example_csv_and_train_on_it(loaded: Page):
     expect(page.get_by_text("2262 sequences x 20 units").first).to_be_visible(timeout=TRAINING)
     wait_for_idle(page)
     expect(page.get_by_text("co2.csv: 2262 windows of 10 consecutive rows")).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_a_file_over_the_size_cap_is_refused_and_the_sidebar_names_the_file_still_in_use(loaded: Page):
+    """The browser refuses a file over server.maxUploadSize and never sends it: the app cannot see it, so
+    the sidebar always says which file is in use, and that a refused one is not."""
+    page = loaded
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Upload CSV").click()
+    wait_for_idle(page)
+    files = sidebar.locator('input[type="file"]')
+    files.set_input_files(str(ROOT / "data" / "co2.csv"))
+    using = sidebar.get_by_text(re.compile(r"^Using co2\.csv \(uploaded \d\d:\d\d\)\. A file over 2 MB is refused above, "
+                                           r"in red, and not used\.$"))
+    expect(using).to_be_visible(timeout=30_000)
+    files.set_input_files({"name": "big.csv", "mimeType": "text/csv", "buffer": b"v\n" + b"1\n2\n" * 800_000})  # 3.2 MB
+    expect(sidebar.get_by_text("File must be 2.0MB or smaller")).to_be_visible()
+    wait_for_idle(page)
+    expect(using).to_be_visible()  # co2.csv is still the file in use, and the line says so
+    expect(sidebar.get_by_text("2284 rows; numeric columns co2")).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
