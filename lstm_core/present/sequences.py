@@ -10,6 +10,9 @@ import numpy as np
 AVERAGE = "average"  # the bold line of a lesson example: its features' mean at each timestep
 LABEL_COLOURS = {1: "#e45756", 0: "#4c78a8"}  # up, down: the same in every example chart
 SPARK_WIDTH, SPARK_HEIGHT = 90, 60
+# A faceted chart cannot fit its column, so each Start here panel has a fixed width: two of them, the axis and
+# the gap fit the main column of a 1024 px projector with the sidebar open (about 550 px).
+EXAMPLE_WIDTH, EXAMPLE_HEIGHT = 200, 160
 
 
 def example_name(index: int, label: int, synthetic: bool) -> str:
@@ -38,7 +41,7 @@ def example_chart(chosen, synthetic: bool, feature_names=(), target: str = "") -
                  .encode(x=x, y=y, color=colour, detail="line:N"))
         bold = (alt.Chart().mark_line(strokeWidth=3.5).transform_filter(alt.datum.line == AVERAGE)
                 .encode(x=x, y=y, color=colour, tooltip=["step:Q", alt.Tooltip("value:Q", format=".2f", title="average")]))
-        layered = alt.layer(faint, bold, data=alt.Data(values=records)).properties(width=260, height=160)
+        layered = alt.layer(faint, bold, data=alt.Data(values=records)).properties(width=EXAMPLE_WIDTH, height=EXAMPLE_HEIGHT)
         return layered.facet(column=column, spacing=16).resolve_scale(y="shared")
     for e, name in zip(chosen, names):
         records += [{"example": name, "step": step, "kind": "window", "value": float(v)} for step, v in enumerate(e.target, 1)]
@@ -51,7 +54,7 @@ def example_chart(chosen, synthetic: bool, feature_names=(), target: str = "") -
             .encode(x=x, y=y, color=colour, tooltip=tip))
     after = (alt.Chart().mark_point(filled=False, size=90, strokeWidth=2).transform_filter(alt.datum.kind == "next row")
              .encode(x=x, y=y, color=colour, tooltip=tip))
-    layered = alt.layer(line, after, data=alt.Data(values=records)).properties(width=260, height=160)
+    layered = alt.layer(line, after, data=alt.Data(values=records)).properties(width=EXAMPLE_WIDTH, height=EXAMPLE_HEIGHT)
     return layered.facet(column=column, spacing=16).resolve_scale(y="independent")
 
 
