@@ -9,7 +9,9 @@ import numpy as np
 
 AVERAGE = "average"  # the bold line of a lesson example: its features' mean at each timestep
 LABEL_COLOURS = {1: "#e45756", 0: "#4c78a8"}  # up, down: the same in every example chart
-SPARK_WIDTH, SPARK_HEIGHT = 90, 60
+# The stage cards are three columns, about 140 px inside at 1024 px with the sidebar open: a faceted chart
+# cannot fit its column, so the small multiples are stacked, each narrow enough for that card.
+SPARK_WIDTH, SPARK_HEIGHT = 100, 34
 # A faceted chart cannot fit its column, so each Start here panel has a fixed width: two of them, the axis and
 # the gap fit the main column of a 1024 px projector with the sidebar open (about 550 px).
 EXAMPLE_WIDTH, EXAMPLE_HEIGHT = 200, 160
@@ -69,9 +71,10 @@ def shared_domain(values: np.ndarray, step: float = 0.1) -> list[float]:
 
 
 def _small_multiples(layer: alt.Chart, records: list[dict], names: list[str]) -> alt.Chart:
-    column = alt.Column("sample:N", title=None, sort=names, header=alt.Header(labelFontSize=11, labelPadding=2))
+    row = alt.Row("sample:N", title=None, sort=names,
+                  header=alt.Header(labelOrient="top", labelAnchor="start", labelAngle=0, labelFontSize=11, labelPadding=1))
     return (layer.properties(data=alt.Data(values=records), width=SPARK_WIDTH, height=SPARK_HEIGHT)
-            .facet(column=column, spacing=6).resolve_scale(y="shared"))
+            .facet(row=row, spacing=4).resolve_scale(y="shared"))
 
 
 def sequence_sparklines(rows: np.ndarray, feature_names, domain: list[float], first: int = 0) -> alt.Chart:

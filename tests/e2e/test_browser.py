@@ -67,6 +67,15 @@ def test_first_visit_trains_and_shows_every_stage(loaded: Page):
     page.set_viewport_size({"width": 1400, "height": 1000})
     open_tab(page, "Pipeline")
     expect(page.get_by_text("1000 sequences x 10 timesteps x 5 features").first).to_be_visible()
+    page.set_viewport_size({"width": 1024, "height": 768})  # the stage cards' sparklines stay inside their cards
+    page.wait_for_timeout(500)
+    panel = page.get_by_role("tabpanel", name="Pipeline")
+    charts = panel.get_by_test_id("stVegaLiteChart")
+    for card, next_title in enumerate(("2 · LSTM Layer", "3 · Dense Layer")):  # stage 1's and stage 2's sparklines
+        drawn = charts.nth(card).locator("canvas, svg.marks").first.bounding_box()
+        next_card = panel.get_by_text(next_title).first.bounding_box()
+        assert drawn["x"] + drawn["width"] <= next_card["x"], f"stage {card + 1}'s chart runs into the next card"
+    page.set_viewport_size({"width": 1400, "height": 1000})
     expect(page.get_by_text("1000 sequences x 20 units").first).to_be_visible()
     expect(page.get_by_text("1000 sequences x 1 output").first).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
