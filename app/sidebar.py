@@ -145,15 +145,18 @@ def file_choice(table, name: str, uploaded: bool = False) -> DataChoice:
     windows, dropped = window_counts(table.rows, timesteps, changes)
     width = (1 + len(features)) * (2 if changes else 1)
     st.caption(formats.literal(f"{'' if uploaded else f'Using {name}, '}{formats.counted(table.rows, 'row')}; numeric columns {', '.join(table.columns)}"
-                               + (f"; text columns ignored: {', '.join(table.text_columns)}" if table.text_columns else "")
-                               + f". Read as {table.encoding}, delimiter {table.delimiter!r}, decimal {table.decimal!r}."))
+                               + (f"; text columns ignored: {', '.join(table.text_columns)}" if table.text_columns else "") + "."))
     short = too_few(table.rows, timesteps, changes)
     if not short:
         st.caption(f"With {timesteps} timesteps: {windows} sequences x {timesteps} timesteps x "
                    f"{formats.counted(width, 'feature')}"
                    + (f" (the newest; the oldest {dropped} are left out)" if dropped else "")
-                   + f". Scaling is fitted on the training part only, and the {gap_windows(timesteps, changes)} "
-                   "windows that would share rows with both it and the validation part are not made.")
+                   + ". The scaling is learned from the training part only, and no sequence mixes training and "
+                     "validation rows.")
+        with st.expander("Details"):
+            st.caption(formats.literal(f"Read as {table.encoding}, delimiter {table.delimiter!r}, decimal {table.decimal!r}. ")
+                       + f"The {gap_windows(timesteps, changes)} windows that would share rows with both the training "
+                         "and the validation part are not made.")
     else:
         st.warning(short)  # the words a refused Train would use
     st.dataframe(table.frame.head(5), height=150, width="stretch")
@@ -252,6 +255,10 @@ def share(now) -> None:
         st.code(f"{page}?{query + '&' if query else ''}lock=1", language=None, wrap_lines=True)
 
 
+JSON_NOTE = ("The JSON holds the whole run: its settings, every epoch, and one traced sequence (the one on the "
+             "Prediction trace tab), as the command line's `--json` gives it.")
+
+
 def export(run) -> None:
     """Download the run on screen (if any); each file is made only when its button is clicked."""
     if run is None:
@@ -278,7 +285,7 @@ def export(run) -> None:
             st.download_button("Python script to reproduce it", lambda: exports.reproduce_script(run.config, f"{stem}.py"),
                                f"{stem}.py", "text/x-python", key="dl_script", on_click="ignore",
                                width="stretch")
-            st.caption("The JSON has the same schema as `python -m lstm_core --json`; the script needs only NumPy and Keras.")
+            st.caption(f"{JSON_NOTE} The script needs only NumPy and Keras.")
         else:
-            st.caption("The JSON has the same schema as `python -m lstm_core --json`. The reproduce script covers "
-                       "the synthetic lesson data; for your file, use `python -m lstm_core --csv`.")
+            st.caption(f"{JSON_NOTE} The script is for the lesson's data: to train on your file again, use the "
+                       "command line (`python -m lstm_core --csv`).")

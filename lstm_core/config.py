@@ -127,6 +127,12 @@ class LSTMConfig:
         # Keras's validation_split takes the last int(n * split) samples; keep at least one each side.
         return min(max(1, int(self.sequences * self.validation_split)), self.sequences - 1)
 
+    @property
+    def lstm_parameters(self) -> int:
+        """The LSTM layer's trainable parameters, 4u(F+u+1): 4 blocks (i | f | c | o), each with one weight per
+        unit for every input feature and every recurrent h, and a bias per unit."""
+        return 4 * self.units * (self.features + self.units + 1)
+
 
 def coerce(name: str, value: Any) -> int | float:
     """Turn a loose value (str from the CLI or a URL, float from a widget) into the field's type."""
@@ -179,17 +185,18 @@ def validate(config: LSTMConfig, fixed: tuple[str, ...] = (), derive=None) -> No
         values = config.sequences * config.timesteps * config.features
         raise ConfigError(
             "sequences", config.sequences, f"sequences x timesteps x features <= {MAX_DATA_VALUES:,}",
-            f"data cap: {config.sequences} sequences x {config.timesteps} timesteps x {config.features} features "
-            f"= {values:,} values, over the cap of {MAX_DATA_VALUES:,}; "
-            f"{_limits_text(config, fits, _free(('sequences', 'timesteps', 'features'), fixed))}.",
+            f"too much data to train here (data cap): "
+            f"{_limits_text(config, fits, _free(('sequences', 'timesteps', 'features'), fixed))}. "
+            f"{config.sequences} sequences x {config.timesteps} timesteps x {config.features} features "
+            f"= {values:,} values; the cap is {MAX_DATA_VALUES:,}.",
             cap="data cap",
         )
     if not fits_work(config):
         seconds = cost_seconds(config)
         raise ConfigError(
             "epochs", config.epochs, f"an estimated training time <= {MAX_TRAIN_SECONDS:g} s",
-            f"work cap: this config would train for about {seconds:.1f} s, over the cap of {MAX_TRAIN_SECONDS:g} s; "
-            f"{_limits_text(config, fits, _free(WORK_FIELDS, fixed))}.",
+            f"too slow to train here (work cap): {_limits_text(config, fits, _free(WORK_FIELDS, fixed))}. "
+            f"This setup would train for about {seconds:.1f} s; the cap is {MAX_TRAIN_SECONDS:g} s.",
             cap="work cap",
         )
 
@@ -203,8 +210,8 @@ def _free(fields: tuple[str, ...], fixed: tuple[str, ...]) -> tuple[str, ...]:
 
 def cost_seconds(config: LSTMConfig) -> float:
     """Estimated training time on 2 cores: the work cap is a bound on this."""
-    u, f, t = config.units, config.features, config.timesteps
-    weights = 4 * u * (f + u + 1)  # the LSTM's
+    u, t = config.units, config.timesteps
+    weights = config.lstm_parameters
     macs_per_step = weights + u  # the LSTM's 4 gates and the Dense head, per sequence per timestep
     train_batches = math.ceil(config.train_sequences / config.batch_size)
     batches = train_batches + math.ceil(config.val_sequences / config.batch_size)
@@ -217,7 +224,8 @@ def cost_seconds(config: LSTMConfig) -> float:
 
 
 def _limits_text(config: LSTMConfig, fits, fields: tuple[str, ...]) -> str:
-    """'keep the rest and set units <= 40, or epochs <= 3': the largest value of each field that fits."""
+    """'set units <= 40, or epochs <= 3 (keeping the other values)': the largest value of each field that
+    fits both caps (following one cap's advice into the other is no help)."""
     options = []
     for name in fields:
         best = _largest_fitting(config, name, fits)
@@ -225,7 +233,7 @@ def _limits_text(config: LSTMConfig, fits, fields: tuple[str, ...]) -> str:
             options.append(f"{name} <= {best}" if name != "batch_size" else f"batch_size >= {best}")
     if not options:
         return "lower some of " + ", ".join(fields)
-    return "to fit both caps, keeping the other values, set " + ", or ".join(options)
+    return "set " + ", or ".join(options) + " (keeping the other values)"
 
 
 def _largest_fitting(config: LSTMConfig, name: str, fits) -> int | None:

@@ -1,4 +1,5 @@
 import dataclasses
+import re
 
 import numpy as np
 import pytest
@@ -68,7 +69,7 @@ def test_work_cap_suggests_a_value_that_fits():
         LSTMConfig(units=256, epochs=100)
     msg = str(err.value)
     assert "epochs <=" in msg
-    allowed = int(msg.split("epochs <= ")[1].split(",")[0].rstrip("."))
+    allowed = int(re.search(r"epochs <= (\d+)", msg).group(1))
     assert cost_seconds(LSTMConfig(units=256, epochs=allowed)) <= MAX_TRAIN_SECONDS
     with pytest.raises(ConfigError):
         LSTMConfig(units=256, epochs=allowed + 1)
@@ -106,7 +107,6 @@ def test_small_batches_through_a_big_lstm_are_costed():
 def test_every_suggestion_of_a_cap_message_is_accepted_when_followed():
     """Following one cap's advice must not lead into the other ('set features <= 1' for 20000 x 200 would
     fit the data cap but not the work cap: 55.6 s). Random over-cap configs: each suggestion validates."""
-    import re
 
     rng = np.random.default_rng(0)
     tried = 0

@@ -62,7 +62,7 @@ def view(run, check: Callable) -> None:
                                      format_func=GATE_LABELS.get, horizontal=True, key="gate"))
     st.altair_chart(heatmap(trace.gates[gate], GATE_LABELS[gate], gate), width="stretch")
     st.caption(GATE_CAPTIONS[gate])
-    (st.caption if trace.agrees else st.error)(trace.agreement)
+    agreement(trace.agreement, trace.agrees, trace.agreement_detail)
     st.info(f"**Key insight.** {trace_insight(trace)}")
     equations(run, trace)
     with st.expander("Why the cell state helps gradients"):
@@ -154,6 +154,14 @@ def probe(run, sample: int, check: Callable) -> None:
     keras_check(run, probed, check)
 
 
+def agreement(sentence: str, agrees: bool, detail: str | None) -> None:
+    """The Keras check in the learner's words, its numbers behind Details; a disagreement is an error."""
+    (st.caption if agrees else st.error)(sentence)
+    if detail:
+        with st.expander("Details of the check"):
+            st.caption(detail)
+
+
 def keras_check(run, probed, check: Callable) -> None:
     """The edited input's check against Keras, from a worker (the server has no Keras): shown when it
     arrives, and the page is never held up for it."""
@@ -163,8 +171,8 @@ def keras_check(run, probed, check: Callable) -> None:
         before = f"Before the edit: {probed.before.agreement}"
         if now.state is JobState.DONE:
             after = trace_sample(run, probed.after.sample, x=probed.after.input, reference=now.reference)
-            (st.caption if probed.before.agrees and after.agrees else st.error)(
-                f"{before} After the edit: {after.agreement}")
+            agreement(f"{before} After the edit: {after.agreement}", probed.before.agrees and after.agrees,
+                      after.agreement_detail)
         elif now.finished:
             st.caption(f"{before} After the edit: not checked against Keras ({now.error or 'the check was cancelled'}).")
         else:

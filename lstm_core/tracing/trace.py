@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -15,21 +16,31 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def lstm_step(x_t, h_tm1, c_tm1, kernel, recurrent_kernel, bias):
-    """One timestep of keras.layers.LSTMCell (activation=tanh, recurrent_activation=sigmoid)."""
+def lstm_step(x_t, h_tm1, c_tm1, kernel, recurrent_kernel, bias, force: tuple[str, float] | None = None):
+    """One timestep of keras.layers.LSTMCell (activation=tanh, recurrent_activation=sigmoid).
+
+    ``force`` (a gate's name in GATE_NAMES, a value) overwrites that gate after its activation, so c and h
+    follow from the forced value: an experiment on the trained weights that Keras has no switch for.
+    """
+    if force is not None and force[0] not in GATE_NAMES[:4]:  # the states follow from the gates: they cannot be forced
+        raise ValueError(f"cannot force {force[0]!r}; force one of {', '.join(GATE_NAMES[:4])}")
     z = x_t @ kernel + h_tm1 @ recurrent_kernel + bias  # (..., 4*units)
     z_i, z_f, z_c, z_o = np.split(z, 4, axis=-1)  # each (..., units), Keras's order i | f | c | o
     i = sigmoid(z_i)  # input gate: how much of the candidate to write
     f = sigmoid(z_f)  # forget gate: how much of the old cell state to keep
     g = np.tanh(z_c)  # candidate: the new content on offer
     o = sigmoid(z_o)  # output gate: how much of the cell state to reveal
+    if force is not None:
+        i, f, g, o = (np.full_like(v, force[1]) if name == force[0] else v for name, v in zip(GATE_NAMES, (i, f, g, o)))
     c_t = f * c_tm1 + i * g  # (..., units)
     h_t = o * np.tanh(c_t)  # (..., units)
     return h_t, c_t, (i, f, g, o)
 
 
-def lstm_forward(x: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndarray) -> dict[str, np.ndarray]:
-    """Run the cell over x (..., timesteps, features) from a zero state; every gate at every step.
+def lstm_forward(x: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndarray,
+                 force: tuple[str, float] | None = None) -> dict[str, np.ndarray]:
+    """Run the cell over x (..., timesteps, features) from a zero state; every gate at every step
+    (``force``: one gate held at one value at every step, as lstm_step takes it).
 
     Returns a dict of GATE_NAMES, each (..., timesteps, units).
     """
@@ -38,8 +49,9 @@ def lstm_forward(x: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray
     h = np.zeros(x.shape[:-2] + (units,))  # (..., units)
     c = np.zeros_like(h)
     steps = {name: [] for name in GATE_NAMES}
+    step = lstm_step if force is None else partial(lstm_step, force=force)
     for t in range(x.shape[-2]):
-        h, c, (i, f, g, o) = lstm_step(x[..., t, :], h, c, kernel, recurrent_kernel, bias)
+        h, c, (i, f, g, o) = step(x[..., t, :], h, c, kernel, recurrent_kernel, bias)
         for name, value in zip(GATE_NAMES, (i, f, g, o, c, h)):
             steps[name].append(value)
     return {name: np.stack(values, axis=-2) for name, values in steps.items()}
@@ -62,10 +74,17 @@ def agreement(max_diff: float | None, what: str = "every step's hidden state and
     if not math.isfinite(max_diff):  # NaN weights give NaN on both sides: nothing disagrees, nothing to compare
         return DIVERGED_CHECK
     if max_diff <= AGREEMENT:
-        return (f"Checked: our step-by-step recomputation agrees with Keras on {what} "
-                f"(largest difference {max_diff:.1e}, within {AGREEMENT:.0e}).")
-    return (f"NumPy recomputation does NOT match Keras's own output: largest difference {max_diff:.1e}, "
-            f"over the {AGREEMENT:.0e} allowed. The gates shown may be wrong.")
+        return f"Checked: our step-by-step recomputation agrees with Keras on {what}."
+    return (f"Our step-by-step recomputation does NOT agree with Keras on {what}: largest difference "
+            f"{max_diff:.1e}, over the {AGREEMENT:.0e} allowed. The gates shown may be wrong.")
+
+
+def agreement_detail(max_diff: float | None) -> str | None:
+    """The check's numbers, for a Details expander: None when there is nothing measured to show."""
+    if max_diff is None or not math.isfinite(max_diff):
+        return None
+    return (f"Largest difference between NumPy and Keras: {max_diff:.1e}. Up to {AGREEMENT:.0e} counts as agreeing: "
+            "the same float32 sums added in another order differ by about 1e-7.")
 
 
 @dataclass(frozen=True)
@@ -94,6 +113,10 @@ class Trace:
     @property
     def agreement(self) -> str:
         return agreement(self.keras_max_diff, self.checked)
+
+    @property
+    def agreement_detail(self) -> str | None:
+        return agreement_detail(self.keras_max_diff)
 
 
 def dense_head(h: np.ndarray, dense_kernel: np.ndarray, dense_bias: np.ndarray) -> np.ndarray:

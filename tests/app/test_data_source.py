@@ -16,8 +16,13 @@ def test_the_example_co2_data_trains_and_the_pipeline_describes_it():
     assert literal("Using Example: CO2, 2284 rows; numeric columns co2; text columns ignored: date") in " ".join(
         c.value for c in at.sidebar.caption)
     assert "2262 sequences x 10 timesteps x 2 features" in " ".join(c.value for c in at.sidebar.caption)  # + changes
-    assert "the 11 windows that would share rows with both it and the validation part are not made" in " ".join(
-        c.value for c in at.sidebar.caption)  # 10 timesteps, and one more for the changes
+    captions = " ".join(c.value for c in at.sidebar.caption)
+    assert "no sequence mixes training and validation rows" in captions
+    assert "Read as" not in next(c.value for c in at.sidebar.caption if c.value.startswith("Using"))
+    details = next(e for e in at.sidebar.expander if e.label == "Details")  # the file's technical reading, tucked away
+    assert "The 11 windows that would share rows with both the training and the validation part are not made" in " ".join(
+        c.value for c in details.caption)  # 10 timesteps, and one more for the changes
+    assert literal("Read as UTF-8, delimiter ',', decimal '.'") in " ".join(c.value for c in details.caption)
     # choosing data trains nothing: the page says whose results it still shows
     assert [i.value for i in at.main.info if i.value.startswith("The results")] == [
         f"The results below are from the synthetic lesson data. Press **Train** to use {literal('Example: CO2 (target co2)')}."]

@@ -81,7 +81,7 @@ def test_the_link_warnings_go_once_the_learner_trains():
         ({"units": "0", "epochs": "2"}, "URL parameter units='0' was not used (units = 0 is out of range; allowed: 1 to 256)",
          {"units": 20, "epochs": 2}),
         ({"units": "4", "epochs": "2", "timesteps": "100", "sequences": "20000"},
-         "URL parameters units=4, epochs=2, timesteps=100, sequences=20000 together break a cap: data cap",
+         "URL parameters units=4, epochs=2, timesteps=100, sequences=20000 together break a cap: too much data to train here (data cap)",
          {"units": 4, "timesteps": 100, "sequences": 1000}),
     ],
     ids=["unknown", "text", "out-of-range", "over-the-cap"],

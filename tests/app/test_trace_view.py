@@ -16,7 +16,8 @@ def test_gate_inspector_and_numpy_check():
     at.run()
     captions = " ".join(c.value for c in at.tabs[2].caption)
     assert "Forget gate f (0 to 1)" in captions
-    diff = re.search(r"largest difference (\d\.\de[+-]\d+)", captions)
+    assert "Checked: our step-by-step recomputation agrees with Keras" in captions
+    diff = re.search(r"Largest difference between NumPy and Keras: (\d\.\de[+-]\d+)", captions)
     assert diff and float(diff.group(1)) < 1e-5
     at.number_input(key="sample").set_value(7)
     at.run()

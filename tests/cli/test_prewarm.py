@@ -86,7 +86,7 @@ def test_the_app_hands_out_a_prewarmed_run_without_training(warmed):
         (["--preset", "units=999"], "--preset 'units=999': the app would not open it as given, so nothing was "
                                     "trained: URL parameter units='999' was not used"),
         (["--preset", "units=2", "--preset", "colour=red"], "--preset 'colour=red': the app would not open it"),
-        (["--preset", "units=256&epochs=100"], "URL parameters units=256, epochs=100 together break a cap: work cap"),
+        (["--preset", "units=256&epochs=100"], "URL parameters units=256, epochs=100 together break a cap: too slow to train here (work cap)"),
         (["--preset", "units=2&lock=maybe"], "lock='maybe' is not 1 or 0"),
         (["--preset", "units=3&units=4"], "URL parameter units was given 2 times"),
         (["--presets", "PRESETS"], "PRESETS' line 4 ('epochs=0'): the app would not open it as given"),

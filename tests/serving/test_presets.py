@@ -25,7 +25,7 @@ def test_lock_and_list_values():
          {"epochs": 3, "units": 20}),
         ({"units": "999", "seed": "2"}, "units='999' was not used (units = 999 is out of range; allowed: 1 to 256); used 20 instead",
          {"seed": 2, "units": 20}),
-        ({"units": "256", "epochs": "100"}, "URL parameters units=256, epochs=100 together break a cap: work cap",
+        ({"units": "256", "epochs": "100"}, "URL parameters units=256, epochs=100 together break a cap: too slow to train here (work cap)",
          {"units": 256, "epochs": 5}),
     ],
     ids=["unknown", "text", "out-of-range", "over-the-cap"],
@@ -88,7 +88,7 @@ def test_a_cap_drops_only_sizes_and_names_every_cap_met():
     assert p.warnings[0].endswith("Used units=20 instead.")
     room = parse_query({"lock": "1", "units": "256", "timesteps": "200", "sequences": "20000"})
     warning = room.warnings[0]
-    assert "data cap: 20000 sequences x 200 timesteps" in warning and "set sequences <= 437, or timesteps <= 3" in warning
+    assert "20000 sequences x 200 timesteps" in warning and "set sequences <= 437, or timesteps <= 3" in warning
     assert "Without sequences, the setup still broke the work cap. Used sequences=1000, timesteps=10 instead." in warning
     for fix in ({"sequences": "437"}, {"timesteps": "3"}):  # the advice given, followed, is enough
         assert parse_query({"units": "256", "timesteps": "200", "sequences": "20000", **fix}).warnings == []

@@ -137,16 +137,20 @@ def test_a_wrong_numpy_cell_is_caught_by_the_keras_check(small_run, monkeypatch)
     monkeypatch.setattr(trace, "lstm_step", swapped)
     wrong = trace_sample(small_run, 0)
     assert not wrong.agrees and wrong.keras_max_diff > trace.AGREEMENT
-    assert "does NOT match" in wrong.agreement
+    assert "does NOT agree" in wrong.agreement
 
 
-def test_the_agreement_sentence_says_when_numpy_and_keras_disagree():
-    from lstm_core.tracing.trace import agreement
+def test_the_agreement_sentence_is_plain_and_its_numbers_are_in_the_detail():
+    """A learner reads 'Checked'; the difference and the tolerance wait in a Details expander. A
+    disagreement keeps its numbers in the sentence itself: it is an error."""
+    from lstm_core.tracing.trace import agreement, agreement_detail
 
-    assert agreement(3e-8).startswith("Checked: our step-by-step recomputation agrees with Keras on every step's "
-                                      "hidden state and the score (largest difference 3.0e-08")
+    assert agreement(3e-8) == ("Checked: our step-by-step recomputation agrees with Keras on every step's "
+                               "hidden state and the score.")
+    assert agreement_detail(3e-8).startswith("Largest difference between NumPy and Keras: 3.0e-08. Up to 1e-04")
     wrong = agreement(0.02)
-    assert "does NOT match" in wrong and "2.0e-02" in wrong and "over the 1e-04 allowed" in wrong
+    assert "does NOT agree" in wrong and "2.0e-02" in wrong and "over the 1e-04 allowed" in wrong
+    assert agreement_detail(None) is None and agreement_detail(float("nan")) is None
 
 
 def test_a_diverged_model_is_not_reported_as_a_numpy_mismatch(diverged_run):
