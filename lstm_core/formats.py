@@ -41,19 +41,6 @@ def decimals(value: float | None, digits: int = 3) -> str:
     return shown[1:] if shown.startswith("-") and float(shown) == 0 else shown
 
 
-def percent(change: float) -> str:
-    """A signed change to the precision it needs: -43%, -0.14% (not -0%), -99.8% (not -100%)."""
-    whole = f"{change:+.0%}"
-    if change in (0.0, 1.0, -1.0) or whole not in ("+0%", "-0%", "+100%", "-100%"):
-        return whole
-    if abs(change) < 0.5:  # it rounds to 0%
-        digits = max(1, 1 - math.floor(math.log10(abs(change) * 100)))  # two significant figures, no exponent
-        return f"{change * 100:+.{digits}f}%"
-    if abs(change) < 1:  # -99.96% would round to -100%, which is a different thing: a loss of 0
-        return f"{math.copysign(min(abs(change), 0.999), change):+.1%}"
-    return f"{change:+.1%}"  # just over 100%
-
-
 def percent_tenths(change: float) -> str:
     """+1.2%, -0.4%, and 0.0% rather than -0.0%."""
     text = f"{change:+.1%}"

@@ -1,17 +1,12 @@
 """How names and numbers are written (lstm_core.formats), once for the page, the CLI, the report and the exports."""
 
-from lstm_core.formats import a_or_an, percent, quoted
+from lstm_core.formats import a_or_an, quoted
 
 
 def test_the_article_follows_the_number_as_read_aloud():
     assert [f"{a_or_an(n)} {n}-unit" for n in (1, 8, 11, 18, 20, 80, 110, 256, 11_000, 110_000, 11_000_000)] == [
         "a 1-unit", "an 8-unit", "an 11-unit", "an 18-unit", "a 20-unit", "an 80-unit", "a 110-unit", "a 256-unit",
         "an 11000-unit", "a 110000-unit", "an 11000000-unit"]
-
-
-def test_percentages_never_round_a_change_away():
-    assert [percent(v) for v in (-0.43, -0.0014, -4e-7, -0.998, -0.9996, -1.0, 1.0015, 0.0, 0.25)] == \
-        ["-43%", "-0.14%", "-0.000040%", "-99.8%", "-99.9%", "-100%", "+100.2%", "+0%", "+25%"]
 
 
 def test_a_name_is_quoted_as_typed():

@@ -48,6 +48,14 @@ def failed(error: str | None) -> None:
         st.error(f"{formats.literal(error)}. The results shown are from the last run.")
 
 
+def next_step(view: str, **facts) -> None:
+    """The view's last line: the most useful next thing to do (teaching.path)."""
+    from lstm_core.teaching.path import next_step as said
+
+    if line := said(view, **facts):
+        st.markdown(line)
+
+
 def recall(name: str, default):
     """A choice made in a tab; lazy tabs drop their widgets' state when closed, so keep a copy."""
     return st.session_state.get(f"kept-{name}", default)

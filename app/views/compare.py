@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from app.views.common import next_step
 from lstm_core import formats
 
 
@@ -40,3 +41,4 @@ def view(run, store) -> None:
     if right.button("Clear all", key="clear_runs"):
         store.clear()
         st.rerun()
+    next_step("compare", runs=len(store))

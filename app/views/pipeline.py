@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from app.views.common import next_step
 from lstm_core import formats
 
 
@@ -25,6 +26,7 @@ def view(run) -> None:
     st.subheader("The data")
     st.write(formats.literal(run.dataset.description))
     st.info(f"**Key insight.** {key_insight(run)}\n\n{pipeline_insight(run)}")
+    next_step("pipeline")
 
 
 def draw_stage(run, stage) -> None:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app.views.common import cached_trace
+from app.views.common import cached_trace, next_step
 
 
 def keep_answer(saved: dict, question: str, key: str) -> None:
@@ -57,3 +57,4 @@ def view(run) -> None:
     if st.button("New quiz", key="new_quiz"):
         st.session_state["quiz_seed"] = quiz_seed + 1
         st.rerun()
+    next_step("quiz")

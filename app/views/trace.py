@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from app.views.common import cached_trace, recall, remember, watch, whole_number
+from app.views.common import cached_trace, next_step, recall, remember, watch, whole_number
 from lstm_core import formats
 from lstm_core.serving.jobs import JobState
 
@@ -70,6 +70,7 @@ def view(run, check: Callable) -> None:
     with st.expander("Sigmoid or tanh?"):
         st.markdown(sigmoid_vs_tanh(trace))
     probe(run, int(sample), check)
+    next_step("trace")
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from app.views.common import watch
+from app.views.common import next_step, watch
 from lstm_core import formats
 from lstm_core.serving.jobs import JobState, JobStatus
 
@@ -131,6 +131,7 @@ def view(run, ordered: bool, order: Callable[[], JobStatus]) -> None:
         st.caption(DELTA_NOTE)
     st.info(f"**Key insight.** {training_insight(run)}")
     order_section(run, ordered, order)
+    next_step("training", ordered=ordered or bool(st.session_state.get("order")))  # "order": the button, this click
 
 
 def order_section(run, ordered: bool, order: Callable[[], JobStatus]) -> None:

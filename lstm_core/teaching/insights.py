@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from lstm_core.formats import counted, percent
+from lstm_core.formats import counted
 from lstm_core.pipeline.noise import Yardstick, yardstick_of
 from lstm_core.teaching.observations import LOSS_FLOOR, OVERFIT_RISE, val_loss_noise
 from lstm_core.teaching.text import DIVERGED, DIVERGED_GATES, KEY_INSIGHT
@@ -24,13 +24,16 @@ def diverged_text(run) -> str:
     return DIVERGED.format(epoch=epoch, learning_rate=run.config.learning_rate)
 
 
-def _validation(acc: float, yard: Yardstick) -> str:
-    """'0.955 on 200 held-out sequences, above chance (0.500) by more than its noise (±0.071)'."""
+def _validation(acc: float, yard: Yardstick, value: bool = True) -> str:
+    """'0.955 on 200 held-out sequences, above chance (0.500) by more than its noise (±0.071)'; without
+    the value (shown elsewhere on the page), 'above chance (0.500) by more than its noise (±0.071) on 200
+    held-out sequences'."""
     where = ("above chance" if yard.val_above(acc) else "below chance" if yard.val_below(acc)
              else "not clearly above chance")
     noise = "by more than its noise" if yard.val_above(acc) or yard.val_below(acc) else "within its noise"
-    return (f"{acc:.3f} on {counted(yard.n_val, 'held-out sequence')}, {where} ({yard.val_chance:.3f}) "
-            f"{noise} (±{yard.val_margin:.3f})")
+    verdict = f"{where} ({yard.val_chance:.3f}) {noise} (±{yard.val_margin:.3f})"
+    held_out = counted(yard.n_val, "held-out sequence")
+    return f"{acc:.3f} on {held_out}, {verdict}" if value else f"{verdict} on {held_out}"
 
 
 def key_insight(run) -> str:
@@ -80,15 +83,11 @@ def training_insight(run) -> str:
     if run.diverged:
         return diverged_text(run)
     h, yard = run.history, yardstick_of(run)
-    first, last = h.iloc[0], h.iloc[-1]
+    last = h.iloc[-1]
+    # The metric cards above give the final values and their change: this says what they mean.
+    text = f"At the last epoch, validation accuracy is {_validation(last['val_accuracy'], yard, value=False)}"
     if len(h) == 1:
-        return (f"After one epoch, loss is {last['loss']:.3f} and accuracy {last['accuracy']:.3f}; validation accuracy is "
-                f"{_validation(last['val_accuracy'], yard)}. One epoch shows no trend yet: train more epochs to see "
-                "where it goes.")
-    change = (last["loss"] - first["loss"]) / first["loss"] if first["loss"] else 0.0
-    text = (f"Loss went from {first['loss']:.3f} to {last['loss']:.3f} ({percent(change)}) while accuracy went from "
-            f"{first['accuracy']:.3f} to {last['accuracy']:.3f}. Validation accuracy ended at "
-            f"{_validation(last['val_accuracy'], yard)}")
+        return text + ". One epoch shows no trend yet: train more epochs to see where it goes."
     val_up = [yard.val_above(a) for a in h["val_accuracy"]]
     if not yard.val_decidable:
         return text + (f". {yard.n_val} held-out sequences are too few to tell whether anything learned carries over: "

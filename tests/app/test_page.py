@@ -163,3 +163,23 @@ def test_the_server_config_hides_errors_and_caps_uploads_as_the_parser_does():
     assert config["client"]["showErrorDetails"] == "none" and config["client"]["toolbarMode"] == "viewer"
     assert config["server"]["maxUploadSize"] * 2**20 == MAX_BYTES
     assert config["runner"]["magicEnabled"] is False  # a bare expression in a view is never written to the page
+
+
+def test_each_view_ends_with_one_next_line_that_points_along_the_path():
+    """Five tabs of equal weight become a path: each view's last line says what to do next."""
+    from lstm_core.teaching.path import NEXT
+
+    at = new_app()
+
+    def next_lines(tab: str) -> list[str]:
+        show(at, tab)
+        panel = at.tabs[["Pipeline", "Training", "Prediction trace", "Quiz", "Compare"].index(tab)]
+        lines = [m.value for m in panel.markdown if m.value.startswith("**Next:**")]
+        assert len(lines) <= 1 and (not lines or panel.markdown[-1].value == lines[0]), lines  # one, and last
+        return lines
+
+    assert next_lines("Training") == [f"**Next:** {NEXT['training-unordered']}"]  # the order test comes first
+    assert next_lines("Pipeline") == [f"**Next:** {NEXT['pipeline']}"]
+    assert next_lines("Prediction trace") == [f"**Next:** {NEXT['trace']}"]
+    assert next_lines("Quiz") == [f"**Next:** {NEXT['quiz']}"]
+    assert next_lines("Compare") == []  # one run: Compare's own suggestion says what to vary

@@ -1,6 +1,7 @@
 """The Training tab: the run's epochs and results, and "Does order matter?" with its two comparison models."""
 
 from app import resources
+from lstm_core.teaching.path import NEXT
 from tests.app.conftest import new_app, settle, show, shown, train_with, trainer
 
 
@@ -27,6 +28,7 @@ def test_the_order_comparison_trains_three_models_and_says_what_each_shows():
     said = " ".join(m.value for m in at.tabs[1].markdown)
     assert "can be read without any recurrence" in said and "Shuffling the time order cost the LSTM" in said
     assert "order" not in [b.key for b in at.button]  # clicked once: the button is gone, not offered again
+    assert at.tabs[1].markdown[-1].value == f"**Next:** {NEXT['training']}"  # the path moves on to Pipeline
     key = shown(at).key
     assert trainer(at).baseline == key and resources.job_board("order").watchers(key) == 1  # waited for
     show(at, "Pipeline")  # the baselines' tab closed (it would watch them again if open)
