@@ -14,6 +14,14 @@ FEATURE_OFFSET = 0.1  # each feature sits a little above or below the sequence's
 
 
 SYNTHETIC = "synthetic"  # the data key of the lesson's ramps; a CSV's key is a digest of its file and choices
+# What each label means (index 0, 1), as every part of the page names a class: the lesson's ramps drift
+# down or up; a file's label is about its target's next row.
+LABEL_WORDS = {True: ("down", "up"), False: ("does not rise next", "rises next")}
+
+
+def label_name(label: int, synthetic: bool) -> str:
+    """'label 1 (up)': a class as the page names it."""
+    return f"label {int(label)} ({LABEL_WORDS[synthetic][int(label)]})"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lstm_core.data.synthetic import LABEL_WORDS
 from lstm_core.tracing.trace import Trace, carried_after, trace_sample
 
 MAX_VALUE = 1e6  # inputs are scaled to about 0..1; far beyond that only saturates every gate (1e308 overflows float32)
@@ -56,6 +57,12 @@ CHANGES_EDIT_NOTES = {
                "file's moves, not the moves between the shuffled rows.",
 }
 OPEN_PATH = 0.3  # a product of forget gates from here up leaves the cell path open; below it, narrow
+BARELY_MOVED, SWUNG = 0.05, 0.25  # a score change (0 to 1) under 0.05 barely moved it; 0.25 or more swung it
+
+
+def movement(delta: float) -> str:
+    """How far a score moved, in the words every caption uses: 'barely moved', 'moved' or 'swung'."""
+    return "barely moved" if abs(delta) < BARELY_MOVED else "moved" if abs(delta) < SWUNG else "swung"
 
 
 def edit_note(edit: str, synthetic: bool, changes: bool = False) -> str:
@@ -132,7 +139,7 @@ def explain(before: Trace, after: Trace, edit: str, timestep: int, synthetic: bo
     forget gates let through to the end (an upper bound on the cell path only), then the score's measured
     move; the text never says one caused the other. A reorder speaks of this one sequence only."""
     delta = after.dense_output - before.dense_output
-    moved = "barely moved" if abs(delta) < 0.05 else "moved" if abs(delta) < 0.25 else "swung"
+    moved = movement(delta)
     flip = after.predicted != before.predicted
     head = (f"The score {moved} ({delta:+.3f}), from {before.dense_output:.3f} to {after.dense_output:.3f}"
             + (f", flipping the prediction to class {after.predicted}." if flip else ", and the predicted class held."))
@@ -163,7 +170,7 @@ def explain(before: Trace, after: Trace, edit: str, timestep: int, synthetic: bo
         agrees = sign_now == (1 if after.predicted == 1 else -1)  # class 1 is up
         return head + " The answer flipped: order carried the label." + ("" if agrees else (
             f" The line {line} after the shuffle, yet the model now answers class {after.predicted} "
-            f"({'up' if after.predicted else 'down'}), so its answer is not this line's direction alone."))
+            f"({LABEL_WORDS[True][after.predicted]}), so its answer is not this line's direction alone."))
     if closer and moved == "swung":
         return head + " The model's confidence fell towards 0.5: order carried much of the label."
     if closer and moved == "moved":  # 0.990 -> 0.930: less sure, but far from undecided
