@@ -36,18 +36,19 @@ def start_here(key: str, dataset=None, config=None) -> None:
     box = st.expander(LABEL, expanded=True, key=START_HERE, on_change="rerun")
     if not box.open:
         return
-    task, output, caption, spec = start_here_parts(key, dataset, config)
+    task, output, caption, specs = start_here_parts(key, dataset, config)
     with box:
         st.markdown(f"{task}  \n{output}")
-        st.vega_lite_chart(spec, width="content")
+        for column, spec in zip(st.columns(len(specs)), specs):  # side by side; stacked on a phone
+            column.vega_lite_chart(spec, width="stretch")
         st.caption(caption)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def start_here_parts(key: str, _dataset, _config) -> tuple[str, str, str, dict]:
-    """The task and output sentences, the chart's caption and its Vega-Lite spec, for the run or config
+def start_here_parts(key: str, _dataset, _config) -> tuple[str, str, str, list[dict]]:
+    """The task and output sentences, the charts' caption and their Vega-Lite specs, for the run or config
     ``key``; cached, as a waiting session's fragment redraws them every WATCH_SECONDS."""
-    from lstm_core.present.sequences import example_chart
+    from lstm_core.present.sequences import example_charts
     from lstm_core.teaching.task import example_caption, examples, output_sentence, task_sentence
 
     dataset, config = _dataset, _config
@@ -56,9 +57,9 @@ def start_here_parts(key: str, _dataset, _config) -> tuple[str, str, str, dict]:
 
         dataset = make_dataset(config)
     chosen = examples(dataset, config.train_sequences)
-    chart = example_chart(chosen, dataset.synthetic, dataset.feature_names, dataset.target or "")
+    charts = example_charts(chosen, dataset.synthetic, dataset.feature_names, dataset.target or "")
     return (task_sentence(dataset, config.timesteps), output_sentence(dataset), example_caption(dataset, chosen),
-            chart.to_dict())
+            [chart.to_dict() for chart in charts])
 
 
 def live(now) -> None:

@@ -7,57 +7,58 @@ from __future__ import annotations
 import altair as alt
 import numpy as np
 
+from lstm_core.data.synthetic import label_name
+
 AVERAGE = "average"  # the bold line of a lesson example: its features' mean at each timestep
 LABEL_COLOURS = {1: "#e45756", 0: "#4c78a8"}  # up, down: the same in every example chart
 # The stage cards are three columns, about 140 px inside at 1024 px with the sidebar open: a faceted chart
 # cannot fit its column, so the small multiples are stacked, each narrow enough for that card.
 SPARK_WIDTH, SPARK_HEIGHT = 100, 34
-# A faceted chart cannot fit its column, so each Start here panel has a fixed width: two of them, the axis and
-# the gap fit the main column of a 1024 px projector with the sidebar open (about 550 px).
-EXAMPLE_WIDTH, EXAMPLE_HEIGHT = 200, 160
+EXAMPLE_HEIGHT = 160  # a Start here chart's; its width is its column's
 
 
 def example_name(index: int, label: int, synthetic: bool) -> str:
     """A legend and panel name: 'sample 4: label 1 (up)'."""
-    word = ("up" if label else "down") if synthetic else ("rises next" if label else "does not rise next")
-    return f"sample {index}: label {label} ({word})"
+    return f"sample {index}: {label_name(label, synthetic)}"
 
 
-def example_chart(chosen, synthetic: bool, feature_names=(), target: str = "") -> alt.Chart:
-    """One panel per example (task.Example), coloured by label. The lesson's: every feature thin and
-    faint, their average thick, on one shared scale. A CSV's: the target in the file's own units with
-    the next row as a hollow dot, each panel on its own scale (two windows can lie far apart in time)."""
-    names = [example_name(e.index, e.label, synthetic) for e in chosen]
-    colour = alt.Color("example:N", title=None, scale=alt.Scale(domain=names, range=[LABEL_COLOURS[e.label] for e in chosen]),
-                       legend=alt.Legend(orient="bottom"))
-    column = alt.Column("example:N", title=None, sort=names, header=alt.Header(labelFontSize=12))
+def example_charts(chosen, synthetic: bool, feature_names=(), target: str = "") -> list[alt.Chart]:
+    """One chart per example (task.Example), as wide as its column: in two columns on a wide screen, one
+    above the other on a phone. Each is titled with its sample and label, drawn in its label's colour.
+    The lesson's: every feature thin and faint, their average thick, all on one y range (shared_domain
+    of both). A CSV's: the target in the file's own units with the next row as a hollow dot, each on its
+    own range (two windows can lie far apart in time)."""
+    domain = shared_domain(np.stack([e.values for e in chosen])) if synthetic and chosen else None
+    return [_example_chart(e, synthetic, feature_names, target, domain) for e in chosen]
+
+
+def _example_chart(e, synthetic: bool, feature_names, target: str, domain) -> alt.Chart:
+    name, colour = example_name(e.index, e.label, synthetic), LABEL_COLOURS[e.label]
     records = []
     if synthetic:
-        for e, name in zip(chosen, names):
-            for step, row in enumerate(np.asarray(e.values, dtype=float), 1):
-                records += [{"example": name, "step": step, "line": str(f), "value": float(v)} for f, v in zip(feature_names, row)]
-                records.append({"example": name, "step": step, "line": AVERAGE, "value": float(row.mean())})
+        for step, row in enumerate(np.asarray(e.values, dtype=float), 1):
+            records += [{"step": step, "line": str(f), "value": float(v)} for f, v in zip(feature_names, row)]
+            records.append({"step": step, "line": AVERAGE, "value": float(row.mean())})
         x = alt.X("step:Q", title="Timestep", axis=alt.Axis(tickMinStep=1))
-        y = alt.Y("value:Q", title="Value")
-        faint = (alt.Chart().mark_line(strokeWidth=1, opacity=0.35).transform_filter(alt.datum.line != AVERAGE)
-                 .encode(x=x, y=y, color=colour, detail="line:N"))
-        bold = (alt.Chart().mark_line(strokeWidth=3.5).transform_filter(alt.datum.line == AVERAGE)
-                .encode(x=x, y=y, color=colour, tooltip=["step:Q", alt.Tooltip("value:Q", format=".2f", title="average")]))
-        layered = alt.layer(faint, bold, data=alt.Data(values=records)).properties(width=EXAMPLE_WIDTH, height=EXAMPLE_HEIGHT)
-        return layered.facet(column=column, spacing=16).resolve_scale(y="shared")
-    for e, name in zip(chosen, names):
-        records += [{"example": name, "step": step, "kind": "window", "value": float(v)} for step, v in enumerate(e.target, 1)]
+        y = alt.Y("value:Q", title="Value", scale=alt.Scale(domain=domain))
+        faint = (alt.Chart().mark_line(strokeWidth=1, opacity=0.35, color=colour)
+                 .transform_filter(alt.datum.line != AVERAGE).encode(x=x, y=y, detail="line:N"))
+        bold = (alt.Chart().mark_line(strokeWidth=3.5, color=colour).transform_filter(alt.datum.line == AVERAGE)
+                .encode(x=x, y=y, tooltip=["step:Q", alt.Tooltip("value:Q", format=".2f", title="average")]))
+        layers = (faint, bold)
+    else:
+        records = [{"step": step, "kind": "window", "value": float(v)} for step, v in enumerate(e.target, 1)]
         if e.next_value is not None:
-            records.append({"example": name, "step": len(e.target) + 1, "kind": "next row", "value": float(e.next_value)})
-    x = alt.X("step:Q", title="Row of the window (the last + 1: the next row)", axis=alt.Axis(tickMinStep=1))
-    y = alt.Y("value:Q", title=target, scale=alt.Scale(zero=False))
-    tip = ["step:Q", alt.Tooltip("value:Q", format=",.5g", title=target)]
-    line = (alt.Chart().mark_line(strokeWidth=2.5, point=True).transform_filter(alt.datum.kind == "window")
-            .encode(x=x, y=y, color=colour, tooltip=tip))
-    after = (alt.Chart().mark_point(filled=False, size=90, strokeWidth=2).transform_filter(alt.datum.kind == "next row")
-             .encode(x=x, y=y, color=colour, tooltip=tip))
-    layered = alt.layer(line, after, data=alt.Data(values=records)).properties(width=EXAMPLE_WIDTH, height=EXAMPLE_HEIGHT)
-    return layered.facet(column=column, spacing=16).resolve_scale(y="independent")
+            records.append({"step": len(e.target) + 1, "kind": "next row", "value": float(e.next_value)})
+        x = alt.X("step:Q", title="Row of the window (the last + 1: the next row)", axis=alt.Axis(tickMinStep=1))
+        y = alt.Y("value:Q", title=target, scale=alt.Scale(zero=False))
+        tip = ["step:Q", alt.Tooltip("value:Q", format=",.5g", title=target)]
+        line = (alt.Chart().mark_line(strokeWidth=2.5, point=True, color=colour)
+                .transform_filter(alt.datum.kind == "window").encode(x=x, y=y, tooltip=tip))
+        after = (alt.Chart().mark_point(filled=False, size=90, strokeWidth=2, color=colour)
+                 .transform_filter(alt.datum.kind == "next row").encode(x=x, y=y, tooltip=tip))
+        layers = (line, after)
+    return alt.layer(*layers, data=alt.Data(values=records), title=name).properties(height=EXAMPLE_HEIGHT)
 
 
 def shared_domain(values: np.ndarray, step: float = 0.1) -> list[float]:

@@ -18,22 +18,23 @@ def chart_rows(chart) -> list[dict]:
 
 
 def start_here(at):
+    """The Start here box, and its charts' specs and elements (one chart per example)."""
     box = next(e for e in at.tabs[1].expander if e.label.startswith("Start here"))
-    chart = box.get("vega_lite_chart")[0]
-    return box, json.loads(chart.proto.spec), chart
+    charts = box.get("vega_lite_chart")
+    return box, [json.loads(chart.proto.spec) for chart in charts], charts
 
 
 def test_the_lesson_starts_with_the_task_and_one_sequence_of_each_label():
     at = new_app()
-    box, spec, chart = start_here(at)
+    box, specs, charts = start_here(at)
     said = " ".join(m.value for m in box.markdown)
     assert "The LSTM reads one in time order and predicts its label" in said and "above 0.5 counts as label 1" in said
     run = shown(at)
-    names = [n for n in spec["spec"]["layer"][0]["encoding"]["color"]["scale"]["domain"]]
-    for name in names:  # 'sample 4: label 1 (up)': that sequence of the run's data, with that label
+    names = [spec["title"] for spec in specs]
+    for name, chart in zip(names, charts):  # 'sample 4: label 1 (up)': that sequence of the run's data, with that label
         index, label = int(name.split(":")[0].split()[1]), int(name.split("label ")[1][0])
         assert run.dataset.y[index] == label and index < run.config.train_sequences
-        drawn = [r["value"] for r in chart_rows(chart) if r["example"] == name and r["line"] == "feature 1"]
+        drawn = [r["value"] for r in chart_rows(chart) if r["line"] == "feature 1"]
         assert np.allclose(drawn, run.dataset.x[index, :, 0])
     assert sorted(int(n.split("label ")[1][0]) for n in names) == [0, 1]
     assert any("thick line: their average" in c.value for c in box.caption)
@@ -49,12 +50,12 @@ def test_a_csv_run_starts_with_its_target_in_the_file_units():
     at.sidebar.file_uploader(key="upload").set_value(("shop.csv", ("day,sales ($)\n" + rows).encode(), "text/csv")).run()
     train_with(at, epochs=1, units=2)
     show(at, "Training")
-    box, spec, chart = start_here(at)
+    box, specs, charts = start_here(at)
     said = " ".join(m.value for m in box.markdown)
     assert literal("'sales ($)' rises in the next row") in said
-    values = [r["value"] for r in chart_rows(chart)]
+    values = [r["value"] for chart in charts for r in chart_rows(chart)]
     assert min(values) >= 1000 and max(values) <= 1100  # the file's own units, not 0..1
-    assert spec["spec"]["layer"][0]["encoding"]["y"]["title"] == "sales ($)"
+    assert all(spec["layer"][0]["encoding"]["y"]["title"] == "sales ($)" for spec in specs)
     assert any("in the file's own units" in c.value and "scaled" in c.value for c in box.caption)
     stages = " ".join(c.value for c in show(at, "Pipeline").tabs[0].caption)  # the stage card: file units, scaled beside
     run = shown(at)

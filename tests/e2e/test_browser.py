@@ -57,11 +57,11 @@ def test_first_visit_trains_and_shows_every_stage(loaded: Page):
     expect(table.get_by_role("columnheader", name="Observation")).to_have_count(1)
     expect(table.get_by_role("row").nth(1)).to_contain_text("Starting point")
     charts = panel.get_by_test_id("stVegaLiteChart")
-    expect(charts).to_have_count(3)  # Start here's two sequences, then loss and accuracy side by side
+    expect(charts).to_have_count(4)  # Start here's two sequences, then loss and accuracy: two pairs side by side
     page.set_viewport_size({"width": 1024, "height": 768})  # a workshop projector, sidebar open
     page.wait_for_timeout(500)  # the charts re-fit to their columns
     right_edge = panel.bounding_box()["x"] + panel.bounding_box()["width"]
-    for i in range(3):
+    for i in range(4):
         drawn = charts.nth(i).locator("canvas, svg.marks").first.bounding_box()
         assert drawn["x"] + drawn["width"] <= right_edge + 1, f"chart {i} is cut off at 1024 px"
     page.set_viewport_size({"width": 1400, "height": 1000})

@@ -4,7 +4,7 @@ import numpy as np
 
 from lstm_core.config import LSTMConfig
 from lstm_core.data.synthetic import make_dataset
-from lstm_core.present.sequences import example_chart, sequence_sparklines, shared_domain, state_sparklines
+from lstm_core.present.sequences import example_charts, sequence_sparklines, shared_domain, state_sparklines
 from lstm_core.teaching.task import examples
 
 
@@ -16,17 +16,20 @@ def test_the_lesson_example_draws_one_up_and_one_down_sequence_of_the_data():
     config = LSTMConfig(sequences=40, timesteps=6, features=3)
     data = make_dataset(config)
     chosen = examples(data, config.train_sequences)
-    spec = example_chart(chosen, True, data.feature_names).to_dict()
-    rows = values_of(spec)
-    names = spec["spec"]["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    specs = [chart.to_dict() for chart in example_charts(chosen, True, data.feature_names)]
+    names = [spec["title"] for spec in specs]
     assert [n.split(":")[1].strip() for n in names] == ["label 1 (up)", "label 0 (down)"]
-    for e, name in zip(chosen, names):
-        assert data.y[e.index] == e.label
-        feature = [r["value"] for r in rows if r["example"] == name and r["line"] == "feature 2"]
+    for e, spec in zip(chosen, specs):
+        assert data.y[e.index] == e.label and spec["title"].startswith(f"sample {e.index}:")
+        rows = values_of(spec)
+        feature = [r["value"] for r in rows if r["line"] == "feature 2"]
         assert np.allclose(feature, data.x[e.index, :, 1])
-        average = [r["value"] for r in rows if r["example"] == name and r["line"] == "average"]
+        average = [r["value"] for r in rows if r["line"] == "average"]
         assert np.allclose(average, data.x[e.index].mean(axis=1), atol=1e-6)
-    assert spec["resolve"]["scale"]["y"] == "shared"
+        assert "width" not in spec  # as wide as its column: side by side, or stacked on a phone
+    domains = [spec["layer"][0]["encoding"]["y"]["scale"]["domain"] for spec in specs]
+    both = np.stack([e.values for e in chosen])
+    assert domains[0] == domains[1] and domains[0][0] <= both.min() and domains[0][1] >= both.max()  # one range
 
 
 def test_sparklines_draw_the_first_sequences_on_one_fixed_scale():
