@@ -8,6 +8,9 @@ import streamlit as st
 from lstm_core import formats
 
 WATCH_SECONDS = 0.3  # a waiting session's fragment redraws this often: an epoch shows at most this late
+# A Styler rule, scoped to its table: on a phone a column can be narrower than "(0.550, ±0.070)", and a
+# word that cannot break pushes the table past the screen's edge.
+WRAP_ANYWHERE = [{"selector": "td p, th p", "props": "overflow-wrap: anywhere"}]
 FIRST_RUN = "The first run is training: watch it learn in the Training tab."
 PREVIOUS_RUN = "Showing the previous run while the new one trains."
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app.views.common import next_step
+from app.views.common import WRAP_ANYWHERE, next_step
 from lstm_core import formats
 
 
@@ -18,7 +18,8 @@ def view(run) -> None:
             st.markdown(f"**{i} · {stage.name}**")
             draw_stage(run, stage)
     st.subheader("Shapes and parameters")
-    st.table(param_ledger(run.config, run.params).style.format({"Parameters": "{:,}"}), hide_index=True)  # as its formula
+    st.table(param_ledger(run.config, run.params).style.format({"Parameters": "{:,}"}).set_table_styles(WRAP_ANYWHERE),
+             hide_index=True)  # as its formula
     st.caption(ledger_note(run.config))
     with st.expander("Batches, the starting state and return_sequences"):
         st.markdown(state_and_batches(run))

@@ -117,7 +117,7 @@ def equations(run, trace) -> None:
 
 def probe(run, sample: int, check: Callable) -> None:
     """What if: edit this sequence and trace it again, before and after side by side."""
-    from lstm_core.present.charts import heatmap, state_scale
+    from lstm_core.present.charts import DIFFERENCE, heatmap, state_scale
     from lstm_core.tracing.probe import EDITS, TIMESTEP_EDITS, edit_note, run_probe
 
     st.subheader("What if?")
@@ -142,17 +142,38 @@ def probe(run, sample: int, check: Callable) -> None:
     except ValueError as err:
         st.error(f"Cannot apply this edit: {err}.")
         return
-    ranges = {state: state_scale(state, probed.before.gates[state], probed.after.gates[state])  # equal values, equal colours
-              for state in ("hidden_state", "cell_state")}
-    pair = (("Before", probed.before), ("After", probed.after))
     before, after = st.columns(2)
     before.metric("Before: score", f"{probed.before.dense_output:.3f}")
     after.metric("After: score", f"{probed.after.dense_output:.3f}", f"{probed.after.dense_output - probed.before.dense_output:+.3f}")
-    for state, name in (("hidden_state", "hidden state h"), ("cell_state", "cell state c")):
-        for col, (title, trace) in zip(st.columns(2), pair):  # one row per state: before and after line up
-            col.altair_chart(heatmap(trace.gates[state], f"{title}: {name}", state, value_range=ranges[state]), width="stretch")
+    change = probed.after.gates["hidden_state"] - probed.before.gates["hidden_state"]  # (timesteps, units)
+    st.altair_chart(heatmap(change, "What the edit changed: hidden state h, after minus before", DIFFERENCE),
+                    width="stretch")
+    st.caption(change_note(change))
     st.write(probed.caption)
+    ranges = {state: state_scale(state, probed.before.gates[state], probed.after.gates[state])  # equal values, equal colours
+              for state in ("hidden_state", "cell_state")}
+    pair = (("Before", probed.before), ("After", probed.after))
+    with st.expander("Before and after, side by side: hidden state h and cell state c"):
+        for state, name in (("hidden_state", "hidden state h"), ("cell_state", "cell state c")):
+            for col, (title, trace) in zip(st.columns(2), pair):  # one row per state: before and after line up
+                col.altair_chart(heatmap(trace.gates[state], f"{title}: {name}", state, value_range=ranges[state]),
+                                 width="stretch")
     keras_check(run, probed, check)
+
+
+def change_note(change) -> str:
+    """Where the edit moved h most, in numbers (the colours stop at ±1)."""
+    import numpy as np
+
+    if not np.isfinite(change).all():
+        return "The hidden state is not a number here, so there is no change to show."
+    t, u = np.unravel_index(int(np.argmax(np.abs(change))), change.shape)
+    if change[t, u] == 0:
+        return "The edit changed no hidden state at any timestep."
+    first = int(np.argmax(np.abs(change).max(axis=1) > 1e-6))  # steps before the edit are untouched
+    untouched = f"; nothing changed before timestep {first + 1}" if first else ""
+    return (f"Orange: the edit raised h; blue: it lowered it; pale: no change. The largest change is "
+            f"{change[t, u]:+.3f} (unit {u + 1}, timestep {t + 1}){untouched}.")
 
 
 def agreement(sentence: str, agrees: bool, detail: str | None) -> None:

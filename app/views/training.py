@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from app.views.common import next_step, watch
+from app.views.common import WRAP_ANYWHERE, next_step, watch
 from lstm_core import formats
 from lstm_core.serving.jobs import JobState, JobStatus
 
@@ -88,7 +88,7 @@ def draw_history(places, history, epochs: int, note: str, yard) -> None:
     from lstm_core.present.tables import epoch_table
     from lstm_core.teaching.text import ACCURACY_NOTE
 
-    table.table(epoch_table(history, yard).style.format(precision=3), hide_index=True)  # real HTML: wraps, reads aloud
+    table.table(epoch_table(history, yard).style.format(precision=3).set_table_styles(WRAP_ANYWHERE), hide_index=True)  # real HTML: it wraps and reads aloud
     with chart.container():
         for column, spec in zip(st.columns(2), history_specs(history, epochs)):
             column.vega_lite_chart(spec, width="stretch")

@@ -87,16 +87,18 @@ LEGEND_TITLES = {
     "candidate": "-1 to 1, 0 in the middle",
     "hidden_state": "-1 to 1, 0 in the middle",
     "cell_state": "0 in the middle",
+    "difference": "after - before (beyond ±1 as ±1)",
 }
+DIFFERENCE = "difference"  # an edit's change to h: after minus before, on a fixed -1 to 1 scale, never stretched
 
 
 def state_scale(state: str, *arrays: np.ndarray) -> tuple[float, float]:
-    """The colour domain for ``state`` (one of trace.GATE_NAMES): 0 to 1 for a gate, -1 to 1 for g and h,
-    and for c -m to m, m the largest |value| in all ``arrays``. Give every array shown side by side
-    (before and after an edit) so that equal values get equal colours."""
+    """The colour domain for ``state`` (one of trace.GATE_NAMES, or DIFFERENCE): 0 to 1 for a gate, -1 to 1
+    for g, h and a difference of h, and for c -m to m, m the largest |value| in all ``arrays``. Give every
+    array shown side by side (before and after an edit) so that equal values get equal colours."""
     if state in GATES:
         return 0.0, 1.0
-    if state in SQUASHED:
+    if state in SQUASHED or state == DIFFERENCE:  # a difference on its own scale would make 0.001 look like 1
         return -1.0, 1.0
     if state != "cell_state":
         raise ValueError(f"unknown state {state!r}; choose one of {', '.join(GATE_NAMES)}")
@@ -120,7 +122,8 @@ def heatmap(values: np.ndarray, title: str, state: str,
     if state in GATES:
         scale, ticks = alt.Scale(scheme=SEQUENTIAL, domain=[low, high]), [low, (low + high) / 2, high]
     else:
-        scale, ticks = alt.Scale(scheme=DIVERGING, domain=[low, high], domainMid=0), [low, 0.0, high]
+        clamp = {"clamp": True} if state == DIFFERENCE else {}  # beyond ±1: the darkest colour, as the legend says
+        scale, ticks = alt.Scale(scheme=DIVERGING, domain=[low, high], domainMid=0, **clamp), [low, 0.0, high]
     legend = alt.Legend(title=LEGEND_TITLES[state], values=ticks, format=".3~g")
     return (
         alt.Chart(data, title=title)

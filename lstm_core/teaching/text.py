@@ -4,7 +4,8 @@ TITLE = "LSTM Pipeline Trace"
 INTRO = (
     "Train a real Keras LSTM (long short-term memory: a layer that reads a sequence step by step and keeps a "
     "memory as it goes) on sequences, then follow one sequence through every layer and gate: "
-    "every number on this page comes from the model you just trained."
+    "every number on this page comes from the model you just trained. The settings are in the sidebar (on a "
+    "phone, open it with » at the top left)."
 )
 
 

@@ -1,5 +1,6 @@
 """The Prediction trace tab: one sequence through the layers, the gate inspector, What if? and its Keras check."""
 
+import json
 import re
 import time
 
@@ -44,6 +45,14 @@ def test_a_probe_changes_the_shown_prediction_and_its_keras_check_arrives():
     metrics = {m.label: m for m in at.tabs[2].metric}
     before, after = metrics["Before: score"], metrics["After: score"]
     assert before.value != after.value
+    charts = [json.loads(c.proto.spec) for c in at.tabs[2].get("vega_lite_chart")]
+    titles = [c["title"] for c in charts]
+    first = titles.index("What the edit changed: hidden state h, after minus before")  # What-if's first chart
+    assert titles[first + 1:first + 5] == ["Before: hidden state h", "After: hidden state h", "Before: cell state c",
+                                           "After: cell state c"]  # the pairs follow, folded away
+    assert charts[first]["encoding"]["color"]["scale"]["domain"] == [-1.0, 1.0]  # fixed, never stretched
+    assert any(c.value.startswith("Orange: the edit raised h") and "The largest change is" in c.value
+               for c in at.tabs[2].caption)
     assert "Reversing turns an up-trend into a down-trend" in " ".join(m.value for m in at.tabs[2].markdown)
     deadline = time.monotonic() + TIMEOUT  # the check runs in a worker; each rerun reads it afresh, as the timer would
     while any(CHECKING in c.value for c in at.tabs[2].caption):

@@ -246,3 +246,37 @@ def _maps(pid: int) -> str:
         return open(f"/proc/{pid}/maps").read()
     except OSError:
         return ""
+
+
+PHONE = {"width": 390, "height": 844}
+# Table cells whose text runs past their table's visible edge (a cell can sit inside its own cell's box
+# and still be cut off by the table's container).
+CLIPPED_CELLS = """() => [...document.querySelectorAll('[data-testid="stTable"]')].flatMap(table => {
+  const edge = table.getBoundingClientRect();
+  return [...table.querySelectorAll('td, th')].filter(cell => {
+    const text = document.createRange();
+    text.selectNodeContents(cell);
+    return [...text.getClientRects()].some(r => r.width > 0 && (r.right > edge.right + 1 || r.left < edge.left - 1));
+  }).map(cell => cell.innerText.slice(0, 40));
+})"""
+STATUS_LINES = """() => (document.querySelector('[data-testid="stMain"]').innerText.match(/epoch \\d+ of 8/g) || []).length"""
+SIDEWAYS = """() => { const main = document.querySelector('[data-testid="stMain"]'); return main.scrollWidth - main.clientWidth; }"""
+
+
+def test_on_a_phone_training_has_one_status_line_and_no_view_is_cut_off_at_the_side(page: Page, app_url: str):
+    page.set_viewport_size(PHONE)
+    page.goto(f"{app_url}/?units=24&epochs=8")  # a link trains its setup on a first visit
+    done = page.get_by_role("tabpanel", name="Training").get_by_text("Trained 8 of 8 epochs")
+    seen = set()
+    for _ in range(TRAINING // 100):
+        if done.count():
+            break
+        seen.add(page.evaluate(STATUS_LINES))
+        page.wait_for_timeout(100)
+    assert 1 in seen and seen <= {0, 1}, f"status lines counted while training: {seen}"
+    wait_for_idle(page)
+    expect(page.get_by_text("on a phone, open it with » at the top left")).to_be_visible()
+    for name in ("Training", "Pipeline", "Prediction trace", "Quiz", "Compare"):
+        open_tab(page, name)
+        assert page.evaluate(CLIPPED_CELLS) == [], f"{name}: table cells cut off at 390 px"
+        assert page.evaluate(SIDEWAYS) <= 0, f"{name}: the page scrolls sideways at 390 px"
