@@ -11,7 +11,7 @@ from lstm_core.pipeline.noise import yardstick_of
 from lstm_core.teaching.insights import key_insight
 from lstm_core.teaching.observations import observed
 from lstm_core.teaching.stages import pipeline_stages
-from lstm_core.teaching.text import TITLE
+from lstm_core.teaching.text import INPUT_STAGE_NOTE, TITLE
 from lstm_core.tracing.trace import GATE_NAMES, Trace, trace_sample
 
 
@@ -86,8 +86,12 @@ def format_text(report: dict) -> str:
     """The seed page as a terminal trace."""
     out = [TITLE, "=" * len(TITLE), "", "Data flow - 3 stages"]
     for i, stage in enumerate(report["stages"], 1):
-        out.append(f"  {i}. {stage['name']}: {stage['input']} -> {stage['output']}")
-        out.append(f"     {stage['description']}")
+        if stage["input"] == stage["output"]:  # the input stage maps nothing: its shape once, and what it is
+            out.append(f"  {i}. {stage['name']}: {stage['output']}")
+            out.append(f"     {stage['description']} {INPUT_STAGE_NOTE}")
+        else:
+            out.append(f"  {i}. {stage['name']}: {stage['input']} -> {stage['output']}")
+            out.append(f"     {stage['description']}")
     p = report["params"]
     out += ["", f"Parameters: LSTM {p['lstm']:,} + Dense {p['dense']:,} = {p['total']:,}", "", "Training trace - epoch by epoch"]
     out.append(f"{'Epoch':>5}  {'Loss':>6}  {'Accuracy':>8}  {'Val loss':>8}  {'Val accuracy':>12}  Observation")

@@ -49,3 +49,11 @@ def test_a_diverged_run_writes_strict_json_and_a_readable_trace(diverged_run):
 def test_the_text_trace_counts_in_words(small_run):
     text = format_text(build_report(small_run))
     assert "6 timesteps x 3 features" in text and "(4 units)" in text
+
+
+def test_the_input_stage_gives_its_shape_once_and_says_nothing_is_learned_there(small_run):
+    lines = format_text(build_report(small_run)).splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("  1. Input Data"))
+    assert lines[first] == f"  1. Input Data: {small_run.config.sequences} sequences x 6 timesteps x 3 features" and "->" not in lines[first]
+    assert lines[first + 1].endswith("Nothing is learned here: this is the input, as the LSTM reads it.")
+    assert lines[first + 2].startswith(f"  2. LSTM Layer: {small_run.config.sequences} sequences x 6 timesteps x 3 features -> ")
