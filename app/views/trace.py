@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from app.views import steps
 from app.views.common import cached_trace, next_step, recall, remember, watch, whole_number
 from lstm_core import formats
 from lstm_core.serving.jobs import JobState
@@ -60,8 +61,12 @@ def view(run, check: Callable) -> None:
     cell_ui()
     gate = remember("gate", st.radio("Gate or state", GATE_NAMES, GATE_NAMES.index(recall("gate", GATE_NAMES[0])),
                                      format_func=GATE_LABELS.get, horizontal=True, key="gate"))
-    st.altair_chart(heatmap(trace.gates[gate], GATE_LABELS[gate], gate), width="stretch")
-    st.caption(GATE_CAPTIONS[gate])
+    shown, force, force_key = steps.forced_trace(run, int(sample), trace)
+    forced = f" ({force.label})" if shown is not trace else ""
+    st.subheader("Step through time")
+    st.caption("Previous, Next or Play move the frame down the heatmap's rows, one timestep at a time; below it, "
+               "that timestep unit by unit.")
+    steps.step_through(shown, run.dataset.feature_names, gate, GATE_LABELS[gate], GATE_CAPTIONS[gate], forced)
     agreement(trace.agreement, trace.agrees, trace.agreement_detail)
     st.info(f"**Key insight.** {trace_insight(trace)}")
     equations(run, trace)
@@ -69,6 +74,7 @@ def view(run, check: Callable) -> None:
         st.markdown(gradient_path(trace))
     with st.expander("Sigmoid or tanh?"):
         st.markdown(sigmoid_vs_tanh(trace))
+    steps.force_section(run, int(sample), trace, force, force_key)
     probe(run, int(sample), check)
     next_step("trace")
 

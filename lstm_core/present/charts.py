@@ -108,7 +108,7 @@ def state_scale(state: str, *arrays: np.ndarray) -> tuple[float, float]:
 
 
 def heatmap(values: np.ndarray, title: str, state: str,
-            value_range: tuple[float, float] | None = None) -> alt.Chart:
+            value_range: tuple[float, float] | None = None, marked: int | None = None) -> alt.Chart:
     """A (timesteps x units) gate or state array as a heatmap; rows count from 1. ``state`` (one of
     trace.GATE_NAMES) fixes the colours (see state_scale); ``value_range`` is state_scale over the
     arrays shown together, by default over this one alone."""
@@ -125,8 +125,8 @@ def heatmap(values: np.ndarray, title: str, state: str,
         clamp = {"clamp": True} if state == DIFFERENCE else {}  # beyond ±1: the darkest colour, as the legend says
         scale, ticks = alt.Scale(scheme=DIVERGING, domain=[low, high], domainMid=0, **clamp), [low, 0.0, high]
     legend = alt.Legend(title=LEGEND_TITLES[state], values=ticks, format=".3~g")
-    return (
-        alt.Chart(data, title=title)
+    chart = (
+        alt.Chart(data)
         .mark_rect()
         .encode(
             x=alt.X("unit:O", title="Unit"),
@@ -137,6 +137,11 @@ def heatmap(values: np.ndarray, title: str, state: str,
         )
         .properties(height=MAX_ROWS_AT_FULL_SIZE * 20 if tall else alt.Step(20))
     )
+    if marked is None:
+        return chart.properties(title=title)
+    # The focus cue of Step through time: a frame around the row of the timestep shown below (counted from 0).
+    frame = alt.Chart(pd.DataFrame({"timestep": [marked + 1]})).mark_rect(fill=None, stroke="black", strokeWidth=2.5)
+    return alt.layer(chart, frame.encode(y=alt.Y("timestep:O")), title=title)
 
 
 def compare_charts(histories: pd.DataFrame) -> list[alt.Chart]:

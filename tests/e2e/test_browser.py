@@ -280,3 +280,19 @@ def test_on_a_phone_training_has_one_status_line_and_no_view_is_cut_off_at_the_s
         open_tab(page, name)
         assert page.evaluate(CLIPPED_CELLS) == [], f"{name}: table cells cut off at 390 px"
         assert page.evaluate(SIDEWAYS) <= 0, f"{name}: the page scrolls sideways at 390 px"
+
+
+def test_play_steps_through_time_and_pause_stops_it(loaded: Page):
+    page = loaded
+    open_tab(page, "Prediction trace")
+    trace = page.get_by_role("tabpanel", name="Prediction trace")
+    step = trace.get_by_role("slider", name="Timestep")  # its value: the timestep shown
+    expect(step).to_have_value("1")
+    trace.get_by_role("button", name="Play").click()
+    expect(step).to_have_value("4", timeout=15_000)  # about one step a second
+    trace.get_by_role("button", name="Pause").click()
+    expect(trace.get_by_role("button", name="Play")).to_be_visible(timeout=5_000)
+    stopped = step.input_value()
+    page.wait_for_timeout(2_500)
+    assert step.input_value() == stopped and int(stopped) < 10  # paused, not run to the end
+    expect(trace.get_by_text(f"Timestep {stopped} of 10")).to_be_visible()  # the table below follows the slider

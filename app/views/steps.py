@@ -1,0 +1,108 @@
+"""Step through time, and switch a gate off: the gate inspector's heatmap with one timestep framed, that
+timestep unit by unit, and the same sequence traced again in NumPy with one gate forced."""
+
+import streamlit as st
+
+from app.views import predict
+from app.views.common import recall, remember
+
+PLAY_SECONDS = 1.0  # Play moves one timestep about this often
+STEP, PLAYING, FORCE = "step_t", "step_playing", "force"  # session_state keys: the Timestep slider, Play, the forced gate
+
+
+def forced_trace(run, sample: int, trace):
+    """The trace the inspector and the step table show: as trained, or with the chosen gate forced once the
+    learner has predicted (or skipped) what forcing it does. Returns (trace, the Force, its prediction key)."""
+    from lstm_core.tracing.force import AS_TRAINED, force_gate, force_of
+
+    force = force_of(st.session_state.get(FORCE, recall(FORCE, AS_TRAINED.label)))  # the box is drawn further down
+    key = f"force|{run.key}|{sample}|{force.label}"
+    if force.gate is None or key not in predict.kept():
+        return trace, force, key
+    forced = force_gate(run, sample, force)
+    return (trace if forced.diverged else forced.after), force, key
+
+
+def step_through(trace, features, gate: str, label: str, caption: str, forced: str = "") -> None:
+    """The chosen gate's heatmap with the current timestep framed, then that timestep: its input row, a
+    table of every unit (Unit, i, f, g, o, c_prev, c, h) and one unit's equations with its numbers. In a
+    fragment, so Previous, Next and Play redraw only this; while playing it runs every PLAY_SECONDS."""
+    playing = st.session_state.get(PLAYING, False)
+    st.fragment(lambda: _steps(trace, list(features), gate, label, caption, forced),
+                run_every=PLAY_SECONDS if playing else None)()
+
+
+def _steps(trace, features: list, gate: str, label: str, caption: str, forced: str) -> None:
+    import pandas as pd
+
+    from lstm_core.present.charts import heatmap
+    from lstm_core.tracing.steps import step_table, unit_equations
+
+    last = len(trace.input)
+    t = min(max(int(st.session_state.get(STEP, 1)), 1), last)
+    playing = st.session_state.get(PLAYING, False)
+    back, ahead, play = st.columns(3)
+    if play.button("Pause" if playing else "Play", key="step_play", width="stretch",
+                   help="Moves one timestep a second, from here to the last."):
+        st.session_state[PLAYING] = not playing
+        st.session_state[STEP] = 1 if not playing and t == last else t  # Play at the end starts again
+        st.rerun()  # the whole page: the timer starts or stops with the next run
+    if back.button("Previous", key="step_back", width="stretch", disabled=t == 1):
+        t -= 1
+    elif ahead.button("Next", key="step_next", width="stretch", disabled=t == last):
+        t += 1
+    elif playing:  # a tick of the timer
+        t += 1
+        if t >= last:
+            st.session_state[PLAYING], st.session_state[STEP] = False, last
+            st.rerun()
+    st.session_state[STEP] = t
+    t = st.slider("Timestep", 1, last, key=STEP)
+    st.altair_chart(heatmap(trace.gates[gate], f"{label}{forced}, timestep {t} framed", gate, marked=t - 1),
+                    width="stretch")
+    st.caption(caption)
+    st.markdown(f"**Timestep {t} of {last}**{forced}: the input row the cell reads, then every unit's gates and states.")
+    st.dataframe(pd.DataFrame([trace.input[t - 1]], columns=features, index=[f"x at timestep {t}"]).round(3))
+    table = pd.DataFrame(step_table(trace, t - 1))
+    st.dataframe(table.style.format({name: "{:.3f}" for name in table.columns if name != "Unit"}), hide_index=True,
+                 height=min(36 * (len(table) + 1), 320))
+    units = len(table)
+    unit = st.selectbox("Unit", range(1, units + 1), key="step_unit") if units > 1 else 1
+    cell, hidden = unit_equations(trace, t - 1, unit - 1)
+    st.markdown(f"Unit {unit}: `{cell}`  \n`{hidden}`")
+
+
+def force_section(run, sample: int, trace, force, key: str) -> None:
+    """Force a gate: predict what it does to the score, then see before and after (NumPy only)."""
+    from lstm_core.present.charts import heatmap, state_scale
+    from lstm_core.teaching.predictions import score_direction
+    from lstm_core.tracing.force import FORCE_LABELS, NOT_KERAS, force_gate, summary
+
+    st.subheader("Switch a gate off")
+    remember(FORCE, st.selectbox("Force a gate", FORCE_LABELS, FORCE_LABELS.index(force.label), key=FORCE))
+    st.caption(force.effect)
+    if force.gate is None:
+        return
+    made = predict.ask(key, f"Sequence {sample}, {force.label}: the score will", "direction",
+                       "What happens to the score?")
+    if made is None:
+        return
+    forced = force_gate(run, sample, force)
+    said = summary(forced)
+    if forced.diverged:
+        st.warning(said.sentence)
+        return
+    st.markdown(predict.settle(key, score_direction(said.score_before, said.score_after)))
+    before, after = st.columns(2)
+    before.metric("As trained: score", f"{said.score_before:.3f}", f"class {said.class_before}", delta_color="off",
+                  delta_arrow="off")
+    after.metric("Forced: score", f"{said.score_after:.3f}", f"class {said.class_after}", delta_color="off",
+                 delta_arrow="off")
+    st.write(said.sentence)
+    state = "hidden_state"
+    ranges = state_scale(state, forced.before.gates[state], forced.after.gates[state])
+    for column, (title, t) in zip(st.columns(2), (("As trained", forced.before), ("Forced", forced.after))):
+        column.altair_chart(heatmap(t.gates[state], f"{title}: hidden state h", state, value_range=ranges),
+                            width="stretch")
+    st.caption(f"{NOT_KERAS} The gate inspector and Step through time above now show the forced cell; "
+               "choose 'as trained' to go back.")
