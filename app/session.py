@@ -6,8 +6,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from app.resources import job_board, session_id, training_pool
-from app.sidebar import remember_in_url
-from app.views import training
+from app.sidebar import GUESS, GUESS_LABEL, remember_in_url
+from app.views import challenges, training
 from lstm_core import formats
 from lstm_core.data.choice import DataChoice, request
 from lstm_core.data.keys import config_of
@@ -44,9 +44,28 @@ def train(values: dict, choice: DataChoice) -> None:
         st.error(f"Not trained: {formats.literal(outcome)} The results below are from the last run.")
         return
     key, dataset = outcome
+    keep_guess(key)
     trainer().want(key, dataset)
     if dataset is None:
         remember_in_url(config_of(key))
+
+
+def keep_guess(key: str) -> None:
+    """The learner's predicted final validation accuracy for the run ``key``, kept for its reveal; a guess
+    that is not a number from 0 to 1 is named, and the run trains anyway."""
+    from app.views import predict
+    from lstm_core.present.runs import run_label
+    from lstm_core.teaching.predictions import predict as checked
+
+    typed = (st.session_state.get(GUESS) or "").strip()
+    if not typed:
+        return
+    try:
+        made = checked(f"Final validation accuracy ({run_label(config_of(key))} run):", "accuracy", typed)
+    except ValueError as err:
+        st.sidebar.error(f"{GUESS_LABEL}: {err} The run trains without it.")
+        return
+    predict.kept()[f"{training.ACCURACY}|{key}"] = made
 
 
 def look() -> TrainerStatus:
@@ -58,6 +77,7 @@ def look() -> TrainerStatus:
     after = trainer().take(now.job)
     if now.job.state is JobState.DONE:
         run_store().add(after.run)
+        challenges.record(after.run)
     return after
 
 

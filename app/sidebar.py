@@ -187,6 +187,9 @@ def number(name: str, locked: bool, **kwargs):
                            key=name, disabled=locked, **kwargs)
 
 
+GUESS, GUESS_LABEL = "accuracy_guess", "Your prediction: final validation accuracy"
+
+
 def model_form(locked: bool, csv: bool = False) -> dict | None:
     """The model's controls; returns their values when Train is pressed. Not an ``st.form``: a form's
     values reach the server only when it is submitted (checked in Chromium and AppTest, Streamlit 1.67),
@@ -205,6 +208,10 @@ def model_form(locked: bool, csv: bool = False) -> dict | None:
             values["batch_size"] = number("batch_size", locked, step=8)
             values["learning_rate"] = number("learning_rate", locked, step=0.001, format="%g")  # 6 significant digits: 1.5e-05 is not shown as 0.00002
             values["seed"] = number("seed", locked, step=1)
+        st.text_input(GUESS_LABEL, key=GUESS, placeholder="optional: 0 to 1, or a percentage",
+                      help="Before you press Train: what will the last epoch's validation accuracy be? It is drawn "
+                           "on the accuracy chart as the run trains, and compared with the result. Leave it empty "
+                           "to skip.")
         pressed = st.button("Train", type="primary", key="train", width="stretch", disabled=locked)
     return values if pressed else None
 

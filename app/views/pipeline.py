@@ -2,13 +2,12 @@
 
 import streamlit as st
 
+from app.views import predict
 from app.views.common import WRAP_ANYWHERE, next_step
 from lstm_core import formats
 
 
 def view(run) -> None:
-    from lstm_core.present.tables import ledger_note, param_ledger
-    from lstm_core.teaching.concepts import return_sequences_note, state_and_batches
     from lstm_core.teaching.insights import key_insight, pipeline_insight
     from lstm_core.teaching.stages import pipeline_stages
 
@@ -18,16 +17,33 @@ def view(run) -> None:
             st.markdown(f"**{i} · {stage.name}**")
             draw_stage(run, stage)
     st.subheader("Shapes and parameters")
+    c = run.config
+    key = f"params|{c.units}|{c.features}"
+    asked = predict.ask(key, f"LSTM parameters for {c.units} units reading {c.features} features:", "count",
+                        "How many LSTM parameters? (the weights the LSTM layer learns)")
+    if asked is None:
+        st.caption("The parameter ledger appears once you predict, or skip. A hint: each of the 4 blocks (3 gates "
+                   "and the candidate) has a weight per input, per recurrent input and a bias, for every unit.")
+    else:
+        st.markdown(predict.settle(key, c.lstm_parameters))
+        ledger(run)
+    st.subheader("The data")
+    st.write(formats.literal(run.dataset.description))
+    st.info(f"**Key insight.** {key_insight(run)}" + (f"\n\n{pipeline_insight(run)}" if asked else ""))  # it counts them
+    next_step("pipeline")
+
+
+def ledger(run) -> None:
+    """The parameters, layer by layer, each with its formula; then batches, state and return_sequences."""
+    from lstm_core.present.tables import ledger_note, param_ledger
+    from lstm_core.teaching.concepts import return_sequences_note, state_and_batches
+
     st.table(param_ledger(run.config, run.params).style.format({"Parameters": "{:,}"}).set_table_styles(WRAP_ANYWHERE),
              hide_index=True)  # as its formula
     st.caption(ledger_note(run.config))
     with st.expander("Batches, the starting state and return_sequences"):
         st.markdown(state_and_batches(run))
         st.markdown(return_sequences_note(run))
-    st.subheader("The data")
-    st.write(formats.literal(run.dataset.description))
-    st.info(f"**Key insight.** {key_insight(run)}\n\n{pipeline_insight(run)}")
-    next_step("pipeline")
 
 
 def draw_stage(run, stage) -> None:

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from app.views import challenges, predict
 from app.views.common import cached_trace, next_step
 
 
@@ -57,4 +58,6 @@ def view(run) -> None:
     if st.button("New quiz", key="new_quiz"):
         st.session_state["quiz_seed"] = quiz_seed + 1
         st.rerun()
+    predict.summary()
+    challenges.view()
     next_step("quiz")

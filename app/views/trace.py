@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from app.views import steps
+from app.views import predict, steps
 from app.views.common import cached_trace, next_step, recall, remember, watch, whole_number
 from lstm_core import formats
 from lstm_core.serving.jobs import JobState
@@ -124,6 +124,7 @@ def equations(run, trace) -> None:
 def probe(run, sample: int, check: Callable) -> None:
     """What if: edit this sequence and trace it again, before and after side by side."""
     from lstm_core.present.charts import DIFFERENCE, heatmap, state_scale
+    from lstm_core.teaching.predictions import score_direction
     from lstm_core.tracing.probe import EDITS, TIMESTEP_EDITS, edit_note, run_probe
 
     st.subheader("What if?")
@@ -148,6 +149,11 @@ def probe(run, sample: int, check: Callable) -> None:
     except ValueError as err:
         st.error(f"Cannot apply this edit: {err}.")
         return
+    key = f"whatif|{run.key}|{sample}|{edit}|{timestep if edit in TIMESTEP_EDITS else ''}|{values or ''}"
+    if predict.ask(key, f"Sequence {sample}, {EDITS[edit].lower()}: the score will", "direction",
+                   "Will the score go up, go down, or stay about the same?") is None:
+        return
+    st.markdown(predict.settle(key, score_direction(probed.before.dense_output, probed.after.dense_output)))
     before, after = st.columns(2)
     before.metric("Before: score", f"{probed.before.dense_output:.3f}")
     after.metric("After: score", f"{probed.after.dense_output:.3f}", f"{probed.after.dense_output - probed.before.dense_output:+.3f}")

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from app.views import challenges, predict
 from app.views.common import WRAP_ANYWHERE, next_step, watch
 from lstm_core import formats
 from lstm_core.serving.jobs import JobState, JobStatus
@@ -24,6 +25,7 @@ def pending_note(now) -> str:
     return f"Training {formats.counted(config.units, 'unit')}: epoch {len(job.rows)} of {config.epochs}"
 
 
+ACCURACY = "accuracy"  # the prediction key's prefix: the learner's guess of a run's final validation accuracy
 START_HERE = "start-here"  # the Start here expander's key: open on a first visit, kept as the learner leaves it
 
 
@@ -70,7 +72,8 @@ def live(now) -> None:
             getattr(now.run.config, f) == getattr(now.config, f) for f in ("timesteps", "seed", "validation_split")):
         # the same file, choice and windows: the run on screen shows them
         start_here(now.run.key, now.run.dataset, now.run.config)
-    draw_history(placeholders(), history_so_far(now.job.rows), now.config.epochs, pending_note(now), now.yard)
+    draw_history(placeholders(), history_so_far(now.job.rows), now.config.epochs, pending_note(now), now.yard,
+                 guess_of(now.pending))
 
 
 def pending_line(now) -> None:
@@ -78,7 +81,13 @@ def pending_line(now) -> None:
     st.info(pending_note(now))
 
 
-def draw_history(places, history, epochs: int, note: str, yard) -> None:
+def guess_of(key: str) -> float | None:
+    """The learner's predicted final validation accuracy for the run ``key``, if they gave one."""
+    made = predict.kept().get(f"{ACCURACY}|{key}")
+    return None if made is None or made.skipped else made.guess
+
+
+def draw_history(places, history, epochs: int, note: str, yard, guess: float | None = None) -> None:
     progress, table, chart = places
     progress.progress(len(history) / epochs, text=note)
     if not len(history):  # nothing to plot yet: leave pandas and Altair to load after TensorFlow
@@ -90,18 +99,18 @@ def draw_history(places, history, epochs: int, note: str, yard) -> None:
 
     table.table(epoch_table(history, yard).style.format(precision=3).set_table_styles(WRAP_ANYWHERE), hide_index=True)  # real HTML: it wraps and reads aloud
     with chart.container():
-        for column, spec in zip(st.columns(2), history_specs(history, epochs)):
+        for column, spec in zip(st.columns(2), history_specs(history, epochs, guess)):
             column.vega_lite_chart(spec, width="stretch")
         st.caption(f"{SPLIT_NOTE} {ACCURACY_NOTE}")
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def history_specs(history, epochs: int) -> list[dict]:
+def history_specs(history, epochs: int, guess: float | None = None) -> list[dict]:
     """The loss and accuracy charts as Vega-Lite specs. A waiting session's fragment redraws them every
     WATCH_SECONDS: Altair's to_dict (with its schema check) costs ~30 ms a pair, a cached spec ~4."""
     from lstm_core.present.charts import history_charts
 
-    return [chart.to_dict() for chart in history_charts(history, total_epochs=epochs)]
+    return [chart.to_dict() for chart in history_charts(history, total_epochs=epochs, guess=guess)]
 
 
 def history_so_far(rows):
@@ -124,7 +133,13 @@ def view(run, ordered: bool, order: Callable[[], JobStatus]) -> None:
     c = run.config
     start_here(run.key, run.dataset, c)
     note = f"Trained {c.epochs} of {formats.counted(c.epochs, 'epoch')} in {run.timings['total']:.1f} s"
-    draw_history(placeholders(), run.history, c.epochs, note, yardstick_of(run))
+    guess = guess_of(run.key)
+    if guess is not None:  # the reveal: the guess against the result and its noise
+        from lstm_core.teaching.predictions import accuracy_feedback
+
+        predict.settle(f"{ACCURACY}|{run.key}", float(run.history["val_accuracy"].iloc[-1]))
+        st.info(accuracy_feedback(guess, run))
+    draw_history(placeholders(), run.history, c.epochs, note, yardstick_of(run), guess)
     for col, m in zip(st.columns(4), final_metrics(run.history, yardstick_of(run))):
         col.metric(m["label"], m["value"], m["delta"], delta_color="off" if m["flat"] else "inverse" if m["inverse"] else "normal",
                    delta_arrow="off" if m["flat"] else "auto")
@@ -155,6 +170,7 @@ def order_section(run, ordered: bool, order: Callable[[], JobStatus]) -> None:
     if status.error:
         st.error(formats.literal(status.error))
         return
+    challenges.record_order(run, status.run.shuffled)
     comparison(run, status.run)
 
 

@@ -32,8 +32,10 @@ def epoch_domain(epochs: int) -> list[float]:
     return [1, epochs] if epochs > 1 else [0.5, 1.5]
 
 
-def metric_chart(history: pd.DataFrame, metric: str, total_epochs: int | None = None) -> alt.Chart:
-    """One metric ("Loss" or "Accuracy") per epoch, training (solid) against validation (dashed).
+def metric_chart(history: pd.DataFrame, metric: str, total_epochs: int | None = None,
+                 guess: float | None = None) -> alt.Chart:
+    """One metric ("Loss" or "Accuracy") per epoch, training (solid) against validation (dashed); ``guess``
+    (the learner's predicted final validation accuracy) as a grey dotted line across it.
 
     As wide as its column: two of these sit side by side, and stack on a narrow screen. (A faceted
     chart has a fixed width and was cut off on a 1024 px projector.)
@@ -46,8 +48,8 @@ def metric_chart(history: pd.DataFrame, metric: str, total_epochs: int | None = 
     if metric != "Loss" and len(diverged):  # a model of NaN weights still gets an accuracy: every score is class 0
         title = alt.TitleParams(metric, subtitle=f"Meaningless from epoch {int(diverged.min())} on: training diverged")
     splits = alt.Scale(domain=list(SPLIT_LABELS.values()))
-    return (
-        alt.Chart(data, title=title)
+    chart = (
+        alt.Chart(data)
         .mark_line(point=True)
         .encode(
             x=alt.X("epoch:Q", title="Epoch", scale=alt.Scale(domain=epoch_domain(epochs)), axis=alt.Axis(tickMinStep=1)),
@@ -57,8 +59,14 @@ def metric_chart(history: pd.DataFrame, metric: str, total_epochs: int | None = 
             strokeDash=alt.StrokeDash("split:N", title=None, scale=splits),
             tooltip=["epoch:Q", "split:N", alt.Tooltip("value:Q", title=metric, format=".3f")],
         )
-        .properties(width="container", height=220, autosize=FIT_WIDTH)
     )
+    if guess is not None:
+        line = pd.DataFrame({"value": [guess], "label": [f"your prediction: {guess:.3f}"]})
+        rule = alt.Chart(line).mark_rule(color="gray", strokeDash=[2, 2], strokeWidth=2).encode(y="value:Q")
+        text = alt.Chart(line).mark_text(align="left", dx=4, dy=-7, color="gray").encode(
+            y="value:Q", x=alt.value(0), text="label:N")
+        chart = alt.layer(chart, rule, text)
+    return chart.properties(title=title, width="container", height=220, autosize=FIT_WIDTH)
 
 
 def _finite(points: pd.DataFrame, metric: str, why) -> tuple[pd.DataFrame, str | alt.TitleParams]:
@@ -68,9 +76,11 @@ def _finite(points: pd.DataFrame, metric: str, why) -> tuple[pd.DataFrame, str |
     return points[~bad], (alt.TitleParams(metric, subtitle=why(points[bad])) if bad.any() else metric)
 
 
-def history_charts(history: pd.DataFrame, total_epochs: int | None = None) -> list[alt.Chart]:
-    """Loss, then accuracy: one chart each."""
-    return [metric_chart(history, metric, total_epochs) for metric in METRIC_LABELS.values()]
+def history_charts(history: pd.DataFrame, total_epochs: int | None = None, guess: float | None = None) -> list[alt.Chart]:
+    """Loss, then accuracy: one chart each; ``guess``, the learner's predicted final validation accuracy,
+    is a grey horizontal line on the accuracy chart."""
+    return [metric_chart(history, metric, total_epochs, guess if metric == "Accuracy" else None)
+            for metric in METRIC_LABELS.values()]
 
 
 # Each array gets the colour scale of what it is, never its own min and max: a forget gate running
