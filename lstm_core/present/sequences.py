@@ -8,6 +8,7 @@ import altair as alt
 import numpy as np
 
 from lstm_core.data.synthetic import label_name
+from lstm_core.present.charts import FIT_WIDTH
 
 AVERAGE = "average"  # the bold line of a lesson example: its features' mean at each timestep
 LABEL_COLOURS = {1: "#e45756", 0: "#4c78a8"}  # up, down: the same in every example chart
@@ -58,7 +59,9 @@ def _example_chart(e, synthetic: bool, feature_names, target: str, domain) -> al
         after = (alt.Chart().mark_point(filled=False, size=90, strokeWidth=2, color=colour)
                  .transform_filter(alt.datum.kind == "next row").encode(x=x, y=y, tooltip=tip))
         layers = (line, after)
-    return alt.layer(*layers, data=alt.Data(values=records), title=name).properties(height=EXAMPLE_HEIGHT)
+    # fit-x: as wide as the column, and EXAMPLE_HEIGHT tall (without it the column's width squeezed the plot flat)
+    return alt.layer(*layers, data=alt.Data(values=records), title=name).properties(
+        width="container", height=EXAMPLE_HEIGHT, autosize=FIT_WIDTH)
 
 
 def shared_domain(values: np.ndarray, step: float = 0.1) -> list[float]:

@@ -26,7 +26,7 @@ def test_the_lesson_example_draws_one_up_and_one_down_sequence_of_the_data():
         assert np.allclose(feature, data.x[e.index, :, 1])
         average = [r["value"] for r in rows if r["line"] == "average"]
         assert np.allclose(average, data.x[e.index].mean(axis=1), atol=1e-6)
-        assert "width" not in spec  # as wide as its column: side by side, or stacked on a phone
+        assert spec["width"] == "container" and spec["height"] == 160  # as wide as its column, stacked on a phone
     domains = [spec["layer"][0]["encoding"]["y"]["scale"]["domain"] for spec in specs]
     both = np.stack([e.values for e in chosen])
     assert domains[0] == domains[1] and domains[0][0] <= both.min() and domains[0][1] >= both.max()  # one range
