@@ -58,7 +58,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from lstm_core.serving.workers import DIED, FINISHED, TaskView, _load, _one_line
+from lstm_core.serving.workers import DIED, FINISHED, TaskView, _load, _one_line, task_payload
 
 log = logging.getLogger(__name__)
 
@@ -227,7 +227,7 @@ class DaskPool:
     def submit(self, fn: Callable[..., Any], *args: Any) -> ClusterTask:
         """Queue ``fn(*args, emit=..., should_stop=...)`` on the cluster (starting the pool if needed).
         Raises at once if fn or args cannot be pickled."""
-        payload = pickle.dumps((fn, args))
+        payload = task_payload(fn, args)
         self.start()
         with self._lock:
             if self._closing:

@@ -20,6 +20,8 @@ results are unpickled in the server with TensorFlow and Keras classes refused.
 from __future__ import annotations
 
 import atexit
+import functools
+import importlib
 import io
 import logging
 import os
@@ -74,6 +76,15 @@ def warm_keras() -> None:
 
 
 # --- Both sides: one message is an 8-byte length, then a pickle of (kind, bytes, ...) -------------
+
+def task_payload(fn: Callable[..., Any], args: tuple) -> bytes:
+    """The pickle of ``(fn, args)`` a worker runs. Pickle sends a function by its module and name, and
+    refuses one that is no longer the object under that name: Streamlit reloads a project module whose
+    file changed, and a session made before holds the old function. The name's current object is sent."""
+    module = importlib.import_module(fn.__module__)
+    current = functools.reduce(getattr, fn.__qualname__.split("."), module)
+    return pickle.dumps((current, args))
+
 
 def _write(sock: socket.socket, message: tuple) -> None:
     data = pickle.dumps(message)
@@ -473,7 +484,7 @@ class WorkerPool:
     def submit(self, fn: Callable[..., Any], *args: Any) -> Task:
         """Queue ``fn(*args, emit=..., should_stop=...)`` at the end of the line (starting the pool if needed).
         Raises at once if fn or args cannot be pickled."""
-        task = Task(self, pickle.dumps((fn, args)))
+        task = Task(self, task_payload(fn, args))
         self.start()
         with self._lock:
             if self._closing:

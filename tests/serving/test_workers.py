@@ -167,6 +167,16 @@ def test_a_killed_worker_fails_only_its_task(make_pool, tmp_path):
     assert (stats["died"], stats["replaced"], stats["started"], stats["workers"]) == (1, 0, 3, 2)
 
 
+def test_a_task_taken_before_its_module_was_reloaded_still_runs(make_pool):
+    """Streamlit reloads a project module whose file changed; a session made before holds the old function,
+    which pickle refuses ("not the same object"). The pool sends the one the module holds now."""
+    stale = types.FunctionType(tasks.returns.__code__, tasks.returns.__globals__, "returns")
+    stale.__qualname__, stale.__module__ = tasks.returns.__qualname__, tasks.returns.__module__
+    with pytest.raises(pickle.PicklingError, match="not the same object"):
+        pickle.dumps(stale)
+    assert finished(make_pool().submit(stale, 7)).result == 7
+
+
 def test_an_exception_fails_the_task_with_one_line_and_the_worker_survives(make_pool):
     pool = make_pool()
     worker = finished(pool.submit(tasks.pid)).result
