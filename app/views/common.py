@@ -8,9 +8,6 @@ import streamlit as st
 from lstm_core import formats
 
 WATCH_SECONDS = 0.3  # a waiting session's fragment redraws this often: an epoch shows at most this late
-# A Styler rule, scoped to its table: on a phone a column can be narrower than "(0.550, ±0.070)", and a
-# word that cannot break pushes the table past the screen's edge.
-WRAP_ANYWHERE = [{"selector": "td p, th p", "props": "overflow-wrap: anywhere"}]
 FIRST_RUN = "The first run is training: watch it learn in the Training tab."
 PREVIOUS_RUN = "Showing the previous run while the new one trains."
 
@@ -57,6 +54,14 @@ def next_step(view: str, **facts) -> None:
 
     if line := said(view, **facts):
         st.markdown(line)
+
+
+def wrapping(frame, *columns: str) -> list[dict]:
+    """Styler rules, scoped to their table, that let the text ``columns`` break a long word anywhere: on a
+    phone such a column can be narrower than "(0.550, ±0.070)", and a word that cannot break pushes the
+    table past the screen's edge. Numbers and headers keep their digits and words whole."""
+    names = list(frame.columns)
+    return [{"selector": f"td.col{names.index(c)} p", "props": "overflow-wrap: anywhere"} for c in columns if c in names]
 
 
 def recall(name: str, default):

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app.views.common import WRAP_ANYWHERE, next_step
+from app.views.common import next_step, wrapping
 from lstm_core import formats
 
 
@@ -30,9 +30,9 @@ def view(run, store) -> None:
     summary, same = store.differing()
     summary["Run"] = summary["Run"].map(formats.literal)  # a run's label names its file and columns
     st.table(summary.style.format({k: v for k, v in SUMMARY_FORMATS.items() if k in summary.columns})
-             .set_table_styles(WRAP_ANYWHERE), hide_index=True)
+             .set_table_styles(wrapping(summary, "Run")), hide_index=True)
     if same:
-        st.caption("The same in every run: " + ", ".join(
+        st.caption(("Its settings: " if len(store) == 1 else "The same in every run: ") + ", ".join(
             f"{name} {SUMMARY_FORMATS.get(name, '{}').format(value)}" for name, value in same.items()) + ".")
     left, right = st.columns([3, 1])
     victim = left.selectbox("Remove a run", store.labels(), key="remove_which")

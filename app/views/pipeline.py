@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app.views import predict
-from app.views.common import WRAP_ANYWHERE, next_step
+from app.views.common import next_step, wrapping
 from lstm_core import formats
 
 
@@ -38,7 +38,8 @@ def ledger(run) -> None:
     from lstm_core.present.tables import ledger_note, param_ledger
     from lstm_core.teaching.concepts import return_sequences_note, state_and_batches
 
-    st.table(param_ledger(run.config, run.params).style.format({"Parameters": "{:,}"}).set_table_styles(WRAP_ANYWHERE),
+    table = param_ledger(run.config, run.params)
+    st.table(table.style.format({"Parameters": "{:,}"}).set_table_styles(wrapping(table, "Formula")),
              hide_index=True)  # as its formula
     st.caption(ledger_note(run.config))
     with st.expander("Batches, the starting state and return_sequences"):

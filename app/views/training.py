@@ -5,7 +5,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from app.views import challenges, predict
-from app.views.common import WRAP_ANYWHERE, next_step, watch
+from app.views.common import next_step, watch, wrapping
 from lstm_core import formats
 from lstm_core.serving.jobs import JobState, JobStatus
 
@@ -97,7 +97,8 @@ def draw_history(places, history, epochs: int, note: str, yard, guess: float | N
     from lstm_core.present.tables import epoch_table
     from lstm_core.teaching.text import ACCURACY_NOTE
 
-    table.table(epoch_table(history, yard).style.format(precision=3).set_table_styles(WRAP_ANYWHERE), hide_index=True)  # real HTML: it wraps and reads aloud
+    rows = epoch_table(history, yard)
+    table.table(rows.style.format(precision=3).set_table_styles(wrapping(rows, "Observation")), hide_index=True)  # real HTML: it wraps and reads aloud
     with chart.container():
         for column, spec in zip(st.columns(2), history_specs(history, epochs, guess)):
             column.vega_lite_chart(spec, width="stretch")

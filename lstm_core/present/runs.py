@@ -127,10 +127,9 @@ class RunStore:
 
     def differing(self) -> tuple[pd.DataFrame, dict]:
         """The summary with only the settings that differ across the runs (and the outcomes), and the
-        settings every run shares, {column: value}. With one run nothing is compared: every column stays."""
+        settings every run shares, {column: value}: with one run, all of its settings (a phone could not
+        show 14 columns)."""
         table = self.summary()
-        if len(table) < 2:
-            return table, {}
         same = [c for c in table.columns
                 if c != "Run" and c not in OUTCOME_COLUMNS and table[c].nunique(dropna=False) == 1]
         return table.drop(columns=same), {c: table[c].iloc[0] for c in same}

@@ -259,6 +259,17 @@ CLIPPED_CELLS = """() => [...document.querySelectorAll('[data-testid="stTable"]'
     return [...text.getClientRects()].some(r => r.width > 0 && (r.right > edge.right + 1 || r.left < edge.left - 1));
   }).map(cell => cell.innerText.slice(0, 40));
 })"""
+# Cells of one word (a number, a header such as "Accuracy") split over lines: "0.6" above "50".
+BROKEN_WORDS = """() => [...document.querySelectorAll('[data-testid="stTable"] td, [data-testid="stTable"] th')]
+  .filter(cell => !/\\s/.test(cell.innerText.trim()) && cell.innerText.trim()).filter(cell => {
+    const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT), lines = new Set();
+    while (walk.nextNode()) {
+      const text = document.createRange();
+      text.selectNodeContents(walk.currentNode);
+      [...text.getClientRects()].filter(r => r.width > 0).forEach(r => lines.add(Math.round(r.top)));
+    }
+    return lines.size > 1;
+  }).map(cell => cell.innerText)"""
 STATUS_LINES = """() => (document.querySelector('[data-testid="stMain"]').innerText.match(/epoch \\d+ of 8/g) || []).length"""
 SIDEWAYS = """() => { const main = document.querySelector('[data-testid="stMain"]'); return main.scrollWidth - main.clientWidth; }"""
 
@@ -278,7 +289,9 @@ def test_on_a_phone_training_has_one_status_line_and_no_view_is_cut_off_at_the_s
     expect(page.get_by_text("on a phone, open it with » at the top left")).to_be_visible()
     for name in ("Training", "Pipeline", "Prediction trace", "Quiz", "Compare"):
         open_tab(page, name)
+        expect(page.get_by_test_id("stException")).to_have_count(0)
         assert page.evaluate(CLIPPED_CELLS) == [], f"{name}: table cells cut off at 390 px"
+        assert page.evaluate(BROKEN_WORDS) == [], f"{name}: numbers or headers broken over lines at 390 px"
         assert page.evaluate(SIDEWAYS) <= 0, f"{name}: the page scrolls sideways at 390 px"
 
 
