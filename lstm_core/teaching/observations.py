@@ -118,7 +118,7 @@ def observe_epoch(rows: list[dict], yard: Yardstick = BALANCED) -> str:
     if val_rising:
         return (
             f"Validation wobble: training loss fell to {loss:.3f} but validation loss rose to {val_loss:.3f} from its "
-            f"best {best_val:.3f}, {said_best}; one epoch is not yet overfitting, so watch the next one."
+            f"best {best_val:.3f}, {said_best}; one rise is not yet overfitting (two in a row would be)."
         )
     val_gain = gap_noise(val_acc, prev["val_accuracy"], yard.n_val)
     train_gain = gap_noise(acc, prev["accuracy"], yard.n_train)
@@ -138,8 +138,10 @@ def observe_epoch(rows: list[dict], yard: Yardstick = BALANCED) -> str:
     if drop >= SLOW_DROP:
         pace = "Fast" if drop >= FAST_DROP else "Steady"
         if val_better:
+            accuracy = (f"accuracy {prev['val_accuracy']:.3f} to {val_acc:.3f}" if val_acc - prev["val_accuracy"] > val_gain
+                        else f"accuracy {val_acc:.3f}, within its noise of the {prev['val_accuracy']:.3f} before")
             return (f"{pace} improvement: loss fell {drop:.0%} to {loss:.3f}, and validation agrees: loss "
-                    f"{prev['val_loss']:.3f} to {val_loss:.3f}, accuracy {prev['val_accuracy']:.3f} to {val_acc:.3f}.")
+                    f"{prev['val_loss']:.3f} to {val_loss:.3f}, {accuracy}.")
         return (f"Training loss fell {'fast' if pace == 'Fast' else 'steadily'}: {drop:.0%} to {loss:.3f}; validation "
                 f"held at accuracy {val_acc:.3f} (loss {val_loss:.3f}), any change within its noise.")
     if acc >= HIGH_ACCURACY and val_up:

@@ -98,11 +98,11 @@ SEED_QUESTION = _q(
     "seed", "Basics", "What does the LSTM layer output represent?",
     [
         ("A summary vector capturing sequence patterns",
-         "the layer returns its last hidden state h: `units` numbers per sequence, built up step by step from "
+         "the layer returns its last hidden state h: one number per unit for each sequence, built up step by step from "
          "everything it read."),
         ("Raw input data unchanged",
-         "the input goes through the four weight blocks and the gates; what comes out has `units` numbers per "
-         "sequence, not timesteps x features."),
+         "the input goes through the four weight blocks and the gates; what comes out has one number per unit for "
+         "each sequence, not timesteps x features."),
         ("Final prediction score",
          "the score comes from the Dense layer, which reads the LSTM's output."),
         ("The cell state c: the memory kept after the last step",

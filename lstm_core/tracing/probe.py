@@ -9,7 +9,7 @@ import numpy as np
 from lstm_core.data.synthetic import LABEL_WORDS
 from lstm_core.tracing.trace import Trace, carried_after, trace_sample
 
-MAX_VALUE = 1e6  # inputs are scaled to about 0..1; far beyond that only saturates every gate (1e308 overflows float32)
+MAX_VALUE = 1e6  # inputs are about -0.5 to 1.5; far beyond that only saturates every gate (1e308 overflows float32)
 EDITS = {
     "zero": "Set one timestep's features to zero",
     "mean": "Replace one timestep with the sequence's mean",
@@ -19,15 +19,15 @@ EDITS = {
 }
 TIMESTEP_EDITS = ("zero", "mean", "edit")  # the edits that change one timestep, which the user picks
 EDIT_NOTES = {
-    "zero": "Zero is not the same as removing the timestep: 0 is a value, the bottom of the 0 to 1 scale the "
-            "inputs are scaled to. On the lesson's ramps it reads as a low point, so late in a sequence it looks "
-            "like a fall (towards 'down') and early on like a rise after it (towards 'up'). To blank a timestep "
-            "more gently, replace it with the sequence's mean.",
+    "zero": "Zero is not the same as removing the timestep: 0 is a value. The lesson's inputs run from about "
+            "-0.3 to 1.3, so 0 is a low one: late in a sequence it looks like a fall (towards 'down') and early on "
+            "like a rise after it (towards 'up'). To blank a timestep more gently, replace it with the sequence's "
+            "mean.",
     "mean": "The timestep takes this sequence's own average, feature by feature: a level the sequence already "
-            "has, rather than the bottom of the scale. This is the closest to leaving the step out, but not the "
-            "same: the model still reads a value there.",
-    "edit": "Type new values for one timestep. The inputs are scaled to about 0 to 1; values far outside that "
-            "only push the gates to their limits.",
+            "has, rather than an arbitrary one. This is the closest to leaving the step out, but not the same: the "
+            "model still reads a value there.",
+    "edit": "Type new values for one timestep. The lesson's inputs run from about -0.3 to 1.3; values far outside "
+            "that only push the gates to their limits.",
     "reverse": "The same values in the opposite order.",
     "shuffle": "The same values in a random order.",
 }
@@ -157,8 +157,10 @@ def explain(before: Trace, after: Trace, edit: str, timestep: int, synthetic: bo
     if edit == "reverse":
         return head + (" Reversing turns an up-trend into a down-trend: the same values in the opposite order. "
                        + ("A model that reads order flips its answer, as this one did." if flip else
-                          "A model that reads order should flip its answer; this one has not learned the trend well "
-                          "enough to, yet."))
+                          "Its answer on this sequence was already wrong, so the trend it reads here is too weak to "
+                          "show much: try a sequence it gets right." if before.predicted != before.label else
+                          "A model that reads order should flip its answer; on this sequence it did not, so more than "
+                          "the trend carries its answer here. Other sequences can differ."))
     was, now = trend(before.input), trend(after.input)
     head += (f" Shuffling keeps the values but changes their order. A straight line fitted through the timesteps "
              f"(features averaged) shows {_trend_words(was)} from the first step to the last before the shuffle, "

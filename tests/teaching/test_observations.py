@@ -87,6 +87,12 @@ def test_fast_and_steady_improvement_with_validation_agreeing():
     assert obs[2].startswith("Steady improvement: loss fell 7%")
 
 
+def test_validation_agreeing_by_its_loss_does_not_call_a_small_fall_in_accuracy_agreement():
+    """Validation loss 0.343 -> 0.229 agrees; accuracy 0.910 -> 0.900 is within its noise, and said so."""
+    obs = observe(H((0.51, 0.875, 0.343, 0.91), (0.259, 0.926, 0.229, 0.90)))
+    assert obs[1].endswith("validation agrees: loss 0.343 to 0.229, accuracy 0.900, within its noise of the 0.910 before.")
+
+
 def test_a_training_loss_falling_while_validation_holds_is_not_improvement():
     """Default run, epoch 3: training loss -50%, validation 0.910 -> 0.900 (within noise)."""
     obs = observe(H((0.666, 0.598, 0.63, 0.785), (0.512, 0.85, 0.30, 0.910), (0.259, 0.93, 0.29, 0.900)))

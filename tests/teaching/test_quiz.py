@@ -258,8 +258,8 @@ def test_feedback_names_the_pick_and_the_right_answer_and_keeps_the_reasons_apar
     wrong = q.feedback(dense)
     assert not wrong.correct
     assert wrong.said == f"Your answer: {'ABCD'[dense]}. The right answer: {right}."
-    assert wrong.why == "The layer returns its last hidden state h: `units` numbers per sequence, built up step by " \
-                        "step from everything it read."  # why the right one is right, as a sentence
+    assert wrong.why == "The layer returns its last hidden state h: one number per unit for each sequence, built up " \
+                        "step by step from everything it read."  # why the right one is right, as a sentence
     assert [w.letter for w in wrong.why_not][0] == "ABCD"[dense] and wrong.why_not[0].picked  # the pick leads
     assert "comes from the Dense layer" in wrong.why_not[0].reason
     assert sorted(w.letter for w in wrong.why_not) == sorted(set("ABCD") - {right})

@@ -164,7 +164,9 @@ def test_the_shuffle_and_reverse_captions_follow_the_score_and_the_data():
     assert "fell towards 0.5" in explain(_trace(0.97), _trace(0.6), "shuffle", 0)
     assert "did not get less sure" in explain(_trace(0.97), _trace(0.98), "shuffle", 0)
     assert "as this one did" in explain(_trace(0.9), _trace(0.1), "reverse", 0)
-    assert "should flip its answer; this one has not" in explain(_trace(0.9), _trace(0.8), "reverse", 0)
+    assert "should flip its answer; on this sequence it did not" in explain(_trace(0.9), _trace(0.8), "reverse", 0)
+    wrong = explain(_trace(0.1), _trace(0.2), "reverse", 0)  # label 1 scored 0.1: already wrong before the edit
+    assert "already wrong" in wrong and "try a sequence it gets right" in wrong and "should flip" not in wrong
     csv = explain(_trace(0.6), _trace(0.59), "reverse", 0, synthetic=False)
     assert "up-trend" not in csv and "for this model on this sequence: here, little." in csv
 
