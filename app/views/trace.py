@@ -144,6 +144,8 @@ def probe(run, sample: int, check: Callable) -> None:
         except ValueError:
             st.error(f"Values must be {c.features} numbers separated by commas, like: {current}")
             return
+        if raw == current:  # the box as it came, rounded to 2 decimals for reading: no edit, not a rounding
+            values = [float(v) for v in run.dataset.x[sample, timestep]]
     try:
         probed = run_probe(run, sample, edit, timestep, values, seed=sample)
     except ValueError as err:
@@ -158,7 +160,7 @@ def probe(run, sample: int, check: Callable) -> None:
     before.metric("Before: score", f"{probed.before.dense_output:.3f}")
     after.metric("After: score", f"{probed.after.dense_output:.3f}", f"{probed.after.dense_output - probed.before.dense_output:+.3f}")
     change = probed.after.gates["hidden_state"] - probed.before.gates["hidden_state"]  # (timesteps, units)
-    st.altair_chart(heatmap(change, "What the edit changed: hidden state h, after minus before", DIFFERENCE),
+    st.altair_chart(heatmap(change, "Change in h (after - before)", DIFFERENCE),
                     width="stretch")
     st.caption(change_note(change))
     st.write(probed.caption)

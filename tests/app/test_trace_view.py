@@ -49,7 +49,7 @@ def test_a_probe_changes_the_shown_prediction_and_its_keras_check_arrives():
     assert before.value != after.value
     charts = [json.loads(c.proto.spec) for c in at.tabs[2].get("vega_lite_chart")]
     titles = [c["title"] for c in charts]
-    first = titles.index("What the edit changed: hidden state h, after minus before")  # What-if's first chart
+    first = titles.index("Change in h (after - before)")  # What-if's first chart
     assert titles[first + 1:first + 5] == ["Before: hidden state h", "After: hidden state h", "Before: cell state c",
                                            "After: cell state c"]  # the pairs follow, folded away
     assert charts[first]["encoding"]["color"]["scale"]["domain"] == [-1.0, 1.0]  # fixed, never stretched
@@ -65,6 +65,9 @@ def test_a_probe_changes_the_shown_prediction_and_its_keras_check_arrives():
     assert "After the edit: Checked" in check, check
     at.selectbox(key="edit").set_value("edit")
     at.run()
+    skip_prediction(at, "whatif")  # the box as it came (rounded for reading) is no edit at all
+    metrics = {m.label: m for m in at.tabs[2].metric}
+    assert metrics["After: score"].value == metrics["Before: score"].value and metrics["After: score"].delta == "+0.000"
     box = next(t for t in at.text_input if t.key.startswith("probe_values"))
     box.set_value("1, 2, oops").run()
     assert any("Values must be 5 numbers" in e.value for e in at.error)  # a clear message, still working
