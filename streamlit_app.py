@@ -9,7 +9,7 @@ import streamlit as st
 
 from app import session, sidebar
 from app.resources import training_pool
-from app.views import common, compare, pipeline, quiz, trace, training
+from app.views import common, compare, guided, pipeline, quiz, trace, training
 from lstm_core.data.choice import DataKind
 from lstm_core.teaching import text
 
@@ -19,6 +19,7 @@ training_pool()
 st.set_page_config(page_title=text.TITLE, page_icon="🔁", layout="wide")
 st.title(text.TITLE)
 st.caption(text.INTRO)
+layout = st.container()  # Explore or Guided, chosen once the link's preset is read
 
 # --- The sidebar: the link's setup (trained on a first visit), the data, the model's controls ---
 trainer = session.trainer()
@@ -35,6 +36,11 @@ now = session.look()  # a training finished meanwhile: its run goes on screen no
 common.failed(now.error)
 sidebar.share(now)
 sidebar.export(now.run)
+
+# --- Guided: the first visit as seven steps, one at a time (the link's mode=guided opens on it) ---
+if guided.chosen(layout, preset.guided):
+    guided.view(now, trainer.status, session.keras_check)
+    st.stop()
 
 # --- The tabs: lazy, only the open one runs and is sent, so a page (or a cached run) paints fast. A visit
 # opens on Training, where the run streams in (or arrives from the cache) without a click.

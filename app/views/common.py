@@ -48,10 +48,15 @@ def failed(error: str | None) -> None:
         st.error(f"{formats.literal(error)}. The results shown are from the last run.")
 
 
+GUIDED = "guided"  # session_state: True while the page shows the guided path (its own Back and Next lead on)
+
+
 def next_step(view: str, **facts) -> None:
-    """The view's last line: the most useful next thing to do (teaching.path)."""
+    """The view's last line: the most useful next thing to do (teaching.path). Not on the guided path."""
     from lstm_core.teaching.path import next_step as said
 
+    if st.session_state.get(GUIDED):
+        return
     if line := said(view, **facts):
         st.markdown(line)
 

@@ -127,28 +127,38 @@ def history_so_far(rows):
 def view(run, ordered: bool, order: Callable[[], JobStatus]) -> None:
     """The finished run: its epochs, final metrics and insight, then the comparison models, which
     ``order()`` asks for (and reports on) once the learner has asked (``ordered``) or clicks."""
+    start_here(run.key, run.dataset, run.config)
+    reveal_guess(run)
+    results_body(run)
+    order_section(run, ordered, order)
+    next_step("training", ordered=ordered or bool(st.session_state.get("order")))  # "order": the button, this click
+
+
+def reveal_guess(run) -> None:
+    """The learner's predicted final validation accuracy against the result and its noise, if they gave one."""
+    guess = guess_of(run.key)
+    if guess is not None:
+        from lstm_core.teaching.predictions import accuracy_feedback
+
+        predict.settle(f"{ACCURACY}|{run.key}", float(run.history["val_accuracy"].iloc[-1]))
+        st.info(accuracy_feedback(guess, run))
+
+
+def results_body(run) -> None:
+    """The run's epochs (table and charts), its final metrics with their change, and what they mean."""
     from lstm_core.pipeline.noise import yardstick_of
     from lstm_core.present.tables import DELTA_NOTE, final_metrics
     from lstm_core.teaching.insights import training_insight
 
     c = run.config
-    start_here(run.key, run.dataset, c)
     note = f"Trained {c.epochs} of {formats.counted(c.epochs, 'epoch')} in {run.timings['total']:.1f} s"
-    guess = guess_of(run.key)
-    if guess is not None:  # the reveal: the guess against the result and its noise
-        from lstm_core.teaching.predictions import accuracy_feedback
-
-        predict.settle(f"{ACCURACY}|{run.key}", float(run.history["val_accuracy"].iloc[-1]))
-        st.info(accuracy_feedback(guess, run))
-    draw_history(placeholders(), run.history, c.epochs, note, yardstick_of(run), guess)
+    draw_history(placeholders(), run.history, c.epochs, note, yardstick_of(run), guess_of(run.key))
     for col, m in zip(st.columns(4), final_metrics(run.history, yardstick_of(run))):
         col.metric(m["label"], m["value"], m["delta"], delta_color="off" if m["flat"] else "inverse" if m["inverse"] else "normal",
                    delta_arrow="off" if m["flat"] else "auto")
     if len(run.history) > 1:
         st.caption(DELTA_NOTE)
     st.info(f"**Key insight.** {training_insight(run)}")
-    order_section(run, ordered, order)
-    next_step("training", ordered=ordered or bool(st.session_state.get("order")))  # "order": the button, this click
 
 
 def order_section(run, ordered: bool, order: Callable[[], JobStatus]) -> None:

@@ -1,4 +1,5 @@
-"""Instructor presets by URL: ?units=32&epochs=10&timesteps=20&seed=3, and lock=1 for a room demo.
+"""Instructor presets by URL: ?units=32&epochs=10&timesteps=20&seed=3, lock=1 for a room demo, and
+mode=guided to open the guided path.
 
 A bad parameter never stops the page: it is dropped with a warning that names it and says what
 was used instead, and the rest of the preset still applies.
@@ -14,7 +15,8 @@ from lstm_core.config import FIELDS, SETTABLE, ConfigError, LSTMConfig, checked_
 from lstm_core.formats import quoted
 
 PRESET_FIELDS = SETTABLE
-FLAGS = ("lock",)
+FLAGS = ("lock", "mode")
+MODES = ("explore", "guided")  # the page's two layouts: today's tabs, or the guided path for a first visit
 CAP_FIELDS = ("units", "epochs", "timesteps", "features", "sequences", "batch_size")  # what the caps weigh
 
 
@@ -23,6 +25,7 @@ class Preset:
     config: LSTMConfig
     warnings: list[str] = field(default_factory=list)
     lock: bool = False
+    guided: bool = False  # mode=guided
     given: tuple[str, ...] = ()  # the parameters that applied
 
 
@@ -45,7 +48,7 @@ def parse_query(params: Mapping[str, object], base: LSTMConfig | None = None) ->
     their advice is about what the link asks for (not about the defaults of parameters after it).
     """
     config = base or LSTMConfig()
-    warnings, good, typed, lock = [], {}, {}, False
+    warnings, good, typed, lock, guided = [], {}, {}, False, False
     for name, raw in params.items():
         value = _first(raw)
         if isinstance(raw, (list, tuple)) and len(set(raw)) > 1:
@@ -57,8 +60,14 @@ def parse_query(params: Mapping[str, object], base: LSTMConfig | None = None) ->
             if not lock and value.strip().lower() not in ("0", "false", "no", "off", ""):
                 warnings.append(f"URL parameter lock={_shown(value)} is not 1 or 0; the controls stay unlocked.")
             continue
+        if name == "mode":
+            guided = value.strip().lower() == MODES[1]
+            if value.strip().lower() not in MODES:
+                warnings.append(f"URL parameter mode={_shown(value)} is not guided or explore; the page opens in Explore.")
+            continue
         if name not in PRESET_FIELDS:
-            warnings.append(f"Unknown URL parameter {_shown(name)} was ignored; presets take {', '.join(PRESET_FIELDS)} and lock.")
+            warnings.append(f"Unknown URL parameter {_shown(name)} was ignored; presets take "
+                            f"{', '.join(PRESET_FIELDS)}, lock and mode.")
             continue
         try:
             good[name], typed[name] = checked_value(name, value), value
@@ -88,7 +97,7 @@ def parse_query(params: Mapping[str, object], base: LSTMConfig | None = None) ->
         asked = ", ".join(f"{n}={typed[n] if len(typed[n]) <= MAX_SHOWN else typed[n][:MAX_SHOWN] + '...'}" for n in good)
         warnings.append(f"URL parameters {asked} together break a cap: {first}{''.join(also)} "
                         f"Used {', '.join(f'{n}={getattr(config, n)}' for n in dropped)} instead.")
-    return Preset(config, warnings, lock, tuple(names))
+    return Preset(config, warnings, lock, guided, tuple(names))
 
 
 def to_query(config: LSTMConfig) -> str:

@@ -309,3 +309,22 @@ def test_play_steps_through_time_and_pause_stops_it(loaded: Page):
     page.wait_for_timeout(2_500)
     assert step.input_value() == stopped and int(stopped) < 10  # paused, not run to the end
     expect(trace.get_by_text(f"Timestep {stopped} of 10")).to_be_visible()  # the table below follows the slider
+
+
+def test_a_guided_link_leads_from_the_data_to_the_quiz(page: Page, app_url: str):
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{app_url}/?mode=guided")
+    expect(page.get_by_text("Step 1 of 7: The data")).to_be_visible(timeout=TRAINING)
+    wait_for_idle(page)
+    expect(page.get_by_role("tab")).to_have_count(0)  # one step at a time, no tabs
+    page.get_by_text("Sequence A", exact=True).last.click()  # the radio's option
+    wait_for_idle(page)
+    expect(page.get_by_text(re.compile(r"^(Right|Not this time): Sequence A is sample"))).to_be_visible()
+    for title in ("Shapes", "Train, with a prediction", "Read the table", "Step through time", "Knock a gate out",
+                  "The quiz"):
+        page.get_by_role("button", name="Next").last.click()
+        expect(page.get_by_text(re.compile(rf"^Step \d of 7: {re.escape(title)}$"))).to_be_visible(timeout=20_000)
+        wait_for_idle(page)
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_text("1. What does the LSTM layer output represent?")).to_be_visible()
+    assert "mode=guided" in page.url

@@ -102,3 +102,12 @@ def test_the_cap_already_named_is_not_named_again_after_a_drop():
     p = parse_query({"units": "256", "epochs": "100", "batch_size": "1"})  # work cap, still after batch_size goes
     assert p.warnings[0].count("work cap") == 1 and "still broke" not in p.warnings[0]
     assert "Used batch_size=" in p.warnings[0] and "epochs=" in p.warnings[0].split("Used ")[-1]
+
+
+def test_mode_opens_the_guided_path_and_anything_else_is_named():
+    from lstm_core.serving.presets import parse_query
+
+    assert parse_query({"mode": "guided", "units": "8"}).guided and not parse_query({"mode": "guided"}).warnings
+    assert not parse_query({"mode": "Explore"}).guided and not parse_query({"mode": "Explore"}).warnings
+    bad = parse_query({"mode": "tour"})
+    assert not bad.guided and bad.warnings == ["URL parameter mode='tour' is not guided or explore; the page opens in Explore."]

@@ -1,0 +1,131 @@
+"""Guided: the first visit as seven short steps (teaching.guide), one at a time, each drawn from the views
+Explore shows in tabs. The choice is kept in the address (mode=guided), so a room can be linked to it."""
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from app.views import pipeline, quiz, steps, training
+from app.views.common import GUIDED, cached_trace, recall, watch
+
+LAYOUTS = ("Explore", "Guided")
+STEP = "guided_step"  # session_state: the step shown, from 1
+
+
+def chosen(place, link_guided: bool) -> bool:
+    """The layout switch, in ``place``: True for Guided. A link's mode=guided opens on it."""
+    if GUIDED not in st.session_state:
+        st.session_state[GUIDED] = link_guided
+    layout = place.segmented_control("Layout", LAYOUTS, default=LAYOUTS[st.session_state[GUIDED]], key="layout",
+                                     help="Guided walks a first visit through seven steps; Explore shows every "
+                                          "view at once, in tabs.")
+    st.session_state[GUIDED] = guided = layout == LAYOUTS[1]
+    if guided:
+        st.query_params["mode"] = "guided"
+    else:
+        st.query_params.pop("mode", None)
+    return guided
+
+
+def view(now, status: Callable, check: Callable) -> None:
+    """The current step, with Back and Next; ``now`` is the session's TrainerStatus, ``status()`` reads it
+    afresh (for a training that streams in), ``check(run, x)`` a What-if check against Keras."""
+    from lstm_core.teaching.guide import STEPS
+
+    k = min(max(int(st.session_state.get(STEP, 1)), 1), len(STEPS))
+    step = STEPS[k - 1]
+    st.progress(k / len(STEPS), text=f"Step {k} of {len(STEPS)}: {step.title}")
+    st.markdown(step.do)
+    run = now.run
+    if k == 3:
+        if now.job is not None:
+            watch(status, training.live)
+        elif run is not None:
+            training.reveal_guess(run)
+            training.results_body(run)
+    elif run is None:
+        st.info("The first run is still training: it appears here when it is done.")
+        watch(status, training.live)
+    else:
+        DRAW[k](run, check)
+    back, ahead = st.columns(2)
+    if back.button("Back", key="guided_back", width="stretch", disabled=k == 1):
+        st.session_state[STEP] = k - 1
+        st.rerun()
+    if ahead.button("Next", key="guided_next", type="primary", width="stretch", disabled=k == len(STEPS)):
+        st.session_state[STEP] = k + 1
+        st.rerun()
+
+
+def the_data(run, check) -> None:
+    """Two sequences, one of each label, in an order that does not give the answer away; which goes up?"""
+    from lstm_core.data.synthetic import label_name
+    from lstm_core.present.sequences import example_charts
+    from lstm_core.teaching.guide import PICK_UP
+    from lstm_core.teaching.task import examples
+
+    data, c = run.dataset, run.config
+    chosen = examples(data, c.train_sequences)
+    if len(chosen) < 2:
+        st.caption("Your training sequences all have one label, so there is no pair to tell apart.")
+        return
+    if c.seed % 2:  # the up one is not always on the left
+        chosen = chosen[::-1]
+    charts = example_charts(chosen, data.synthetic, data.feature_names, data.target or "")
+    for column, chart, name in zip(st.columns(2), charts, PICK_UP):
+        column.altair_chart(chart.properties(title=name), width="stretch")
+    picked = st.radio("Which one goes up?", PICK_UP, index=None, horizontal=True, key="guided_up")
+    if picked is None:
+        return
+    right = PICK_UP[[e.label for e in chosen].index(1)]
+    names = ", ".join(f"{n} is sample {e.index}, {label_name(e.label, data.synthetic)}" for n, e in zip(PICK_UP, chosen))
+    (st.success if picked == right else st.error)(
+        f"{'Right' if picked == right else 'Not this time'}: {names}. The model sees only these numbers, never the "
+        "label, and learns from many such pairs which shape means up.")
+
+
+def shapes(run, check) -> None:
+    pipeline.view(run)
+
+
+def read_table(run, check) -> None:
+    """The epoch table, and one question on it, checked against the run."""
+    from lstm_core.pipeline.noise import yardstick_of
+
+    training.draw_history(training.placeholders(), run.history, run.config.epochs, "The epochs of the run on screen",
+                          yardstick_of(run))
+    best = int(run.history.loc[run.history["val_loss"].idxmin(), "epoch"]) if run.history["val_loss"].notna().any() else None
+    answer = st.number_input("Which epoch had the lowest validation loss?", 1, max(run.config.epochs, 1), value=None,
+                             step=1, key=f"guided_best-{run.key}")
+    if answer is None or best is None:
+        return
+    lowest = float(run.history.loc[run.history["epoch"] == best, "val_loss"].iloc[0])
+    (st.success if int(answer) == best else st.error)(
+        f"{'Right' if int(answer) == best else 'Not this one'}: epoch {best}, validation loss {lowest:.3f}. "
+        + ("That is the last epoch: the model on screen is the best one by this measure." if best == run.config.epochs
+           else "The model on screen is the last epoch's, not this one: read that row's Observation for why it "
+                "can still be fine."))
+
+
+def step_through(run, check) -> None:
+    from lstm_core.teaching.text import GATE_CAPTIONS, GATE_LABELS
+
+    sample = int(recall("sample", 0)) if recall("sample", 0) < run.config.sequences else 0
+    trace = cached_trace(run.key, sample, run)
+    shown, _, _ = steps.forced_trace(run, sample, trace)
+    steps.step_through(shown, run.dataset.feature_names, "forget_gate", GATE_LABELS["forget_gate"],
+                       GATE_CAPTIONS["forget_gate"])
+
+
+def knock_out(run, check) -> None:
+    sample = int(recall("sample", 0)) if recall("sample", 0) < run.config.sequences else 0
+    trace = cached_trace(run.key, sample, run)
+    _, force, key = steps.forced_trace(run, sample, trace)
+    steps.force_section(run, sample, trace, force, key)
+
+
+def the_quiz(run, check) -> None:
+    quiz.view(run)
+
+
+DRAW = {1: the_data, 2: shapes, 4: read_table, 5: step_through, 6: knock_out, 7: the_quiz}

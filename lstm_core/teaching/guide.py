@@ -1,0 +1,31 @@
+"""The guided path for a first visit: seven short steps in order, each with one thing to do.
+Explore keeps every view at once, in tabs; Guided shows one step at a time, with Back and Next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Step:
+    title: str
+    do: str  # the one thing to do, in a sentence or two
+
+
+STEPS = (
+    Step("The data", "Here are two of your training sequences, without their labels. The model will learn to tell "
+                     "them apart. Which one goes up?"),
+    Step("Shapes", "Before the numbers: how many weights does the LSTM layer learn? Predict, then see where they "
+                   "live, stage by stage."),
+    Step("Train, with a prediction", "In the sidebar, type your prediction of the final validation accuracy (under "
+                                     "the sliders), change a setting if you like, and press **Train**. The run "
+                                     "streams in below; your prediction is the dotted line."),
+    Step("Read the table", "Each row is one epoch. Which epoch had the lowest validation loss? Answer, then read its "
+                           "Observation."),
+    Step("Step through time", "This is the forget gate of one sequence, timestep by timestep. Press **Play**, pause "
+                              "on a step, and check one unit's c = f·c_prev + i·g in the table."),
+    Step("Knock a gate out", "Force the forget gate to 0, so the cell forgets everything at every step. Predict what "
+                             "happens to the score, then reveal."),
+    Step("The quiz", "Nine questions; the last four are about the model you trained. Answer, then check."),
+)
+PICK_UP = ("Sequence A", "Sequence B")

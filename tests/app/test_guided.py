@@ -1,0 +1,69 @@
+"""Guided mode: a first visit as seven steps with Back and Next, opened by a link's mode=guided; Explore keeps
+the tabs. Each step asks one thing and checks it against the run."""
+
+from streamlit.testing.v1 import AppTest
+
+from lstm_core.formats import literal
+from lstm_core.teaching.guide import PICK_UP, STEPS
+from tests.app.conftest import APP, TIMEOUT, settle, shown
+
+
+def guided_app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["mode"] = "guided"
+    at.run()
+    return settle(at)
+
+
+def step_of(at) -> str:
+    return at.get("progress")[0].proto.text
+
+
+def test_a_guided_link_walks_the_seven_steps_from_the_data_to_the_quiz_and_back():
+    at = guided_app()
+    assert not at.tabs and step_of(at) == f"Step 1 of 7: {STEPS[0].title}"
+    run = shown(at)
+    up_first = run.config.seed % 2 == 0  # the order the two sequences are drawn in
+    at.radio(key="guided_up").set_value(PICK_UP[1] if up_first else PICK_UP[0]).run()  # the wrong one
+    assert at.error[0].value.startswith("Not this time: Sequence A is sample")
+    at.radio(key="guided_up").set_value(PICK_UP[0] if up_first else PICK_UP[1]).run()
+    assert at.success[0].value.startswith("Right: ")
+    titles = []
+    for _ in STEPS[1:]:
+        at.button(key="guided_next").click().run()
+        assert not at.exception, at.exception
+        titles.append(step_of(at).split(": ", 1)[1])
+    assert titles == [s.title for s in STEPS[1:]]
+    assert "What does the LSTM layer output represent?" in " ".join(m.value for m in at.markdown)  # the quiz
+    assert not any(m.value.startswith("**Next:**") for m in at.markdown)  # the path's own Next leads on
+    at.button(key="guided_back").click().run()
+    assert step_of(at) == f"Step 6 of 7: {STEPS[5].title}"
+
+
+def test_reading_the_table_is_checked_against_the_run():
+    at = guided_app()
+    for _ in range(3):
+        at.button(key="guided_next").click().run()
+    history = shown(at).history
+    best = int(history.loc[history["val_loss"].idxmin(), "epoch"])
+    at.number_input(key=f"guided_best-{shown(at).key}").set_value(best % 5 + 1).run()
+    assert at.error[0].value.startswith(f"Not this one: epoch {best}, validation loss")
+    at.number_input(key=f"guided_best-{shown(at).key}").set_value(best).run()
+    assert at.success[0].value.startswith(f"Right: epoch {best}")
+
+
+def test_explore_brings_the_tabs_back_and_the_address_forgets_the_mode():
+    at = guided_app()
+    assert at.query_params["mode"] == "guided"  # the address keeps the layout
+    at.segmented_control(key="layout").set_value("Explore").run()
+    assert [t.label for t in at.tabs][:2] == ["Pipeline", "Training"] and "mode" not in at.query_params
+
+
+def test_a_mode_the_page_does_not_have_is_named_and_explore_opens():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["mode"] = "tour"
+    at.run()
+    settle(at)
+    said = literal("URL parameter mode='tour' is not guided or explore; the page opens in Explore.")
+    assert said in [w.value for w in at.warning]
+    assert at.tabs
