@@ -1,6 +1,5 @@
 """How names and numbers are written, once for the page, the CLI, the report and the exports."""
 
-import math
 import re
 
 MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!$|<>~:&])")  # what Streamlit's Markdown can read as syntax
