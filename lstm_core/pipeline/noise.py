@@ -76,9 +76,20 @@ class Verdict:
 
     def said(self) -> str:
         """'0.120 apart, more than the noise (±0.045)' or 'too close to call: 0.030 apart, noise ±0.045'."""
+        gap, noise = apart(abs(self.gap), self.noise)
         if self.clear:
-            return f"{abs(self.gap):.3f} apart, more than the noise of ±{self.noise:.3f}"
-        return f"too close to call: {abs(self.gap):.3f} apart, within the noise of ±{self.noise:.3f}"
+            return f"{gap} apart, more than the noise of ±{noise}"
+        return f"too close to call: {gap} apart, within the noise of ±{noise}"
+
+
+def apart(gap: float, noise: float) -> tuple[str, str]:
+    """A gap and its noise with 3 decimals, or as many more as it takes for them to read differently
+    ("0.035 apart, within ±0.035" would contradict itself)."""
+    for digits in range(3, 7):
+        shown = f"{gap:.{digits}f}", f"{noise:.{digits}f}"
+        if shown[0] != shown[1]:
+            return shown
+    return shown
 
 
 def compare(a: float, b: float, n: int) -> Verdict:

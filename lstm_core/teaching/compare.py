@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lstm_core.config import LSTMConfig
 from lstm_core.formats import counted
-from lstm_core.pipeline.noise import Verdict, gap_noise
+from lstm_core.pipeline.noise import Verdict, apart, gap_noise
 
 ONE_RUN = "Train another setup — e.g. {suggestions} — to compare."
 
@@ -76,9 +76,9 @@ def verdict(outcomes: list[Outcome]) -> str:
     tied = [best, *(o for o, _ in close)]
     named = [f"{_name(o.label)} ({o.val_accuracy:.3f})" for o in tied]
     listed = ", ".join(named[:-1]) + " and " + named[-1]
-    apart = f"{max(v.gap for _, v in close):.3f} apart{' at most' if len(close) > 1 else ''}"
-    said = (f"Too close to call: {listed} are {apart} in validation accuracy, within the noise of "
-            f"±{noise:.3f} {_on(best, [o for o, _ in close])}.")
+    gap, noise_shown = apart(max(v.gap for _, v in close), noise)
+    said = (f"Too close to call: {listed} are {gap} apart{' at most' if len(close) > 1 else ''} in validation "
+            f"accuracy, within the noise of ±{noise_shown} {_on(best, [o for o, _ in close])}.")
     if beaten:
         said += f" {'Both' if len(tied) == 2 else 'All'} beat {', '.join(_name(o.label) for o in beaten)} by more than noise."
     return said + lost_said

@@ -32,3 +32,11 @@ def test_each_part_has_its_own_chance():
     assert (yard.train_chance, yard.val_chance, yard.n_train, yard.n_val) == (0.5, 0.75, 800, 200)
     assert not yard.val_above(0.80) and yard.val_above(0.90)
     assert Yardstick(0.5, 0.5, 800, 200).val_below(0.40)
+
+
+def test_a_gap_within_its_noise_never_reads_as_equal_to_it():
+    from lstm_core.pipeline.noise import Verdict
+
+    said = Verdict(0.0349, 0.0351).said()
+    assert said == "too close to call: 0.0349 apart, within the noise of ±0.0351"
+    assert Verdict(0.12, 0.045).said() == "0.120 apart, more than the noise of ±0.045"
