@@ -46,6 +46,10 @@ def view(now, status: Callable, check: Callable) -> None:
     elif run is None:
         st.info("The first run is still training: it appears here when it is done.")
         watch(status, training.live)
+    elif run.diverged and k in (5, 6):  # every gate is NaN: nothing to step through or force
+        from lstm_core.teaching.insights import diverged_text
+
+        st.warning(diverged_text(run))
     else:
         DRAW[k](run, check)
     back, ahead = st.columns(2)

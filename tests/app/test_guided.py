@@ -67,3 +67,22 @@ def test_a_mode_the_page_does_not_have_is_named_and_explore_opens():
     said = literal("URL parameter mode='tour' is not guided or explore; the page opens in Explore.")
     assert said in [w.value for w in at.warning]
     assert at.tabs
+
+
+def test_a_diverged_run_says_so_where_the_gates_would_be(diverged_run):
+    from app import resources
+    from lstm_core.serving.jobs import TrainingJob
+
+    resources.job_board("lstm").job(diverged_run.key, lambda on_done: TrainingJob(diverged_run.config, run=diverged_run))
+    c = diverged_run.config
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for name in ("sequences", "timesteps", "features", "units", "epochs", "batch_size"):
+        at.query_params[name] = str(getattr(c, name))
+    at.query_params["mode"] = "guided"
+    at.run()
+    settle(at)
+    at.session_state["guided_step"] = 5
+    at.run()
+    assert not at.exception and at.warning[0].value.startswith("Training diverged")
+    at.button(key="guided_next").click().run()
+    assert not at.exception and at.warning[0].value.startswith("Training diverged")
