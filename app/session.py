@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from app.resources import job_board, session_id, training_pool
-from app.sidebar import GUESS, GUESS_LABEL, remember_in_url
+from app.sidebar import GUESS, remember_in_url
 from app.views import challenges, training
 from lstm_core import formats
 from lstm_core.data.choice import DataChoice, request
@@ -51,8 +51,8 @@ def train(values: dict, choice: DataChoice) -> None:
 
 
 def keep_guess(key: str) -> None:
-    """The learner's predicted final validation accuracy for the run ``key``, kept for its reveal; a guess
-    that is not a number from 0 to 1 is named, and the run trains anyway."""
+    """The learner's predicted final validation accuracy for the run ``key``, kept for its reveal; one that
+    is not an accuracy is not kept (the sidebar names it as it is typed), and the run trains anyway."""
     from app.views import predict
     from lstm_core.present.runs import run_label
     from lstm_core.teaching.predictions import predict as checked
@@ -62,8 +62,7 @@ def keep_guess(key: str) -> None:
         return
     try:
         made = checked(f"Final validation accuracy ({run_label(config_of(key))} run):", "accuracy", typed)
-    except ValueError as err:
-        st.sidebar.error(f"{GUESS_LABEL}: {err} The run trains without it.")
+    except ValueError:
         return
     predict.kept()[f"{training.ACCURACY}|{key}"] = made
 

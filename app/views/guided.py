@@ -43,9 +43,8 @@ def view(now, status: Callable, check: Callable) -> None:
         elif run is not None:
             training.reveal_guess(run)
             training.results_body(run)
-    elif run is None:
-        st.info("The first run is still training: it appears here when it is done.")
-        watch(status, training.live)
+    elif run is None:  # the status alone: the training view's Start here would label step 1's sequences
+        watch(status, lambda now: st.info(f"{training.pending_note(now)} This step appears when the first run is done."))
     elif run.diverged and k in (5, 6):  # every gate is NaN: nothing to step through or force
         from lstm_core.teaching.insights import diverged_text
 
@@ -75,7 +74,7 @@ def the_data(run, check) -> None:
         return
     if c.seed % 2:  # the up one is not always on the left
         chosen = chosen[::-1]
-    charts = example_charts(chosen, data.synthetic, data.feature_names, data.target or "")
+    charts = example_charts(chosen, data.synthetic, data.feature_names, data.target or "", neutral=True)
     for column, chart, name in zip(st.columns(2), charts, PICK_UP):
         column.altair_chart(chart.properties(title=name), width="stretch")
     picked = st.radio("Which one goes up?", PICK_UP, index=None, horizontal=True, key="guided_up")
@@ -116,15 +115,17 @@ def step_through(run, check) -> None:
 
     sample = int(recall("sample", 0)) if recall("sample", 0) < run.config.sequences else 0
     trace = cached_trace(run.key, sample, run)
-    shown, _, _ = steps.forced_trace(run, sample, trace)
+    shown, force, _ = steps.forced_trace(run, sample, trace)
+    st.caption(f"Sequence {sample}, true label {trace.label}, score {trace.dense_output:.3f} as trained.")
     steps.step_through(shown, run.dataset.feature_names, "forget_gate", GATE_LABELS["forget_gate"],
-                       GATE_CAPTIONS["forget_gate"])
+                       GATE_CAPTIONS["forget_gate"], f" ({force.label})" if shown is not trace else "")
 
 
 def knock_out(run, check) -> None:
     sample = int(recall("sample", 0)) if recall("sample", 0) < run.config.sequences else 0
     trace = cached_trace(run.key, sample, run)
     _, force, key = steps.forced_trace(run, sample, trace)
+    st.caption(f"Sequence {sample}, true label {trace.label}, score {trace.dense_output:.3f} as trained.")
     steps.force_section(run, sample, trace, force, key)
 
 

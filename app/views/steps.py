@@ -4,7 +4,7 @@ timestep unit by unit, and the same sequence traced again in NumPy with one gate
 import streamlit as st
 
 from app.views import predict
-from app.views.common import recall, remember
+from app.views.common import GUIDED, recall, remember
 
 PLAY_SECONDS = 1.0  # Play moves one timestep about this often
 STEP, PLAYING, FORCE = "step_t", "step_playing", "force"  # session_state keys: the Timestep slider, Play, the forced gate
@@ -47,9 +47,9 @@ def _steps(trace, features: list, gate: str, label: str, caption: str, forced: s
         st.session_state[PLAYING] = not playing
         st.session_state[STEP] = 1 if not playing and t == last else t  # Play at the end starts again
         st.rerun()  # the whole page: the timer starts or stops with the next run
-    if back.button("Previous", key="step_back", width="stretch", disabled=t == 1):
+    if back.button("Previous timestep", key="step_back", width="stretch", disabled=t == 1):
         t -= 1
-    elif ahead.button("Next", key="step_next", width="stretch", disabled=t == last):
+    elif ahead.button("Next timestep", key="step_next", width="stretch", disabled=t == last):
         t += 1
     elif playing:  # a tick of the timer
         t += 1
@@ -83,7 +83,7 @@ def force_section(run, sample: int, trace, force, key: str) -> None:
     st.caption(force.effect)
     if force.gate is None:
         return
-    made = predict.ask(key, f"Sequence {sample}, {force.label}: the score will", "direction",
+    made = predict.ask(key, f"Sequence {sample}, {force.label}: what happens to the score?", "direction",
                        "What happens to the score?")
     if made is None:
         return
@@ -104,5 +104,6 @@ def force_section(run, sample: int, trace, force, key: str) -> None:
     for column, (title, t) in zip(st.columns(2), (("As trained", forced.before), ("Forced", forced.after))):
         column.altair_chart(heatmap(t.gates[state], f"{title}: hidden state h", state, value_range=ranges),
                             width="stretch")
-    st.caption(f"{NOT_KERAS} The gate inspector and Step through time above now show the forced cell; "
-               "choose 'as trained' to go back.")
+    where = ("Step through time (Back, step 5) now shows the forced cell" if st.session_state.get(GUIDED) else
+             "The gate inspector and Step through time above now show the forced cell")
+    st.caption(f"{NOT_KERAS} {where}; choose 'as trained' to go back.")

@@ -152,7 +152,7 @@ def probe(run, sample: int, check: Callable) -> None:
         st.error(f"Cannot apply this edit: {err}.")
         return
     key = f"whatif|{run.key}|{sample}|{edit}|{timestep if edit in TIMESTEP_EDITS else ''}|{values or ''}"
-    if predict.ask(key, f"Sequence {sample}, {EDITS[edit].lower()}: the score will", "direction",
+    if predict.ask(key, f"Sequence {sample}, {EDITS[edit].lower()}: what happens to the score?", "direction",
                    "Will the score go up, go down, or stay about the same?") is None:
         return
     st.markdown(predict.settle(key, score_direction(probed.before.dense_output, probed.after.dense_output)))

@@ -23,18 +23,22 @@ def example_name(index: int, label: int, synthetic: bool) -> str:
     return f"sample {index}: {label_name(label, synthetic)}"
 
 
-def example_charts(chosen, synthetic: bool, feature_names=(), target: str = "") -> list[alt.Chart]:
+NEUTRAL = "#767676"  # one grey for both examples when their colour must not give the label away (4.5:1 on white)
+
+
+def example_charts(chosen, synthetic: bool, feature_names=(), target: str = "", neutral: bool = False) -> list[alt.Chart]:
     """One chart per example (task.Example), as wide as its column: in two columns on a wide screen, one
     above the other on a phone. Each is titled with its sample and label, drawn in its label's colour.
     The lesson's: every feature thin and faint, their average thick, all on one y range (shared_domain
     of both). A CSV's: the target in the file's own units with the next row as a hollow dot, each on its
-    own range (two windows can lie far apart in time)."""
+    own range (two windows can lie far apart in time). ``neutral``: both in NEUTRAL, untitled, for a
+    question on which one goes up."""
     domain = shared_domain(np.stack([e.values for e in chosen])) if synthetic and chosen else None
-    return [_example_chart(e, synthetic, feature_names, target, domain) for e in chosen]
+    return [_example_chart(e, synthetic, feature_names, target, domain, neutral) for e in chosen]
 
 
-def _example_chart(e, synthetic: bool, feature_names, target: str, domain) -> alt.Chart:
-    name, colour = example_name(e.index, e.label, synthetic), LABEL_COLOURS[e.label]
+def _example_chart(e, synthetic: bool, feature_names, target: str, domain, neutral: bool = False) -> alt.Chart:
+    name, colour = example_name(e.index, e.label, synthetic), NEUTRAL if neutral else LABEL_COLOURS[e.label]
     records = []
     if synthetic:
         for step, row in enumerate(np.asarray(e.values, dtype=float), 1):
@@ -60,7 +64,7 @@ def _example_chart(e, synthetic: bool, feature_names, target: str, domain) -> al
                  .transform_filter(alt.datum.kind == "next row").encode(x=x, y=y, tooltip=tip))
         layers = (line, after)
     # fit-x: as wide as the column, and EXAMPLE_HEIGHT tall (without it the column's width squeezed the plot flat)
-    return alt.layer(*layers, data=alt.Data(values=records), title=name).properties(
+    return alt.layer(*layers, data=alt.Data(values=records), title="" if neutral else name).properties(
         width="container", height=EXAMPLE_HEIGHT, autosize=FIT_WIDTH)
 
 

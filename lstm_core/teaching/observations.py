@@ -55,6 +55,15 @@ def val_loss_noise(row: dict, which: str, old: float, share: float) -> tuple[flo
     return floor, f"by more than {floor:.3f}"
 
 
+def _small(old: float, new: float, shown: float) -> str:
+    """A small change of the training loss as a share ('by only -0.4%'), or, when the loss is so small that its
+    share misleads (0.0046 -> 0.0074 is +61%, yet under LOSS_FLOOR: no move to speak of), by its values
+    ('only from 0.0046 to 0.0074')."""
+    if abs(new - old) < LOSS_FLOOR / 2 and abs(shown) >= 0.05:
+        return f"only from {old:.4f} to {new:.4f}"
+    return f"by only {percent_tenths(-shown)}"
+
+
 def observe_epoch(rows: list[dict], yard: Yardstick = BALANCED) -> str:
     """The observation for the last of ``rows``, given the epochs before it and the run's yardstick."""
     now = rows[-1]
@@ -145,18 +154,18 @@ def observe_epoch(rows: list[dict], yard: Yardstick = BALANCED) -> str:
         return (f"Training loss fell {'fast' if pace == 'Fast' else 'steadily'}: {drop:.0%} to {loss:.3f}; validation "
                 f"held at accuracy {val_acc:.3f} (loss {val_loss:.3f}), any change within its noise.")
     if acc >= HIGH_ACCURACY and val_up:
-        return (f"Converging: loss barely moved ({percent_tenths(-shown)}) at accuracy {acc:.3f}; validation {val_acc:.3f}, "
+        return (f"Converging: loss barely moved ({_small(prev['loss'], loss, shown).removeprefix('by only ').removeprefix('only ')}) at accuracy {acc:.3f}; validation {val_acc:.3f}, "
                 "any change within its noise.")
     if acc - prev["accuracy"] > train_gain:
-        return (f"Slow going: loss changed by only {percent_tenths(-shown)}, but accuracy rose to {acc:.3f} "
+        return (f"Slow going: loss changed {_small(prev['loss'], loss, shown)}, but accuracy rose to {acc:.3f} "
                 f"(from {prev['accuracy']:.3f}, more than its noise); validation {val_acc:.3f}.")
     if val_better:
-        return (f"Slow going: training loss changed by only {percent_tenths(-shown)}, but on the validation sequences "
+        return (f"Slow going: training loss changed {_small(prev['loss'], loss, shown)}, but on the validation sequences "
                 f"loss went from {prev['val_loss']:.3f} to {val_loss:.3f} and accuracy from {prev['val_accuracy']:.3f} "
                 f"to {val_acc:.3f}.")
     if prev["accuracy"] - acc > train_gain:
-        return (f"Slipped back: loss changed by only {percent_tenths(-shown)}, but accuracy fell to {acc:.3f} "
+        return (f"Slipped back: loss changed {_small(prev['loss'], loss, shown)}, but accuracy fell to {acc:.3f} "
                 f"(from {prev['accuracy']:.3f}); validation {val_acc:.3f}. One epoch can do this; watch the next.")
-    return (f"Plateau: loss changed by only {percent_tenths(-shown)} and accuracy by {acc - prev['accuracy']:+.3f} "
+    return (f"Plateau: loss changed {_small(prev['loss'], loss, shown)} and accuracy by {acc - prev['accuracy']:+.3f} "
             f"(to {acc:.3f}), within its noise; little progress this epoch.")
 

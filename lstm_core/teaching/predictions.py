@@ -22,7 +22,7 @@ OUTCOMES = {UP: "went up", DOWN: "went down", SAME: "stayed about the same"}
 
 # What to do instead, in every message of its kind.
 ACCURACY_HOW = "type a number from 0 to 1, such as 0.8, or a percentage, such as 80%"
-COUNT_HOW = "type a whole number of 0 or more, such as 560 (commas between thousands are fine: 2,080)"
+COUNT_HOW = "type a whole number of 0 or more, such as 560 (commas between thousands are fine: 12,345)"
 DIRECTION_HOW = "choose go up, go down or stay about the same"
 EMPTY = "Nothing typed yet: {how}."
 NOT_A_NUMBER = "{text} is not a number: {how}."

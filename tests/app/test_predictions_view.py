@@ -13,8 +13,9 @@ def accuracy_chart(at) -> dict:
 
 def test_a_predicted_accuracy_is_drawn_while_training_and_revealed_against_the_noise():
     at = new_app()
-    at.sidebar.text_input(key="accuracy_guess").set_value("eighty").run()
-    at.sidebar.button(key="train").click().run()  # a bad guess is named; Train goes on all the same
+    at.sidebar.text_input(key="accuracy_guess").set_value("eighty").run()  # named as it is typed
+    assert len(at.sidebar.error) == 1
+    at.sidebar.button(key="train").click().run()  # Train goes on all the same, and says it once
     assert [e.value for e in at.sidebar.error] == [
         "Your prediction: final validation accuracy: 'eighty' is not a number: type a number from 0 to 1, such as "
         "0.8, or a percentage, such as 80%. The run trains without it."]
@@ -44,7 +45,7 @@ def test_the_parameter_ledger_waits_for_a_prediction_and_a_bad_one_is_named():
     box.set_value("-5").run()
     at.button(key=next(b.key for b in at.button if b.key.startswith("reveal-params"))).click().run()
     assert [e.value for e in at.tabs[0].error] == ["'-5' is below 0: type a whole number of 0 or more, such as 560 "
-                                                   "(commas between thousands are fine: 2,080)."]
+                                                   "(commas between thousands are fine: 12,345)."]
     assert not at.tabs[0].table  # nothing revealed, nothing lost: the answer box is still there
     box = next(t for t in at.text_input if t.key.startswith("guess-params"))
     box.set_value("2,000").run()

@@ -322,7 +322,7 @@ def test_a_guided_link_leads_from_the_data_to_the_quiz(page: Page, app_url: str)
     expect(page.get_by_text(re.compile(r"^(Right|Not this time): Sequence A is sample"))).to_be_visible()
     for title in ("Shapes", "Train, with a prediction", "Read the table", "Step through time", "Knock a gate out",
                   "The quiz"):
-        page.get_by_role("button", name="Next").last.click()
+        page.get_by_role("button", name="Next", exact=True).click()
         expect(page.get_by_text(re.compile(rf"^Step \d of 7: {re.escape(title)}$"))).to_be_visible(timeout=20_000)
         wait_for_idle(page)
         expect(page.get_by_test_id("stException")).to_have_count(0)

@@ -212,3 +212,10 @@ def test_observations_measure_chance_on_the_runs_own_labels():
     chance = max(y[:n_train].mean(), 1 - y[:n_train].mean())
     assert round(chance, 3) == 0.75
     assert "chance (0.750" in observed(run.history, yardstick_of(run))["observation"][0]
+
+
+def test_a_tiny_loss_moving_under_the_floor_is_not_read_as_a_big_share():
+    """0.0046 -> 0.0074 is +61%, but under LOSS_FLOOR: the sentence gives the values, not '+61%'."""
+    rows = [(0.30, 0.90, 0.30, 0.90), (0.05, 0.99, 0.06, 0.98), (0.0046, 1.0, 0.05, 0.985), (0.0074, 1.0, 0.05, 0.985)]
+    said = observe(H(*rows))[-1]
+    assert "61" not in said and "0.0046 to 0.0074" in said, said

@@ -28,7 +28,7 @@ from lstm_core.tracing.force import force_gate, summary
 from lstm_core.tracing.probe import movement
 
 ACCURACY_HOW = "type a number from 0 to 1, such as 0.8, or a percentage, such as 80%."
-COUNT_HOW = "type a whole number of 0 or more, such as 560 (commas between thousands are fine: 2,080)."
+COUNT_HOW = "type a whole number of 0 or more, such as 560 (commas between thousands are fine: 12,345)."
 
 
 @pytest.mark.parametrize("typed,value", [("0.8", 0.8), (" 80% ", 0.8), ("80 %", 0.8), ("0,8", 0.8), ("1", 1.0),
