@@ -5,7 +5,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from app.views import challenges, predict
-from app.views.common import next_step, watch, wrapping
+from app.views.common import GUIDED, next_step, watch, wrapping
 from lstm_core import formats
 from lstm_core.serving.jobs import JobState, JobStatus
 
@@ -65,15 +65,21 @@ def start_here_parts(key: str, _dataset, _config) -> tuple[str, str, str, list[d
 
 
 def live(now) -> None:
-    """The training so far: its progress, the epochs' table and the loss and accuracy charts."""
+    """The training so far: its progress, the epochs' table and the loss and accuracy charts (under Start
+    here, except on the guided path, which has shown the data already)."""
+    if not st.session_state.get(GUIDED):
+        start_here_while_training(now)
+    draw_history(placeholders(), history_so_far(now.job.rows), now.config.epochs, pending_note(now), now.yard,
+                 guess_of(now.pending))
+
+
+def start_here_while_training(now) -> None:
     if "|" not in now.pending:  # the lesson data, made from the config (a CSV's dataset stays with its job)
         start_here(now.pending, config=now.config)
     elif now.run is not None and now.run.key.split("|")[-1] == now.pending.split("|")[-1] and all(
             getattr(now.run.config, f) == getattr(now.config, f) for f in ("timesteps", "seed", "validation_split")):
         # the same file, choice and windows: the run on screen shows them
         start_here(now.run.key, now.run.dataset, now.run.config)
-    draw_history(placeholders(), history_so_far(now.job.rows), now.config.epochs, pending_note(now), now.yard,
-                 guess_of(now.pending))
 
 
 def pending_line(now) -> None:

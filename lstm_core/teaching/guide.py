@@ -15,8 +15,8 @@ class Step:
 STEPS = (
     Step("The data", "Here are two of your training sequences, without their labels. The model will learn to tell "
                      "them apart. Which one goes up?"),
-    Step("Shapes", "Before the numbers: how many weights does the LSTM layer learn? Predict, then see where they "
-                   "live, stage by stage."),
+    Step("Shapes", "How many weights does the LSTM layer learn? Predict, then see where they live, stage by "
+                   "stage."),
     Step("Train, with a prediction", "In the sidebar, type your prediction of the final validation accuracy (under "
                                      "the sliders), change a setting if you like, and press **Train**. The run "
                                      "streams in below; your prediction is the dotted line."),
