@@ -25,9 +25,9 @@ layout = st.container()  # Explore or Guided, chosen once the link's preset is r
 trainer = session.trainer()
 preset = sidebar.preset(want=trainer.want)
 choice = sidebar.data_source(locked=preset.lock)
-values = sidebar.model_form(locked=preset.lock, csv=choice.kind is not DataKind.SYNTHETIC)
-sidebar.link_warnings(preset, trained=values is not None)
-if values is not None:
+values, pressed = sidebar.model_form(locked=preset.lock, csv=choice.kind is not DataKind.SYNTHETIC)
+sidebar.link_warnings(preset, trained=pressed)
+if pressed:
     session.train(values, choice)
 elif trainer.pending is None and trainer.run is not None:  # a choice of data trains nothing until Train
     sidebar.data_note(trainer.run, choice)
@@ -39,7 +39,7 @@ sidebar.export(now.run)
 
 # --- Guided: the first visit as seven steps, one at a time (the link's mode=guided opens on it) ---
 if guided.chosen(layout, preset.guided):
-    guided.view(now, trainer.status, session.keras_check)
+    guided.view(now, trainer.status, session.keras_check, train=lambda guess: session.train(values, choice, guess))
     st.stop()
 
 # --- The tabs: lazy, only the open one runs and is sent, so a page (or a cached run) paints fast. A visit

@@ -36,28 +36,28 @@ def run_store():
     return st.session_state["runs"]
 
 
-def train(values: dict, choice: DataChoice) -> None:
+def train(values: dict, choice: DataChoice, guess: str | None = None) -> None:
     """Train pressed: wait for the run the form and data choice make (the address bar keeps a lesson-data
-    setup), or say why there is none."""
+    setup), or say why there is none. ``guess``: the predicted accuracy as typed (default: the sidebar's)."""
     outcome = request(values, choice)
     if isinstance(outcome, str):
         st.error(f"Not trained: {formats.literal(outcome)} The results below are from the last run.")
         return
     key, dataset = outcome
-    keep_guess(key)
+    keep_guess(key, st.session_state.get(GUESS) if guess is None else guess)
     trainer().want(key, dataset)
     if dataset is None:
         remember_in_url(config_of(key))
 
 
-def keep_guess(key: str) -> None:
+def keep_guess(key: str, typed: str | None) -> None:
     """The learner's predicted final validation accuracy for the run ``key``, kept for its reveal; one that
     is not an accuracy is not kept (the sidebar names it as it is typed), and the run trains anyway."""
     from app.views import predict
     from lstm_core.present.runs import run_label
     from lstm_core.teaching.predictions import predict as checked
 
-    typed = (st.session_state.get(GUESS) or "").strip()
+    typed = (typed or "").strip()
     if not typed:
         return
     try:

@@ -191,8 +191,8 @@ def number(name: str, locked: bool, **kwargs):
 GUESS, GUESS_LABEL = "accuracy_guess", "Your prediction: final validation accuracy"
 
 
-def model_form(locked: bool, csv: bool = False) -> dict | None:
-    """The model's controls; returns their values when Train is pressed. Not an ``st.form``: a form's
+def model_form(locked: bool, csv: bool = False) -> tuple[dict, bool]:
+    """The model's controls: their values, and whether Train was pressed. Not an ``st.form``: a form's
     values reach the server only when it is submitted (checked in Chromium and AppTest, Streamlit 1.67),
     so the page could not say that its results are for other settings. A move reruns the page, which
     trains nothing: only Train does (settings_note says the results are for the previous settings)."""
@@ -215,7 +215,7 @@ def model_form(locked: bool, csv: bool = False) -> dict | None:
                                    "Leave it empty to skip.")
         guess_error(typed)
         pressed = st.button("Train", type="primary", key="train", width="stretch", disabled=locked)
-    return values if pressed else None
+    return values, pressed
 
 
 def guess_error(typed: str | None) -> None:

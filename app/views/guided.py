@@ -27,9 +27,10 @@ def chosen(place, link_guided: bool) -> bool:
     return guided
 
 
-def view(now, status: Callable, check: Callable) -> None:
+def view(now, status: Callable, check: Callable, train: Callable[[str], None]) -> None:
     """The current step, with Back and Next; ``now`` is the session's TrainerStatus, ``status()`` reads it
-    afresh (for a training that streams in), ``check(run, x)`` a What-if check against Keras."""
+    afresh (for a training that streams in), ``check(run, x)`` a What-if check against Keras, and
+    ``train(guess)`` trains the sidebar's setup with the accuracy the learner predicted (as typed)."""
     from lstm_core.teaching.guide import STEPS
 
     k = min(max(int(st.session_state.get(STEP, 1)), 1), len(STEPS))
@@ -38,6 +39,7 @@ def view(now, status: Callable, check: Callable) -> None:
     st.markdown(step.do)
     run = now.run
     if k == 3:
+        predict_and_train(train, locked=bool(now.job))
         if now.job is not None:
             watch(status, training.live)
         elif run is not None:
@@ -58,6 +60,18 @@ def view(now, status: Callable, check: Callable) -> None:
     if ahead.button("Next", key="guided_next", type="primary", width="stretch", disabled=k == len(STEPS)):
         st.session_state[STEP] = k + 1
         st.rerun()
+
+
+def predict_and_train(train: Callable[[str], None], locked: bool) -> None:
+    """Step 3's one thing to do, where a phone shows it: predict, then Train (the sidebar's setup)."""
+    from app.sidebar import GUESS_LABEL, guess_error
+
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    typed = left.text_input(GUESS_LABEL, key="guided_guess", placeholder="0 to 1, or a percentage")
+    if right.button("Train", key="guided_train", type="primary", width="stretch", disabled=locked):
+        train(typed)
+        st.rerun()  # the run on screen is read before this button: show the one now training
+    guess_error(typed)
 
 
 def the_data(run, check) -> None:

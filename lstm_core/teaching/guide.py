@@ -17,8 +17,8 @@ STEPS = (
                      "them apart. Which one goes up?"),
     Step("Shapes", "How many weights does the LSTM layer learn? Predict, then see where they live, stage by "
                    "stage."),
-    Step("Train, with a prediction", "In the sidebar, type your prediction of the final validation accuracy (under "
-                                     "the sliders), change a setting if you like, and press **Train**. The run "
+    Step("Train, with a prediction", "Type your prediction of the final validation accuracy, then press **Train**. "
+                                     "It trains the sidebar's settings (change one there if you like). The run "
                                      "streams in below; your prediction is the dotted line."),
     Step("Read the table", "Each row is one epoch. Which epoch had the lowest validation loss? Answer, then read its "
                            "Observation."),

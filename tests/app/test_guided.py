@@ -34,6 +34,15 @@ def test_a_guided_link_walks_the_seven_steps_from_the_data_to_the_quiz_and_back(
         at.button(key="guided_next").click().run()
         assert not at.exception, at.exception
         titles.append(step_of(at).split(": ", 1)[1])
+        if titles[-1] == "Train, with a prediction":  # predicted and trained here, where a phone shows it
+            at.text_input(key="guided_guess").set_value("2").run()
+            assert "is more than 1" in at.error[0].value  # named as typed
+            at.text_input(key="guided_guess").set_value("0.9").run()
+            at.button(key="guided_train").click().run()
+            settle(at)
+            actual = run.history["val_accuracy"].iloc[-1]  # the same setup: the run on screen again
+            assert any(i.value.startswith(f"You predicted 0.900; the final validation accuracy is {actual:.3f}")
+                       for i in at.info)
         if titles[-1] == "Read the table":  # one question, checked against the run
             best = int(run.history.loc[run.history["val_loss"].idxmin(), "epoch"])
             at.number_input(key=f"guided_best-{run.key}").set_value(best % 5 + 1).run()
