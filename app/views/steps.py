@@ -1,6 +1,8 @@
 """Step through time, and switch a gate off: the gate inspector's heatmap with one timestep framed, that
 timestep unit by unit, and the same sequence traced again in NumPy with one gate forced."""
 
+import time
+
 import streamlit as st
 
 from app.views import predict
@@ -8,6 +10,7 @@ from app.views.common import GUIDED, recall, remember
 
 PLAY_SECONDS = 1.0  # Play moves one timestep about this often
 STEP, PLAYING, FORCE = "step_t", "step_playing", "force"  # session_state keys: the Timestep slider, Play, the forced gate
+TICKED = "step_ticked"  # session_state: when Play last moved a step (time.monotonic())
 
 
 def forced_trace(run, sample: int, trace):
@@ -51,7 +54,9 @@ def _steps(trace, features: list, gate: str, label: str, caption: str, forced: s
         t -= 1
     elif ahead.button("Next timestep", key="step_next", width="stretch", disabled=t == last):
         t += 1
-    elif playing:  # a tick of the timer
+    elif playing and time.monotonic() - st.session_state.get(TICKED, 0.0) > PLAY_SECONDS * 0.8:
+        # a tick of the timer (a rerun of the whole page in between, say a radio's, moves nothing)
+        st.session_state[TICKED] = time.monotonic()
         t += 1
         if t >= last:
             st.session_state[PLAYING], st.session_state[STEP] = False, last
