@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from app.views import predict
 from app.views.common import GUIDED, recall, remember
 from lstm_core import formats
 from lstm_core.config import FIELDS, LSTMConfig
@@ -188,7 +189,7 @@ def number(name: str, locked: bool, **kwargs):
                            key=name, disabled=locked, **kwargs)
 
 
-GUESS, GUESS_LABEL = "accuracy_guess", "Your prediction: final validation accuracy"
+GUESS = "accuracy_guess"  # the sidebar's prediction box
 
 
 def model_form(locked: bool, csv: bool = False) -> tuple[dict, bool]:
@@ -209,24 +210,13 @@ def model_form(locked: bool, csv: bool = False) -> tuple[dict, bool]:
             values["batch_size"] = number("batch_size", locked, step=8)
             values["learning_rate"] = number("learning_rate", locked, step=0.001, format="%g")  # 6 significant digits: 1.5e-05 is not shown as 0.00002
             values["seed"] = number("seed", locked, step=1)
-        typed = st.text_input(GUESS_LABEL, key=GUESS, placeholder="optional: 0 to 1, or a percentage",
+        typed = st.text_input(predict.GUESS_LABEL, key=GUESS, placeholder="optional: 0 to 1, or a percentage",
                               help="Before you press Train: what will the last epoch's validation accuracy be? It is "
                                    "drawn on the accuracy chart as the run trains, and compared with the result. "
                                    "Leave it empty to skip.")
-        guess_error(typed)
+        predict.guess_error(typed)
         pressed = st.button("Train", type="primary", key="train", width="stretch", disabled=locked)
     return values, pressed
-
-
-def guess_error(typed: str | None) -> None:
-    """A prediction that is not an accuracy is named as soon as it is typed (Train runs without it)."""
-    from lstm_core.teaching.predictions import parse_accuracy
-
-    if (typed or "").strip():
-        try:
-            parse_accuracy(typed)
-        except ValueError as err:
-            st.error(f"{GUESS_LABEL}: {err} The run trains without it.")
 
 
 def settings_note(shown, choice: DataChoice) -> None:

@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from app.views import pipeline, quiz, steps, training
+from app.views import pipeline, predict, quiz, steps, training
 from app.views.common import GUIDED, cached_trace, recall, watch
 
 LAYOUTS = ("Explore", "Guided")
@@ -64,14 +64,12 @@ def view(now, status: Callable, check: Callable, train: Callable[[str], None]) -
 
 def predict_and_train(train: Callable[[str], None], locked: bool) -> None:
     """Step 3's one thing to do, where a phone shows it: predict, then Train (the sidebar's setup)."""
-    from app.sidebar import GUESS_LABEL, guess_error
-
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    typed = left.text_input(GUESS_LABEL, key="guided_guess", placeholder="0 to 1, or a percentage")
+    typed = left.text_input(predict.GUESS_LABEL, key="guided_guess", placeholder="0 to 1, or a percentage")
     if right.button("Train", key="guided_train", type="primary", width="stretch", disabled=locked):
         train(typed)
         st.rerun()  # the run on screen is read before this button: show the one now training
-    guess_error(typed)
+    predict.guess_error(typed)
 
 
 def the_data(run, check) -> None:
@@ -124,22 +122,27 @@ def read_table(run, check) -> None:
                 "can still be fine."))
 
 
+def traced(run):
+    """The sequence the Prediction trace tab traces (sample 0 until one is picked there), said in a line."""
+    kept = int(recall("sample", 0))
+    sample = kept if kept < run.config.sequences else 0
+    trace = cached_trace(run.key, sample, run)
+    st.caption(f"Sequence {sample}, true label {trace.label}, score {trace.dense_output:.3f} as trained.")
+    return sample, trace
+
+
 def step_through(run, check) -> None:
     from lstm_core.teaching.text import GATE_CAPTIONS, GATE_LABELS
 
-    sample = int(recall("sample", 0)) if recall("sample", 0) < run.config.sequences else 0
-    trace = cached_trace(run.key, sample, run)
+    sample, trace = traced(run)
     shown, force, _ = steps.forced_trace(run, sample, trace)
-    st.caption(f"Sequence {sample}, true label {trace.label}, score {trace.dense_output:.3f} as trained.")
     steps.step_through(shown, run.dataset.feature_names, "forget_gate", GATE_LABELS["forget_gate"],
                        GATE_CAPTIONS["forget_gate"], f" ({force.label})" if shown is not trace else "")
 
 
 def knock_out(run, check) -> None:
-    sample = int(recall("sample", 0)) if recall("sample", 0) < run.config.sequences else 0
-    trace = cached_trace(run.key, sample, run)
+    sample, trace = traced(run)
     _, force, key = steps.forced_trace(run, sample, trace)
-    st.caption(f"Sequence {sample}, true label {trace.label}, score {trace.dense_output:.3f} as trained.")
     steps.force_section(run, sample, trace, force, key)
 
 

@@ -5,6 +5,7 @@ import streamlit as st
 
 PREDICTIONS = "predictions"  # session_state: key -> teaching.predictions.Prediction, in the order they were made
 HINTS = {"accuracy": "a number from 0 to 1, or a percentage", "count": "a whole number"}
+GUESS_LABEL = "Your prediction: final validation accuracy"  # asked before a run trains (sidebar, guided step 3)
 
 
 def kept() -> dict:
@@ -65,3 +66,14 @@ def summary() -> None:
         return
     st.markdown("\n".join(f"- **{p.question}** {said(p)}" for p in shown))
     st.info(calibration(shown).said())
+
+
+def guess_error(typed: str | None) -> None:
+    """A prediction that is not an accuracy is named as soon as it is typed (Train runs without it)."""
+    from lstm_core.teaching.predictions import parse_accuracy
+
+    if (typed or "").strip():
+        try:
+            parse_accuracy(typed)
+        except ValueError as err:
+            st.error(f"{GUESS_LABEL}: {err} The run trains without it.")
