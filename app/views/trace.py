@@ -70,7 +70,8 @@ def view(run, check: Callable) -> None:
     agreement(trace.agreement, trace.agrees, trace.agreement_detail)
     st.info(f"**Key insight.** {trace_insight(trace)}")
     equations(run, trace)
-    with st.expander("Why the cell state helps gradients"):
+    with st.expander("Why the cell state helps gradients, measured on this run"):
+        gradient_flow(run)
         st.markdown(gradient_path(trace))
     with st.expander("Sigmoid or tanh?"):
         st.markdown(sigmoid_vs_tanh(trace))
@@ -85,6 +86,18 @@ def picks(config_key: str, _run) -> tuple[list, list]:
     from lstm_core.tracing.picks import least_confident, misclassified
 
     return misclassified(_run), least_confident(_run, UNSURE_LISTED)
+
+
+def gradient_flow(run) -> None:
+    """How strongly the loss reaches back to each timestep, trained against as built (measured in the worker)."""
+    from lstm_core.present.charts import gradient_chart
+    from lstm_core.teaching.gradients import flow_said
+
+    flow = getattr(run, "gradient_flow", None)
+    if flow is None:
+        return
+    st.altair_chart(gradient_chart(flow), width="stretch")
+    st.markdown(flow_said(flow, run.config.timesteps))
 
 
 def find(run) -> None:

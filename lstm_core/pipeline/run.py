@@ -34,6 +34,15 @@ class KerasCheck:
         return len(self.hidden)
 
 
+@dataclass(frozen=True)
+class GradientFlow:
+    """‖∂loss/∂x_t‖ per timestep, relative to the last (1.0), averaged over the held-out sequences: for the
+    model as built and as trained (measured in the worker by pipeline.gradients)."""
+
+    init: np.ndarray  # (timesteps,)
+    trained: np.ndarray  # (timesteps,)
+
+
 @dataclass
 class Run:
     """A finished training run: its data, history and timings, and the weights as NumPy arrays.
@@ -51,6 +60,7 @@ class Run:
     initial_weights: dict[str, np.ndarray] = field(default_factory=dict)  # the same, before the first batch
     keras: KerasCheck | None = None  # set by finish()
     keras_bytes: bytes | None = None  # the model in Keras's .keras format, set by finish()
+    gradient_flow: GradientFlow | None = None  # set by finish() (None: diverged)
     model: object | None = None  # the Keras model, in the training process only
 
     def __getstate__(self) -> dict:

@@ -13,6 +13,7 @@ import numpy as np
 from lstm_core.config import COST_PER_BATCH, COST_PER_STEP, LSTMConfig
 from lstm_core.data.synthetic import Dataset, make_dataset
 from lstm_core.pipeline._keras import keras
+from lstm_core.pipeline.gradients import gradient_flow
 from lstm_core.pipeline.model import build_model, param_counts
 from lstm_core.pipeline.run import HISTORY_COLUMNS, KERAS_CHECK_VALUES, NOISE_COLUMNS, KerasCheck, Run, history_frame
 
@@ -84,12 +85,15 @@ def model_bytes(model: keras.Model) -> bytes:
 def finish(run: Run) -> Run:
     """What a process without TensorFlow needs of the model: Keras's own outputs to check traces
     against (every step's h for as many sequences as KERAS_CHECK_VALUES allows, the first ones; every
-    score) and the .keras bytes for download."""
+    score), the .keras bytes for download, and the gradient flow through time (pipeline.gradients)."""
     c = run.config
     samples = max(1, min(c.sequences, KERAS_CHECK_VALUES // (c.timesteps * c.units)))
     hidden, scores = keras_hidden(run.model, run.dataset.x[:samples]), keras_scores(run.model, run.dataset.x)
     run.keras = KerasCheck(hidden.astype(np.float32), scores.astype(np.float32))
     run.keras_bytes = model_bytes(run.model)
+    n = c.train_sequences
+    if not run.diverged:  # NaN weights give NaN gradients: nothing to show
+        run.gradient_flow = gradient_flow(c, run.model, run.dataset.x[n:], run.dataset.y[n:])
     return run
 
 

@@ -185,3 +185,26 @@ def compare_charts(histories: pd.DataFrame) -> list[alt.Chart]:
             .properties(width="container", height=200, autosize=FIT_WIDTH)
         )
     return charts
+
+
+def gradient_chart(flow) -> alt.Chart:
+    """The gradient flow through time (pipeline.gradients.GradientFlow): ‖∂loss/∂x_t‖ relative to the last
+    timestep, on a log scale, for the model as built and as trained."""
+    rows = [{"timestep": t + 1, "model": name, "value": float(v)}
+            for name, values in (("as built", flow.init), ("trained", flow.trained))
+            for t, v in enumerate(values) if np.isfinite(v) and v > 0]  # a log scale has no 0
+    return (
+        alt.Chart(pd.DataFrame(rows), title="Gradient reaching each timestep, relative to the last")
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("timestep:Q", title="Timestep", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("value:Q", title="relative gradient (log)", scale=alt.Scale(type="log")),
+            color=alt.Color("model:N", title=None, scale=alt.Scale(domain=["as built", "trained"],
+                                                                   range=["#999999", "#4c78a8"])),
+            strokeDash=alt.StrokeDash("model:N", title=None, scale=alt.Scale(domain=["as built", "trained"],
+                                                                              range=[[4, 3], [1, 0]])),
+            tooltip=["timestep:Q", "model:N", alt.Tooltip("value:Q", format=".2g")],
+        )
+        .properties(width="container", height=220, autosize=FIT_WIDTH)
+    )
+

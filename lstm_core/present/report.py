@@ -50,7 +50,16 @@ def build_report(run, sample: int = 0) -> dict:
         "trace": trace_dict(trace),
         "timings": {k: round(v, 4) for k, v in run.timings.items()},
         "insight": key_insight(run),  # as the Pipeline tab says it
+        "gradient_flow": _flow(run),
     })
+
+
+def _flow(run) -> dict | None:
+    """The gradient flow through time, per cell measured: one value per timestep, relative to the last."""
+    flow = getattr(run, "gradient_flow", None)
+    if flow is None:
+        return None
+    return {"lstm": {"init": [_finite(float(v)) for v in flow.init], "trained": [_finite(float(v)) for v in flow.trained]}}
 
 
 def trace_dict(trace: Trace) -> dict:

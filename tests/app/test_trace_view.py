@@ -20,6 +20,10 @@ def test_gate_inspector_and_numpy_check():
     assert "Checked: our step-by-step recomputation agrees with Keras" in captions
     diff = re.search(r"Largest difference between NumPy and Keras: (\d\.\de[+-]\d+)", captions)
     assert diff and float(diff.group(1)) < 1e-5
+    flow = next(e for e in at.tabs[2].expander if e.label.startswith("Why the cell state helps gradients"))
+    assert [json.loads(c.proto.spec)["title"] for c in flow.get("vega_lite_chart")] == [
+        "Gradient reaching each timestep, relative to the last"]  # measured in the worker, drawn here
+    assert f"{shown(at).gradient_flow.trained[0]:.2g} times its gradient" in flow.markdown[0].value
     at.number_input(key="sample").set_value(7)
     at.run()
     assert not at.exception
