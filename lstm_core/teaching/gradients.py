@@ -35,8 +35,9 @@ def flow_said(flow, timesteps: int) -> str:
     else:
         now = " The first step still reaches the loss, more weakly than the last."
     if start > 0 and first / start >= OPENED:
-        change = (f" Training opened the path {first / start:,.0f}-fold: the gates learned to carry early steps, "
-                  "which the model did not do at the start.")
+        change = (f" Training opened the path {first / start:,.0f}-fold: the trained weights let early steps reach "
+                  "the answer, which they did not at the start. Whether the cell path carries them, or the hidden "
+                  "state, the forget gates' product below tells.")
     elif start > 0 and start / max(first, 1e-300) >= OPENED:
         change = " Training narrowed the path: the model learned to rely on later steps."
     else:
