@@ -20,8 +20,11 @@ def pending_note(now) -> str:
     if job.state is JobState.QUEUED:
         return f"Queued: place {job.place or 1} in line for a trainer."
     if not job.rows:
+        from app.resources import training_pool
+
+        loading = "" if training_pool().stats().get("ready") else " (and TensorFlow loading in a worker first)"
         return (f"Starting: building {formats.a_or_an(config.units)} {config.units}-unit LSTM, then its first "
-                "epoch (the first training also waits for TensorFlow to load in a worker)...")
+                f"epoch{loading}...")
     return f"Training {formats.counted(config.units, 'unit')}: epoch {len(job.rows)} of {config.epochs}"
 
 

@@ -239,11 +239,12 @@ class DaskPool:
         return task
 
     def stats(self) -> dict[str, int]:
-        """Counters: the cluster's workers (as last seen), this server's running and queued tasks, tasks
-        sent to the cluster, workers restarted after a cancel's grace, and tasks whose worker died."""
+        """Counters: the cluster's workers (as last seen; each counts as ready: a cluster's workers stay up),
+        this server's running and queued tasks, tasks sent to the cluster, workers restarted after a
+        cancel's grace, and tasks whose worker died."""
         with self._lock:
             running = sum(t._state == "running" for t in self._tasks.values())
-            return {"workers": self._workers, "busy": running, "queued": len(self._tasks) - running,
+            return {"workers": self._workers, "ready": self._workers, "busy": running, "queued": len(self._tasks) - running,
                     "connected": int(self._client is not None and self._client.status == "running"), **self._counts}
 
     def shutdown(self) -> None:

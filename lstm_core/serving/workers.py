@@ -494,13 +494,13 @@ class WorkerPool:
         return task
 
     def stats(self) -> dict[str, int]:
-        """Counters: live workers, busy ones, tasks in line, processes started, replaced (planned, or
-        killed after a cancel's grace) and died (unplanned)."""
+        """Counters: live workers, those done warming up (TensorFlow imported), busy ones, tasks in line,
+        processes started, replaced (planned, or killed after a cancel's grace) and died (unplanned)."""
         with self._lock:
             slots = list(self._slots)
             counts = {"busy": sum(s.task is not None for s in slots), "queued": len(self._queue), **self._counts}
-        workers = sum(s.worker is not None and s.worker.process.poll() is None for s in slots)
-        return {"workers": workers, **counts}
+        live = [s.worker for s in slots if s.worker is not None and s.worker.process.poll() is None]
+        return {"workers": len(live), "ready": sum(w.ready_at is not None for w in live), **counts}
 
     def shutdown(self) -> None:
         """Cancel every task (running ones at once, without a grace) and end every worker."""

@@ -61,8 +61,9 @@ def test_start_returns_at_once_and_warm_runs_before_the_first_task():
         began = time.perf_counter()
         pool.start()
         assert time.perf_counter() - began < 0.2
+        assert pool.stats()["ready"] == 0  # still warming: a page says TensorFlow is loading
         warmed_by, pid = finished(pool.submit(tasks.warmed)).result
-        assert warmed_by == pid
+        assert warmed_by == pid and pool.stats()["ready"] == 1
     finally:
         pool.shutdown()
 
