@@ -104,14 +104,15 @@ def draw_history(places, history, epochs: int, note: str, yard, guess: float | N
         return
     from lstm_core.present.charts import SPLIT_NOTE
     from lstm_core.present.tables import epoch_table
-    from lstm_core.teaching.text import ACCURACY_NOTE
+    from lstm_core.teaching.text import ACCURACY_NOTE, CHANCE_NOTE
 
     rows = epoch_table(history, yard)
     table.table(rows.style.format(precision=3).set_table_styles(wrapping(rows, "Observation")), hide_index=True)  # real HTML: it wraps and reads aloud
     with chart.container():
         for column, spec in zip(st.columns(2), history_specs(history, epochs, guess)):
             column.vega_lite_chart(spec, width="stretch")
-        st.caption(f"{SPLIT_NOTE} {ACCURACY_NOTE}")
+        st.caption(f"{SPLIT_NOTE} {ACCURACY_NOTE} "
+                   + CHANCE_NOTE.format(chance=yard.val_chance, n=yard.n_val, margin=yard.val_margin))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -40,6 +40,13 @@ ACCURACY_NOTE = (
     "measured once, at the epoch's end, so early on it can be the higher of the two."
 )
 
+# Under the epoch table: "chance" and "±" are in most observations, and a newcomer has met neither.
+CHANCE_NOTE = (
+    "Chance is what always guessing the more common label scores: {chance:.3f} on the {n} held-out sequences. "
+    "± is the noise: two standard errors, how far luck alone can move an accuracy measured on them (±{margin:.3f} "
+    "around chance), so only a difference beyond it counts."
+)
+
 DIVERGED = (
     "Training diverged: the loss stopped being a number at epoch {epoch}, so the model's weights are no "
     "longer numbers and nothing computed from them (gates, scores, insights) means anything. Lower the "

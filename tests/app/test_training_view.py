@@ -10,6 +10,8 @@ def test_the_finished_run_shows_its_final_metrics_and_offers_the_comparison():
     tab = at.tabs[1]
     assert [m.label for m in tab.metric] == ["Final loss", "Final accuracy", "Final val loss", "Final val accuracy"]
     assert any(i.value.startswith("**Key insight.**") for i in tab.info)
+    assert any("Chance is what always guessing the more common label scores: 0.550 on the 200 held-out sequences. "
+               "± is the noise" in c.value for c in tab.caption)  # the two words every observation uses, explained
     offer = next(c.value for c in tab.caption if "time order shuffled" in c.value)
     fit = shown(at).timings["fit"]  # the same setup again: its length, not 'a few seconds'
     assert offer.endswith(f"took ({fit:.0f} s)).") if fit >= 1.5 else offer.endswith("(a few seconds).")
