@@ -38,7 +38,7 @@ sidebar.share(now)
 sidebar.export(now.run)
 
 # --- Guided: the first visit as seven steps, one at a time (the link's mode=guided opens on it) ---
-if guided.chosen(layout, preset.guided):
+if guided.chosen(layout, preset):
     guided.view(now, trainer.status, session.keras_check, train=lambda guess: session.train(values, choice, guess))
     st.stop()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from app.views import predict
-from app.views.common import GUIDED, recall, remember
+from app.views.common import GUIDED, GUIDED_STEP, recall, remember
 from lstm_core import formats
 from lstm_core.config import FIELDS, LSTMConfig
 from lstm_core.data.choice import DataChoice, DataKind
@@ -49,7 +49,8 @@ def remember_in_url(config: LSTMConfig, lock: bool = False) -> None:
     so a reload, which starts a new session, brings it back from the shared cache instead of the default."""
     from lstm_core.serving.presets import query_of
 
-    kept = {"mode": "guided"} if st.session_state.get(GUIDED) else {}  # the layout, which the link also holds
+    # the layout and the guided step, which the address also holds
+    kept = {"mode": "guided", "step": str(st.session_state.get(GUIDED_STEP, 1))} if st.session_state.get(GUIDED) else {}
     st.query_params.from_dict({**query_of(config), **({"lock": "1"} if lock else {}), **kept})
 
 

@@ -49,6 +49,7 @@ def failed(error: str | None) -> None:
 
 
 GUIDED = "guided"  # session_state: True while the page shows the guided path (its own Back and Next lead on)
+GUIDED_STEP = "guided_step"  # session_state: the guided step shown, from 1
 
 
 def next_step(view: str, **facts) -> None:

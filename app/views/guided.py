@@ -6,24 +6,24 @@ from collections.abc import Callable
 import streamlit as st
 
 from app.views import pipeline, predict, quiz, steps, training
-from app.views.common import GUIDED, cached_trace, recall, watch
+from app.views.common import GUIDED, GUIDED_STEP, cached_trace, recall, watch
 
 LAYOUTS = ("Explore", "Guided")
-STEP = "guided_step"  # session_state: the step shown, from 1
+STEP = GUIDED_STEP
 
 
-def chosen(place, link_guided: bool) -> bool:
-    """The layout switch, in ``place``: True for Guided. A link's mode=guided opens on it."""
+def chosen(place, link) -> bool:
+    """The layout switch, in ``place``: True for Guided. A link's mode=guided (``link``: its Preset) opens
+    on it, at its step=."""
     if GUIDED not in st.session_state:
-        st.session_state[GUIDED] = link_guided
+        st.session_state[GUIDED], st.session_state[STEP] = link.guided, link.step
     layout = place.segmented_control("Layout", LAYOUTS, default=LAYOUTS[st.session_state[GUIDED]], key="layout",
                                      help="Guided walks a first visit through seven steps; Explore shows every "
                                           "view at once, in tabs.")
     st.session_state[GUIDED] = guided = layout == LAYOUTS[1]
-    if guided:
-        st.query_params["mode"] = "guided"
-    else:
+    if not guided:
         st.query_params.pop("mode", None)
+        st.query_params.pop("step", None)
     return guided
 
 
@@ -34,6 +34,7 @@ def view(now, status: Callable, check: Callable, train: Callable[[str], None]) -
     from lstm_core.teaching.guide import STEPS
 
     k = min(max(int(st.session_state.get(STEP, 1)), 1), len(STEPS))
+    st.query_params.update(mode="guided", step=str(k))  # a reload, a new session, comes back to this step
     step = STEPS[k - 1]
     st.progress(k / len(STEPS), text=f"Step {k} of {len(STEPS)}: {step.title}")
     st.markdown(step.do)

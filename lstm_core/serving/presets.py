@@ -13,10 +13,12 @@ from urllib.parse import urlencode
 
 from lstm_core.config import FIELDS, SETTABLE, ConfigError, LSTMConfig, checked_value
 from lstm_core.formats import quoted
+from lstm_core.teaching.guide import STEPS
 
 PRESET_FIELDS = SETTABLE
-FLAGS = ("lock", "mode")
+FLAGS = ("lock", "mode", "step")
 MODES = ("explore", "guided")  # the page's two layouts: today's tabs, or the guided path for a first visit
+GUIDED_STEPS = len(STEPS)
 CAP_FIELDS = ("units", "epochs", "timesteps", "features", "sequences", "batch_size")  # what the caps weigh
 
 
@@ -26,6 +28,7 @@ class Preset:
     warnings: list[str] = field(default_factory=list)
     lock: bool = False
     guided: bool = False  # mode=guided
+    step: int = 1  # step=3: the guided path's step, so a reload keeps the learner's place
     given: tuple[str, ...] = ()  # the parameters that applied
 
 
@@ -48,7 +51,7 @@ def parse_query(params: Mapping[str, object], base: LSTMConfig | None = None) ->
     their advice is about what the link asks for (not about the defaults of parameters after it).
     """
     config = base or LSTMConfig()
-    warnings, good, typed, lock, guided = [], {}, {}, False, False
+    warnings, good, typed, lock, guided, step = [], {}, {}, False, False, 1
     for name, raw in params.items():
         value = _first(raw)
         if isinstance(raw, (list, tuple)) and len(set(raw)) > 1:
@@ -65,9 +68,16 @@ def parse_query(params: Mapping[str, object], base: LSTMConfig | None = None) ->
             if value.strip().lower() not in MODES:
                 warnings.append(f"URL parameter mode={_shown(value)} is not guided or explore; the page opens in Explore.")
             continue
+        if name == "step":
+            if value.strip().isdigit() and 1 <= int(value) <= GUIDED_STEPS:
+                step = int(value)
+            else:
+                warnings.append(f"URL parameter step={_shown(value)} is not a step from 1 to {GUIDED_STEPS}; "
+                                "the guided path starts at step 1.")
+            continue
         if name not in PRESET_FIELDS:
             warnings.append(f"Unknown URL parameter {_shown(name)} was ignored; presets take "
-                            f"{', '.join(PRESET_FIELDS)}, lock and mode.")
+                            f"{', '.join(PRESET_FIELDS)}, lock, mode and step.")
             continue
         try:
             good[name], typed[name] = checked_value(name, value), value
@@ -97,7 +107,7 @@ def parse_query(params: Mapping[str, object], base: LSTMConfig | None = None) ->
         asked = ", ".join(f"{n}={typed[n] if len(typed[n]) <= MAX_SHOWN else typed[n][:MAX_SHOWN] + '...'}" for n in good)
         warnings.append(f"URL parameters {asked} together break a cap: {first}{''.join(also)} "
                         f"Used {', '.join(f'{n}={getattr(config, n)}' for n in dropped)} instead.")
-    return Preset(config, warnings, lock, guided, tuple(names))
+    return Preset(config, warnings, lock, guided, step, tuple(names))
 
 
 def to_query(config: LSTMConfig) -> str:

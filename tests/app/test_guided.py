@@ -53,7 +53,11 @@ def test_a_guided_link_walks_the_seven_steps_from_the_data_to_the_quiz_and_back(
     assert "What does the LSTM layer output represent?" in " ".join(m.value for m in at.markdown)  # the quiz
     assert not any(m.value.startswith("**Next:**") for m in at.markdown)  # the path's own Next leads on
     at.button(key="guided_back").click().run()
-    assert step_of(at) == f"Step 6 of 7: {STEPS[5].title}"
+    assert step_of(at) == f"Step 6 of 7: {STEPS[5].title}" and at.query_params["step"] == "6"  # a reload keeps it
+    again = AppTest.from_file(APP, default_timeout=TIMEOUT)  # a reload: a new session from the address
+    again.query_params.update(mode="guided", step="6")
+    again.run()
+    assert step_of(settle(again)) == f"Step 6 of 7: {STEPS[5].title}"
     at.segmented_control(key="layout").set_value("Explore").run()  # the tabs come back; the address forgets
     assert [t.label for t in at.tabs][:2] == ["Pipeline", "Training"] and "mode" not in at.query_params
 

@@ -111,3 +111,6 @@ def test_mode_opens_the_guided_path_and_anything_else_is_named():
     assert not parse_query({"mode": "Explore"}).guided and not parse_query({"mode": "Explore"}).warnings
     bad = parse_query({"mode": "tour"})
     assert not bad.guided and bad.warnings == ["URL parameter mode='tour' is not guided or explore; the page opens in Explore."]
+    assert parse_query({"mode": "guided", "step": "4"}).step == 4
+    far = parse_query({"mode": "guided", "step": "9"})
+    assert far.step == 1 and far.warnings == ["URL parameter step='9' is not a step from 1 to 7; the guided path starts at step 1."]
