@@ -26,6 +26,6 @@ STEPS = (
                               "on a step, and check one unit's c = f·c_prev + i·g in the table."),
     Step("Knock a gate out", "Force the forget gate to 0, so the cell forgets everything at every step. Predict what "
                              "happens to the score, then reveal."),
-    Step("The quiz", "Nine questions; the last four are about the model you trained. Answer, then check."),
+    Step("The quiz", "The last questions are about the model you trained. Answer, then check."),
 )
 PICK_UP = ("Sequence A", "Sequence B")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lstm_core.formats import counted
+from lstm_core.teaching.gradients import OPEN, VANISHED, share
 from lstm_core.tracing.trace import sigmoid
 
 LEVELS = ("Basics", "Shapes and parameters", "Training and gates", "Your model")
@@ -346,7 +347,34 @@ def generated_questions(run, trace=None) -> list[Question]:
     qs.append(_best_epoch_question(run) or _final_accuracy_question(run))
     if trace is not None and (forget := _forget_question(trace)):
         qs.append(forget)
+    if getattr(run, "gradient_flow", None) is not None and (flow := _gradient_question(run)):
+        qs.append(flow)
     return qs
+
+
+GRADIENT_BINS = (  # the first step's share of the last step's gradient, as the options name it
+    (OPEN, math.inf, "About as strongly (at least half as much)"),
+    (VANISHED, OPEN, "Weaker, but clearly (1% to half as much)"),
+    (0.0, VANISHED, "Barely (under 1% as much)"),
+)
+
+
+def _gradient_question(run) -> Question | None:
+    """How strongly the loss's gradient reaches timestep 1 after training, from the run's measured flow."""
+    first, start, t = float(run.gradient_flow.trained[0]), float(run.gradient_flow.init[0]), run.config.timesteps
+    if not (math.isfinite(first) and math.isfinite(start)):
+        return None
+    measured = (f"measured on your held-out sequences, the gradient reaching timestep 1 is {share(first)} of the "
+                f"one reaching timestep {t} after training ({share(start)} as built, before training).")
+    options = [(name, measured[0].upper() + measured[1:] if low <= first < high else
+                f"that would be {name.split('(')[1].rstrip(')')}; {measured}") for low, high, name in GRADIENT_BINS]
+    right = next(i for i, (low, high, _) in enumerate(GRADIENT_BINS) if low <= first < high)
+    options.append((f"Not at all: a gradient cannot flow back through {t} steps of gates",
+                    "it is never exactly 0: the cell path (through the forget gates) and the hidden state both carry "
+                    f"it back, however weakly; {measured}"))
+    return _q("gen-gradient", "Your model",
+              f"After training, how strongly does the loss's gradient reach the input at timestep 1, compared with "
+              f"timestep {t}?", options, answer=right)
 
 
 def _as_shown(value: float) -> str:

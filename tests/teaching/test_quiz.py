@@ -231,7 +231,7 @@ def test_the_right_answer_lands_on_every_letter_for_every_question(small_run, de
                     original = fixed[q.id]
                     assert dict(zip(q.options, q.why)) == dict(zip(original.options, original.why))
                     assert answer(q) == answer(original)
-    expected = {q.id for q in FIXED} | {"gen-params", "gen-shape", "gen-best-epoch", "gen-final-acc", "gen-forget"}
+    expected = {q.id for q in FIXED} | {"gen-params", "gen-shape", "gen-best-epoch", "gen-final-acc", "gen-forget", "gen-gradient"}
     assert set(letters) == expected
     assert {qid: sorted(seen) for qid, seen in letters.items() if seen != {0, 1, 2, 3}} == {}
 
@@ -482,3 +482,16 @@ def test_a_real_trace_is_asked_about_its_own_numbers(small_run):
     before = float(np.mean(trace.initial_gates["forget_gate"][-1]))
     assert f"averages {now:.2f}" in q.prompt and f"averaged {before:.2f}" in q.prompt
     assert answer(q).startswith(f"It keeps about {round(now, 2):.0%}")
+
+
+def test_the_gradient_question_is_answered_by_the_runs_measured_flow(small_run):
+    """After training, how strongly the gradient reaches timestep 1: the right option is the bin the
+    measured share falls in, and every reason quotes the measurement."""
+    from lstm_core.teaching.gradients import share
+    from lstm_core.teaching.quiz import GRADIENT_BINS
+
+    q = {q.id: q for q in generated_questions(small_run)}["gen-gradient"]
+    first = float(small_run.gradient_flow.trained[0])
+    low, high, name = next(b for b in GRADIENT_BINS if b[0] <= first < b[1])
+    assert answer(q) == name and len(set(q.options)) == 4
+    assert all(share(first) in why for why in q.why)
