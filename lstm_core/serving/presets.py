@@ -16,7 +16,6 @@ from lstm_core.formats import quoted
 from lstm_core.teaching.guide import STEPS
 
 PRESET_FIELDS = SETTABLE
-FLAGS = ("lock", "mode", "step")
 MODES = ("explore", "guided")  # the page's two layouts: today's tabs, or the guided path for a first visit
 GUIDED_STEPS = len(STEPS)
 CAP_FIELDS = ("units", "epochs", "timesteps", "features", "sequences", "batch_size")  # what the caps weigh

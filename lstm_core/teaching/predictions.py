@@ -40,25 +40,37 @@ def _text(value) -> str:
     return quoted(str(value).strip(), limit=20)
 
 
+def _typed(value, how: str) -> str:
+    """The answer as typed, stripped; refused when it is a bool or empty."""
+    if isinstance(value, bool):
+        raise ValueError(NOT_A_NUMBER.format(text=_text(value), how=how))
+    text = str(value).strip()
+    if not text:
+        raise ValueError(EMPTY.format(how=how))
+    return text
+
+
+def _number(text: str, digits: str, how: str) -> float:
+    """``digits`` (``text`` cleaned of a % sign or commas) as a finite number, or the message that names ``text``."""
+    try:
+        number = float(digits)
+    except ValueError:
+        raise ValueError(NOT_A_NUMBER.format(text=_text(text), how=how)) from None
+    if not math.isfinite(number):
+        raise ValueError(NOT_A_NUMBER.format(text=_text(text), how=how))
+    return number
+
+
 def parse_accuracy(value) -> float:
     """A guessed accuracy: a number from 0 to 1 ("0.8", and "0,8" with a decimal comma) or a percentage
     from 0% to 100% ("80%"). A bare 80 is refused rather than read as 80%: the page writes accuracies
     from 0 to 1, so a learner typing 80 has most likely mixed the two, and should see which one counts."""
-    if isinstance(value, bool):
-        raise ValueError(NOT_A_NUMBER.format(text=_text(value), how=ACCURACY_HOW))
-    text = str(value).strip()
-    if not text:
-        raise ValueError(EMPTY.format(how=ACCURACY_HOW))
+    text = _typed(value, ACCURACY_HOW)
     percent = text.endswith("%")
     digits = text.removesuffix("%").strip()
     if "," in digits and "." not in digits and digits.count(",") == 1:  # an accuracy has no thousands: 0,8 is 0.8
         digits = digits.replace(",", ".")
-    try:
-        number = float(digits)
-    except ValueError:
-        raise ValueError(NOT_A_NUMBER.format(text=_text(text), how=ACCURACY_HOW)) from None
-    if not math.isfinite(number):
-        raise ValueError(NOT_A_NUMBER.format(text=_text(text), how=ACCURACY_HOW))
+    number = _number(text, digits, ACCURACY_HOW)
     if percent:
         if not 0 <= number <= 100:
             raise ValueError(OUT_OF_RANGE.format(text=_text(text), low="0%", high="100%", how=ACCURACY_HOW))
@@ -72,18 +84,8 @@ def parse_accuracy(value) -> float:
 
 def parse_count(value) -> int:
     """A guessed count: a whole number of 0 or more ("560", "2,080", "560.0")."""
-    if isinstance(value, bool):
-        raise ValueError(NOT_A_NUMBER.format(text=_text(value), how=COUNT_HOW))
-    text = str(value).strip()
-    if not text:
-        raise ValueError(EMPTY.format(how=COUNT_HOW))
-    digits = text.replace(",", "") if THOUSANDS.fullmatch(text.lstrip("-")) else text
-    try:
-        number = float(digits)
-    except ValueError:
-        raise ValueError(NOT_A_NUMBER.format(text=_text(text), how=COUNT_HOW)) from None
-    if not math.isfinite(number):
-        raise ValueError(NOT_A_NUMBER.format(text=_text(text), how=COUNT_HOW))
+    text = _typed(value, COUNT_HOW)
+    number = _number(text, text.replace(",", "") if THOUSANDS.fullmatch(text.lstrip("-")) else text, COUNT_HOW)
     if number != int(number):
         raise ValueError(NOT_WHOLE.format(text=_text(text), how=COUNT_HOW))
     if number < 0:
