@@ -27,16 +27,25 @@ class FieldSpec:
 
     name: str
     label: str  # what the sidebar and CLI help call it
-    kind: type  # int or float
+    kind: type  # int, float, or str for a choice
     low: float
     high: float
     help: str
+    choices: tuple[str, ...] = ()  # a str field's allowed values, the first the default
 
     @property
     def allowed(self) -> str:
+        if self.choices:
+            return "one of " + ", ".join(self.choices)
         fmt = (lambda v: f"{v:g}") if self.kind is float else (lambda v: f"{int(v)}")
         return f"{fmt(self.low)} to {fmt(self.high)}"
 
+
+# config.cell -> its Keras layer, by the class's name; lstm is the lesson's default
+CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": "SimpleRNN"}
+CELLS = tuple(CELL_NAMES)
+# Weight blocks per cell: the LSTM's i | f | c | o, the GRU's z | r | h, the SimpleRNN's one.
+BLOCKS = {"lstm": 4, "gru": 3, "rnn": 1}
 
 # The one source of truth for ranges: the sidebar, the CLI and URL presets read these.
 FIELDS: dict[str, FieldSpec] = {
@@ -45,10 +54,14 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("sequences", "Sequences", int, 10, 20000, "How many example sequences to generate."),
         FieldSpec("timesteps", "Timesteps", int, 2, 200, "Steps in each sequence; the LSTM reads them in order."),
         FieldSpec("features", "Features", int, 1, 32, "Numbers measured at every timestep."),
-        FieldSpec("units", "LSTM units", int, 1, 256,
-                  "How many units the LSTM layer has. Each keeps a memory (cell state c) and shows a hidden "
-                  "state h; at the last step, the units' h values are the summary vector the Dense layer reads. "
-                  "The Prediction trace tab draws one cell."),
+        FieldSpec("cell", "Cell", str, 0, 0,
+                  "The recurrent layer's cell: lstm (gates i, f, o and a cell state c), gru (gates z and r, no cell "
+                  "state) or rnn (Keras's SimpleRNN: no gates at all). Compare them to see what the gates buy.",
+                  CELLS),
+        FieldSpec("units", "Units", int, 1, 256,
+                  "How many units the recurrent layer has. Each keeps a memory (for the LSTM, a cell state c) and "
+                  "shows a hidden state h; at the last step, the units' h values are the summary vector the Dense "
+                  "layer reads. The Prediction trace tab draws one cell."),
         FieldSpec("epochs", "Epochs", int, 1, 100, "Full passes over the training sequences."),
         FieldSpec("batch_size", "Batch size", int, 1, 1024, "Sequences per gradient step."),
         FieldSpec("learning_rate", "Learning rate", float, 1e-5, 1.0, "Adam's step size."),
@@ -59,7 +72,7 @@ FIELDS: dict[str, FieldSpec] = {
 
 # What a learner sets (the sidebar, URL presets, the command line's options), in the order a share link
 # and the command line's help list them: the model's size and training first, then the data.
-SETTABLE = ("units", "epochs", "timesteps", "features", "sequences", "batch_size", "learning_rate", "seed")
+SETTABLE = ("cell", "units", "epochs", "timesteps", "features", "sequences", "batch_size", "learning_rate", "seed")
 
 # Resource caps, so that any allowed config fits a small cloud container (docs/config-and-caps.md).
 MAX_TRAIN_SECONDS = 30.0  # estimated by cost_seconds() below, fitted on a 2-core machine
@@ -91,6 +104,7 @@ class LSTMConfig:
     learning_rate: float = 0.005  # Adam at 5x its default: loss falls over all 5 epochs, as in the seed
     validation_split: float = 0.2  # 800 sequences train, 200 check for overfitting
     seed: int = 0  # seeds the data Generator and every initializer
+    cell: str = "lstm"  # the lesson's LSTM; gru and rnn beside it show what gates do
 
     def __post_init__(self) -> None:
         validate(self)
@@ -128,15 +142,23 @@ class LSTMConfig:
         return min(max(1, int(self.sequences * self.validation_split)), self.sequences - 1)
 
     @property
-    def lstm_parameters(self) -> int:
-        """The LSTM layer's trainable parameters, 4u(F+u+1): 4 blocks (i | f | c | o), each with one weight per
-        unit for every input feature and every recurrent h, and a bias per unit."""
-        return 4 * self.units * (self.features + self.units + 1)
+    def recurrent_parameters(self) -> int:
+        """The recurrent layer's trainable parameters, as Keras counts them. Each weight block has one weight
+        per unit for every input feature and every recurrent h, and a bias per unit: the LSTM's 4 blocks
+        give 4u(F+u+1), the SimpleRNN's one u(F+u+1). The GRU's 3 blocks keep two biases each (Keras's
+        default reset_after=True adds the recurrent one after the reset gate): 3u(F+u+2)."""
+        u, f = self.units, self.features
+        return BLOCKS[self.cell] * u * (f + u + (2 if self.cell == "gru" else 1))
 
 
-def coerce(name: str, value: Any) -> int | float:
+def coerce(name: str, value: Any) -> int | float | str:
     """Turn a loose value (str from the CLI or a URL, float from a widget) into the field's type."""
     spec = FIELDS[name]
+    if spec.choices:
+        word = value.strip().lower() if isinstance(value, str) else value
+        if word not in spec.choices:
+            raise ConfigError(name, value, spec.allowed, f"{name} = {quoted(value)} is not a {name} here; allowed: {spec.allowed}.")
+        return word
     if isinstance(value, bool):
         raise ConfigError(name, value, f"a number from {spec.allowed}")
     try:
@@ -150,9 +172,11 @@ def coerce(name: str, value: Any) -> int | float:
     return number
 
 
-def checked_value(name: str, value: Any) -> int | float:
+def checked_value(name: str, value: Any) -> int | float | str:
     """One field on its own: coerced, and inside its range. The caps need the whole config."""
     number, spec = coerce(name, value), FIELDS[name]
+    if spec.choices:
+        return number
     if not (math.isfinite(number) and spec.low <= number <= spec.high):
         raise ConfigError(name, number, spec.allowed)
     return number
@@ -175,6 +199,10 @@ def validate(config: LSTMConfig, fixed: tuple[str, ...] = (), derive=None) -> No
 
     for name, spec in FIELDS.items():
         value = getattr(config, name)
+        if spec.choices:
+            if value not in spec.choices:
+                raise ConfigError(name, value, spec.allowed, f"{name} = {quoted(value)} is not a {name} here; allowed: {spec.allowed}.")
+            continue
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(name, value, spec.allowed, f"{name} = {quoted(value)} is not a number; allowed: {spec.allowed}.")
         if spec.kind is int and not isinstance(value, int):
@@ -211,8 +239,8 @@ def _free(fields: tuple[str, ...], fixed: tuple[str, ...]) -> tuple[str, ...]:
 def cost_seconds(config: LSTMConfig) -> float:
     """Estimated training time on 2 cores: the work cap is a bound on this."""
     u, t = config.units, config.timesteps
-    weights = config.lstm_parameters
-    macs_per_step = weights + u  # the LSTM's 4 gates and the Dense head, per sequence per timestep
+    weights = config.recurrent_parameters
+    macs_per_step = weights + u  # the recurrent layer's weight blocks and the Dense head, per sequence per timestep
     train_batches = math.ceil(config.train_sequences / config.batch_size)
     batches = train_batches + math.ceil(config.val_sequences / config.batch_size)
     # Training does forward and backward (about 3x a forward pass); validation is forward only.

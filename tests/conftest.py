@@ -19,6 +19,14 @@ def small_run():
     return finish(train(SMALL))
 
 
+@pytest.fixture(scope="session", params=["gru", "rnn"])
+def other_cell_run(request):
+    """SMALL with the GRU and with the SimpleRNN: each test that takes it runs once per cell."""
+    from lstm_core.pipeline.train import finish, train
+
+    return finish(train(SMALL.replace(cell=request.param)))
+
+
 @pytest.fixture(scope="session")
 def default_run():
     from lstm_core.pipeline.train import finish, train

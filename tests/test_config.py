@@ -18,7 +18,7 @@ def test_frozen():
         LSTMConfig().units = 3  # type: ignore[misc]
 
 
-@pytest.mark.parametrize("name", [n for n in FIELDS if n != "seed"])
+@pytest.mark.parametrize("name", [n for n in FIELDS if n != "seed" and not FIELDS[n].choices])
 def test_each_bound_is_inclusive_and_one_past_is_rejected(name):
     spec = FIELDS[name]
     base = LSTMConfig(sequences=100, timesteps=5, units=4, epochs=2)
@@ -45,6 +45,21 @@ def test_loose_values_are_coerced():
     c = LSTMConfig.from_values({"units": "32", "epochs": 3.0, "learning_rate": "0.01"})
     assert (c.units, c.epochs, c.learning_rate) == (32, 3, 0.01)
     assert isinstance(c.units, int)
+
+
+@pytest.mark.parametrize("typed,cell", [("gru", "gru"), (" RNN ", "rnn"), ("LSTM", "lstm")])
+def test_a_cell_is_named_in_any_case(typed, cell):
+    c = LSTMConfig.from_values({"cell": typed})
+    assert c.cell == cell and LSTMConfig.from_key(c.key()) == c
+
+
+@pytest.mark.parametrize("bad", ["lstmm", "", 3, None, "transformer"])
+def test_a_cell_that_is_not_one_is_named_with_the_choices(bad):
+    with pytest.raises(ConfigError) as err:
+        LSTMConfig.from_values({"cell": bad})
+    assert err.value.field == "cell" and str(err.value).endswith("allowed: one of lstm, gru, rnn.")
+    with pytest.raises(ConfigError, match="one of lstm, gru, rnn"):
+        LSTMConfig(cell="GRU")  # the constructor takes the canonical word only: from_values reads loose ones
 
 
 def test_unknown_field_is_named():

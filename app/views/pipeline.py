@@ -25,7 +25,7 @@ def view(run) -> None:
         st.caption("The parameter ledger appears once you predict, or skip. A hint: each of the 4 blocks (3 gates "
                    "and the candidate) has a weight per input, per recurrent input and a bias, for every unit.")
     else:
-        st.markdown(predict.settle(key, c.lstm_parameters))
+        st.markdown(predict.settle(key, c.recurrent_parameters))
         ledger(run)
     st.subheader("The data")
     st.write(formats.literal(run.dataset.description))

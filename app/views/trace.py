@@ -49,7 +49,7 @@ def view(run, check: Callable) -> None:
         st.markdown(f"**Layer 2 · LSTM** (hidden state at each timestep, {formats.counted(c.units, 'unit')})")
         st.altair_chart(heatmap(trace.gates["hidden_state"], "Hidden state h", "hidden_state"), width="stretch")
         st.caption("Summary vector (the last hidden state, what the Dense layer reads)")
-        st.markdown(f"`{sample_text(trace.lstm_output, keep=8)}`")
+        st.markdown(f"`{sample_text(trace.recurrent_output, keep=8)}`")
     with st.container(border=True):
         st.markdown("**Layer 3 · Dense**")
         a, b, d = st.columns(3)

@@ -1,36 +1,42 @@
-"""The seed's model: Input(timesteps, features) -> LSTM(units) -> Dense(1, sigmoid)."""
+"""The seed's model: Input(timesteps, features) -> a recurrent layer (LSTM, GRU or SimpleRNN) -> Dense(1, sigmoid)."""
 
 from __future__ import annotations
 
-from lstm_core.config import LSTMConfig
+from lstm_core.config import CELL_NAMES, LSTMConfig
 from lstm_core.pipeline._keras import keras
 
 
-def build_model(config: LSTMConfig, return_sequences: bool = False) -> keras.Model:
-    """Build and compile the model, seeded through its initializers (never a process-global seed).
-
-    With ``return_sequences=True`` the LSTM returns its hidden state at every timestep; the
-    trace uses that twin (with the trained weights copied in) to check the NumPy cell.
-    """
-    seed = config.seed
-    inputs = keras.Input(shape=(config.timesteps, config.features), name="sequence")
-    hidden = keras.layers.LSTM(
-        config.units,
-        return_sequences=return_sequences,
+def recurrent_layer(config: LSTMConfig, units: int | None = None, seed: int | None = None, **options) -> keras.layers.Layer:
+    """The config's recurrent layer, named by its cell ("lstm", "gru", "rnn"), seeded through its initializers
+    (never a process-global seed). Keras's defaults otherwise: tanh, sigmoid gates, the GRU's reset_after=True."""
+    seed = config.seed if seed is None else seed
+    extra = {"unit_forget_bias": True} if config.cell == "lstm" else {}  # forget bias starts at 1: remember by default
+    return getattr(keras.layers, CELL_NAMES[config.cell])(
+        config.units if units is None else units,
         kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
         recurrent_initializer=keras.initializers.Orthogonal(seed=seed + 1),
         bias_initializer="zeros",
-        unit_forget_bias=True,  # forget bias starts at 1: remember by default
         seed=seed + 3,  # its dropout's seed generator (unused at dropout 0); unseeded, it draws from Python's random
-        name="lstm",
-    )(inputs)
+        name=config.cell,
+        **extra,
+        **options,
+    )
+
+
+def build_model(config: LSTMConfig, return_sequences: bool = False) -> keras.Model:
+    """Build and compile the model.
+
+    With ``return_sequences=True`` the recurrent layer returns its hidden state at every timestep.
+    """
+    inputs = keras.Input(shape=(config.timesteps, config.features), name="sequence")
+    hidden = recurrent_layer(config, return_sequences=return_sequences)(inputs)
     outputs = keras.layers.Dense(
         1,
         activation="sigmoid",
-        kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 2),
+        kernel_initializer=keras.initializers.GlorotUniform(seed=config.seed + 2),
         name="dense",
     )(hidden)
-    model = keras.Model(inputs, outputs, name="lstm_pipeline")
+    model = keras.Model(inputs, outputs, name=f"{config.cell}_pipeline")
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=config.learning_rate),
         loss="binary_crossentropy",
@@ -40,12 +46,13 @@ def build_model(config: LSTMConfig, return_sequences: bool = False) -> keras.Mod
 
 
 def param_counts(model: keras.Model, config: LSTMConfig) -> dict[str, int]:
-    """Trainable parameters per layer, checked against the formulas 4u(F+u+1) and u+1."""
+    """Trainable parameters per layer, checked against the formulas the page teaches
+    (config.recurrent_parameters, and u+1 for the Dense layer)."""
     counts = {
-        "lstm": model.get_layer("lstm").count_params(),
+        "recurrent": model.get_layer(config.cell).count_params(),
         "dense": model.get_layer("dense").count_params(),
     }
-    expected = {"lstm": config.lstm_parameters, "dense": config.units + 1}
+    expected = {"recurrent": config.recurrent_parameters, "dense": config.units + 1}
     if counts != expected:  # a Keras change would break every formula the app teaches
         raise AssertionError(f"parameter counts {counts} differ from the formulas {expected}")
     counts["total"] = model.count_params()

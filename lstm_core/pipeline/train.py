@@ -37,29 +37,34 @@ def validates_eagerly(config: LSTMConfig, n_val: int) -> bool:
     return eager < graph
 
 
+def recurrent(model: keras.Model) -> keras.layers.Layer:
+    """The model's recurrent layer (LSTM, GRU or SimpleRNN): the one after the input."""
+    return model.layers[1]
+
+
 def weights_of(model: keras.Model) -> dict[str, np.ndarray]:
-    """A model's weights as NumPy arrays, under Keras's names."""
-    kernel, recurrent_kernel, bias = model.get_layer("lstm").get_weights()
+    """A model's weights as NumPy arrays, under Keras's names (blocks in Keras's order: see tracing.cells)."""
+    kernel, recurrent_kernel, bias = recurrent(model).get_weights()
     dense_kernel, dense_bias = model.get_layer("dense").get_weights()
     return {
-        "kernel": kernel,  # (features, 4*units), columns i | f | c | o
-        "recurrent_kernel": recurrent_kernel,  # (units, 4*units)
-        "bias": bias,  # (4*units,): the forget block starts at 1 (unit_forget_bias)
+        "kernel": kernel,  # (features, blocks*units)
+        "recurrent_kernel": recurrent_kernel,  # (units, blocks*units)
+        "bias": bias,  # (blocks*units,); the GRU's (2, 3*units): input and recurrent biases
         "dense_kernel": dense_kernel,  # (units, 1)
         "dense_bias": dense_bias,  # (1,)
     }
 
 
 def keras_hidden(model: keras.Model, x: np.ndarray) -> np.ndarray:
-    """Keras's own h at every step for x (n, timesteps, features): (n, timesteps, units), from an LSTM
-    twin with return_sequences=True and the model's weights."""
-    lstm = model.get_layer("lstm")
+    """Keras's own h at every step for x (n, timesteps, features): (n, timesteps, units), from a twin of
+    the recurrent layer with return_sequences=True and the model's weights."""
+    layer = recurrent(model)
     # Its weights are overwritten: zeros and a fixed seed draw nothing from any global random state.
-    twin = keras.layers.LSTM(lstm.units, return_sequences=True, kernel_initializer="zeros",
-                             recurrent_initializer="zeros", seed=0)
+    twin = type(layer)(layer.units, return_sequences=True, kernel_initializer="zeros",
+                       recurrent_initializer="zeros", seed=0)
     x = np.asarray(x, dtype=np.float32)
     twin.build(x.shape)
-    twin.set_weights(lstm.get_weights())
+    twin.set_weights(layer.get_weights())
     return np.concatenate([np.asarray(twin(x[i:i + EAGER_CHUNK])) for i in range(0, len(x), EAGER_CHUNK)])
 
 
@@ -113,8 +118,8 @@ class EpochReporter(keras.callbacks.Callback):
     def _validate(self) -> dict[str, float]:
         """Keras's val_loss and val_accuracy, from eager calls of the model as it stands."""
         x, y = self.validation
-        lstm, dense = self.model.get_layer("lstm"), self.model.get_layer("dense")
-        logits = np.concatenate([keras.ops.convert_to_numpy(lstm(x[i:i + EAGER_CHUNK], training=False) @ dense.kernel + dense.bias)
+        layer, dense = recurrent(self.model), self.model.get_layer("dense")
+        logits = np.concatenate([keras.ops.convert_to_numpy(layer(x[i:i + EAGER_CHUNK], training=False) @ dense.kernel + dense.bias)
                                  for i in range(0, len(x), EAGER_CHUNK)])  # (n_val, 1), before the sigmoid
         labels = y.reshape(-1, 1).astype(np.float32)
         # From the logits, as Keras's graph computes it (its sigmoid hands them to the loss): a confident

@@ -6,7 +6,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lstm_core.tracing.trace import GATE_NAMES
+from lstm_core.tracing.cells import SHARES, STATES
 
 METRIC_LABELS = {"loss": "Loss", "accuracy": "Accuracy"}
 SPLIT_LABELS = {"": "Training", "val_": "Validation"}
@@ -85,15 +85,12 @@ def history_charts(history: pd.DataFrame, total_epochs: int | None = None, guess
 
 # Each array gets the colour scale of what it is, never its own min and max: a forget gate running
 # from 0.66 to 0.94 would otherwise span the whole ramp, and its darkest colour would look closed.
-SEQUENTIAL = "viridis"  # i, f, o: 0 to 1, dark to bright; both schemes read the same with red-green colour blindness
+SEQUENTIAL = "viridis"  # the gates (i, f, o; z, r): 0 to 1, dark to bright; both schemes read the same with red-green colour blindness
 DIVERGING = "blueorange"  # g, h, c: negative blue, positive orange, 0 pale in the middle
-GATES = ("input_gate", "forget_gate", "output_gate")  # sigmoids: always 0 to 1
 SQUASHED = ("candidate", "hidden_state")  # tanh (times o for h): always -1 to 1
 MIN_CELL_REACH = 1e-3  # a cell state of zeros still gets a scale of some width
 LEGEND_TITLES = {
-    "input_gate": "0 shut, 1 open",
-    "forget_gate": "0 shut, 1 open",
-    "output_gate": "0 shut, 1 open",
+    **{gate: "0 shut, 1 open" for gate in SHARES},
     "candidate": "-1 to 1, 0 in the middle",
     "hidden_state": "-1 to 1, 0 in the middle",
     "cell_state": "0 in the middle",
@@ -103,15 +100,15 @@ DIFFERENCE = "difference"  # an edit's change to h: after minus before, on a fix
 
 
 def state_scale(state: str, *arrays: np.ndarray) -> tuple[float, float]:
-    """The colour domain for ``state`` (one of trace.GATE_NAMES, or DIFFERENCE): 0 to 1 for a gate, -1 to 1
+    """The colour domain for ``state`` (one of cells.STATES, or DIFFERENCE): 0 to 1 for a gate, -1 to 1
     for g, h and a difference of h, and for c -m to m, m the largest |value| in all ``arrays``. Give every
     array shown side by side (before and after an edit) so that equal values get equal colours."""
-    if state in GATES:
+    if state in SHARES:
         return 0.0, 1.0
     if state in SQUASHED or state == DIFFERENCE:  # a difference on its own scale would make 0.001 look like 1
         return -1.0, 1.0
     if state != "cell_state":
-        raise ValueError(f"unknown state {state!r}; choose one of {', '.join(GATE_NAMES)}")
+        raise ValueError(f"unknown state {state!r}; choose one of {', '.join(dict.fromkeys(sum(STATES.values(), ())))}")
     finite = [np.abs(a[np.isfinite(a)]) for a in map(np.asarray, arrays)]
     reach = max([float(a.max()) for a in finite if a.size] + [MIN_CELL_REACH])
     return -reach, reach
@@ -120,7 +117,7 @@ def state_scale(state: str, *arrays: np.ndarray) -> tuple[float, float]:
 def heatmap(values: np.ndarray, title: str, state: str,
             value_range: tuple[float, float] | None = None, marked: int | None = None) -> alt.Chart:
     """A (timesteps x units) gate or state array as a heatmap; rows count from 1. ``state`` (one of
-    trace.GATE_NAMES) fixes the colours (see state_scale); ``value_range`` is state_scale over the
+    cells.STATES) fixes the colours (see state_scale); ``value_range`` is state_scale over the
     arrays shown together, by default over this one alone."""
     values = np.asarray(values)
     own = state_scale(state, values)  # also refuses an unknown state
@@ -129,7 +126,7 @@ def heatmap(values: np.ndarray, title: str, state: str,
     data = pd.DataFrame({"timestep": rows.ravel() + 1, "unit": cols.ravel() + 1, "value": values.ravel()})
     tall = values.shape[0] > MAX_ROWS_AT_FULL_SIZE  # 200 timesteps at 20 px each would be 4,000 px tall
     every = -(-values.shape[0] // MAX_ROWS_AT_FULL_SIZE)  # with a tall one, label every n-th timestep
-    if state in GATES:
+    if state in SHARES:
         scale, ticks = alt.Scale(scheme=SEQUENTIAL, domain=[low, high]), [low, (low + high) / 2, high]
     else:
         clamp = {"clamp": True} if state == DIFFERENCE else {}  # beyond ±1: the darkest colour, as the legend says

@@ -6,13 +6,14 @@ import math
 
 import numpy as np
 
+from lstm_core.config import CELL_NAMES
 from lstm_core.formats import counted, decimals
 from lstm_core.pipeline.noise import yardstick_of
 from lstm_core.teaching.insights import key_insight
 from lstm_core.teaching.observations import observed
 from lstm_core.teaching.stages import pipeline_stages
 from lstm_core.teaching.text import INPUT_STAGE_NOTE, TITLE
-from lstm_core.tracing.trace import GATE_NAMES, Trace, trace_sample
+from lstm_core.tracing.trace import Trace, trace_sample
 
 
 def _finite(value: float) -> float | None:
@@ -59,7 +60,7 @@ def _flow(run) -> dict | None:
     flow = getattr(run, "gradient_flow", None)
     if flow is None:
         return None
-    return {"lstm": {"init": [_finite(float(v)) for v in flow.init], "trained": [_finite(float(v)) for v in flow.trained]}}
+    return {run.config.cell: {"init": [_finite(float(v)) for v in flow.init], "trained": [_finite(float(v)) for v in flow.trained]}}
 
 
 def trace_dict(trace: Trace) -> dict:
@@ -67,8 +68,8 @@ def trace_dict(trace: Trace) -> dict:
         "sample": trace.sample,
         "label": trace.label,
         "input": np.round(trace.input, 6).tolist(),
-        "gates": {name: np.round(trace.gates[name], 6).tolist() for name in GATE_NAMES},
-        "lstm_output": np.round(trace.lstm_output, 6).tolist(),
+        "gates": {name: np.round(trace.gates[name], 6).tolist() for name in trace.states},
+        "recurrent_output": np.round(trace.recurrent_output, 6).tolist(),
         "dense_output": round(trace.dense_output, 6),
         "predicted": trace.predicted,
         "keras_max_diff": trace.keras_max_diff,
@@ -101,8 +102,8 @@ def format_text(report: dict) -> str:
         else:
             out.append(f"  {i}. {stage['name']}: {stage['input']} -> {stage['output']}")
             out.append(f"     {stage['description']}")
-    p = report["params"]
-    out += ["", f"Parameters: LSTM {p['lstm']:,} + Dense {p['dense']:,} = {p['total']:,}", "", "Training trace - epoch by epoch"]
+    p, name = report["params"], CELL_NAMES[report["config"]["cell"]]
+    out += ["", f"Parameters: {name} {p['recurrent']:,} + Dense {p['dense']:,} = {p['total']:,}", "", "Training trace - epoch by epoch"]
     out.append(f"{'Epoch':>5}  {'Loss':>6}  {'Accuracy':>8}  {'Val loss':>8}  {'Val accuracy':>12}  Observation")
     for r in report["history"]:
         out.append(
@@ -111,13 +112,13 @@ def format_text(report: dict) -> str:
         )
     out += ["", "Loss", ascii_loss_chart([r["loss"] if r["loss"] is not None else math.nan for r in report["history"]])]
     t = report["trace"]
-    h = t["lstm_output"]
+    h = t["recurrent_output"]
     out += [
         "",
         f"Prediction trace - sample {t['sample']} (true label {t['label']})",
         f"  Layer 1 input: {counted(len(t['input']), 'timestep')} x {counted(len(t['input'][0]), 'feature')}; "
         f"first step {_fmt(t['input'][0])}, last step {_fmt(t['input'][-1])}",
-        f"  Layer 2 LSTM: last hidden state ({counted(len(h), 'unit')}) {_fmt(h)}",
+        f"  Layer 2 {name}: last hidden state ({counted(len(h), 'unit')}) {_fmt(h)}",
         f"  Layer 3 Dense: score {decimals(t['dense_output'])} -> class {t['predicted']} "
         f"({'correct' if t['predicted'] == t['label'] else 'wrong'})",
         "  NumPy cell vs Keras: " + (f"largest difference {t['keras_max_diff']:.1e}" if t["keras_max_diff"] is not None

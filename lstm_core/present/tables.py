@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from lstm_core.config import LSTMConfig
+from lstm_core.config import CELL_NAMES, LSTMConfig
 from lstm_core.formats import counted, decimals
 from lstm_core.pipeline.noise import BALANCED, Yardstick, compare
 from lstm_core.teaching.observations import LOSS_FLOOR, observed
@@ -24,29 +24,46 @@ def epoch_table(history: pd.DataFrame, yard: Yardstick = BALANCED) -> pd.DataFra
     return observed(history, yard)[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS).round(3)
 
 
+# What each cell's weight blocks are, and how many biases each unit keeps per block (Keras's counts).
+BLOCK_WORDS = {"lstm": "4 weight blocks (3 gates and the candidate)",
+               "gru": "3 weight blocks (2 gates and the candidate)", "rnn": "1 weight block (no gates)"}
+BIASES = {"lstm": 1, "gru": 2, "rnn": 1}
+
+
 def param_ledger(config: LSTMConfig, params: dict[str, int]) -> pd.DataFrame:
     """Each layer's output shape and parameter count, with the formula worked for this config."""
-    u, f, t, n = config.units, config.features, config.timesteps, config.sequences
+    u, f, t, n, cell = config.units, config.features, config.timesteps, config.sequences, config.cell
+    bias = counted(BIASES[cell], "bias")
     return pd.DataFrame(
         [
             {"Layer": "Input", "Output shape": f"({n}, {t}, {f})", "Parameters": 0, "Formula": "no weights"},
-            {"Layer": "LSTM", "Output shape": f"({n}, {u})", "Parameters": params["lstm"],
-             "Formula": f"4 weight blocks (3 gates and the candidate) x {counted(u, 'unit')} x ({counted(f, 'feature')} + "
-                        f"{counted(u, 'recurrent input')} h(t-1) + 1 bias) = {4 * u * (f + u + 1):,}"},
+            {"Layer": CELL_NAMES[cell], "Output shape": f"({n}, {u})", "Parameters": params["recurrent"],
+             "Formula": f"{BLOCK_WORDS[cell]} x {counted(u, 'unit')} x ({counted(f, 'feature')} + "
+                        f"{counted(u, 'recurrent input')} h(t-1) + {bias}) = {config.recurrent_parameters:,}"},
             {"Layer": "Dense", "Output shape": f"({n}, 1)", "Parameters": params["dense"],
              "Formula": f"{counted(u, 'weight')} + 1 bias = {u + 1:,}"},
             {"Layer": "Total", "Output shape": "", "Parameters": params["total"],
-             "Formula": f"{params['lstm']:,} + {params['dense']:,} = {params['total']:,}"},
+             "Formula": f"{params['recurrent']:,} + {params['dense']:,} = {params['total']:,}"},
         ]
     )
 
 
 def ledger_note(config: LSTMConfig) -> str:
-    """Where the LSTM row's formula comes from, and why PyTorch counts more for the same layer."""
-    u, f = config.units, config.features
+    """Where the recurrent row's formula comes from, in one sentence for the cell."""
+    u, f, n = config.units, config.features, config.recurrent_parameters
+    if config.cell == "gru":
+        return (f"Each of the 3 blocks (update gate z, reset gate r, candidate; Keras's order z | r | h) gives each "
+                f"of its {counted(u, 'unit')} one weight per input feature, one per recurrent input h(t-1) and two "
+                f"biases: Keras's GRU (reset_after=True, its default) adds one bias to x·W and another to h(t-1)·U "
+                f"before the reset gate scales it, 3 x {u} x ({f} + {u} + 2) = {n:,}; with reset_after=False it would "
+                f"keep one, 3 x {u} x ({f} + {u} + 1) = {3 * u * (f + u + 1):,}.")
+    if config.cell == "rnn":
+        return (f"A SimpleRNN has one block and no gates, h(t) = tanh(x(t)·W + h(t-1)·U + b), so each of its "
+                f"{counted(u, 'unit')} has one weight per input feature, one per recurrent input h(t-1) and a bias: "
+                f"{u} x ({f} + {u} + 1) = {n:,}, a quarter of an LSTM with as many units ({4 * n:,}).")
     return (f"Each of the 4 blocks (input gate i, forget gate f, candidate g, output gate o; Keras's order "
             f"i | f | c | o) gives each of its {counted(u, 'unit')} one weight per input feature, one per recurrent "
-            f"input h(t-1) and a bias: Keras keeps one bias per unit in each block, 4 x {u} x ({f} + {u} + 1) = {4 * u * (f + u + 1):,}, "
+            f"input h(t-1) and a bias: Keras keeps one bias per unit in each block, 4 x {u} x ({f} + {u} + 1) = {n:,}, "
             f"while PyTorch's nn.LSTM keeps two (`b_ih` and `b_hh`), 4 x {u} x ({f} + {u} + 2) = {4 * u * (f + u + 2):,}.")
 
 

@@ -74,7 +74,7 @@ def check_small(run) -> Result:
     if run.diverged:
         return Result(SMALL, False, diverged_text(run))
     c, yard, acc = run.config, yardstick_of(run), _final(run)
-    params = c.lstm_parameters
+    params = c.recurrent_parameters
     formula = f"4 × {c.units} × ({c.features} + {c.units} + 1) = {params:,}"
     fits, good, real = params <= MAX_PARAMETERS, acc >= MIN_ACCURACY, yard.val_above(acc)
     if fits and good and real:

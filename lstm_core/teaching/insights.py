@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from lstm_core.config import CELL_NAMES
 from lstm_core.formats import counted
 from lstm_core.pipeline.noise import Yardstick, yardstick_of
 from lstm_core.teaching.observations import LOSS_FLOOR, OVERFIT_RISE, val_loss_noise
@@ -63,12 +64,12 @@ def key_insight(run) -> str:
 
 def pipeline_insight(run) -> str:
     c, p = run.config, run.params
-    inputs = c.timesteps * c.features
+    inputs, name = c.timesteps * c.features, CELL_NAMES[c.cell]
     verb = "squeezes" if c.units < inputs else "turns"
     return (
-        f"The LSTM {verb} each sequence of {c.timesteps} x {c.features} = {counted(inputs, 'number')} "
-        f"into {counted(c.units, 'number')}. {p['lstm']:,} of the model's {p['total']:,} parameters "
-        f"({_share(p['lstm'], p['total'])}) live in the LSTM, and the same weights are reused at "
+        f"The {name} {verb} each sequence of {c.timesteps} x {c.features} = {counted(inputs, 'number')} "
+        f"into {counted(c.units, 'number')}. {p['recurrent']:,} of the model's {p['total']:,} parameters "
+        f"({_share(p['recurrent'], p['total'])}) live in the {name}, and the same weights are reused at "
         f"{f'all {c.timesteps}' if c.timesteps > 2 else 'both'} timesteps: a longer sequence costs time, not parameters."
     )
 

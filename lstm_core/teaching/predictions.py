@@ -1,7 +1,7 @@
 """Predict, then reveal: the learner commits to a number or a direction before the run shows it.
 
 Three kinds of question: an accuracy (a number from 0 to 1), a count (such as the LSTM's parameters,
-LSTMConfig.lstm_parameters) and a direction (will a score go up, go down or stay about the same?). Each
+LSTMConfig.recurrent_parameters) and a direction (will a score go up, go down or stay about the same?). Each
 answer is checked as typed, with one message that says what is wrong and what to type instead.
 """
 

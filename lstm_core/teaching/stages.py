@@ -8,7 +8,8 @@ import numpy as np
 
 from lstm_core.formats import counted, quoted
 from lstm_core.teaching.text import SAMPLE_NOTES, STAGE_TEXT
-from lstm_core.tracing.trace import dense_head, lstm_forward
+from lstm_core.tracing.cells import forward
+from lstm_core.tracing.trace import dense_head
 
 SAMPLE_ROWS = 3  # how many rows of sample values each stage shows
 
@@ -69,7 +70,7 @@ def pipeline_stages(run) -> list[Stage]:
     x = run.dataset.x  # (sequences, timesteps, features)
     head = x[:SAMPLE_ROWS]
     w = run.weights()  # the NumPy cell, checked against Keras in trace.py: no TensorFlow here
-    h = lstm_forward(head, w["kernel"], w["recurrent_kernel"], w["bias"])["hidden_state"][:, -1]  # (rows, units)
+    h = forward(run.config.cell, head, w)["hidden_state"][:, -1]  # (rows, units)
     score = dense_head(h, w["dense_kernel"], w["dense_bias"])  # (rows,)
     n = c.sequences
     kind = "Input Data" if run.dataset.synthetic else "Input Data (file)"  # a file's values are scaled

@@ -1,7 +1,8 @@
 """Force a gate: run the trained cell again over one sequence with one gate held at 0 or 1 at every step.
 
 An experiment on the trained weights in NumPy: Keras has no such switch, so nothing forced is checked
-against Keras. The forced value replaces the gate after its sigmoid, and c and h follow from it.
+against Keras. The forced value replaces the gate after its sigmoid, and the states follow from it.
+The SimpleRNN has no gate: its only choice is the cell as trained.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import numpy as np
 
 from lstm_core.data.synthetic import label_name
 from lstm_core.tracing.probe import movement
-from lstm_core.tracing.trace import Trace, dense_head, lstm_forward, trace_sample
+from lstm_core.tracing.cells import forward
+from lstm_core.tracing.trace import Trace, dense_head, trace_sample
 
 
 @dataclass(frozen=True)
@@ -22,7 +24,7 @@ class Force:
 
     words: str  # the gate in plain words, or the whole choice for the cell as trained
     why: str  # what holding it there means
-    gate: str | None = None  # a name in trace.GATE_NAMES
+    gate: str | None = None  # a name in cells.FORCEABLE
     value: float | None = None
     effect: str = ""  # what it does to the cell's equations
 
@@ -32,7 +34,7 @@ class Force:
 
 
 AS_TRAINED = Force("as trained", "", effect="Every gate as the trained weights compute it.")
-FORCES = (
+FORCES = {"lstm": (
     AS_TRAINED,
     Force("forget gate", "forget everything at every step", "forget_gate", 0.0,
           "c = i·g: each step's cell state holds only what that step wrote, so nothing is carried along the cell."),
@@ -43,20 +45,31 @@ FORCES = (
           "layer's bias alone."),
     Force("output gate", "expose the whole cell", "output_gate", 1.0,
           "h = tanh(c): every unit shows all of its squashed cell state, whatever the gate would have hidden."),
-)
-FORCE_LABELS = tuple(force.label for force in FORCES)
+), "gru": (
+    AS_TRAINED,
+    Force("update gate", "keep the old state", "update_gate", 1.0,
+          "h = h_prev: every step keeps the state it was given, so h stays at its start, 0, and the score rests "
+          "on the Dense layer's bias alone."),
+    Force("update gate", "take the new candidate", "update_gate", 0.0,
+          "h = candidate: every step replaces the state with what it just computed; the old h reaches it only "
+          "through the candidate's recurrent weights."),
+    Force("reset gate", "ignore the old state", "reset_gate", 0.0,
+          "candidate = tanh(x·W + b): the candidate is built from this step's input alone; the old h is carried "
+          "only by the update gate's mix."),
+), "rnn": (AS_TRAINED,)}
+FORCE_LABELS = {cell: tuple(force.label for force in forces) for cell, forces in FORCES.items()}
 NOT_KERAS = ("Keras has no switch for this: the NumPy cell runs the trained weights with this one gate overwritten "
              "after its sigmoid at every step, so the forced numbers are not checked against Keras.")
 DIVERGED_FORCE = ("The model's weights are not numbers (training diverged), so forcing a gate shows nothing: every "
                   "score is not a number. Lower the learning rate and train again.")
 
 
-def force_of(label: str) -> Force:
-    """The choice with this label."""
-    for force in FORCES:
+def force_of(label: str, cell: str = "lstm") -> Force:
+    """The choice with this label for ``cell``."""
+    for force in FORCES[cell]:
         if force.label == label:
             return force
-    raise ValueError(f"unknown choice {label!r}; choose one of: {'; '.join(FORCE_LABELS)}")
+    raise ValueError(f"unknown choice {label!r}; choose one of: {'; '.join(FORCE_LABELS[cell])}")
 
 
 @dataclass(frozen=True)
@@ -76,15 +89,15 @@ class Forced:
 
 def force_gate(run, sample: int, force: Force | str) -> Forced:
     """Trace ``sample`` as trained and again with ``force`` (a Force or its label) at every step."""
-    force = force_of(force) if isinstance(force, str) else force
+    force = force_of(force, run.config.cell) if isinstance(force, str) else force
     before = trace_sample(run, sample)
     after = before
     if force.gate is not None:
         w = run.weights()
-        gates = lstm_forward(before.input, w["kernel"], w["recurrent_kernel"], w["bias"], force=(force.gate, force.value))
+        gates = forward(run.config.cell, before.input, w, force=(force.gate, force.value))
         h_last = gates["hidden_state"][-1]  # (units,)
         score = float(dense_head(h_last, w["dense_kernel"], w["dense_bias"]))
-        after = replace(before, gates=gates, lstm_output=h_last, dense_output=score, keras_max_diff=None,
+        after = replace(before, gates=gates, recurrent_output=h_last, dense_output=score, keras_max_diff=None,
                         initial_gates=None)
     return Forced(force, before, after, run.dataset.synthetic)
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_core.tracing.trace import dense_head, lstm_forward
+from lstm_core.tracing.cells import forward
+from lstm_core.tracing.trace import dense_head
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def scores(run) -> np.ndarray:
     if kept is not None and len(kept.scores) == len(run.dataset.y):
         return np.asarray(kept.scores, dtype=np.float64)
     w = run.weights()
-    h_last = lstm_forward(run.dataset.x, w["kernel"], w["recurrent_kernel"], w["bias"])["hidden_state"][:, -1]
+    h_last = forward(run.config.cell, run.dataset.x, w)["hidden_state"][:, -1]
     return dense_head(h_last, w["dense_kernel"], w["dense_bias"])
 
 

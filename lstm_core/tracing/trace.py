@@ -1,60 +1,15 @@
-"""The LSTM cell in NumPy, with Keras's names and gate order (i | f | c | o), for one sample."""
+"""One sample through the model in NumPy (the cells are in tracing.cells), checked against Keras's own outputs."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import partial
 
 import numpy as np
 
+from lstm_core.tracing.cells import STATES, forward, sigmoid
+
 DIVERGED_CHECK = "The model's weights are not numbers (training diverged), so there is nothing to compare with Keras."
-GATE_NAMES = ("input_gate", "forget_gate", "candidate", "output_gate", "cell_state", "hidden_state")
-
-
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
-
-
-def lstm_step(x_t, h_tm1, c_tm1, kernel, recurrent_kernel, bias, force: tuple[str, float] | None = None):
-    """One timestep of keras.layers.LSTMCell (activation=tanh, recurrent_activation=sigmoid).
-
-    ``force`` (a gate's name in GATE_NAMES, a value) overwrites that gate after its activation, so c and h
-    follow from the forced value: an experiment on the trained weights that Keras has no switch for.
-    """
-    if force is not None and force[0] not in GATE_NAMES[:4]:  # the states follow from the gates: they cannot be forced
-        raise ValueError(f"cannot force {force[0]!r}; force one of {', '.join(GATE_NAMES[:4])}")
-    z = x_t @ kernel + h_tm1 @ recurrent_kernel + bias  # (..., 4*units)
-    z_i, z_f, z_c, z_o = np.split(z, 4, axis=-1)  # each (..., units), Keras's order i | f | c | o
-    i = sigmoid(z_i)  # input gate: how much of the candidate to write
-    f = sigmoid(z_f)  # forget gate: how much of the old cell state to keep
-    g = np.tanh(z_c)  # candidate: the new content on offer
-    o = sigmoid(z_o)  # output gate: how much of the cell state to reveal
-    if force is not None:
-        i, f, g, o = (np.full_like(v, force[1]) if name == force[0] else v for name, v in zip(GATE_NAMES, (i, f, g, o)))
-    c_t = f * c_tm1 + i * g  # (..., units)
-    h_t = o * np.tanh(c_t)  # (..., units)
-    return h_t, c_t, (i, f, g, o)
-
-
-def lstm_forward(x: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndarray,
-                 force: tuple[str, float] | None = None) -> dict[str, np.ndarray]:
-    """Run the cell over x (..., timesteps, features) from a zero state; every gate at every step
-    (``force``: one gate held at one value at every step, as lstm_step takes it).
-
-    Returns a dict of GATE_NAMES, each (..., timesteps, units).
-    """
-    x = np.asarray(x, dtype=np.float64)
-    units = recurrent_kernel.shape[0]
-    h = np.zeros(x.shape[:-2] + (units,))  # (..., units)
-    c = np.zeros_like(h)
-    steps = {name: [] for name in GATE_NAMES}
-    step = lstm_step if force is None else partial(lstm_step, force=force)
-    for t in range(x.shape[-2]):
-        h, c, (i, f, g, o) = step(x[..., t, :], h, c, kernel, recurrent_kernel, bias)
-        for name, value in zip(GATE_NAMES, (i, f, g, o, c, h)):
-            steps[name].append(value)
-    return {name: np.stack(values, axis=-2) for name, values in steps.items()}
 
 
 def carried_after(forget_gate: np.ndarray, timestep: int) -> float:
@@ -94,12 +49,18 @@ class Trace:
     sample: int
     label: int
     input: np.ndarray  # (timesteps, features)
-    gates: dict[str, np.ndarray]  # GATE_NAMES -> (timesteps, units)
-    lstm_output: np.ndarray  # (units,): the last hidden state
+    gates: dict[str, np.ndarray]  # cells.STATES[cell] -> (timesteps, units)
+    recurrent_output: np.ndarray  # (units,): the last hidden state
     dense_output: float  # the sigmoid score
     keras_max_diff: float | None  # largest |NumPy - Keras| over what Keras computed; None: not checked
     initial_gates: dict[str, np.ndarray] | None = None  # the same input through the weights before training
     checked: str = "every step's hidden state and the score"  # what keras_max_diff compared
+    cell: str = "lstm"  # config.cell: which gates ``gates`` holds
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        """The cell's gates and states, in the order the trace shows them."""
+        return STATES[self.cell]
 
     @property
     def predicted(self) -> int:
@@ -130,9 +91,9 @@ def trace_sample(run, sample: int = 0, x: np.ndarray | None = None,
     and check it against Keras's own outputs: those kept with the run for its own sequences, or
     ``reference`` (every step's h, and the score) computed by Keras for a given x. Unchecked when
     Keras has computed neither."""
-    w, own = run.weights(), x is None
+    w, own, cell = run.weights(), x is None, run.config.cell
     x = run.dataset.x[sample] if own else np.asarray(x, dtype=np.float32)  # (timesteps, features)
-    gates = lstm_forward(x, w["kernel"], w["recurrent_kernel"], w["bias"])
+    gates = forward(cell, x, w)
     h_last = gates["hidden_state"][-1]  # (units,)
     score = float(dense_head(h_last, w["dense_kernel"], w["dense_bias"]))
     diff, checked = None, "every step's hidden state and the score"
@@ -147,8 +108,8 @@ def trace_sample(run, sample: int = 0, x: np.ndarray | None = None,
         keras_h, keras_score = reference
         diff = max(float(np.abs(np.asarray(keras_h) - gates["hidden_state"]).max()), abs(keras_score - score))
     w0 = getattr(run, "initial_weights", None)
-    initial = lstm_forward(x, w0["kernel"], w0["recurrent_kernel"], w0["bias"]) if w0 else None
-    return Trace(sample, int(run.dataset.y[sample]), x, gates, h_last, score, diff, initial, checked)
+    initial = forward(cell, x, w0) if w0 else None
+    return Trace(sample, int(run.dataset.y[sample]), x, gates, h_last, score, diff, initial, checked, cell)
 
 
 def keras_reference(model, x: np.ndarray) -> tuple[np.ndarray, float]:

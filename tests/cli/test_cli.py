@@ -32,14 +32,14 @@ def test_json_is_exactly_one_object_with_the_schema(json_out):
     assert [s["name"] for s in report["stages"]] == ["Input Data", "LSTM Layer", "Dense Layer"]
     assert report["stages"][1]["output"] == "60 sequences x 3 units"
     assert report["stages"][2]["output_shape"] == [60, 1]
-    assert report["params"] == {"lstm": 4 * 3 * (2 + 3 + 1), "dense": 4, "total": 4 * 3 * 6 + 4}
+    assert report["params"] == {"recurrent": 4 * 3 * (2 + 3 + 1), "dense": 4, "total": 4 * 3 * 6 + 4}
     assert [r["epoch"] for r in report["history"]] == [1, 2]
     assert all(set(r) >= {"loss", "accuracy", "val_loss", "val_accuracy", "observation"} for r in report["history"])
     trace = report["trace"]
     assert len(trace["input"]) == 4 and len(trace["input"][0]) == 2
     for name in ("input_gate", "forget_gate", "candidate", "output_gate", "cell_state", "hidden_state"):
         assert len(trace["gates"][name]) == 4 and len(trace["gates"][name][0]) == 3
-    assert trace["lstm_output"] == trace["gates"]["hidden_state"][-1]
+    assert trace["recurrent_output"] == trace["gates"]["hidden_state"][-1]
     assert 0 <= trace["dense_output"] <= 1 and trace["keras_max_diff"] < 1e-5
 
 

@@ -5,24 +5,33 @@ from lstm_core.config import LSTMConfig
 from lstm_core.pipeline.model import build_model, param_counts
 
 
+# Keras's own counts, written out: the LSTM's 4 blocks, the GRU's 3 with two biases each (reset_after=True),
+# the SimpleRNN's one.
+FORMULAS = {"lstm": lambda u, f: 4 * u * (f + u + 1), "gru": lambda u, f: 3 * u * (f + u + 2),
+            "rnn": lambda u, f: u * (f + u + 1)}
+
+
+@pytest.mark.parametrize("cell", FORMULAS)
 @pytest.mark.parametrize("units,features", [(20, 5), (1, 1), (7, 3), (32, 12)])
-def test_param_counts_match_the_formulas(units, features):
-    c = LSTMConfig(units=units, features=features)
+def test_param_counts_match_keras_count_params(cell, units, features):
+    c = LSTMConfig(units=units, features=features, cell=cell)
     model = build_model(c)
     counts = param_counts(model, c)
     assert counts == {
-        "lstm": 4 * units * (features + units + 1),
+        "recurrent": FORMULAS[cell](units, features),
         "dense": units + 1,
         "total": model.count_params(),
     }
-    assert counts["total"] == counts["lstm"] + counts["dense"]
+    assert counts["recurrent"] == model.get_layer(cell).count_params() == c.recurrent_parameters
 
 
-def test_shapes():
-    c = LSTMConfig(timesteps=7, features=2, units=3)
+@pytest.mark.parametrize("cell", FORMULAS)
+def test_shapes(cell):
+    c = LSTMConfig(timesteps=7, features=2, units=3, cell=cell)
     model = build_model(c)
     assert model.input_shape == (None, 7, 2) and model.output_shape == (None, 1)
-    assert build_model(c, return_sequences=True).get_layer("lstm").output.shape == (None, 7, 3)
+    assert type(model.layers[1]).__name__ == {"lstm": "LSTM", "gru": "GRU", "rnn": "SimpleRNN"}[cell]
+    assert build_model(c, return_sequences=True).get_layer(cell).output.shape == (None, 7, 3)
 
 
 def test_the_same_seed_gives_the_same_weights_and_another_seed_others():

@@ -15,7 +15,7 @@ def test_run_object(small_run):
     assert list(small_run.history["epoch"]) == [1, 2]
     assert set(small_run.timings) == {"data", "build", "fit", "total"}
     assert small_run.timings["total"] >= small_run.timings["fit"] > 0
-    assert small_run.params["lstm"] == 4 * 4 * (3 + 4 + 1)
+    assert small_run.params["recurrent"] == 4 * 4 * (3 + 4 + 1)
 
 
 def test_callback_streams_each_epoch_as_it_ends():

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from lstm_core.present.charts import compare_charts, epoch_domain, heatmap, history_charts, history_long, state_scale
-from lstm_core.tracing.trace import GATE_NAMES
+from lstm_core.tracing.cells import STATES
 
 HISTORY = pd.DataFrame(
     {"epoch": [1, 2, 3], "loss": [0.65, 0.48, 0.35], "accuracy": [0.6, 0.75, 0.82],
@@ -57,13 +57,15 @@ def _colour(values, state, value_range=None) -> dict:
 
 # Each state drawn from a narrow stretch of its range, as a trained model's often are: the scale must not follow it.
 NARROW = {"input_gate": (0.40, 0.60), "forget_gate": (0.66, 0.94), "output_gate": (0.05, 0.20),
+          "update_gate": (0.30, 0.35), "reset_gate": (0.85, 0.99),
           "candidate": (0.10, 0.30), "hidden_state": (-0.25, -0.05), "cell_state": (-0.5, 2.0)}
 FIXED = {"input_gate": ([0, 1], "viridis", None), "forget_gate": ([0, 1], "viridis", None),
+         "update_gate": ([0, 1], "viridis", None), "reset_gate": ([0, 1], "viridis", None),
          "output_gate": ([0, 1], "viridis", None), "candidate": ([-1, 1], "blueorange", 0),
          "hidden_state": ([-1, 1], "blueorange", 0), "cell_state": ([-2.0, 2.0], "blueorange", 0)}
 
 
-@pytest.mark.parametrize("state", GATE_NAMES)
+@pytest.mark.parametrize("state", sorted(set(sum(STATES.values(), ()))))
 def test_every_gate_and_state_heatmap_has_the_colour_scale_of_what_it_shows(state):
     low, high = NARROW[state]
     colour = _colour(np.linspace(low, high, 12).reshape(4, 3), state)

@@ -24,12 +24,12 @@ def test_sample_text_reads_like_the_seed():
 
 def test_ledger_works_the_formula_for_the_config():
     c = LSTMConfig(units=8, features=3)
-    ledger = param_ledger(c, {"lstm": 384, "dense": 9, "total": 393})
+    ledger = param_ledger(c, {"recurrent": 384, "dense": 9, "total": 393})
     assert list(ledger["Layer"]) == ["Input", "LSTM", "Dense", "Total"]
     assert ledger["Formula"][1] == ("4 weight blocks (3 gates and the candidate) x 8 units x "
                                     "(3 features + 8 recurrent inputs h(t-1) + 1 bias) = 384")
     assert ledger["Output shape"][1] == "(1000, 8)"
-    one = param_ledger(LSTMConfig(units=1, features=1), {"lstm": 12, "dense": 2, "total": 14})
+    one = param_ledger(LSTMConfig(units=1, features=1), {"recurrent": 12, "dense": 2, "total": 14})
     assert "x 1 unit x (1 feature + 1 recurrent input h(t-1) + 1 bias) = 12" in one["Formula"][1]
 
 

@@ -46,7 +46,7 @@ def test_three_challenges_with_a_goal_and_a_hint():
 
 
 def test_a_small_model_that_reaches_the_target_is_done(small_good_run):
-    assert small_good_run.config.lstm_parameters <= MAX_PARAMETERS and final(small_good_run) >= MIN_ACCURACY
+    assert small_good_run.config.recurrent_parameters <= MAX_PARAMETERS and final(small_good_run) >= MIN_ACCURACY
     result = check_small(small_good_run)
     assert result.done, result.said
     assert result.said.startswith(f"Done: 4 × 4 × (3 + 4 + 1) = 128 LSTM parameters reached a final validation "

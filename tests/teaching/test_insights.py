@@ -24,7 +24,7 @@ def _run(history_rows, labels=None, **config):
 def test_insights_quote_the_run(small_run):
     c, p = small_run.config, small_run.params
     text = pipeline_insight(small_run)
-    assert f"{p['lstm']:,} of the model's {p['total']:,}" in text and f"{c.timesteps} timesteps" in text
+    assert f"{p['recurrent']:,} of the model's {p['total']:,}" in text and f"{c.timesteps} timesteps" in text
     h = small_run.history
     assert f"{h['loss'].iloc[0]:.3f} to {h['loss'].iloc[-1]:.3f}" in key_insight(small_run)
     t = trace_sample(small_run, 0)
@@ -82,10 +82,10 @@ def test_one_epoch_makes_no_claim_about_a_trend():
 
 
 def test_pipeline_insight_grammar_for_small_and_wide_models():
-    run = SimpleNamespace(config=LSTMConfig(timesteps=2, features=1, units=1), params={"lstm": 12, "dense": 2, "total": 14})
+    run = SimpleNamespace(config=LSTMConfig(timesteps=2, features=1, units=1), params={"recurrent": 12, "dense": 2, "total": 14})
     text = pipeline_insight(run)
     assert "2 x 1 = 2 numbers into 1 number." in text and "squeezes" in text and "reused at both timesteps:" in text
-    big = SimpleNamespace(config=LSTMConfig(units=256), params={"lstm": 295_936, "dense": 257, "total": 296_193})
+    big = SimpleNamespace(config=LSTMConfig(units=256), params={"recurrent": 295_936, "dense": 257, "total": 296_193})
     assert "295,936 of the model's 296,193 parameters (over 99%) live in the LSTM" in pipeline_insight(big)
 
 

@@ -93,7 +93,7 @@ def test_a_prediction_records_the_guess_the_truth_and_the_gap():
     shown = reveal(p, 0.935)
     assert shown.gap == pytest.approx(-0.135) and shown.right is None
     assert said(shown) == "You predicted 0.800; it is 0.935: 0.135 too low."
-    count = reveal(predict("LSTM parameters?", "count", "2,000"), LSTMConfig().lstm_parameters)
+    count = reveal(predict("LSTM parameters?", "count", "2,000"), LSTMConfig().recurrent_parameters)
     assert count.gap == -80 and said(count) == "You predicted 2,000; it is 2,080: 80 too low."
     assert said(reveal(predict("LSTM parameters?", "count", "2080"), 2080)).endswith(": spot on.")
     direction = reveal(predict("Forget gate = 0?", "direction", "go down"), SAME)
@@ -111,8 +111,8 @@ def test_a_prediction_records_the_guess_the_truth_and_the_gap():
 
 def test_the_parameter_count_is_the_one_keras_counts(small_run, default_run):
     for run in (small_run, default_run):
-        assert run.config.lstm_parameters == run.params["lstm"]
-    assert LSTMConfig().lstm_parameters == 4 * 20 * (5 + 20 + 1) == 2080
+        assert run.config.recurrent_parameters == run.params["recurrent"]
+    assert LSTMConfig().recurrent_parameters == 4 * 20 * (5 + 20 + 1) == 2080
 
 
 def test_a_score_moving_less_than_the_captions_barely_moved_is_about_the_same():

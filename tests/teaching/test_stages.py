@@ -23,7 +23,7 @@ def test_shape_in_words_names_the_last_axis_when_told():
     assert shape_in_words((1000, 10), "timestep") == "1000 sequences x 10 timesteps"
 
 
-def test_a_one_unit_lstm_outputs_one_unit_not_one_output():
+def test_a_one_unit_recurrent_outputs_one_unit_not_one_output():
     from lstm_core.config import LSTMConfig
     from lstm_core.pipeline.train import train
 

@@ -17,7 +17,8 @@ from lstm_core.tracing.force import (
     summary,
 )
 from lstm_core.tracing.probe import movement
-from lstm_core.tracing.trace import lstm_forward, trace_sample
+from lstm_core.tracing.cells import forward
+from lstm_core.tracing.trace import trace_sample
 
 BLOCKS = ("input_gate", "forget_gate", "candidate", "output_gate")  # Keras's i | f | c | o
 
@@ -51,7 +52,7 @@ def by_hand(x, w, gate=None, value=None):
 
 
 def test_the_choices_in_order():
-    assert FORCE_LABELS == (
+    assert FORCE_LABELS["lstm"] == (
         "as trained",
         "forget gate = 0 (forget everything at every step)",
         "forget gate = 1 (keep everything)",
@@ -63,14 +64,14 @@ def test_the_choices_in_order():
         force_of("forget gate = 0.5")
 
 
-@pytest.mark.parametrize("force", FORCES[1:], ids=lambda f: f.label)
+@pytest.mark.parametrize("force", FORCES["lstm"][1:], ids=lambda f: f.label)
 def test_each_forced_gate_matches_a_recomputation_by_hand(small_run, force):
     forced = force_gate(small_run, 5, force.label)
     gates, score = by_hand(small_run.dataset.x[5], small_run.weights(), force.gate, force.value)
     for name, expected in gates.items():
         np.testing.assert_allclose(forced.after.gates[name], expected, atol=1e-9, rtol=0, err_msg=name)
     assert forced.after.dense_output == pytest.approx(score, abs=1e-9)
-    np.testing.assert_array_equal(forced.after.lstm_output, forced.after.gates["hidden_state"][-1])
+    np.testing.assert_array_equal(forced.after.recurrent_output, forced.after.gates["hidden_state"][-1])
     assert (forced.after.gates[force.gate] == force.value).all()  # reads exactly 0.000 or 1.000
     assert forced.after.keras_max_diff is None and forced.after.initial_gates is None  # Keras cannot compute it
     assert forced.before.keras_max_diff < 1e-5  # the trained one is still checked
@@ -110,7 +111,7 @@ def test_input_gate_zero_leaves_only_the_dense_bias(small_run):
 def test_the_states_cannot_be_forced(small_run):
     w = small_run.weights()
     with pytest.raises(ValueError, match="cannot force 'cell_state'"):
-        lstm_forward(small_run.dataset.x[0], w["kernel"], w["recurrent_kernel"], w["bias"], force=("cell_state", 0.0))
+        forward("lstm", small_run.dataset.x[0], w, force=("cell_state", 0.0))
 
 
 def test_the_summary_is_said_from_the_numbers(default_run):

@@ -15,7 +15,8 @@ from lstm_core.tracing.probe import (
     run_probe,
     trend,
 )
-from lstm_core.tracing.trace import GATE_NAMES, Trace, carried_after
+from lstm_core.tracing.cells import STATES
+from lstm_core.tracing.trace import Trace, carried_after
 
 X = np.arange(12, dtype=np.float32).reshape(4, 3)
 
@@ -105,7 +106,7 @@ def _trace(score, forget=0.1, steps=5, units=2, x=None) -> Trace:
     """A hand-made Trace: every gate constant, the forget gate ``forget`` (a number, or one per unit),
     the input ``x`` (zeros unless given)."""
     forget = np.broadcast_to(np.asarray(forget, dtype=float), (units,))
-    gates = {name: np.full((steps, units), 0.5) for name in GATE_NAMES} | {"forget_gate": np.tile(forget, (steps, 1))}
+    gates = {name: np.full((steps, units), 0.5) for name in STATES["lstm"]} | {"forget_gate": np.tile(forget, (steps, 1))}
     return Trace(0, 1, np.zeros((steps, 3)) if x is None else x, gates, np.zeros(units), score, 0.0)
 
 

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from lstm_core.pipeline._keras import keras
-from lstm_core.tracing.trace import GATE_NAMES, lstm_forward, trace_sample
+from lstm_core.tracing.cells import STATES, forward
+from lstm_core.tracing.trace import trace_sample
 
 # Keras's golden values (keras/src/layers/rnn/lstm_test.py, test_correctness): 3 units, constant
 # initializers 0.01 / 0.02 / 0.03 on np.arange(72).reshape(3, 6, 4).
@@ -21,7 +22,7 @@ def constant_weights(units=3, features=4, bias=0.03, forget_bias=1.0):
     recurrent_kernel = np.full((units, 4 * units), 0.02)
     b = np.full(4 * units, bias)
     b[units : 2 * units] = forget_bias  # the f block of i | f | c | o
-    return kernel, recurrent_kernel, b
+    return {"kernel": kernel, "recurrent_kernel": recurrent_kernel, "bias": b}
 
 
 @pytest.mark.parametrize(
@@ -29,7 +30,7 @@ def constant_weights(units=3, features=4, bias=0.03, forget_bias=1.0):
     [("unit_forget_bias", 0.03, 1.0), ("no_forget_bias", 0.03, 0.03), ("no_bias", 0.0, 0.0)],
 )
 def test_numpy_cell_reproduces_keras_golden_values(case, bias, forget_bias):
-    gates = lstm_forward(SEQUENCE, *constant_weights(bias=bias, forget_bias=forget_bias))
+    gates = forward("lstm", SEQUENCE, constant_weights(bias=bias, forget_bias=forget_bias))
     h_last = gates["hidden_state"][:, -1, :]  # (3, 3)
     np.testing.assert_allclose(h_last, np.repeat(np.array(GOLDEN[case])[:, None], 3, axis=1), atol=1e-5, rtol=1e-5)
 
@@ -47,13 +48,13 @@ def test_golden_values_still_hold_in_this_keras():
 def test_gate_shapes_and_ranges(small_run):
     t = trace_sample(small_run, 3)
     T, U = small_run.config.timesteps, small_run.config.units
-    assert set(t.gates) == set(GATE_NAMES)
-    for name in GATE_NAMES:
+    assert tuple(t.gates) == t.states == STATES["lstm"]
+    for name in t.states:
         assert t.gates[name].shape == (T, U)
     for name in ("input_gate", "forget_gate", "output_gate"):
         assert ((t.gates[name] > 0) & (t.gates[name] < 1)).all()
     assert (np.abs(t.gates["candidate"]) < 1).all() and (np.abs(t.gates["hidden_state"]) < 1).all()
-    np.testing.assert_array_equal(t.lstm_output, t.gates["hidden_state"][-1])
+    np.testing.assert_array_equal(t.recurrent_output, t.gates["hidden_state"][-1])
     assert t.sample == 3 and t.label == int(small_run.dataset.y[3])
 
 
@@ -122,19 +123,20 @@ def test_the_kept_outputs_are_bounded_at_the_largest_configs():
 def test_a_wrong_numpy_cell_is_caught_by_the_keras_check(small_run, monkeypatch):
     """The check is what tells a learner the gates on screen are right: it must be able to say no.
     Here the cell reads Keras's blocks in the wrong order (c and o swapped)."""
+    import lstm_core.tracing.cells as cells
     import lstm_core.tracing.trace as trace
 
-    right = trace.lstm_step
+    right = cells.STEPS["lstm"]
 
-    def swapped(x_t, h_tm1, c_tm1, kernel, recurrent_kernel, bias):
+    def swapped(x_t, state, kernel, recurrent_kernel, bias, force=None):
         def swap(w):
             i, f, c, o = np.split(w, 4, axis=-1)
             return np.concatenate([i, f, o, c], axis=-1)
 
-        return right(x_t, h_tm1, c_tm1, swap(kernel), swap(recurrent_kernel), swap(bias))
+        return right(x_t, state, swap(kernel), swap(recurrent_kernel), swap(bias), force)
 
     assert trace_sample(small_run, 0).agrees
-    monkeypatch.setattr(trace, "lstm_step", swapped)
+    monkeypatch.setitem(cells.STEPS, "lstm", swapped)
     wrong = trace_sample(small_run, 0)
     assert not wrong.agrees and wrong.keras_max_diff > trace.AGREEMENT
     assert "does NOT agree" in wrong.agreement
