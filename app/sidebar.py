@@ -9,7 +9,7 @@ import streamlit as st
 from app.views import predict
 from app.views.common import GUIDED, GUIDED_STEP, recall, remember
 from lstm_core import formats
-from lstm_core.config import FIELDS, LSTMConfig
+from lstm_core.config import CELL_NAMES, FIELDS, LSTMConfig
 from lstm_core.data.choice import DataChoice, DataKind
 from lstm_core.data.keys import run_key
 
@@ -182,6 +182,11 @@ def slider(name: str, locked: bool):
     return st.slider(spec.label, int(spec.low), int(spec.high), help=spec.help, key=name, disabled=locked)
 
 
+def choice(name: str, locked: bool):
+    spec = FIELDS[name]
+    return st.selectbox(spec.label, spec.choices, format_func=CELL_NAMES.get, help=spec.help, key=name, disabled=locked)
+
+
 def number(name: str, locked: bool, **kwargs):
     """No min or max on the widget: the browser would refuse an out-of-range entry without a word and
     Train would silently use the old value. The config check names the value and its range instead."""
@@ -206,6 +211,7 @@ def model_form(locked: bool, csv: bool = False) -> tuple[dict, bool]:
         with st.expander("Advanced"):
             if csv:
                 st.caption("With a CSV file, the file sets Sequences and Features; these two apply to the lesson data.")
+            values["cell"] = choice("cell", locked)
             values["features"] = slider("features", locked)
             values["sequences"] = number("sequences", locked, step=100)
             values["batch_size"] = number("batch_size", locked, step=8)
