@@ -9,11 +9,11 @@ import streamlit as st
 
 from app import session, sidebar
 from app.resources import training_pool
-from app.views import common, compare, guided, pipeline, quiz, trace, training
+from app.views import common, compare, guided, pipeline, quiz, trace, training, why_gates
 from lstm_core.data.choice import DataKind
 from lstm_core.teaching import text
 
-TABS = ["Pipeline", "Training", "Prediction trace", "Quiz", "Compare"]
+TABS = ["Pipeline", "Training", "Prediction trace", "Why gates?", "Quiz", "Compare"]
 
 training_pool()
 st.set_page_config(page_title=text.TITLE, page_icon="🔁", layout="wide")
@@ -50,5 +50,6 @@ tabs = st.tabs(TABS, default="Training", key="tab", on_change="rerun")
 common.tab(tabs[0], now, pipeline.view)
 common.tab(tabs[1], now, session.results, training=lambda: common.watch(trainer.status, training.live))
 common.tab(tabs[2], now, lambda run: trace.view(run, check=session.keras_check))
-common.tab(tabs[3], now, quiz.view)
-common.tab(tabs[4], now, lambda run: compare.view(run, session.run_store()))
+common.tab(tabs[3], now, lambda run: why_gates.view(run, session.ask_cells(run), session.cells_asked(run)))
+common.tab(tabs[4], now, quiz.view)
+common.tab(tabs[5], now, lambda run: compare.view(run, session.run_store()))

@@ -12,7 +12,7 @@ from lstm_core import formats
 from lstm_core.data.choice import DataChoice, request
 from lstm_core.data.keys import config_of
 from lstm_core.serving.jobs import TASK_STATES, JobState
-from lstm_core.serving.trainer import ORDER, RUNS, SessionTrainer, TrainerStatus
+from lstm_core.serving.trainer import CELLS, ORDER, RUNS, SessionTrainer, TrainerStatus
 
 TRAINER = "trainer"  # the session_state key of this session's SessionTrainer
 CHECKS_KEPT = 8  # a session's latest What-if checks, by run and input
@@ -21,7 +21,7 @@ CHECKS_KEPT = 8  # a session's latest What-if checks, by run and input
 def trainer() -> SessionTrainer:
     """This session's trainer, made on its first run with the server's job boards and worker pool."""
     if TRAINER not in st.session_state:
-        boards = {kind: job_board(kind) for kind in (RUNS, ORDER)}
+        boards = {kind: job_board(kind) for kind in (RUNS, ORDER, CELLS)}
         st.session_state[TRAINER] = SessionTrainer(session_id(), boards, training_pool().submit)
     return st.session_state[TRAINER]
 
@@ -83,6 +83,15 @@ def look() -> TrainerStatus:
 def results(run) -> None:
     """The Training tab's finished run, with the comparison models this session asks for."""
     training.view(run, trainer().ordered(run.key), lambda: trainer().want_order(run.key, run.dataset))
+
+
+def ask_cells(run):
+    """``ask(variants)`` for the Why gates? tab: the status of this run's cell comparison of ``variants``."""
+    return lambda variants: trainer().want_cells(run, variants)
+
+
+def cells_asked(run):
+    return lambda variants: trainer().cells_asked(run.key, variants)
 
 
 @dataclass(frozen=True)

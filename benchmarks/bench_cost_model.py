@@ -7,6 +7,11 @@ by least squares, prints the table and the fitted coefficients next to the ones 
 then trains the most expensive configs the cap allows and reports them against the 30 s budget.
 
     python benchmarks/bench_cost_model.py [--quick]
+    python benchmarks/bench_cost_model.py --cells [--quick]
+
+--cells checks the model for every cell: the same configs trained as an LSTM, a GRU and a SimpleRNN, one
+after another, each time measured against its own estimate (the LSTM's ratio is the baseline, from the same
+run), then each cell's worst allowed configs against the cap.
 """
 
 from __future__ import annotations
@@ -41,8 +46,8 @@ GRID = [
 
 def features_of(c: LSTMConfig) -> list[float]:
     """The per-epoch terms of the cost model: 1, batches, batches x timesteps, multiply-adds, weight steps."""
-    u, f, t = c.units, c.features, c.timesteps
-    weights = 4 * u * (f + u + 1)
+    u, t = c.units, c.timesteps
+    weights = c.recurrent_parameters
     macs = (3 * c.train_sequences + c.val_sequences) * t * (weights + u)
     train_batches = math.ceil(c.train_sequences / c.batch_size)
     batches = train_batches + math.ceil(c.val_sequences / c.batch_size)
@@ -82,18 +87,52 @@ def fits(c: LSTMConfig) -> bool:
     return cost_seconds(c) <= cfg.MAX_TRAIN_SECONDS and c.sequences * c.timesteps * c.features <= cfg.MAX_DATA_VALUES
 
 
-def worst_allowed() -> list[LSTMConfig]:
+def worst_allowed(cell: str = "lstm") -> list[LSTMConfig]:
     worst = []
     for fixed, grow in CORNERS:
-        base = unchecked(**fixed)
+        base = unchecked(cell=cell, **fixed)
         best = cfg._largest_fitting(base, grow, fits)
         if best is not None:
             worst.append(LSTMConfig(**cfg.unchecked(base, **{grow: best}).to_dict()))
     return worst
 
 
+def describe(c: LSTMConfig) -> str:
+    return (f"{c.cell} units={c.units} features={c.features} timesteps={c.timesteps} sequences={c.sequences} "
+            f"batch={c.batch_size} epochs={c.epochs}")
+
+
+def cells(quick: bool) -> None:
+    """Each cell's measured time over its estimate, on the grid, next to the LSTM's (the fitted baseline); then
+    each cell's worst allowed configs against the cap."""
+    print(f"{'config':45} " + " ".join(f"{cell + ' meas/est':>15}" for cell in cfg.CELLS))
+    worst_ratio = {cell: 0.0 for cell in cfg.CELLS}
+    for changes in GRID[: 4 if quick else None]:
+        ratios = []
+        for cell in cfg.CELLS:
+            c = unchecked(epochs=3, cell=cell, **changes)
+            ratios.append(measure(c)[0] / cost_seconds(c))
+            worst_ratio[cell] = max(worst_ratio[cell], ratios[-1])
+        label = ", ".join(f"{k}={v}" for k, v in changes.items())
+        print(f"{label:45} " + " ".join(f"{r:15.2f}" for r in ratios), flush=True)
+    print("largest measured/estimate: " + ", ".join(f"{cell} {r:.2f}" for cell, r in worst_ratio.items()) +
+          f"; each cell against the LSTM's: " + ", ".join(f"{cell} {r / worst_ratio['lstm']:.2f}x" for cell, r in worst_ratio.items()))
+    if quick:
+        return
+    for cell in cfg.CELLS[1:]:
+        seen = 0.0
+        for c in worst_allowed(cell):
+            total, _ = measure(c)
+            seen = max(seen, total)
+            print(f"  {describe(c)}: model {cost_seconds(c):.1f} s, measured {total:.1f} s = {total / cfg.MAX_TRAIN_SECONDS:.2f}x the cap", flush=True)
+        print(f"{cell} worst allowed config: {seen:.1f} s vs cap {cfg.MAX_TRAIN_SECONDS:g} s = {seen / cfg.MAX_TRAIN_SECONDS:.2f}x  "
+              f"target <= 1.0x  {verdict(seen <= cfg.MAX_TRAIN_SECONDS)}")
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
+    if "--cells" in sys.argv:
+        return cells(quick)
     rows = []
     print(f"{'config':45} {'total s':>8} {'per epoch':>10} {'model s':>8}")
     for changes in GRID[: 4 if quick else None]:

@@ -37,7 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name in OPTIONS:
         spec = FIELDS[name]
         default = getattr(LSTMConfig(), name)
-        parser.add_argument(option(name), dest=name, default=None, metavar=spec.kind.__name__.upper(),
+        metavar = "{" + ",".join(spec.choices) + "}" if spec.choices else spec.kind.__name__.upper()
+        parser.add_argument(option(name), dest=name, default=None, metavar=metavar,
                             help=f"{spec.help} Allowed {spec.allowed}; default {default}.")
     parser.add_argument("--sample", type=str, default="0", help="Which sequence to trace (default 0).")
     parser.add_argument("--json", action="store_true", help="Print one JSON object instead of the text trace.")

@@ -32,13 +32,14 @@ def view(now, status: Callable, check: Callable, train: Callable[[str], None]) -
     afresh (for a training that streams in), ``check(run, x)`` a What-if check against Keras, and
     ``train(guess)`` trains the sidebar's setup with the accuracy the learner predicted (as typed)."""
     from lstm_core.teaching.guide import STEPS
+    from lstm_core.teaching.text import GUIDED_DO
 
     k = min(max(int(st.session_state.get(STEP, 1)), 1), len(STEPS))
     st.query_params.update(mode="guided", step=str(k))  # a reload, a new session, comes back to this step
     step = STEPS[k - 1]
     st.progress(k / len(STEPS), text=f"Step {k} of {len(STEPS)}: {step.title}")
-    st.markdown(step.do)
     run = now.run
+    st.markdown(GUIDED_DO.get(run.config.cell, {}).get(k, step.do) if run is not None else step.do)  # gates differ by cell
     if k == 3:
         predict_and_train(train, locked=bool(now.job))
         if now.job is not None:
@@ -133,12 +134,13 @@ def traced(run):
 
 
 def step_through(run, check) -> None:
-    from lstm_core.teaching.text import GATE_CAPTIONS, GATE_LABELS
+    """The gate that keeps the old state (the LSTM's f, the GRU's z), or the SimpleRNN's h, step by step."""
+    from lstm_core.teaching.text import GUIDED_GATE
 
     sample, trace = traced(run)
     shown, force, _ = steps.forced_trace(run, sample, trace)
-    steps.step_through(shown, run.dataset.feature_names, "forget_gate", GATE_LABELS["forget_gate"],
-                       GATE_CAPTIONS["forget_gate"], f" ({force.label})" if shown is not trace else "")
+    steps.step_through(shown, run.dataset.feature_names, GUIDED_GATE[run.config.cell],
+                       f" ({force.label})" if shown is not trace else "", run.weights())
 
 
 def knock_out(run, check) -> None:

@@ -17,20 +17,19 @@ def view(run) -> None:
             st.markdown(f"**{i} · {stage.name}**")
             draw_stage(run, stage)
     st.subheader("Shapes and parameters")
-    c = run.config
-    key = f"params|{c.units}|{c.features}"
-    asked = predict.ask(key, f"LSTM parameters for {c.units} units reading {c.features} features:", "count",
-                        "How many LSTM parameters? (the weights the LSTM layer learns)")
+    from lstm_core.teaching.predictions import params_question
+
+    asking = params_question(run.config)
+    asked = predict.ask(asking.key, asking.question, "count", asking.label)
     if asked is None:
-        st.caption("The parameter ledger appears once you predict, or skip. A hint: each of the 4 blocks (3 gates "
-                   "and the candidate) has a weight per input, per recurrent input and a bias, for every unit.")
+        st.caption(f"The parameter ledger appears once you predict, or skip. A hint: {asking.hint}")
     else:
-        st.markdown(predict.settle(key, c.recurrent_parameters))
+        st.markdown(predict.settle(asking.key, run.config.recurrent_parameters))
         ledger(run)
     st.subheader("The data")
     st.write(formats.literal(run.dataset.description))
     st.info(f"**Key insight.** {key_insight(run)}" + (f"\n\n{pipeline_insight(run)}" if asked else ""))  # it counts them
-    next_step("pipeline")
+    next_step("pipeline", cell=run.config.cell)
 
 
 def ledger(run) -> None:
@@ -50,17 +49,17 @@ def ledger(run) -> None:
 def draw_stage(run, stage) -> None:
     """One stage card: its shapes, what it does, and its first sequences drawn (or, for scores, listed)."""
     from lstm_core.present.sequences import sequence_sparklines, shared_domain, state_sparklines
-    from lstm_core.teaching.stages import SAMPLE_ROWS
-    from lstm_core.teaching.text import INPUT_STAGE_NOTE, SPARK_NOTES
+    from lstm_core.teaching.stages import SAMPLE_ROWS, stage_text
+    from lstm_core.teaching.text import SPARK_NOTES
 
     rows = len(stage.sample)
     if stage.is_input:  # nothing maps to anything here: its shape once, and what it is
         st.markdown(f"**{stage.output}**")
-        st.markdown(INPUT_STAGE_NOTE)
+        st.markdown(stage_text("input note", run.config.cell))
         st.caption(stage.description)
         head = run.dataset.x[:SAMPLE_ROWS]
         low, high = domain = shared_domain(head)
-        st.caption(SPARK_NOTES[stage.name].format(rows=rows, low=f"{low:g}", high=f"{high:g}"))
+        st.caption(SPARK_NOTES[stage.note_key].format(rows=rows, low=f"{low:g}", high=f"{high:g}"))
         st.altair_chart(sequence_sparklines(head, run.dataset.feature_names, domain), width="content")
         if not run.dataset.synthetic and run.dataset.scale is not None:
             from lstm_core.teaching.stages import file_unit_lines
@@ -69,7 +68,7 @@ def draw_stage(run, stage) -> None:
         return
     st.markdown(f"{stage.input}  \n→ **{stage.output}**")
     st.caption(stage.description)
-    st.caption(SPARK_NOTES[stage.name].format(rows=rows))
+    st.caption(SPARK_NOTES[stage.note_key].format(rows=rows))
     if stage.sample.ndim == 2:
         st.altair_chart(state_sparklines(stage.sample), width="content")
     else:

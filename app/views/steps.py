@@ -16,9 +16,13 @@ TICKED = "step_ticked"  # session_state: when Play last moved a step (time.monot
 def forced_trace(run, sample: int, trace):
     """The trace the inspector and the step table show: as trained, or with the chosen gate forced once the
     learner has predicted (or skipped) what forcing it does. Returns (trace, the Force, its prediction key)."""
-    from lstm_core.tracing.force import AS_TRAINED, force_gate, force_of
+    from lstm_core.tracing.force import AS_TRAINED, FORCE_LABELS, force_gate, force_of
 
-    force = force_of(st.session_state.get(FORCE, recall(FORCE, AS_TRAINED.label)))  # the box is drawn further down
+    labels = FORCE_LABELS[run.config.cell]
+    if st.session_state.get(FORCE, labels[0]) not in labels:  # chosen for another cell's run: its box starts afresh
+        del st.session_state[FORCE]
+    kept = recall(FORCE, AS_TRAINED.label)
+    force = force_of(st.session_state.get(FORCE, kept if kept in labels else AS_TRAINED.label), run.config.cell)  # the box is drawn further down
     key = f"force|{run.key}|{sample}|{force.label}"
     if force.gate is None or key not in predict.kept():
         return trace, force, key
@@ -26,19 +30,21 @@ def forced_trace(run, sample: int, trace):
     return (trace if forced.diverged else forced.after), force, key
 
 
-def step_through(trace, features, gate: str, label: str, caption: str, forced: str = "") -> None:
+def step_through(trace, features, gate: str, forced: str = "", weights: dict | None = None) -> None:
     """The chosen gate's heatmap with the current timestep framed, then that timestep: its input row, a
-    table of every unit (Unit, i, f, g, o, c_prev, c, h) and one unit's equations with its numbers. In a
+    table of every unit (tracing.steps.COLUMNS: the LSTM's Unit, i, f, g, o, c_prev, c, h) and one unit's
+    equations with its numbers. ``weights``, the run's, give the SimpleRNN's pre-activation a. In a
     fragment, so Previous, Next and Play redraw only this; while playing it runs every PLAY_SECONDS."""
     playing = st.session_state.get(PLAYING, False)
-    st.fragment(lambda: _steps(trace, list(features), gate, label, caption, forced),
+    st.fragment(lambda: _steps(trace, list(features), gate, forced, weights),
                 run_every=PLAY_SECONDS if playing else None)()
 
 
-def _steps(trace, features: list, gate: str, label: str, caption: str, forced: str) -> None:
+def _steps(trace, features: list, gate: str, forced: str, weights: dict | None) -> None:
     import pandas as pd
 
     from lstm_core.present.charts import heatmap
+    from lstm_core.teaching.text import STEP_HEAD, gate_caption, gate_label
     from lstm_core.tracing.steps import step_table, unit_equations
 
     last = len(trace.input)
@@ -63,28 +69,32 @@ def _steps(trace, features: list, gate: str, label: str, caption: str, forced: s
             st.rerun()
     st.session_state[STEP] = t
     t = st.slider("Timestep", 1, last, key=STEP)
-    st.altair_chart(heatmap(trace.gates[gate], f"{label}{forced}, timestep {t} framed", gate, marked=t - 1),
-                    width="stretch")
-    st.caption(caption)
-    st.markdown(f"**Timestep {t} of {last}**{forced}: the input row the cell reads, then every unit's gates and states.")
+    st.altair_chart(heatmap(trace.gates[gate], f"{gate_label(trace.cell, gate)}{forced}, timestep {t} framed", gate,
+                            marked=t - 1), width="stretch")
+    st.caption(gate_caption(trace.cell, gate))
+    st.markdown(f"**Timestep {t} of {last}**{forced}: {STEP_HEAD[trace.cell]}")
     st.dataframe(pd.DataFrame([trace.input[t - 1]], columns=features, index=[f"x at timestep {t}"]).round(3))
-    table = pd.DataFrame(step_table(trace, t - 1))
+    table = pd.DataFrame(step_table(trace, t - 1, weights))
     st.dataframe(table.style.format({name: "{:.3f}" for name in table.columns if name != "Unit"}), hide_index=True,
                  height=min(36 * (len(table) + 1), 320))
     units = len(table)
     unit = st.selectbox("Unit", range(1, units + 1), key="step_unit") if units > 1 else 1
-    cell, hidden = unit_equations(trace, t - 1, unit - 1)
-    st.markdown(f"Unit {unit}: `{cell}`  \n`{hidden}`")
+    st.markdown(f"Unit {unit}: " + "  \n".join(f"`{line}`" for line in unit_equations(trace, t - 1, unit - 1, weights)))
 
 
 def force_section(run, sample: int, trace, force, key: str) -> None:
     """Force a gate: predict what it does to the score, then see before and after (NumPy only)."""
     from lstm_core.present.charts import heatmap, state_scale
     from lstm_core.teaching.predictions import score_direction
+    from lstm_core.teaching.text import NO_GATE
     from lstm_core.tracing.force import FORCE_LABELS, NOT_KERAS, force_gate, summary
 
     st.subheader("Switch a gate off")
-    remember(FORCE, st.selectbox("Force a gate", FORCE_LABELS, FORCE_LABELS.index(force.label), key=FORCE))
+    labels = FORCE_LABELS[run.config.cell]
+    if len(labels) == 1:  # the SimpleRNN: the cell as trained is all there is
+        st.markdown(NO_GATE)
+        return
+    remember(FORCE, st.selectbox("Force a gate", labels, labels.index(force.label), key=FORCE))
     st.caption(force.effect)
     if force.gate is None:
         return

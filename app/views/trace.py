@@ -14,15 +14,15 @@ WRONG_LISTED = 50  # misclassified sequences offered to pick from (held-out ones
 UNSURE_LISTED = 10  # and the least confident ones
 
 
-def cell_ui() -> None:
-    """One LSTM cell drawn and named part by part: what the gate inspector's heatmaps show, unit by unit."""
+def cell_ui(cell: str) -> None:
+    """One cell of the run's kind drawn and named part by part: what the gate inspector's heatmaps show, unit by unit."""
     from lstm_core.present.diagram import cell_diagram
-    from lstm_core.teaching.cell import INTRO, PARTS
+    from lstm_core.teaching.cell import INTRO, PARTS, TITLES
 
-    with st.expander("How one LSTM cell works: x, h, c and the gates, part by part"):
-        st.markdown(INTRO)
-        st.altair_chart(cell_diagram(), width="stretch")
-        st.markdown("\n".join(f"- **{label}**: {sentence}" for label, sentence in PARTS.values()))
+    with st.expander(TITLES[cell]):
+        st.markdown(INTRO[cell])
+        st.altair_chart(cell_diagram(cell), width="stretch")
+        st.markdown("\n".join(f"- **{label}**: {sentence}" for label, sentence in PARTS[cell].values()))
 
 
 def view(run, check: Callable) -> None:
@@ -31,8 +31,8 @@ def view(run, check: Callable) -> None:
     from lstm_core.present.tables import sample_text, sequence_frame
     from lstm_core.teaching.concepts import gradient_path, sigmoid_vs_tanh
     from lstm_core.teaching.insights import diverged_text, trace_insight
-    from lstm_core.teaching.text import GATE_CAPTIONS, GATE_LABELS
-    from lstm_core.tracing.trace import GATE_NAMES
+    from lstm_core.config import CELL_NAMES
+    from lstm_core.teaching.text import GRADIENT_TITLES, gate_label
 
     if run.diverged:  # every gate is NaN: heatmaps of nothing, and a Keras check that cannot agree
         st.warning(diverged_text(run))
@@ -46,7 +46,7 @@ def view(run, check: Callable) -> None:
         st.markdown(f"**Layer 1 · Input sequence** ({formats.counted(c.timesteps, 'timestep')} x {formats.counted(c.features, 'feature')})")
         st.dataframe(sequence_frame(trace.input, run.dataset.feature_names), height=260, width="stretch")
     with right.container(border=True):
-        st.markdown(f"**Layer 2 · LSTM** (hidden state at each timestep, {formats.counted(c.units, 'unit')})")
+        st.markdown(f"**Layer 2 · {CELL_NAMES[c.cell]}** (hidden state at each timestep, {formats.counted(c.units, 'unit')})")
         st.altair_chart(heatmap(trace.gates["hidden_state"], "Hidden state h", "hidden_state"), width="stretch")
         st.caption("Summary vector (the last hidden state, what the Dense layer reads)")
         st.markdown(f"`{sample_text(trace.recurrent_output, keep=8)}`")
@@ -58,19 +58,23 @@ def view(run, check: Callable) -> None:
         d.metric("True label", trace.label, "correct" if trace.predicted == trace.label else "wrong",
                  delta_color="green" if trace.predicted == trace.label else "red", delta_arrow="off")  # no rise or fall
     st.subheader("Gate inspector")
-    cell_ui()
-    gate = remember("gate", st.radio("Gate or state", GATE_NAMES, GATE_NAMES.index(recall("gate", GATE_NAMES[0])),
-                                     format_func=GATE_LABELS.get, horizontal=True, key="gate"))
+    cell_ui(c.cell)
+    states = list(trace.states)
+    if st.session_state.get("gate", states[0]) not in states:  # chosen for another cell's run: start afresh
+        del st.session_state["gate"]
+    kept = recall("gate", states[0])
+    gate = remember("gate", st.radio("Gate or state", states, states.index(kept if kept in states else states[0]),
+                                     format_func=lambda state: gate_label(c.cell, state), horizontal=True, key="gate"))
     shown, force, force_key = steps.forced_trace(run, int(sample), trace)
     forced = f" ({force.label})" if shown is not trace else ""
     st.subheader("Step through time")
     st.caption("Previous, Next or Play move the frame down the heatmap's rows, one timestep at a time; below it, "
                "that timestep unit by unit.")
-    steps.step_through(shown, run.dataset.feature_names, gate, GATE_LABELS[gate], GATE_CAPTIONS[gate], forced)
+    steps.step_through(shown, run.dataset.feature_names, gate, forced, run.weights())
     agreement(trace.agreement, trace.agrees, trace.agreement_detail)
     st.info(f"**Key insight.** {trace_insight(trace)}")
     equations(run, trace)
-    with st.expander("Why the cell state helps gradients, measured on this run"):
+    with st.expander(GRADIENT_TITLES[c.cell]):
         gradient_flow(run)
         st.markdown(gradient_path(trace))
     with st.expander("Sigmoid or tanh?"):
@@ -177,11 +181,13 @@ def probe(run, sample: int, check: Callable) -> None:
                     width="stretch")
     st.caption(change_note(change))
     st.write(probed.caption)
+    held = [(state, name) for state, name in (("hidden_state", "hidden state h"), ("cell_state", "cell state c"))
+            if state in probed.before.states]  # what each cell carries from step to step
     ranges = {state: state_scale(state, probed.before.gates[state], probed.after.gates[state])  # equal values, equal colours
-              for state in ("hidden_state", "cell_state")}
+              for state, _ in held}
     pair = (("Before", probed.before), ("After", probed.after))
-    with st.expander("Before and after, side by side: hidden state h and cell state c"):
-        for state, name in (("hidden_state", "hidden state h"), ("cell_state", "cell state c")):
+    with st.expander("Before and after, side by side: " + " and ".join(name for _, name in held)):
+        for state, name in held:
             for col, (title, trace) in zip(st.columns(2), pair):  # one row per state: before and after line up
                 col.altair_chart(heatmap(trace.gates[state], f"{title}: {name}", state, value_range=ranges[state]),
                                  width="stretch")

@@ -39,10 +39,12 @@ def profile(model: keras.Model, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return mean / mean[-1] if mean[-1] > 0 else np.full_like(mean, np.nan)
 
 
-def gradient_flow(config: LSTMConfig, model: keras.Model, x: np.ndarray, y: np.ndarray) -> GradientFlow:
-    """The profile of the trained ``model`` and of the model as built for ``config``, on (up to
-    MAX_SEQUENCES of) the held-out sequences ``x``, ``y``."""
+def gradient_flow(config: LSTMConfig, model: keras.Model, x: np.ndarray, y: np.ndarray,
+                  unit_forget_bias: bool = True) -> GradientFlow:
+    """The profile of the trained ``model`` and of the model as built for ``config`` (with
+    ``unit_forget_bias``, as it was trained), on (up to MAX_SEQUENCES of) the held-out sequences ``x``, ``y``."""
     from lstm_core.pipeline.model import build_model
 
     x, y = x[:MAX_SEQUENCES], y[:MAX_SEQUENCES]
-    return GradientFlow(init=profile(build_model(config), x, y), trained=profile(model, x, y))
+    return GradientFlow(init=profile(build_model(config, unit_forget_bias=unit_forget_bias), x, y),
+                        trained=profile(model, x, y))

@@ -6,13 +6,14 @@ from lstm_core.config import CELL_NAMES, LSTMConfig
 from lstm_core.pipeline._keras import keras
 
 
-def recurrent_layer(config: LSTMConfig, units: int | None = None, seed: int | None = None, **options) -> keras.layers.Layer:
+def recurrent_layer(config: LSTMConfig, unit_forget_bias: bool = True, **options) -> keras.layers.Layer:
     """The config's recurrent layer, named by its cell ("lstm", "gru", "rnn"), seeded through its initializers
-    (never a process-global seed). Keras's defaults otherwise: tanh, sigmoid gates, the GRU's reset_after=True."""
-    seed = config.seed if seed is None else seed
-    extra = {"unit_forget_bias": True} if config.cell == "lstm" else {}  # forget bias starts at 1: remember by default
+    (never a process-global seed). Keras's defaults otherwise: tanh, sigmoid gates, the GRU's reset_after=True,
+    and the LSTM's forget bias starting at 1 (remember by default; ``unit_forget_bias=False`` starts it at 0)."""
+    seed = config.seed
+    extra = {"unit_forget_bias": unit_forget_bias} if config.cell == "lstm" else {}
     return getattr(keras.layers, CELL_NAMES[config.cell])(
-        config.units if units is None else units,
+        config.units,
         kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
         recurrent_initializer=keras.initializers.Orthogonal(seed=seed + 1),
         bias_initializer="zeros",
@@ -23,13 +24,13 @@ def recurrent_layer(config: LSTMConfig, units: int | None = None, seed: int | No
     )
 
 
-def build_model(config: LSTMConfig, return_sequences: bool = False) -> keras.Model:
+def build_model(config: LSTMConfig, return_sequences: bool = False, unit_forget_bias: bool = True) -> keras.Model:
     """Build and compile the model.
 
     With ``return_sequences=True`` the recurrent layer returns its hidden state at every timestep.
     """
     inputs = keras.Input(shape=(config.timesteps, config.features), name="sequence")
-    hidden = recurrent_layer(config, return_sequences=return_sequences)(inputs)
+    hidden = recurrent_layer(config, unit_forget_bias, return_sequences=return_sequences)(inputs)
     outputs = keras.layers.Dense(
         1,
         activation="sigmoid",

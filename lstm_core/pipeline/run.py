@@ -43,6 +43,34 @@ class GradientFlow:
     trained: np.ndarray  # (timesteps,)
 
 
+# The models "Why gates?" trains side by side: each cell, and the LSTM with its forget bias starting at 0.
+VARIANTS = ("lstm", "gru", "rnn", "lstm_bias0")
+SEEDS = 3  # one seed can mislead: each variant starts from 3 seeds' weights, on the same data
+
+
+@dataclass(frozen=True)
+class VariantRun:
+    """One variant from one seed: how far its gradient reaches back, and how well it did."""
+
+    variant: str  # one of VARIANTS
+    seed: int
+    flow: GradientFlow | None  # None when its training diverged
+    val_accuracy: float  # the last epoch's
+    val_sequences: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class CellComparison:
+    """Every variant asked for, over SEEDS seeds, on one run's data and settings (pipeline.cell_compare)."""
+
+    config: LSTMConfig  # the run's: each variant changes its cell (and the forget bias) and its seed
+    runs: tuple[VariantRun, ...]
+
+    def of(self, variant: str) -> list[VariantRun]:
+        return [r for r in self.runs if r.variant == variant]
+
+
 @dataclass
 class Run:
     """A finished training run: its data, history and timings, and the weights as NumPy arrays.

@@ -205,3 +205,28 @@ def gradient_chart(flow) -> alt.Chart:
         .properties(width="container", height=220, autosize=FIT_WIDTH)
     )
 
+
+
+# Okabe and Ito's colour-blind-safe palette, one colour (and one dash) per model: never colour alone.
+MODEL_COLOURS = {"LSTM": "#0072B2", "GRU": "#E69F00", "SimpleRNN": "#009E73", "LSTM, forget bias 0": "#CC79A7"}
+MODEL_DASHES = {"LSTM": [1, 0], "GRU": [6, 3], "SimpleRNN": [2, 2], "LSTM, forget bias 0": [8, 2, 2, 2]}
+
+
+def cells_chart(rows: list[dict], title: str) -> alt.Chart:
+    """The gradient reaching each timestep, relative to the last, one line per model and seed, on a log scale.
+    ``rows``: {"timestep", "model" (a key of MODEL_COLOURS), "seed", "value"} (values > 0: a log scale has no 0)."""
+    shown = [m for m in MODEL_COLOURS if any(r["model"] == m for r in rows)]
+    return (
+        alt.Chart(pd.DataFrame(rows), title=title)
+        .mark_line(point=True, opacity=0.85)
+        .encode(
+            x=alt.X("timestep:Q", title="Timestep", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("value:Q", title="relative gradient (log)", scale=alt.Scale(type="log")),
+            color=alt.Color("model:N", title=None, legend=alt.Legend(orient="bottom"),
+                            scale=alt.Scale(domain=shown, range=[MODEL_COLOURS[m] for m in shown])),
+            strokeDash=alt.StrokeDash("model:N", title=None, scale=alt.Scale(domain=shown, range=[MODEL_DASHES[m] for m in shown])),
+            detail="seed:N",
+            tooltip=["model:N", "seed:N", "timestep:Q", alt.Tooltip("value:Q", format=".2g")],
+        )
+        .properties(width="container", height=240, autosize=FIT_WIDTH)
+    )

@@ -9,7 +9,7 @@ import re
 
 import pandas as pd
 
-from lstm_core.config import LSTMConfig
+from lstm_core.config import CELL_NAMES, LSTMConfig
 from lstm_core.data.synthetic import FEATURE_OFFSET, MAX_RISE, MIN_RISE, NOISE
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets treat as the start of a formula
@@ -51,7 +51,7 @@ def model_bytes(run) -> bytes:
     return run.keras_bytes
 
 
-SCRIPT = '''"""Reproduce an LSTM Pipeline Trace run with plain Keras: data, model, fit.
+SCRIPT = '''"""Reproduce an LSTM Pipeline Trace run ({layer} cell) with plain Keras: data, model, fit.
 
 Config: {config}
 Run it with:  python {name}
@@ -88,7 +88,7 @@ def make_data(seed):
 
 x, y = make_data(SEED)
 inputs = keras.Input(shape=(TIMESTEPS, FEATURES))
-hidden = keras.layers.LSTM(UNITS, kernel_initializer=keras.initializers.GlorotUniform(seed=SEED),
+hidden = keras.layers.{layer}(UNITS, kernel_initializer=keras.initializers.GlorotUniform(seed=SEED),
                            recurrent_initializer=keras.initializers.Orthogonal(seed=SEED + 1))(inputs)
 outputs = keras.layers.Dense(1, activation="sigmoid", kernel_initializer=keras.initializers.GlorotUniform(seed=SEED + 2))(hidden)
 model = keras.Model(inputs, outputs)
@@ -99,7 +99,7 @@ history = model.fit(x[:n_train], y[:n_train], validation_data=(x[n_train:], y[n_
                     epochs=EPOCHS, batch_size=BATCH_SIZE, shuffle=False, verbose=0).history
 
 print("input:", x.shape)
-print("lstm output:", keras.Model(inputs, hidden).predict(x[:1], verbose=0).shape[1:], "per sequence")
+print("{cell} output:", keras.Model(inputs, hidden).predict(x[:1], verbose=0).shape[1:], "per sequence")
 print("dense output:", model.predict(x, verbose=0).shape)
 for epoch in range(EPOCHS):
     print(f"epoch {{epoch + 1}}: loss {{history['loss'][epoch]:.4f}} accuracy {{history['accuracy'][epoch]:.4f}} "
@@ -111,6 +111,7 @@ print(f"final accuracy {{history['accuracy'][-1]:.4f}} val_accuracy {{history['v
 def reproduce_script(config: LSTMConfig, name: str = "lstm_run.py") -> str:
     """A standalone script (NumPy and Keras only) that makes the same data and trains the same model."""
     return SCRIPT.format(config=config.key(), name=name, val_sequences=config.val_sequences, noise=NOISE,
+                         layer=CELL_NAMES[config.cell],
                          min_rise=MIN_RISE, max_rise=MAX_RISE, offset=FEATURE_OFFSET, **config.to_dict())
 
 
@@ -131,5 +132,5 @@ def file_stem(run) -> str:
     if not run.dataset.synthetic:  # the file's name, and which file, columns and changes
         name = re.sub(r"[^A-Za-z0-9]+", "-", run.dataset.name.rsplit(".", 1)[0]).strip("-")[:24] or "data"
         parts.append(f"{name}-{hashlib.sha256(run.dataset.key.encode()).hexdigest()[:6]}")
-    return "lstm_" + "_".join(parts)
+    return f"{c.cell}_" + "_".join(parts)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lstm_core.config import LSTMConfig
+from lstm_core.config import CELL_NAMES, LSTMConfig
 from lstm_core.teaching.compare import Outcome, suggestion, verdict
 
 MAX_RUNS = 8  # a session keeps its last 8 runs; older ones drop out first
@@ -117,7 +117,7 @@ class RunStore:
         for run in self._runs.values():
             last, c = run.history.iloc[-1], run.config
             rows.append({
-                "Run": run.label, "Units": c.units, "Timesteps": c.timesteps, "Features": c.features,
+                "Run": run.label, "Cell": CELL_NAMES[c.cell], "Units": c.units, "Timesteps": c.timesteps, "Features": c.features,
                 "Epochs": c.epochs, "Sequences": c.sequences, "Batch": c.batch_size, "Learning rate": c.learning_rate,
                 "Seed": c.seed, "Parameters": run.params["total"], "Final loss": round(float(last["loss"]), 3),
                 "Final accuracy": round(float(last["accuracy"]), 3), "Final val accuracy": round(float(last["val_accuracy"]), 3),

@@ -63,6 +63,20 @@ def train_task(config_key: str, dataset, baselines: bool, emit: Callable, should
     return finish(train(config, dataset=dataset, on_epoch=emit, on_batch=at_batch))
 
 
+def cells_task(config_key: str, dataset, variants: tuple[str, ...], own, emit: Callable, should_stop: Callable):
+    """Runs in a worker process: the run's data and settings trained as each of ``variants`` from several
+    seeds (pipeline.cell_compare), one row emitted per training finished. ``own``: the run as its own cell's
+    first seed, which is not trained again."""
+    from lstm_core.pipeline._keras import keras  # noqa: F401  (TensorFlow loads here, in the worker)
+    from lstm_core.pipeline.cell_compare import compare_cells
+
+    def at_batch() -> None:
+        if should_stop():
+            raise Stopped
+
+    return compare_cells(LSTMConfig.from_key(config_key), tuple(variants), own, emit, dataset, at_batch)
+
+
 def check_task(keras_bytes: bytes, x, emit: Callable, should_stop: Callable):
     """Runs in a worker process: Keras's own h at every step and score for one input (timesteps,
     features), from the run's saved model, to check the server's NumPy trace of an edited sequence."""
@@ -136,8 +150,10 @@ class TrainingJob:
                 log.exception("could not save the run: %s", self.config.key())
 
     def status(self) -> JobStatus:
-        if self._task is None:
-            return JobStatus(JobState.DONE, None, tuple(self._run.history.to_dict("records")), self._run, None)
+        if self._task is None:  # a saved result: a run's epochs, or nothing streamed (the comparisons)
+            history = getattr(self._run, "history", None)
+            return JobStatus(JobState.DONE, None, () if history is None else tuple(history.to_dict("records")),
+                             self._run, None)
         task = self._task
         state = TASK_STATES[task.state]
         return JobStatus(state, task.place, task.events, task.result if state is JobState.DONE else None, task.error)

@@ -13,9 +13,14 @@ from dataclasses import dataclass
 
 from lstm_core.config import LSTMConfig
 from lstm_core.data.keys import config_of
-from lstm_core.serving.jobs import STOP_GRACE, JobBoard, JobState, JobStatus, TrainingJob, train_task
+from lstm_core.serving.jobs import STOP_GRACE, JobBoard, JobState, JobStatus, TrainingJob, cells_task, train_task
 
-RUNS, ORDER = "lstm", "order"  # the kinds of job board: runs, and each run's comparison models
+RUNS, ORDER, CELLS = "lstm", "order", "cells"  # the kinds of job board: runs, their order test, their cell comparison
+
+
+def cells_key(run_key: str, variants: tuple[str, ...]) -> str:
+    """What a cell comparison is shared and saved by: its run, and the variants it trains."""
+    return f"{run_key}|variants={','.join(variants)}"
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ class SessionTrainer:
         self._dataset = None  # the pending run's CSV data (None: the synthetic data its config makes)
         self._baseline: str | None = None  # the run whose comparison models this session waits for
         self._ordered: set[str] = set()  # every run whose comparison models this session asked for
+        self._cells: set[str] = set()  # the cell comparisons this session waits for (or shows): their keys, one run's
 
     @property
     def run(self):
@@ -130,12 +136,33 @@ class SessionTrainer:
         """Whether this session asked for the comparison models of ``run_key``."""
         return run_key in self._ordered
 
-    def _ask(self, kind: str, run_key: str, dataset) -> TrainingJob:
+    def want_cells(self, run, variants: tuple[str, ...]) -> JobStatus:
+        """The cell comparison of ``run`` (pipeline.cell_compare: ``variants`` from several seeds on its data),
+        trained once for every session that asks; this session now waits for it, and no longer for another
+        run's comparisons (the same run's other variants stay)."""
+        from lstm_core.pipeline.cell_compare import own_run
+
+        key = cells_key(run.key, variants)
+        for other in [k for k in self._cells if not k.startswith(run.key + "|variants=")]:  # another run's
+            self._boards[CELLS].forget(other, self.session_id)
+            self._cells.discard(other)
+        self._cells.add(key)
+        data = None if run.dataset.synthetic else run.dataset  # the lesson's data: the worker makes it from the config
+        now = self._ask(CELLS, key, data, (cells_task, run.config.key(), data, tuple(variants), own_run(run))).status()
+        if now.state is JobState.QUEUED:
+            self._prune()
+        return now
+
+    def cells_asked(self, run_key: str, variants: tuple[str, ...]) -> bool:
+        """Whether this session asked for this cell comparison."""
+        return cells_key(run_key, variants) in self._cells
+
+    def _ask(self, kind: str, run_key: str, dataset, task: tuple | None = None) -> TrainingJob:
         config = config_of(run_key)
 
         def make(on_done: Callable) -> TrainingJob:
-            task = self._submit(train_task, config.key(), dataset, kind == ORDER)
-            return TrainingJob(config, task, dataset=dataset, grace=self._grace).start(on_done)
+            submitted = self._submit(*(task or (train_task, config.key(), dataset, kind == ORDER)))
+            return TrainingJob(config, submitted, dataset=dataset, grace=self._grace).start(on_done)
 
         return self._boards[kind].job(run_key, make, watcher=self.session_id)
 

@@ -13,8 +13,8 @@ from lstm_core.teaching.observations import LOSS_FLOOR, OVERFIT_RISE, val_loss_n
 from lstm_core.teaching.text import DIVERGED, DIVERGED_GATES, KEY_INSIGHT
 from lstm_core.tracing.trace import carried_after
 
-__all__ = ["KEY_INSIGHT", "diverged_text", "key_insight", "pipeline_insight", "training_insight", "trace_insight",
-           "yardstick_of"]
+__all__ = ["KEY_INSIGHT", "diverged_text", "key_insight", "key_insight_of", "pipeline_insight", "training_insight",
+           "trace_insight", "yardstick_of"]
 
 
 def diverged_text(run) -> str:
@@ -37,11 +37,39 @@ def _validation(acc: float, yard: Yardstick, value: bool = True) -> str:
     return f"{acc:.3f} on {held_out}, {verdict}" if value else f"{verdict} on {held_out}"
 
 
+# The lesson's key insight (text.KEY_INSIGHT) is the LSTM's; a GRU or SimpleRNN run reads its own cell's.
+CELL_KEY_INSIGHTS = {
+    "gru": (
+        "A GRU reads a sequence one timestep at a time and carries a hidden state from each step to the next (it has "
+        "no separate cell state: its update gate sets how much of the old state each step keeps), so its output can "
+        "depend on the order of the steps, not only on which values appear. Training adjusts the weights that set its "
+        "gates. A falling loss shows the optimiser working, as it would for any trainable model. Only beating its own "
+        "copy trained on time-shuffled sequences shows that this model uses the order; a Dense layer that sees the "
+        "whole window at once shows whether memory is needed to read it (both are in the Training tab, \"Does order "
+        "matter?\")."
+    ),
+    "rnn": (
+        "A SimpleRNN reads a sequence one timestep at a time and carries a hidden state from each step to the next (it "
+        "has no gates: the same weights mix the old state with every new step), so its output can depend on the order "
+        "of the steps, not only on which values appear. Training adjusts those weights. A falling loss shows the "
+        "optimiser working, as it would for any trainable model. Only beating its own copy trained on time-shuffled "
+        "sequences shows that this model uses the order; a Dense layer that sees the whole window at once shows "
+        "whether memory is needed to read it (both are in the Training tab, \"Does order matter?\")."
+    ),
+}
+
+
+def key_insight_of(cell: str) -> str:
+    """The key insight for a run of ``cell``: the lesson's for the LSTM."""
+    return CELL_KEY_INSIGHTS.get(cell, KEY_INSIGHT)
+
+
 def key_insight(run) -> str:
-    """The lesson's key insight, then what this run showed of it, each claim bounded by its noise."""
+    """The cell's key insight, then what this run showed of it, each claim bounded by its noise."""
+    lesson = key_insight_of(run.config.cell)
     if run.diverged:
         why = diverged_text(run)
-        return f"{KEY_INSIGHT} In this run, {why[0].lower()}{why[1:]}"
+        return f"{lesson} In this run, {why[0].lower()}{why[1:]}"
     h, yard = run.history, yardstick_of(run)
     first, last = h.iloc[0], h.iloc[-1]
     fell = len(h) > 1 and first["loss"] - last["loss"] > LOSS_FLOOR / 2
@@ -59,7 +87,7 @@ def key_insight(run) -> str:
     else:
         verdict = ("it has not shown that it learned the pattern yet. Try more epochs, a different learning rate or "
                    "more units.")
-    return f"{KEY_INSIGHT} In this run, {loss}, and {val}: {verdict}"
+    return f"{lesson} In this run, {loss}, and {val}: {verdict}"
 
 
 def pipeline_insight(run) -> str:

@@ -1,5 +1,6 @@
 """The one "Next:" line each view ends with, so that five tabs of equal weight read as a path:
-Training (the first view) -> order test -> Pipeline -> Prediction trace -> Quiz -> another run -> Compare."""
+Training (the first view) -> order test -> Pipeline -> Prediction trace -> Why gates? -> Quiz -> another run ->
+Compare."""
 
 from __future__ import annotations
 
@@ -8,19 +9,22 @@ NEXT = {
                           "model uses the order of the timesteps.",
     "training": "open **Pipeline** to see the shapes that flow through the three layers, and where the parameters are.",
     "pipeline": "open **Prediction trace** to follow one sequence through these layers, gate by gate.",
-    "trace": "test yourself in **Quiz**: its last questions are about this run.",
+    "trace": "open **Why gates?** to train the same task as a GRU and a SimpleRNN and measure what the gates change.",
+    "why_gates": "test yourself in **Quiz**: its last questions are about this run.",
     "quiz": "change one setting in the sidebar (fewer units, one epoch, a higher learning rate), press **Train**, "
             "and see both runs in **Compare**.",
     "compare": "change one more setting in the sidebar and press **Train**: each run joins this comparison.",
 }
+# A SimpleRNN has no gates to follow: its trace is the hidden state, step by step.
+NEXT_RNN = {"pipeline": "open **Prediction trace** to follow one sequence through these layers, step by step."}
 
 
-def next_step(view: str, ordered: bool = True, runs: int = 2) -> str | None:
+def next_step(view: str, ordered: bool = True, runs: int = 2, cell: str = "lstm") -> str | None:
     """The "Next:" line for ``view`` (a key of NEXT without its variant). The Training view first points to
     the order test until it has run (``ordered``); Compare says nothing with one run, where its own
-    suggestion already says what to vary."""
+    suggestion already says what to vary. ``cell`` is the run's (config.cell)."""
     if view == "training" and not ordered:
         view = "training-unordered"
     if view == "compare" and runs < 2:
         return None
-    return f"**Next:** {NEXT[view]}"
+    return f"**Next:** {(NEXT_RNN if cell == 'rnn' else {}).get(view, NEXT[view])}"

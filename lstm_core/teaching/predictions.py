@@ -1,6 +1,6 @@
 """Predict, then reveal: the learner commits to a number or a direction before the run shows it.
 
-Three kinds of question: an accuracy (a number from 0 to 1), a count (such as the LSTM's parameters,
+Three kinds of question: an accuracy (a number from 0 to 1), a count (such as the recurrent layer's parameters,
 LSTMConfig.recurrent_parameters) and a direction (will a score go up, go down or stay about the same?). Each
 answer is checked as typed, with one message that says what is wrong and what to type instead.
 """
@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 
+from lstm_core.config import CELL_NAMES
 from lstm_core.formats import counted, quoted
 from lstm_core.pipeline.noise import Verdict, Z, compare, standard_error, yardstick_of
 from lstm_core.tracing.probe import BARELY_MOVED
@@ -104,6 +105,37 @@ def parse_direction(value) -> str:
 
 
 PARSERS = {"accuracy": parse_accuracy, "count": parse_count, "direction": parse_direction}
+
+
+@dataclass(frozen=True)
+class ParamsQuestion:
+    """The Pipeline tab's "How many parameters?" prediction for one setup: the key it is kept under, the
+    question, the input's label, and the hint shown until it is answered."""
+
+    key: str
+    question: str
+    label: str
+    hint: str
+
+
+# What a unit's weights are, per cell: the hint under the parameter prediction.
+PARAMS_HINTS = {
+    "lstm": "each of the 4 blocks (3 gates and the candidate) has a weight per input, per recurrent input and a bias, "
+            "for every unit.",
+    "gru": "each of the 3 blocks (2 gates and the candidate) has a weight per input, per recurrent input and two "
+           "biases (Keras's GRU keeps the recurrent one apart), for every unit.",
+    "rnn": "its one block (no gates) has a weight per input, per recurrent input and a bias, for every unit.",
+}
+
+
+def params_question(config) -> ParamsQuestion:
+    """How many parameters the config's recurrent layer learns, asked in its own cell's name. The LSTM's key
+    stays "params|units|features"; another cell's names it, so that a guess for one cell is not revealed
+    against another's count."""
+    u, f, cell, name = config.units, config.features, config.cell, CELL_NAMES[config.cell]
+    key = f"params|{u}|{f}" if cell == "lstm" else f"params|{cell}|{u}|{f}"
+    return ParamsQuestion(key, f"{name} parameters for {u} units reading {f} features:",
+                          f"How many {name} parameters? (the weights the {name} layer learns)", PARAMS_HINTS[cell])
 
 
 @dataclass(frozen=True)

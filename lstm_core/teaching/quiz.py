@@ -8,10 +8,11 @@ question's options are shuffled, so a quiz cannot be passed by spotting the shap
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from lstm_core.config import BLOCKS, CELL_NAMES, CELLS, LSTMConfig, unchecked
 from lstm_core.formats import counted
 from lstm_core.teaching.gradients import OPEN, VANISHED, share
 from lstm_core.tracing.trace import sigmoid
@@ -274,6 +275,147 @@ FIXED: tuple[Question, ...] = (
 )
 
 
+# A GRU or SimpleRNN run keeps the LSTM's concept questions, worded as about LSTMs (the lesson's cell); these
+# prompts do not name the LSTM on their own, so for another cell they say it.
+ABOUT_LSTM = {
+    "forget-open": "In an LSTM, the forget gate of a unit is close to 1. What happens to that unit's cell state?",
+    "input-gate": "In an LSTM, what does the input gate i do?",
+}
+
+# The questions about the model's own layer, asked of a GRU or SimpleRNN run in place of the LSTM's.
+CELL_SEED = {
+    "gru": ("The update gate z at the last step: the share it kept",
+            "z is a share between 0 and 1 that mixes the old h with the candidate, h = z·h_prev + (1 - z)·candidate; "
+            "what comes out is the h it makes, one number per unit (the GRU has no cell state to hand out either)."),
+    "rnn": ("The weighted sum x·W + h·U + b before its tanh",
+            "that sum stays inside the step: tanh squashes it into h = tanh(x·W + h·U + b), between -1 and 1, and "
+            "that h is what comes out."),
+}
+BLOCK_WORDS = {"lstm": "four weight blocks and the gates", "gru": "three weight blocks and the gates",
+               "rnn": "one weight block and a tanh"}
+
+
+def seed_question(cell: str = "lstm") -> Question:
+    """The lesson's seed question, about the run's own layer."""
+    if cell == "lstm":
+        return SEED_QUESTION
+    name = CELL_NAMES[cell]
+    return _q("seed", "Basics", f"What does the {name} layer output represent?", [
+        ("A summary vector capturing sequence patterns",
+         "the layer returns its last hidden state h: one number per unit for each sequence, built up step by step from "
+         "everything it read."),
+        ("Raw input data unchanged",
+         f"the input goes through the {BLOCK_WORDS[cell]}; what comes out has one number per unit for "
+         "each sequence, not timesteps x features."),
+        ("Final prediction score",
+         f"the score comes from the Dense layer, which reads the {name}'s output."),
+        CELL_SEED[cell],
+    ])
+
+
+# Where the LSTM's own forgetting happens, for the dense-role question's second option.
+FORGETS = {
+    "gru": ("It picks which of the GRU's memories to forget next",
+            "forgetting happens inside the GRU, in its update gate z; the Dense layer runs once, after the last step."),
+    "rnn": ("It picks which of the SimpleRNN's memories to forget next",
+            "the SimpleRNN has no gate to forget with: its weights and tanh mix the old h with each x(t), inside the "
+            "layer; the Dense layer runs once, after the last step."),
+}
+
+
+def _dense_role(cell: str) -> Question:
+    name = CELL_NAMES[cell]
+    return _q("dense-role", "Basics", "What does the Dense layer with a sigmoid do in this model?", [
+        (f"It weighs the {name}'s units into one score from 0 to 1",
+         "a weighted sum of the numbers in h plus a bias, through the sigmoid: one score per sequence, "
+         "counted as class 1 above 0.5."),
+        FORGETS[cell],
+        ("It gives a probability for each timestep of the sequence",
+         "it reads only the last hidden state, so there is one score per sequence and none per step."),
+        (f"It rounds the {name}'s output into a label, 0 or 1",
+         "the sigmoid gives a score such as 0.73 and never rounds; accuracy counts a score above 0.5 as "
+         "class 1, and the loss uses the score itself."),
+    ])
+
+
+CELL_FIXED: dict[str, tuple[Question, ...]] = {
+    "gru": (
+        _q("gru-param-formula", "Shapes and parameters",
+           "A Keras GRU layer (reset_after=True, its default) has U units and reads F features per timestep. How many "
+           "trainable parameters does it have?", [
+               ("3 x U x (F + U + 2)",
+                "three weight blocks (Keras's order z | r | h), each with U units; each unit sees F inputs x(t), U "
+                "recurrent inputs h(t-1) and two biases: reset_after=True keeps the recurrent bias apart, added "
+                "before the reset gate multiplies."),
+               ("3 x U x (F + U + 1)",
+                "that forgets the second bias: it is the count of a GRU with reset_after=False, one bias per block; "
+                "Keras's default, reset_after=True, keeps two."),
+               ("4 x U x (F + U + 1)",
+                "that is the LSTM's count, four blocks (i, f, c, o); the GRU has no output gate and no cell state: "
+                "three blocks."),
+               ("2 x U x (F + U + 2)",
+                "two blocks would be the gates z and r alone; the candidate needs weights of its own: three blocks."),
+           ]),
+        _q("gru-update", "Training and gates",
+           "In Keras's GRU, the update gate z of a unit is close to 1. What happens to that unit's hidden state?", [
+               ("Most of the old h is kept and carried into the next step",
+                "h = z·h_prev + (1 - z)·candidate: with z near 1 the old h passes almost unchanged, and the new "
+                "candidate gets only the share 1 - z."),
+               ("It is replaced by the new candidate at this step",
+                "that is z near 0, where h = (1 - z)·candidate takes the candidate almost whole. Some papers write "
+                "the GRU with z and 1 - z swapped; in Keras's, z is the share of the old h kept."),
+               ("It is reset to 0 before the candidate is computed",
+                "that is closer to the reset gate r, and only for the candidate: r near 0 hides h_prev from the "
+                "candidate, while z decides how much of h_prev itself is kept."),
+               ("It is moved into the cell state c for later steps",
+                "a GRU has no cell state: h is its only memory, and z sets how much of it each step keeps."),
+           ]),
+    ),
+    "rnn": (
+        _q("rnn-param-formula", "Shapes and parameters",
+           "A Keras SimpleRNN layer has U units and reads F features per timestep. How many trainable parameters "
+           "does it have?", [
+               ("U x (F + U + 1)",
+                "one weight block and no gates: each of the U units sees F inputs x(t), U recurrent inputs h(t-1) "
+                "and one bias, through one tanh."),
+               ("4 x U x (F + U + 1)",
+                "that is the LSTM's count: its three gates and candidate each need a block; the SimpleRNN has no "
+                "gates, so one block."),
+               ("U x (F + U + 2)",
+                "that is PyTorch's count: PyTorch's nn.RNN keeps two bias vectors (b_ih and b_hh), Keras keeps one."),
+               ("U x (F + 1)",
+                "that leaves out the recurrent weights: each unit also reads all U values of h(t-1), U weights "
+                "more per unit."),
+           ]),
+        _q("rnn-no-gates", "Training and gates",
+           "A SimpleRNN has no gates. What decides how much of its old hidden state reaches the next step?", [
+               ("Its fixed weights: h = tanh(x·W + h_prev·U + b)",
+                "with no gate, the recurrent weights U and the tanh decide, the same way at every step whatever the "
+                "input; an LSTM or a GRU computes a share to keep at each step, from the input and h_prev."),
+               ("A hidden forget gate that Keras fixes at 1",
+                "Keras's SimpleRNNCell computes only tanh(x·W + b + h_prev·U): no gate, fixed or learned, and one "
+                "weight block, U x (F + U + 1) parameters."),
+               ("Nothing: it starts from zero at every step",
+                "h_prev enters every step through U, so earlier steps do reach the end; they fade as the tanh and U "
+                "are applied again and again."),
+               ("The Dense layer, which reads every step",
+                "the Dense layer reads only the last h, once, after the last step; it decides nothing inside the "
+                "sequence."),
+           ]),
+    ),
+}
+
+
+def fixed_questions(cell: str = "lstm") -> tuple[Question, ...]:
+    """The fixed questions for a run of ``cell``: the LSTM's as they are; for another cell, the questions on
+    the model's own layer for it, its own questions, and the LSTM's concept questions worded as about LSTMs."""
+    if cell == "lstm":
+        return FIXED
+    own = {"seed": seed_question(cell), "dense-role": _dense_role(cell)}
+    kept = tuple(own.get(q.id) or (replace(q, prompt=ABOUT_LSTM[q.id]) if q.id in ABOUT_LSTM else q) for q in FIXED)
+    return kept + CELL_FIXED[cell]
+
+
 def _distinct(correct: str, candidates: list[tuple[str, str]], key=lambda option: option) -> list[tuple[str, str]]:
     """The first three distractors that differ from the answer and from each other, as ``key`` sees
     them (two shapes in different words can still be the same shape).
@@ -293,60 +435,170 @@ def _numbers(shape_text: str) -> tuple[int, ...]:
     return tuple(int(part.split()[0]) for part in shape_text.split(" x "))
 
 
-def generated_questions(run, trace=None) -> list[Question]:
-    """Questions whose answers are computed from this run, with misconceptions as distractors."""
+def _formula(cell: str, u: int | str, f: int | str) -> str:
+    """A cell's count as a product: '4 x 6 x (5 + 6 + 1)', '3 x U x (F + U + 2)', '6 x (5 + 6 + 1)'."""
+    biases = 2 if cell == "gru" else 1
+    blocks = f"{BLOCKS[cell]} x " if BLOCKS[cell] > 1 else ""
+    return f"{blocks}{u} x ({f} + {u} + {biases})"
+
+
+def _params_question(c: LSTMConfig) -> Question:
+    """How many parameters the run's own layer has: the cell's formula, and the other formulas' mistakes."""
+    u, f, t, cell, name = c.units, c.features, c.timesteps, c.cell, CELL_NAMES[c.cell]
+    right = f"{c.recurrent_parameters:,}"
+    dense = (f"{c.recurrent_parameters + u + 1:,}",
+             f"that adds the Dense layer's {u} weights and its bias; the question asks for the {name} layer alone.")
+    if cell == "lstm":
+        candidates = [
+            (f"{4 * u * (f + u + 2):,}",
+             f"4 x {u} x ({f} + {u} + 2) is PyTorch's count: PyTorch keeps two bias vectors per block, Keras keeps one."),
+            (f"{3 * u * (f + u + 1):,}",
+             f"3 x {u} x ({f} + {u} + 1) counts the three gates but not the candidate g, which has weights of its own; "
+             f"three blocks is a GRU with reset_after=False. Keras's default GRU (reset_after=True) keeps two bias "
+             f"vectors per block: 3 x {u} x ({f} + {u} + 2)."),
+            (f"{4 * u * (f + 2 * u + 1):,}",
+             f"4 x {u} x ({f} + 2 x {u} + 1) feeds the cell state c(t-1) to the gates as well; they read only x(t) and h(t-1)."),
+            dense,
+            (f"{4 * u * (t + u + 1):,}",
+             f"4 x {u} x ({t} + {u} + 1) puts the {t} timesteps where the {f} features belong; the weights do not "
+             "depend on the sequence length."),
+        ]
+        why = (f"four blocks (i, f, c, o), each with {counted(u, 'unit')}; each unit sees {counted(f, 'input')} x(t), "
+               f"{counted(u, 'recurrent input')} h(t-1) and one bias.")
+    elif cell == "gru":
+        candidates = [
+            (f"{3 * u * (f + u + 1):,}",
+             f"3 x {u} x ({f} + {u} + 1) forgets the second bias: that is a GRU with reset_after=False. Keras's default "
+             "GRU (reset_after=True) keeps two bias vectors per block."),
+            (f"{4 * u * (f + u + 1):,}",
+             f"4 x {u} x ({f} + {u} + 1) counts it as an LSTM, with four blocks (i, f, c, o); the GRU has three "
+             "(z, r, h): no output gate and no cell state."),
+            (f"{2 * u * (f + u + 2):,}",
+             f"2 x {u} x ({f} + {u} + 2) counts the gates z and r but not the candidate, which has weights of its own."),
+            dense,
+            (f"{3 * u * (t + u + 2):,}",
+             f"3 x {u} x ({t} + {u} + 2) puts the {t} timesteps where the {f} features belong; the weights do not "
+             "depend on the sequence length."),
+        ]
+        why = (f"three blocks (z, r, h), each with {counted(u, 'unit')}; each unit sees {counted(f, 'input')} x(t), "
+               f"{counted(u, 'recurrent input')} h(t-1) and two biases, the input's and the recurrent one (Keras's GRU "
+               "adds the second before the reset gate multiplies).")
+    else:
+        candidates = [
+            (f"{4 * u * (f + u + 1):,}",
+             f"4 x {u} x ({f} + {u} + 1) counts it as an LSTM, with a block for each of three gates and the candidate; "
+             "the SimpleRNN has no gates: one block."),
+            (f"{3 * u * (f + u + 2):,}",
+             f"3 x {u} x ({f} + {u} + 2) counts it as Keras's GRU, with blocks for the gates z and r and the candidate; "
+             "the SimpleRNN has no gates: one block."),
+            (f"{u * (f + u + 2):,}",
+             f"{u} x ({f} + {u} + 2) is PyTorch's count: PyTorch's nn.RNN keeps two bias vectors, Keras keeps one."),
+            dense,
+            (f"{u * (f + 1):,}",
+             f"{u} x ({f} + 1) leaves out the recurrent weights: each unit also reads all {u} values of h(t-1)."),
+            (f"{u * (t + u + 1):,}",
+             f"{u} x ({t} + {u} + 1) puts the {t} timesteps where the {f} features belong; the weights do not "
+             "depend on the sequence length."),
+        ]
+        why = (f"one block and no gates, with {counted(u, 'unit')}; each unit sees {counted(f, 'input')} x(t), "
+               f"{counted(u, 'recurrent input')} h(t-1) and one bias.")
+    return _q("gen-params", "Your model",
+              f"Your Keras {name} layer has {counted(u, 'unit')} and reads {counted(f, 'feature')} per timestep. "
+              "How many trainable parameters does it have?",
+              [(right, f"{_formula(cell, u, f)} = {right}: {why}"), *_distinct(right, candidates)])
+
+
+def _shape_question(c: LSTMConfig) -> Question:
+    """What the run's own layer outputs: one h per sequence; the distractors are other tensors in or near it."""
     from lstm_core.teaching.stages import shape_in_words
 
-    c = run.config
-    u, f, t, n = c.units, c.features, c.timesteps, c.sequences
-    qs = []
-    right = f"{4 * u * (f + u + 1):,}"
-    wrong = _distinct(right, [
-        (f"{4 * u * (f + u + 2):,}",
-         f"4 x {u} x ({f} + {u} + 2) is PyTorch's count: PyTorch keeps two bias vectors per block, Keras keeps one."),
-        (f"{3 * u * (f + u + 1):,}",
-         f"3 x {u} x ({f} + {u} + 1) counts the three gates but not the candidate g, which has weights of its own; "
-         f"three blocks is a GRU with reset_after=False. Keras's default GRU (reset_after=True) keeps two bias "
-         f"vectors per block: 3 x {u} x ({f} + {u} + 2)."),
-        (f"{4 * u * (f + 2 * u + 1):,}",
-         f"4 x {u} x ({f} + 2 x {u} + 1) feeds the cell state c(t-1) to the gates as well; they read only x(t) and h(t-1)."),
-        (f"{4 * u * (f + u + 1) + u + 1:,}",
-         f"that adds the Dense layer's {u} weights and its bias; the question asks for the LSTM layer alone."),
-        (f"{4 * u * (t + u + 1):,}",
-         f"4 x {u} x ({t} + {u} + 1) puts the {t} timesteps where the {f} features belong; the weights do not "
-         "depend on the sequence length."),
-    ])
-    qs.append(_q("gen-params", "Your model",
-                 f"Your Keras LSTM layer has {counted(u, 'unit')} and reads {counted(f, 'feature')} per timestep. "
-                 "How many trainable parameters does it have?",
-                 [(right, f"4 x {u} x ({f} + {u} + 1) = {right}: four blocks (i, f, c, o), each with {counted(u, 'unit')}; "
-                          f"each unit sees {counted(f, 'input')} x(t), {counted(u, 'recurrent input')} h(t-1) "
-                          "and one bias."), *wrong]))
+    u, f, t, n, cell, name = c.units, c.features, c.timesteps, c.sequences, c.cell, CELL_NAMES[c.cell]
     right = shape_in_words((n, u), "unit")
-    wrong = _distinct(right, [
-        (shape_in_words((n, t, u), "unit"),
-         "that is the hidden state at every timestep, which needs return_sequences=True; this model keeps only "
-         "the last one."),
-        *([(shape_in_words((n, 1), "output"),
-            f"one score per sequence is the Dense layer's output, made from these {u} numbers.")]
-          if u > 1 else []),  # with 1 unit the LSTM's output is (n, 1) too: both would be right
-        (shape_in_words((n, 2 * u), "unit"),
-         "that would be h and c side by side; the layer returns only h (return_state=True would add the last h "
-         "and c as separate outputs)."),
-        (shape_in_words((n, t, f), "feature"),
-         f"that is the input's shape; the LSTM turns each step's {counted(f, 'feature')} into "
-         f"{counted(u, 'unit')} and keeps the last step."),
-        (shape_in_words((n, 4 * u), "unit"),
-         f"4 x {u} is the width of the four gate blocks inside the cell; only h, {u} number{'s' * (u > 1)}, comes out."),
-    ], key=_numbers)
-    qs.append(_q("gen-shape", "Your model", "What shape does the LSTM layer output for your data?",
-                 [(right, f"one {u}-number summary vector (the last hidden state) for each of the {n} sequences."),
-                  *wrong]))
+    every_step = (shape_in_words((n, t, u), "unit"),
+                  "that is the hidden state at every timestep, which needs return_sequences=True; this model keeps only "
+                  "the last one.")
+    score = [(shape_in_words((n, 1), "output"), f"one score per sequence is the Dense layer's output, made from these "
+                                                f"{u} numbers.")] if u > 1 else []  # with 1 unit (n, 1) is right too
+    the_input = (shape_in_words((n, t, f), "feature"),
+                 f"that is the input's shape; the {name} turns each step's {counted(f, 'feature')} into "
+                 f"{counted(u, 'unit')} and keeps the last step.")
+    if cell == "lstm":
+        candidates = [
+            every_step, *score,
+            (shape_in_words((n, 2 * u), "unit"),
+             "that would be h and c side by side; the layer returns only h (return_state=True would add the last h "
+             "and c as separate outputs)."),
+            the_input,
+            (shape_in_words((n, 4 * u), "unit"),
+             f"4 x {u} is the width of the four gate blocks inside the cell; only h, {u} number{'s' * (u > 1)}, comes out."),
+        ]
+    else:
+        candidates = [
+            every_step, *score,
+            (shape_in_words((n, 2 * u), "unit"),
+             f"that would be h and a cell state c side by side, as an LSTM keeps; the {name} has no cell state, and "
+             "returns h alone."),
+            the_input,
+            *([(shape_in_words((n, 3 * u), "unit"),
+                f"3 x {u} is the width of the three blocks (z, r, h) inside the cell; only h, {u} "
+                f"number{'s' * (u > 1)}, comes out.")] if cell == "gru" else []),
+            (shape_in_words((n, f + u), "unit"),
+             f"{f} + {u} is what each unit reads at every step, x(t) and h(t-1) side by side; each unit outputs one "
+             "number, its h."),
+            (shape_in_words((n, f + u + 1), "unit"),
+             f"{f} + {u} + 1 is how many weights each unit has in a block (one per input, per recurrent input, and a "
+             "bias); a unit outputs one number, not its weights."),
+        ]
+    return _q("gen-shape", "Your model", f"What shape does the {name} layer output for your data?",
+              [(right, f"one {u}-number summary vector (the last hidden state) for each of the {n} sequences."),
+               *_distinct(right, candidates, key=_numbers)])
+
+
+# Each cell's blocks, as the comparison question's options name them.
+CELL_BLOCKS = {"lstm": "four blocks (i, f, c, o), one bias each", "gru": "three blocks (z, r, h), two biases each",
+               "rnn": "one block and no gates"}
+
+
+def _cells_question(c: LSTMConfig) -> Question:
+    """Which cell has the most parameters on this run's features and units (the fewest where the LSTM and the
+    GRU tie, at 1 feature and 1 unit: 4 x 1 x 3 = 3 x 1 x 4), every reason quoting the three counts."""
+    u, f = c.units, c.features
+    counts = {cell: unchecked(c, cell=cell).recurrent_parameters for cell in CELLS}  # no caps: a count, not a run
+    gap = counts["lstm"] - counts["gru"]  # 4u(F+u+1) - 3u(F+u+2) = u(F+u-2): a tie only at F = u = 1
+    most = gap > 0
+    listed = ", ".join(f"{CELL_NAMES[k]} {_formula(k, u, f)} = {v:,}" for k, v in counts.items())
+    if most:
+        why = {"lstm": f"its fourth block outweighs the GRU's second bias per block, by {u} x ({f} + {u} - 2) = "
+                       f"{gap:,}: {listed}.",
+               "gru": f"its second bias per block does not make up for the LSTM's fourth block: {listed}.",
+               "rnn": f"with one block it has the fewest, not the most: {listed}."}
+    else:
+        why = {"lstm": f"at {counted(f, 'feature')} and {counted(u, 'unit')} the LSTM's fourth block and the GRU's "
+                       f"second bias per block cost the same, so it ties with the GRU; the fewest is the "
+                       f"SimpleRNN's: {listed}.",
+               "gru": f"it ties with the LSTM here, its second bias per block costing what the LSTM's fourth block "
+                      f"does; the fewest is the SimpleRNN's: {listed}.",
+               "rnn": f"one block and no gates: {listed}."}
+    options = [(f"The {CELL_NAMES[k]}, with {CELL_BLOCKS[k]}", why[k] + (" It is your model's cell." if k == c.cell else ""))
+               for k in CELLS]
+    options.append(("All three the same, as they have the same units",
+                    f"the units set how many numbers come out, not how many weights each unit needs: each weight block "
+                    f"has its own, so {listed}."))
+    pick = "lstm" if most else "rnn"
+    return _q("gen-cells", "Your model",
+              f"For your data ({counted(f, 'feature')}) and {counted(u, 'unit')}, which recurrent cell has the "
+              f"{'most' if most else 'fewest'} trainable parameters?", options, answer=CELLS.index(pick))
+
+
+def generated_questions(run, trace=None) -> list[Question]:
+    """Questions whose answers are computed from this run, with misconceptions as distractors."""
+    c = run.config
+    qs = [_params_question(c), _shape_question(c), _cells_question(c)]
     if run.diverged:  # NaN losses and gates: only what the table shows is asked
         return qs + [_final_accuracy_question(run)]
     qs.append(_best_epoch_question(run) or _final_accuracy_question(run))
-    if trace is not None and (forget := _forget_question(trace)):
-        qs.append(forget)
+    if trace is not None and (gate := GATE_QUESTIONS.get(trace.cell, lambda _: None)(trace)):
+        qs.append(gate)
     if getattr(run, "gradient_flow", None) is not None and (flow := _gradient_question(run)):
         qs.append(flow)
     return qs
@@ -359,6 +611,15 @@ GRADIENT_BINS = (  # the first step's share of the last step's gradient, as the 
 )
 
 
+# What the "not at all" option says the gradient goes through, and what carries it back, per cell.
+NOT_AT_ALL = {
+    "lstm": ("gates", "the cell path (through the forget gates) and the hidden state both carry"),
+    "gru": ("gates", "the hidden state's direct path, h = z·h_prev + (1 - z)·candidate (nearly whole where z is "
+                     "near 1), and its path through the candidate's recurrent weights both carry"),
+    "rnn": ("tanh", "the hidden state, through every step's recurrent weights and tanh, carries"),
+}
+
+
 def _gradient_question(run) -> Question | None:
     """How strongly the loss's gradient reaches timestep 1 after training, from the run's measured flow."""
     first, start, t = float(run.gradient_flow.trained[0]), float(run.gradient_flow.init[0]), run.config.timesteps
@@ -369,9 +630,9 @@ def _gradient_question(run) -> Question | None:
     options = [(name, measured[0].upper() + measured[1:] if low <= first < high else
                 f"that would be {name.split('(')[1].rstrip(')')}; {measured}") for low, high, name in GRADIENT_BINS]
     right = next(i for i, (low, high, _) in enumerate(GRADIENT_BINS) if low <= first < high)
-    options.append((f"Not at all: a gradient cannot flow back through {t} steps of gates",
-                    "it is never exactly 0: the cell path (through the forget gates) and the hidden state both carry "
-                    f"it back, however weakly; {measured}"))
+    through, carriers = NOT_AT_ALL[run.config.cell]
+    options.append((f"Not at all: a gradient cannot flow back through {t} steps of {through}",
+                    f"it is never exactly 0: {carriers} it back, however weakly; {measured}"))
     return _q("gen-gradient", "Your model",
               f"After training, how strongly does the loss's gradient reach the input at timestep 1, compared with "
               f"timestep {t}?", options, answer=right)
@@ -500,22 +761,82 @@ def _forget_question(trace) -> Question | None:
               [right, *wrong[:3]])
 
 
+def _update_question(trace) -> Question | None:
+    """What the GRU's mean update gate at the last timestep says: the share of the old hidden state kept there
+    (Keras's h = z·h_prev + (1 - z)·candidate), and how much of it training set, against the same sequence
+    through the untrained weights. None when there is no untrained trace or a gate is NaN."""
+    start = trace.initial_gates
+    if start is None:
+        return None
+    now, before, r_now = (float(np.mean(gates[name][-1])) for gates, name in (
+        (trace.gates, "update_gate"), (start, "update_gate"), (trace.gates, "reset_gate")))
+    if not all(map(math.isfinite, (now, before, r_now))):
+        return None
+    now, before = float(f"{now:.2f}"), float(f"{before:.2f}")  # as the prompt shows them
+    kept, was, rest, moved = f"{now:.0%}", f"{before:.0%}", f"{1 - now:.0%}", round(now - before, 2)
+    share = (f"h = z·h_prev + (1 - z)·candidate, so about {kept} of each unit's previous hidden state carries into "
+             f"this step's h and {rest} comes from the candidate, on average")
+    start_said = (f"the random starting weights (Keras starts the GRU's biases at 0) made it {before:.2f} on this "
+                  "sequence")
+    if abs(moved) >= FORGET_MOVED:
+        right = (f"It keeps about {kept} of the old h, {'up' if moved > 0 else 'down'} from {was} untrained",
+                 f"{share}. Before training, {start_said}; training moved it by {moved:+.2f}.")
+        training = (f"It keeps about {kept} of the old h, as it did untrained",
+                    f"before training it averaged {before:.2f} on the same sequence: training moved it by {moved:+.2f}.")
+    else:
+        right = (f"It keeps about {kept} of the old h, as it did untrained",
+                 f"{share}. Training moved it by only {abs(moved):.2f}: before training, {start_said}.")
+        training = (f"Training taught this step to keep {kept} of the old h",
+                    f"the same sequence gave {before:.2f} before training: the value is mostly where the random "
+                    "starting weights put it, not what training learned.")
+    wrong = [
+        training,
+        *([(f"The units drop about {kept} of the old h and keep {rest}",
+            "that reads z the other way round, as some papers write the GRU; Keras computes h = z·h_prev + "
+            "(1 - z)·candidate, so z is the share of the old h kept.")]
+          if abs(now - (1 - now)) >= SUM_NEAR else []),  # near 0.5 the swapped reading gives the same shares
+        *([(f"The reset gate is near {1 - now:.2f}: the two gates add to 1",
+            f"z and r are separate sigmoids with their own weights, and nothing makes them add to 1 (z is tied to "
+            f"1 - z, the candidate's share, not to r); at this step r averages {r_now:.2f}.")]
+          if abs(r_now + now - 1) >= SUM_NEAR else []),  # where they happen to add to 1, its number would be right
+        (f"It keeps about {kept} of its cell state c",
+         "a GRU has no cell state: h is its only memory, and z is the share of the old h each step keeps."),
+        (f"The units remember about {kept} of all the inputs they have read",
+         "z acts on the old h, not on the inputs: each input reaches h through the candidate, weighted by 1 - z at "
+         "its step, and every later z shrinks it again."),
+    ]
+    units = trace.gates["update_gate"].shape[1]
+    return _q("gen-update", "Your model",
+              f"At the last timestep of sample {trace.sample}, the GRU's update gate z averages {now:.2f} over "
+              f"{counted(units, 'unit')}; before training it averaged {before:.2f} on the same sequence. "
+              "What does that say?",
+              [right, *wrong[:3]])
+
+
+# The question on the traced gates, per cell: the SimpleRNN has none to ask about.
+GATE_QUESTIONS = {"lstm": _forget_question, "gru": _update_question}
+
+
 def draw_quiz(run, trace=None, seed: int = 0, fixed: int = 4) -> list[Question]:
     """The seed's question first, ``fixed`` more fixed questions (at least one from each level), then
-    the questions generated from the run; every question's options in a random order.
+    the questions generated from the run; every question's options in a random order. A GRU or SimpleRNN
+    run's one question on shapes and parameters, and one on training and gates, are about its own cell.
 
     The same seed draws the same quiz.
     """
     rng = np.random.default_rng(seed)
-    others = [q for q in FIXED if q.id != SEED_QUESTION.id]
+    cell = run.config.cell
+    pool_all = fixed_questions(cell)
+    others = [q for q in pool_all if q.id != SEED_QUESTION.id]
+    own = CELL_FIXED.get(cell, ())
     picked = []
     for level in LEVELS[1:3]:  # one on shapes and parameters, one on training and gates
-        pool = [q for q in others if q.level == level]
+        pool = [q for q in own if q.level == level] or [q for q in others if q.level == level]
         picked.append(pool[rng.integers(len(pool))])
     rest = [q for q in others if q not in picked]
     picked += [rest[i] for i in rng.choice(len(rest), size=max(0, min(fixed - len(picked), len(rest))), replace=False)]
-    picked.sort(key=lambda q: FIXED.index(q))  # basics first, then shapes, then training
-    return [q.shuffled(rng) for q in [SEED_QUESTION, *picked, *generated_questions(run, trace)]]
+    picked.sort(key=lambda q: (LEVELS.index(q.level), pool_all.index(q)))  # basics first, then shapes, then training
+    return [q.shuffled(rng) for q in [seed_question(cell), *picked, *generated_questions(run, trace)]]
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The 3-stage data flow (input -> LSTM -> Dense), computed from a trained run."""
+"""The 3-stage data flow (input -> the recurrent layer: LSTM, GRU or SimpleRNN -> Dense), computed from a trained run."""
 
 from __future__ import annotations
 
@@ -6,12 +6,28 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lstm_core.config import CELL_NAMES
 from lstm_core.formats import counted, quoted
-from lstm_core.teaching.text import SAMPLE_NOTES, STAGE_TEXT
+from lstm_core.teaching.text import INPUT_STAGE_NOTE, SAMPLE_NOTES, STAGE_TEXT
 from lstm_core.tracing.cells import forward
 from lstm_core.tracing.trace import dense_head
 
 SAMPLE_ROWS = 3  # how many rows of sample values each stage shows
+RECURRENT = "LSTM Layer"  # the recurrent stage's key in text.py's notes, whichever cell it runs
+
+# text.py's stage texts name the lesson's LSTM where they mean the model's layer; a GRU or SimpleRNN run's name
+# its own layer.
+CELL_STAGE_TEXT = {
+    "Dense Layer": "Turns the {name}'s summary vector into one prediction score between 0 and 1 (sigmoid).",
+    "input note": "Nothing is learned here: this is the input, as the {name} reads it.",
+}
+
+
+def stage_text(key: str, cell: str) -> str:
+    """text.py's stage description ``key`` (or, for "input note", INPUT_STAGE_NOTE), naming ``cell``'s layer."""
+    if cell == "lstm" or key not in CELL_STAGE_TEXT:
+        return INPUT_STAGE_NOTE if key == "input note" else STAGE_TEXT[key]
+    return CELL_STAGE_TEXT[key].format(name=CELL_NAMES[cell])
 
 
 @dataclass(frozen=True)
@@ -22,15 +38,20 @@ class Stage:
     description: str
     sample: np.ndarray  # the first SAMPLE_ROWS rows of the stage's output
     last_axes: tuple[str, str] = ("feature", "unit")  # what the input's and the output's last axis count
+    key: str = ""  # the stage's key in text.py's notes ("Input Data", RECURRENT, "Dense Layer"); the name if empty
+
+    @property
+    def note_key(self) -> str:
+        return self.key or self.name
 
     @property
     def sample_note(self) -> str:
-        return SAMPLE_NOTES[self.name].format(rows=len(self.sample))
+        return SAMPLE_NOTES[self.note_key].format(rows=len(self.sample))
 
     @property
     def is_input(self) -> bool:
         """The input stage: nothing is learned in it, and its shape is the data's."""
-        return self.name == "Input Data"
+        return self.note_key == "Input Data"
 
     @property
     def input(self) -> str:
@@ -78,8 +99,9 @@ def pipeline_stages(run) -> list[Stage]:
     return [
         Stage("Input Data", (n, c.timesteps, c.features), (n, c.timesteps, c.features), input_text, head[:, [0, -1], :],
               ("feature", "feature")),
-        Stage("LSTM Layer", (n, c.timesteps, c.features), (n, c.units), STAGE_TEXT["LSTM Layer"], h, ("feature", "unit")),
-        Stage("Dense Layer", (n, c.units), (n, 1), STAGE_TEXT["Dense Layer"], score, ("unit", "output")),
+        Stage(f"{CELL_NAMES[c.cell]} Layer", (n, c.timesteps, c.features), (n, c.units), STAGE_TEXT[RECURRENT], h,
+              ("feature", "unit"), RECURRENT),
+        Stage("Dense Layer", (n, c.units), (n, 1), stage_text("Dense Layer", c.cell), score, ("unit", "output")),
     ]
 
 

@@ -55,6 +55,9 @@ DIVERGED = (
 
 DIVERGED_GATES = "The gates are not numbers: training diverged. Lower the learning rate and train again."
 
+# The gate inspector's captions and labels: keyed by state where every cell means the same by it, by
+# (cell, state) where the cells differ (the candidate and h follow other equations in each cell); the LSTM's
+# are the plain state keys. gate_caption and gate_label look the cell's own up first.
 GATE_CAPTIONS = {
     "input_gate": "Input gate i (0 to 1): how much of the candidate g each unit adds to its cell at this timestep (i·g).",
     "forget_gate": "Forget gate f (0 to 1): the share of the old cell state each unit keeps. Near 1 keeps it, near 0 clears it; "
@@ -63,6 +66,17 @@ GATE_CAPTIONS = {
     "output_gate": "Output gate o (0 to 1): how much of each unit's squashed cell state, tanh(c), becomes its hidden state.",
     "cell_state": "Cell state c = f · c_prev + i · g: what each unit carries from step to step (colours centred on 0).",
     "hidden_state": "Hidden state h = o * tanh(c): what the LSTM outputs at each step. The last row is the summary vector the Dense layer reads.",
+    "update_gate": "Update gate z (0 to 1): the share of the old hidden state each unit keeps; 1 - z is the share of the "
+                   "candidate h~ written in its place. Near 1 keeps the old h, near 0 replaces it.",
+    "reset_gate": "Reset gate r (0 to 1): how much of the old hidden state, through its recurrent weights, goes into the "
+                  "candidate h~. Near 0 builds the candidate from this step's input alone.",
+    ("gru", "candidate"): "Candidate h~ = tanh(x·W + b + r · (h_prev·U + b')) (-1 to 1): the new hidden state each unit "
+                          "offers at this timestep; it replaces the share 1 - z of the old one.",
+    ("gru", "hidden_state"): "Hidden state h = z · h_prev + (1 - z) · h~: the GRU's only state, what each unit carries from "
+                             "step to step and outputs. The last row is the summary vector the Dense layer reads.",
+    ("rnn", "hidden_state"): "Hidden state h = tanh(x·W + b + h_prev·U): the SimpleRNN's only state, rewritten whole at "
+                             "every step, with no gate to keep any of it. The last row is the summary vector the Dense "
+                             "layer reads.",
 }
 
 GATE_LABELS = {
@@ -72,7 +86,55 @@ GATE_LABELS = {
     "output_gate": "Output gate (o)",
     "cell_state": "Cell state (c)",
     "hidden_state": "Hidden state (h)",
+    "update_gate": "Update gate (z)",
+    "reset_gate": "Reset gate (r)",
+    ("gru", "candidate"): "Candidate (h~)",
 }
+
+
+def gate_caption(cell: str, state: str) -> str:
+    return GATE_CAPTIONS.get((cell, state), GATE_CAPTIONS[state])
+
+
+def gate_label(cell: str, state: str) -> str:
+    return GATE_LABELS.get((cell, state), GATE_LABELS[state])
+
+
+# Step through time: what the table under the framed heatmap holds, per cell.
+STEP_HEAD = {
+    "lstm": "the input row the cell reads, then every unit's gates and states.",
+    "gru": "the input row the cell reads, then every unit's gates z and r, its candidate h~ and its hidden state.",
+    "rnn": "the input row the cell reads, then every unit's hidden state: the SimpleRNN has no gates, only h, "
+           "rewritten from a = x·W + b + h_prev·U at every step.",
+}
+
+# Switch a gate off, for the cell with none: the point of gates, in one sentence.
+NO_GATE = ("The SimpleRNN has no gate to switch off: every step rewrites h whole from x and h_prev, with nothing to "
+           "keep the old state or block the new, and that is what the gates of the LSTM and the GRU add. Choose the "
+           "GRU or LSTM cell in the sidebar to force one.")
+
+# The expander beside the measured gradient flow, named for what carries the gradient in each cell.
+GRADIENT_TITLES = {
+    "lstm": "Why the cell state helps gradients, measured on this run",
+    "gru": "Why the update gate helps gradients, measured on this run",
+    "rnn": "Why a cell without gates passes gradients through U and tanh, measured on this run",
+}
+
+# Guided steps 5 and 6 for the cells whose gates are not the LSTM's (teaching.guide holds the LSTM's).
+GUIDED_DO = {
+    "gru": {
+        5: "This is the update gate z of one sequence, timestep by timestep: the share of the old hidden state each "
+           "unit keeps. Press **Play**, pause on a step, and check one unit's h = z·h_prev + (1 - z)·h~ in the table.",
+        6: "Force the update gate to 1, so every step keeps the old state and writes nothing new. Predict what happens "
+           "to the score, then reveal.",
+    },
+    "rnn": {
+        5: "This is the hidden state h of one sequence, timestep by timestep: the SimpleRNN has no gates, so h is all "
+           "there is. Press **Play**, pause on a step, and check one unit's h = tanh(a) in the table.",
+        6: "A knock-out holds a gate at 0 or 1, and the SimpleRNN has none: read why below, then go on to the quiz.",
+    },
+}
+GUIDED_GATE = {"lstm": "forget_gate", "gru": "update_gate", "rnn": "hidden_state"}  # what step 5 steps through
 
 # The Prediction trace tab's exercise: sequences worth tracing (tracing.picks), to pick from.
 PICK_LABEL = "Find one the model gets wrong"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lstm_core.data.synthetic import LABEL_WORDS
+from lstm_core.formats import counted
 from lstm_core.tracing.trace import Trace, carried_after, trace_sample
 
 MAX_VALUE = 1e6  # inputs are about -0.5 to 1.5; far beyond that only saturates every gate (1e308 overflows float32)
@@ -56,7 +57,20 @@ CHANGES_EDIT_NOTES = {
     "shuffle": "Each row keeps its change from the row before it in the file, so the change columns describe the "
                "file's moves, not the moves between the shuffled rows.",
 }
-OPEN_PATH = 0.3  # a product of forget gates from here up leaves the cell path open; below it, narrow
+OPEN_PATH = 0.3  # a product of keeping gates (f, or the GRU's z) from here up leaves the path open; below it, narrow
+PATH_GATES = {"lstm": "forget_gate", "gru": "update_gate"}  # the gate that keeps the old state: c = f·c_prev + ..., h = z·h_prev + ...
+PATH_WORDS = {  # how each cell's path, its gate and what else carries a change are said
+    "lstm": {"path": "cell path", "gate": "forget gate", "holder": "cell", "content": "cell content",
+             "decide": "what was written (i·g), the output gate and the Dense weights",
+             "count": "what was written (i·g), the hidden state, the output gate and the Dense weights",
+             "other": "the edited step also changes the hidden state, which feeds every later gate",
+             "another": "the edited step changes the hidden state, which feeds every later gate"},
+    "gru": {"path": "update-gate path", "gate": "update gate", "holder": "hidden state", "content": "hidden state",
+            "decide": "what was written ((1 - z)·h~), the later candidates and the Dense weights",
+            "count": "what was written ((1 - z)·h~), the later candidates and the Dense weights",
+            "other": "the edited step's h also feeds every later gate and candidate through the recurrent weights",
+            "another": "the edited step's h feeds every later gate and candidate through the recurrent weights"},
+}
 BARELY_MOVED, SWUNG = 0.05, 0.25  # a score change (0 to 1) under 0.05 barely moved it; 0.25 or more swung it
 
 
@@ -135,17 +149,22 @@ def _trend_words(value: float) -> str:
 
 
 def explain(before: Trace, after: Trace, edit: str, timestep: int, synthetic: bool = True, changes: bool = False) -> str:
-    """What changed, from the numbers. For a one-timestep edit: how much of that step's cell content the
-    forget gates let through to the end (an upper bound on the cell path only), then the score's measured
-    move; the text never says one caused the other. A reorder speaks of this one sequence only."""
+    """What changed, from the numbers. For a one-timestep edit: how much of that step's content the keeping
+    gates (the LSTM's f along the cell path, the GRU's z along h) let through to the end (a bound on that path
+    only), then the score's measured move; the text never says one caused the other. The SimpleRNN has no such
+    gate: its caption measures how far the edit moved the last hidden state. A reorder speaks of this one
+    sequence only."""
     delta = after.dense_output - before.dense_output
     moved = movement(delta)
     flip = after.predicted != before.predicted
     head = (f"The score {moved} ({delta:+.3f}), from {before.dense_output:.3f} to {after.dense_output:.3f}"
             + (f", flipping the prediction to class {after.predicted}." if flip else ", and the predicted class held."))
     if edit in TIMESTEP_EDITS:
-        return _cell_path(before.gates["forget_gate"], timestep) + " " + head + " " + _path_and_score(
-            before.gates["forget_gate"], timestep, moved)
+        if before.cell == "rnn":
+            return _no_gate_path(before, after, timestep) + " " + head
+        gate = PATH_GATES[before.cell]
+        return _cell_path(before.gates[gate], timestep, before.cell) + " " + head + " " + _path_and_score(
+            before.gates[gate], timestep, moved, before.cell)
     closer = abs(after.dense_output - 0.5) < abs(before.dense_output - 0.5)
     if not synthetic:
         what = "reverses" if edit == "reverse" else "shuffles"
@@ -187,35 +206,51 @@ def explain(before: Trace, after: Trace, edit: str, timestep: int, synthetic: bo
     return head + held + " The line showed no trend before the shuffle, so it does not explain the answer."
 
 
-def _kept(forget_gate: np.ndarray, timestep: int) -> np.ndarray:
-    """(units,): the product of each unit's forget gates after ``timestep`` (1 for the last)."""
-    return np.prod(forget_gate[timestep + 1:], axis=0) if timestep + 1 < len(forget_gate) else np.ones(forget_gate.shape[1])
+def _kept(keep_gate: np.ndarray, timestep: int) -> np.ndarray:
+    """(units,): the product of each unit's keeping gates (f, or the GRU's z) after ``timestep`` (1 for the last)."""
+    return np.prod(keep_gate[timestep + 1:], axis=0) if timestep + 1 < len(keep_gate) else np.ones(keep_gate.shape[1])
 
 
-def _cell_path(forget_gate: np.ndarray, timestep: int) -> str:
-    """What the forget gates allow: the share of the step's cell content that can reach the end."""
+def _cell_path(keep_gate: np.ndarray, timestep: int, cell: str = "lstm") -> str:
+    """What the keeping gates allow: the share of the step's content that can reach the end along the path."""
+    words = PATH_WORDS[cell]
     step = timestep + 1
-    if step == len(forget_gate):
-        return f"Timestep {step} is the last, so no forget gate discounts its cell content before the end."
-    units = forget_gate.shape[1]
-    spread = f", on average over the units ({_kept(forget_gate, timestep).max():.2f} in the most open one)" if units > 1 else ""
-    return (f"Along the cell path, at most {carried_after(forget_gate, timestep):.2f} of what timestep {step} left in "
-            f"the cell can reach the end{spread}: that is what the forget gates after it multiply to.")
+    if step == len(keep_gate):
+        return f"Timestep {step} is the last, so no {words['gate']} discounts its {words['content']} before the end."
+    units = keep_gate.shape[1]
+    spread = f", on average over the units ({_kept(keep_gate, timestep).max():.2f} in the most open one)" if units > 1 else ""
+    return (f"Along the {words['path']}, at most {carried_after(keep_gate, timestep):.2f} of what timestep {step} left in "
+            f"the {words['holder']} can reach the end{spread}: that is what the {words['gate']}s after it multiply to.")
 
 
-def _path_and_score(forget_gate: np.ndarray, timestep: int, moved: str) -> str:
-    """The measured move set against what the cell path allowed, claiming no cause that was not measured.
+def _path_and_score(keep_gate: np.ndarray, timestep: int, moved: str, cell: str = "lstm") -> str:
+    """The measured move set against what the path allowed, claiming no cause that was not measured.
     Narrow means narrow in every unit: one open unit could carry the change on its own."""
-    kept = _kept(forget_gate, timestep)
+    words = PATH_WORDS[cell]
+    kept = _kept(keep_gate, timestep)
     if kept.max() >= OPEN_PATH:
-        path = "The cell path was open" + (" in at least one unit" if kept.mean() < OPEN_PATH else "")
+        path = f"The {words['path']} was open" + (" in at least one unit" if kept.mean() < OPEN_PATH else "")
         if moved == "barely moved":
-            return (f"{path}, but this change made little difference to the score: what was written (i·g), the output "
-                    "gate and the Dense weights decide how much of a change reaches the score, not the forget gates alone.")
+            return (f"{path}, but this change made little difference to the score: {words['decide']} decide how much "
+                    f"of a change reaches the score, not the {words['gate']}s alone.")
         return (f"{path}, so the change could have reached the end along it; the numbers here do not say it did, "
-                "because the edited step also changes the hidden state, which feeds every later gate.")
+                f"because {words['other']}.")
     if moved == "barely moved":
-        return ("The cell path was narrow and the score barely moved, but the forget gates alone do not show why: "
-                "what was written (i·g), the hidden state, the output gate and the Dense weights all count.")
-    return ("With the cell path this narrow, the change most likely travelled another way: the edited step changes "
-            "the hidden state, which feeds every later gate.")
+        return (f"The {words['path']} was narrow and the score barely moved, but the {words['gate']}s alone do not show "
+                f"why: {words['count']} all count.")
+    return f"With the {words['path']} this narrow, the change most likely travelled another way: {words['another']}."
+
+
+def _no_gate_path(before: Trace, after: Trace, timestep: int) -> str:
+    """The SimpleRNN has no keeping gate: no path to read off, so say how far the edit measurably moved the
+    last hidden state, the summary vector the Dense layer reads."""
+    step, steps = timestep + 1, len(before.input)
+    moved = np.abs(after.gates["hidden_state"][-1] - before.gates["hidden_state"][-1])  # (units,)
+    measured = (f"the edit moved the last hidden state, the summary vector the Dense layer reads, by up to "
+                f"{moved.max():.3f} (unit {int(np.argmax(moved)) + 1})" if np.isfinite(moved).all() else
+                "the last hidden state is not a number here")
+    if step == steps:
+        return f"Timestep {step} is the last, so its h is the summary vector itself: {measured}."
+    return (f"The SimpleRNN has no gate that keeps the old state, so there is no path to read off: what timestep {step} "
+            f"wrote reaches the end only through the {counted(steps - step, 'later step')}, each rewriting h = "
+            f"tanh(x·W + b + h_prev·U). Measured: {measured}.")

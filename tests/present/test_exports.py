@@ -4,6 +4,7 @@ import sys
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from lstm_core.config import LSTMConfig
 from lstm_core.data.synthetic import make_dataset
@@ -57,6 +58,20 @@ def test_the_script_makes_the_same_data():
         d = make_dataset(config)
         np.testing.assert_array_equal(x, d.x)
         np.testing.assert_array_equal(y, d.y)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
+def test_the_script_builds_the_same_model(cell):
+    """Every cell's script starts from the weights the app's model starts from (its fit is then the same)."""
+    from lstm_core.pipeline.model import build_model
+
+    config = LSTMConfig(cell=cell, units=3, timesteps=4, features=2, sequences=30, seed=5)
+    namespace = {"__name__": "not_main"}
+    exec(reproduce_script(config).split("n_train = ")[0], namespace)  # data and model, no fit
+    theirs, ours = namespace["model"], build_model(config)
+    assert type(theirs.layers[1]).__name__ == type(ours.layers[1]).__name__
+    for a, b in zip(theirs.get_weights(), ours.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_the_exported_script_runs_and_reproduces_the_run(tmp_path, default_run):
