@@ -7,6 +7,7 @@ import pickle
 import time
 from dataclasses import dataclass
 
+import numpy as np
 import pytest
 
 from lstm_core.config import LSTMConfig
@@ -142,3 +143,17 @@ def test_a_real_training_streams_its_epochs_and_arrives_as_numpy(pool):
     assert run.model is None and run.keras.samples == config.sequences and run.keras_bytes[:2] == b"PK"
     assert any(0 < n < 3 for n in seen) or seen == []  # epochs arrive as they end (unless it all ran in 50 ms)
     assert pickle.loads(pickle.dumps(run)).config == config
+
+
+def test_a_cell_comparison_trains_in_a_worker_and_streams_one_row_per_model(pool):
+    """Through the pool as the page asks for it: each finished model is one row, the result plain NumPy."""
+    from lstm_core.pipeline.run import GradientFlow, VariantRun
+    from lstm_core.serving.jobs import cells_task
+
+    own = VariantRun("lstm", SMALL.seed, GradientFlow(np.ones(SMALL.timesteps), np.ones(SMALL.timesteps)), 0.5, 24, 1.0)
+    job = TrainingJob(SMALL, pool.submit(cells_task, SMALL.key(), None, ("rnn",), own))
+    assert job.wait(120)
+    status = job.status()
+    assert status.state == "done" and [(r["variant"], r["seed"]) for r in status.rows] == [("rnn", s) for s in (0, 1, 2)]
+    assert [r.variant for r in status.run.runs] == ["rnn"] * 3  # the LSTM was not asked for: its own run is left out
+    assert all(r.flow.trained.shape == (SMALL.timesteps,) for r in status.run.runs)

@@ -12,8 +12,8 @@ import pytest
 
 from lstm_core.data.keys import run_key
 from lstm_core.pipeline.noise import Yardstick
-from lstm_core.serving.jobs import JobBoard, JobState, JobStatus, LiveSessions, train_task
-from lstm_core.serving.trainer import ORDER, RUNS, SessionTrainer, TrainerStatus
+from lstm_core.serving.jobs import JobBoard, JobState, JobStatus, LiveSessions, cells_task, train_task
+from lstm_core.serving.trainer import CELLS, ORDER, RUNS, SessionTrainer, TrainerStatus, cells_key
 from lstm_core.serving.workers import WorkerPool
 from tests.support import SMALL, worker_tasks
 
@@ -34,15 +34,15 @@ class Trainings:
     def __init__(self, pool, **tasks):
         self.pool, self.tasks, self.asked, self.submitted = pool, tasks, [], []
 
-    def __call__(self, fn, config_key: str, dataset, baselines: bool):
-        self.asked.append((fn, config_key, dataset, baselines))
+    def __call__(self, fn, config_key: str, dataset, baselines, *rest):
+        self.asked.append((fn, config_key, dataset, baselines, *rest))
         task = self.tasks.get(config_key, (worker_tasks.returns, SimpleNamespace(key=config_key, baselines=baselines)))
         self.submitted.append(self.pool.submit(*task))
         return self.submitted[-1]
 
 
 def boards(alive=lambda session: True) -> dict[str, JobBoard]:
-    return {kind: JobBoard(keep=4, alive=alive, kind=kind) for kind in (RUNS, ORDER)}
+    return {kind: JobBoard(keep=4, alive=alive, kind=kind) for kind in (RUNS, ORDER, CELLS)}
 
 
 def wait_until(condition, what: str, timeout: float = 20):
@@ -166,6 +166,35 @@ def test_the_comparison_models_are_their_own_job_given_up_when_the_session_moves
     trainer.want_order(TWO)
     trainer.want_order(THREE)  # one comparison at a time
     assert shared[ORDER].watchers(TWO) == 0 and shared[ORDER].watchers(THREE) == 1 and trainer.baseline == THREE
+
+
+def finished_run(key: str):
+    """What want_cells reads of a run on screen: its key, config, data, history, timings and gradient flow."""
+    import pandas as pd
+
+    from lstm_core.data.keys import config_of
+
+    return SimpleNamespace(key=key, config=config_of(key), dataset=SimpleNamespace(synthetic=True), gradient_flow=None,
+                           history=pd.DataFrame({"val_accuracy": [0.5, 0.75]}), timings={"total": 1.0})
+
+
+def test_a_cell_comparison_is_shared_kept_per_run_and_given_up_for_another_runs(pool):
+    shared, trainings = boards(), Trainings(pool)
+    a, b = SessionTrainer("A", shared, trainings), SessionTrainer("B", shared, trainings)
+    one, two = finished_run(ONE), finished_run(TWO)
+    cells, bias = ("lstm", "gru", "rnn"), ("lstm_bias0",)
+    assert not a.cells_asked(ONE, cells)
+    done = wait_until(lambda: (s := a.want_cells(one, cells)).finished and s, "the comparison")
+    b.want_cells(one, cells)
+    fn, config_key, dataset, variants, own = trainings.asked[0]
+    assert (fn, config_key, dataset, variants) == (cells_task, one.config.key(), None, cells) and len(trainings.asked) == 1
+    assert (own.variant, own.seed, own.val_accuracy) == ("lstm", one.config.seed, 0.75)  # the run is its own first seed
+    assert done.state is JobState.DONE and a.cells_asked(ONE, cells) and shared[CELLS].watchers(cells_key(ONE, cells)) == 2
+    a.want_cells(one, bias)  # the same run's other variants: both stay
+    assert a.cells_asked(ONE, cells) and a.cells_asked(ONE, bias) and len(trainings.asked) == 2
+    a.want_cells(two, cells)  # another run: this run's comparisons are no longer waited for
+    assert not a.cells_asked(ONE, cells) and not a.cells_asked(ONE, bias) and a.cells_asked(TWO, cells)
+    assert shared[CELLS].watchers(cells_key(ONE, cells)) == 1 and shared[CELLS].watchers(cells_key(ONE, bias)) == 0
 
 
 def test_a_queued_session_gives_up_jobs_of_every_kind_whose_watchers_have_all_gone(pool):
