@@ -91,7 +91,20 @@ def ask_cells(run):
 
 
 def cells_asked(run):
-    return lambda variants: trainer().cells_asked(run.key, variants)
+    from lstm_core.serving.trainer import cells_key
+
+    return lambda variants: trainer().asked(cells_key(run.key, variants))
+
+
+def ask_horizon(run):
+    """``ask(horizon)`` for the Why gates? tab: the status of the memory-horizon experiment with this run's settings."""
+    return lambda horizon: trainer().want_horizon(run, horizon)
+
+
+def horizon_asked(run):
+    from lstm_core.serving.trainer import horizon_key
+
+    return lambda horizon: trainer().asked(horizon_key(run.key, horizon))
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,11 @@ def estimate(run, variants: tuple[str, ...]) -> float:
     return sum(cost_seconds(variant_config(run.config, v, k)) for v, k in planned(run.config, variants))
 
 
-def view(run, ask: Callable[[tuple], JobStatus], asked: Callable[[tuple], bool]) -> None:
+def view(run, ask: Callable[[tuple], JobStatus], asked: Callable[[tuple], bool],
+         ask_horizon: Callable, asked_horizon: Callable) -> None:
     """``ask(variants)``: the status of this run's comparison of ``variants`` (asked of the trainer on first
-    call); ``asked(variants)``: whether this session has asked for it."""
+    call); ``asked(variants)``: whether this session has asked for it; ``ask_horizon(horizon)`` and
+    ``asked_horizon(horizon)`` the same for a memory-horizon experiment (data.horizon.Horizon)."""
     from lstm_core.teaching.why_gates import NAMES
 
     st.subheader("Why gates? The same task for three cells")
@@ -42,13 +44,81 @@ def view(run, ask: Callable[[tuple], JobStatus], asked: Callable[[tuple], bool])
     st.subheader("What does the forget bias of 1 do?")
     st.caption("Keras starts an LSTM's forget-gate bias at 1 (unit_forget_bias=True), so an untrained forget gate "
                "keeps about 0.73 of the cell state each step instead of 0.5. Switch it off to measure what it does.")
-    if not st.toggle("Also train the LSTM with its forget bias starting at 0", key=BIAS):
-        next_step("why_gates")
-        return
-    bias = section(run, BIAS_GROUP, ask, asked, None, "")
-    if bias is not None:
-        show(run, (*cells.runs, *bias.runs), bias_only=True)
+    if st.toggle("Also train the LSTM with its forget bias starting at 0", key=BIAS):
+        bias = section(run, BIAS_GROUP, ask, asked, None, "")
+        if bias is not None:
+            show(run, (*cells.runs, *bias.runs), bias_only=True)
+    horizon(run, ask_horizon, asked_horizon)
     next_step("why_gates")
+
+
+LAG, NOISE = "horizon_lag", "horizon_noise"  # session_state: the experiment's two inputs
+HORIZON_SECONDS = 120.0  # the experiment's trainings together, by the cost model: a room's shared trainer stays free
+
+
+def horizon(run, ask: Callable, asked: Callable) -> None:
+    """Memory horizon: the three cells on a task whose answer is the first step, followed by noise."""
+    from lstm_core.config import ConfigError, cost_seconds
+    from lstm_core.data.horizon import LAG_RANGE, NOISE_RANGE, Horizon, HorizonError, checked, lags_up_to, make_horizon
+    from lstm_core.pipeline.horizon import planned
+    from lstm_core.pipeline.noise import chance_level
+    from lstm_core.present.charts import horizon_chart
+    from lstm_core.teaching.horizon import said
+    from lstm_core.teaching.why_gates import NAMES
+
+    st.subheader("Memory horizon: remember the first step")
+    st.caption("A companion task: the label is the sign of the first step (+1 or -1), and the rest is noise. How "
+               "long a stretch of noise can each cell carry the first step across?")
+    lag_col, noise_col = st.columns(2)
+    lag = lag_col.number_input("Longest lag", None, None, 50, step=5, key=LAG,
+                               help=f"Steps of noise after the first; allowed {LAG_RANGE[0]} to {LAG_RANGE[1]}. The "
+                                    "experiment trains at an eighth, a quarter, a half and all of it.")
+    noise = noise_col.number_input("Noise level", None, None, 0.5, step=0.1, key=NOISE, format="%g",
+                                   help=f"The noise's standard deviation; allowed {NOISE_RANGE[0]:g} to {NOISE_RANGE[1]:g}.")
+    try:
+        task = Horizon(*checked(lag, noise), run.config.seed)
+        configs = planned(run.config, task)
+    except (HorizonError, ConfigError) as err:
+        st.error(f"{formats.literal(str(err))} The experiment keeps this run's units and epochs: lower them, or the lag.")
+        return
+    seconds = sum(cost_seconds(c) for c in configs)
+    lags = ", ".join(map(str, lags_up_to(task.lag)))
+    if seconds > HORIZON_SECONDS:
+        st.error(f"Too slow for the shared trainer: {len(configs)} trainings at lags {lags} would take about "
+                 f"{seconds:.0f} s (the cap is {HORIZON_SECONDS:.0f} s). Lower the lag, or this run's units or epochs.")
+        return
+    offer = st.empty()
+    if not asked(task) and not offer.button(f"Train the three cells at lags {lags} (about {seconds:.0f} s)", key="horizon"):
+        return
+    offer.empty()
+    status = ask(task)
+    if not status.finished:
+        watch(lambda: ask(task), lambda now: st.info(horizon_progress(now, len(configs), seconds)))
+        return
+    if status.state is JobState.CANCELLED:
+        st.rerun()
+    if status.error:
+        st.error(formats.literal(status.error))
+        return
+    result = status.run
+    data = make_horizon(Horizon(task.lag, task.noise, task.seed))  # the held-out labels' chance, as the runs split them
+    chance = chance_level(data.y[configs[0].train_sequences:])
+    rows = [{"lag": p.lag, "model": NAMES[p.cell], "val_accuracy": p.val_accuracy} for p in result.points]
+    st.altair_chart(horizon_chart(rows, chance), width="stretch")
+    intro, *lines = said(result, chance)
+    st.caption(intro)
+    st.markdown("\n".join(f"- {line}" for line in lines[:-2]))
+    st.markdown(lines[-2])
+    st.caption(lines[-1])
+
+
+def horizon_progress(now: JobStatus, total: int, seconds: float) -> str:
+    from lstm_core.teaching.why_gates import NAMES
+
+    if now.state is JobState.QUEUED:
+        return f"Memory-horizon experiment queued: place {now.place or 1} in line for the trainer."
+    last = f" (last: {NAMES[now.rows[-1]['cell']]} at lag {now.rows[-1]['lag']})" if now.rows else ""
+    return f"Trained {len(now.rows)} of {total} models{last}; about {seconds:.0f} s in all."
 
 
 def section(run, variants: tuple[str, ...], ask, asked, button: str | None, what: str):

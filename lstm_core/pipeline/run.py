@@ -71,6 +71,27 @@ class CellComparison:
         return [r for r in self.runs if r.variant == variant]
 
 
+@dataclass(frozen=True)
+class HorizonPoint:
+    """One cell trained on the memory-horizon task at one lag (data.horizon)."""
+
+    cell: str
+    lag: int
+    val_accuracy: float
+    val_sequences: int
+    first_share: float  # the trained model's gradient at the first step relative to the last (NaN: diverged)
+    seconds: float
+
+
+@dataclass(frozen=True)
+class HorizonResult:
+    """Every cell at every lag of one memory-horizon experiment (pipeline.horizon)."""
+
+    config: LSTMConfig  # the run's settings the cells trained with (units, epochs, optimiser, seed)
+    horizon: object  # data.horizon.Horizon: the longest lag, the noise level, the data seed
+    points: tuple[HorizonPoint, ...]
+
+
 @dataclass
 class Run:
     """A finished training run: its data, history and timings, and the weights as NumPy arrays.

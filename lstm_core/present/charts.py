@@ -230,3 +230,23 @@ def cells_chart(rows: list[dict], title: str) -> alt.Chart:
         )
         .properties(width="container", height=240, autosize=FIT_WIDTH)
     )
+
+
+def horizon_chart(rows: list[dict], chance: float) -> alt.Chart:
+    """Validation accuracy against lag, one line per cell (colour and dash, MODEL_COLOURS), chance dotted.
+    ``rows``: {"lag", "model", "val_accuracy"}."""
+    shown = [m for m in MODEL_COLOURS if any(r["model"] == m for r in rows)]
+    lines = (
+        alt.Chart(pd.DataFrame(rows), title="Validation accuracy against lag")
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("lag:Q", title="Lag (steps of noise after the first)", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("val_accuracy:Q", title="Validation accuracy", scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color("model:N", title=None, legend=alt.Legend(orient="bottom"),
+                            scale=alt.Scale(domain=shown, range=[MODEL_COLOURS[m] for m in shown])),
+            strokeDash=alt.StrokeDash("model:N", title=None, scale=alt.Scale(domain=shown, range=[MODEL_DASHES[m] for m in shown])),
+            tooltip=["model:N", "lag:Q", alt.Tooltip("val_accuracy:Q", format=".3f")],
+        )
+    )
+    floor = alt.Chart(pd.DataFrame({"chance": [chance]})).mark_rule(strokeDash=[2, 4], color="#666666").encode(y="chance:Q")
+    return (lines + floor).properties(width="container", height=240, autosize=FIT_WIDTH)

@@ -45,6 +45,17 @@ class Stopped(Exception):
     """Raised inside a training that nobody waits for any more, before its next batch."""
 
 
+def stopper(should_stop: Callable[[], bool]) -> Callable[[], None]:
+    """What a training calls before every batch: it raises Stopped once the job is given up, so a given-up
+    training computes nothing more."""
+
+    def at_batch() -> None:
+        if should_stop():
+            raise Stopped
+
+    return at_batch
+
+
 def train_task(config_key: str, dataset, baselines: bool, emit: Callable, should_stop: Callable):
     """Runs in a worker process: the run (or its two comparison models), one row emitted per epoch."""
     from lstm_core.pipeline._keras import keras  # noqa: F401  (TensorFlow loads here, in the worker)
@@ -52,15 +63,11 @@ def train_task(config_key: str, dataset, baselines: bool, emit: Callable, should
 
     config = LSTMConfig.from_key(config_key)
 
-    def at_batch() -> None:
-        if should_stop():
-            raise Stopped  # before this batch: a given-up training computes nothing more
-
     if baselines:
         from lstm_core.pipeline.order import train_baselines
 
-        return train_baselines(config, emit, dataset, at_batch)
-    return finish(train(config, dataset=dataset, on_epoch=emit, on_batch=at_batch))
+        return train_baselines(config, emit, dataset, stopper(should_stop))
+    return finish(train(config, dataset=dataset, on_epoch=emit, on_batch=stopper(should_stop)))
 
 
 def cells_task(config_key: str, dataset, variants: tuple[str, ...], own, emit: Callable, should_stop: Callable):
@@ -70,11 +77,16 @@ def cells_task(config_key: str, dataset, variants: tuple[str, ...], own, emit: C
     from lstm_core.pipeline._keras import keras  # noqa: F401  (TensorFlow loads here, in the worker)
     from lstm_core.pipeline.cell_compare import compare_cells
 
-    def at_batch() -> None:
-        if should_stop():
-            raise Stopped
+    return compare_cells(LSTMConfig.from_key(config_key), tuple(variants), own, emit, dataset, stopper(should_stop))
 
-    return compare_cells(LSTMConfig.from_key(config_key), tuple(variants), own, emit, dataset, at_batch)
+
+def horizon_task(config_key: str, horizon, emit: Callable, should_stop: Callable):
+    """Runs in a worker process: the memory-horizon experiment (pipeline.horizon) with the run's settings,
+    one row emitted per cell and lag trained."""
+    from lstm_core.pipeline._keras import keras  # noqa: F401  (TensorFlow loads here, in the worker)
+    from lstm_core.pipeline.horizon import train_horizon
+
+    return train_horizon(LSTMConfig.from_key(config_key), horizon, emit, stopper(should_stop))
 
 
 def check_task(keras_bytes: bytes, x, emit: Callable, should_stop: Callable):

@@ -13,7 +13,16 @@ from dataclasses import dataclass
 
 from lstm_core.config import LSTMConfig
 from lstm_core.data.keys import config_of
-from lstm_core.serving.jobs import STOP_GRACE, JobBoard, JobState, JobStatus, TrainingJob, cells_task, train_task
+from lstm_core.serving.jobs import (
+    STOP_GRACE,
+    JobBoard,
+    JobState,
+    JobStatus,
+    TrainingJob,
+    cells_task,
+    horizon_task,
+    train_task,
+)
 
 RUNS, ORDER, CELLS = "lstm", "order", "cells"  # the kinds of job board: runs, their order test, their cell comparison
 
@@ -21,6 +30,11 @@ RUNS, ORDER, CELLS = "lstm", "order", "cells"  # the kinds of job board: runs, t
 def cells_key(run_key: str, variants: tuple[str, ...]) -> str:
     """What a cell comparison is shared and saved by: its run, and the variants it trains."""
     return f"{run_key}|variants={','.join(variants)}"
+
+
+def horizon_key(run_key: str, horizon) -> str:
+    """What a memory-horizon experiment is shared and saved by: the run whose settings it uses, and its task."""
+    return f"{run_key}|{horizon.key()}"
 
 
 @dataclass(frozen=True)
@@ -60,7 +74,7 @@ class SessionTrainer:
         self._dataset = None  # the pending run's CSV data (None: the synthetic data its config makes)
         self._baseline: str | None = None  # the run whose comparison models this session waits for
         self._ordered: set[str] = set()  # every run whose comparison models this session asked for
-        self._cells: set[str] = set()  # the cell comparisons this session waits for (or shows): their keys, one run's
+        self._extras: dict[str, str] = {}  # the "Why gates?" jobs this session waits for (or shows): key -> their run's key
 
     @property
     def run(self):
@@ -139,23 +153,32 @@ class SessionTrainer:
     def want_cells(self, run, variants: tuple[str, ...]) -> JobStatus:
         """The cell comparison of ``run`` (pipeline.cell_compare: ``variants`` from several seeds on its data),
         trained once for every session that asks; this session now waits for it, and no longer for another
-        run's comparisons (the same run's other variants stay)."""
+        run's comparisons (the same run's others stay)."""
         from lstm_core.pipeline.cell_compare import own_run
 
-        key = cells_key(run.key, variants)
-        for other in [k for k in self._cells if not k.startswith(run.key + "|variants=")]:  # another run's
-            self._boards[CELLS].forget(other, self.session_id)
-            self._cells.discard(other)
-        self._cells.add(key)
         data = None if run.dataset.synthetic else run.dataset  # the lesson's data: the worker makes it from the config
-        now = self._ask(CELLS, key, data, (cells_task, run.config.key(), data, tuple(variants), own_run(run))).status()
+        return self._want_extra(run.key, cells_key(run.key, variants),
+                                (cells_task, run.config.key(), data, tuple(variants), own_run(run)), data)
+
+    def want_horizon(self, run, horizon) -> JobStatus:
+        """The memory-horizon experiment (pipeline.horizon) with ``run``'s settings and ``horizon``
+        (data.horizon.Horizon), shared and given up as want_cells's comparisons are."""
+        return self._want_extra(run.key, horizon_key(run.key, horizon), (horizon_task, run.config.key(), horizon))
+
+    def asked(self, key: str) -> bool:
+        """Whether this session asked for this comparison (a cells_key or horizon_key)."""
+        return key in self._extras
+
+    def _want_extra(self, run_key: str, key: str, task: tuple, dataset=None) -> JobStatus:
+        for other, of in list(self._extras.items()):
+            if of != run_key:  # another run's comparison: no longer waited for
+                self._boards[CELLS].forget(other, self.session_id)
+                del self._extras[other]
+        self._extras[key] = run_key
+        now = self._ask(CELLS, key, dataset, task).status()
         if now.state is JobState.QUEUED:
             self._prune()
         return now
-
-    def cells_asked(self, run_key: str, variants: tuple[str, ...]) -> bool:
-        """Whether this session asked for this cell comparison."""
-        return cells_key(run_key, variants) in self._cells
 
     def _ask(self, kind: str, run_key: str, dataset, task: tuple | None = None) -> TrainingJob:
         config = config_of(run_key)

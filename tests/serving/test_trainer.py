@@ -183,17 +183,17 @@ def test_a_cell_comparison_is_shared_kept_per_run_and_given_up_for_another_runs(
     a, b = SessionTrainer("A", shared, trainings), SessionTrainer("B", shared, trainings)
     one, two = finished_run(ONE), finished_run(TWO)
     cells, bias = ("lstm", "gru", "rnn"), ("lstm_bias0",)
-    assert not a.cells_asked(ONE, cells)
+    assert not a.asked(cells_key(ONE, cells))
     done = wait_until(lambda: (s := a.want_cells(one, cells)).finished and s, "the comparison")
     b.want_cells(one, cells)
     fn, config_key, dataset, variants, own = trainings.asked[0]
     assert (fn, config_key, dataset, variants) == (cells_task, one.config.key(), None, cells) and len(trainings.asked) == 1
     assert (own.variant, own.seed, own.val_accuracy) == ("lstm", one.config.seed, 0.75)  # the run is its own first seed
-    assert done.state is JobState.DONE and a.cells_asked(ONE, cells) and shared[CELLS].watchers(cells_key(ONE, cells)) == 2
+    assert done.state is JobState.DONE and a.asked(cells_key(ONE, cells)) and shared[CELLS].watchers(cells_key(ONE, cells)) == 2
     a.want_cells(one, bias)  # the same run's other variants: both stay
-    assert a.cells_asked(ONE, cells) and a.cells_asked(ONE, bias) and len(trainings.asked) == 2
+    assert a.asked(cells_key(ONE, cells)) and a.asked(cells_key(ONE, bias)) and len(trainings.asked) == 2
     a.want_cells(two, cells)  # another run: this run's comparisons are no longer waited for
-    assert not a.cells_asked(ONE, cells) and not a.cells_asked(ONE, bias) and a.cells_asked(TWO, cells)
+    assert not a.asked(cells_key(ONE, cells)) and not a.asked(cells_key(ONE, bias)) and a.asked(cells_key(TWO, cells))
     assert shared[CELLS].watchers(cells_key(ONE, cells)) == 1 and shared[CELLS].watchers(cells_key(ONE, bias)) == 0
 
 
