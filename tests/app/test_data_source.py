@@ -38,7 +38,7 @@ def test_the_example_co2_data_trains_and_the_pipeline_describes_it():
     at.session_state["share"] = True
     assert any("your file stays in your session" in c.value for c in at.run().sidebar.caption)  # no misleading link
     show(at, "Compare")
-    assert list(at.tabs[4].table[0].value["Run"]) == [literal(label) for label in (
+    assert list(at.tabs[5].table[0].value["Run"]) == [literal(label) for label in (
         "default", "sequences=2262, features=2, units=8, epochs=2 on Example: CO2 (co2, change in co2)")]
     at.sidebar.checkbox(key=next(c.key for c in at.sidebar.checkbox if c.key.startswith("changes-"))).uncheck().run()
     assert any(i.value.endswith(f"Press **Train** to use {literal('Example: CO2 (target co2)')}.") for i in at.main.info)
@@ -122,7 +122,7 @@ def test_file_and_column_names_are_shown_as_typed_not_as_markdown():
     show(at, "Pipeline")
     assert any(literal("'price ($)'") in m.value for m in at.tabs[0].markdown)
     show(at, "Compare")
-    assert literal("*my* $data$.csv (price ($)") in at.tabs[4].table[0].value["Run"].iloc[-1]
+    assert literal("*my* $data$.csv (price ($)") in at.tabs[5].table[0].value["Run"].iloc[-1]
 
 
 def test_a_file_too_short_for_any_timesteps_is_not_told_to_lower_them():

@@ -1,6 +1,7 @@
 """Guided mode: a first visit as seven steps with Back and Next, opened by a link's mode=guided; Explore keeps
 the tabs. Each step asks one thing and checks it against the run."""
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from lstm_core.formats import literal
@@ -89,3 +90,36 @@ def test_a_diverged_run_says_so_where_the_gates_would_be(diverged_run):
     assert not at.exception and at.warning[0].value.startswith("Training diverged")
     at.button(key="guided_next").click().run()
     assert not at.exception and at.warning[0].value.startswith("Training diverged")
+
+
+@pytest.mark.parametrize("cell", ["gru", "rnn"])
+def test_steps_5_and_6_step_through_and_knock_out_what_the_cell_has(cell):
+    import json
+
+    import numpy as np
+
+    from lstm_core.teaching.text import GUIDED_DO, NO_GATE
+    from lstm_core.tracing.force import FORCE_LABELS
+    from tests.app.conftest import skip_prediction
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update(mode="guided", step="5", cell=cell, units="6", epochs="2", sequences="200")
+    at.run()
+    settle(at)
+    assert shown(at).config.cell == cell and step_of(at) == f"Step 5 of 7: {STEPS[4].title}"
+    assert GUIDED_DO[cell][5] in [m.value for m in at.markdown]
+    title = json.loads(at.get("vega_lite_chart")[0].proto.spec)["title"]
+    assert title == {"gru": "Update gate (z)", "rnn": "Hidden state (h)"}[cell] + ", timestep 1 framed"
+    at.button(key="guided_next").click().run()
+    assert not at.exception and GUIDED_DO[cell][6] in [m.value for m in at.markdown]
+    if cell == "rnn":
+        assert NO_GATE in [m.value for m in at.markdown] and not [s for s in at.selectbox if s.key == "force"]
+        return
+    keep = next(label for label in FORCE_LABELS["gru"] if label.startswith("update gate = 1"))
+    at.selectbox(key="force").set_value(keep).run()
+    skip_prediction(at, "force")
+    forced = {m.label: float(m.value) for m in at.metric}["Forced: score"]
+    w = shown(at).weights()  # h stays at its start, 0: the score is the Dense bias alone
+    assert forced == pytest.approx(1 / (1 + np.exp(-w["dense_bias"][0])), abs=5e-4)
+    at.button(key="guided_back").click().run()  # step 5 now steps through the forced cell
+    assert "(update gate = 1" in json.loads(at.get("vega_lite_chart")[0].proto.spec)["title"]

@@ -59,7 +59,7 @@ def test_every_tab_renders():
     trace = show(at, "Prediction trace").tabs[2]
     assert "Layer 1" in "".join(m.value for m in trace.markdown)
     assert trace.radio(key="gate").options[0] == "Input gate (i)"
-    quiz = show(at, "Quiz").tabs[3]
+    quiz = show(at, "Quiz").tabs[4]
     assert "What does the LSTM layer output represent?" in "".join(m.value for m in quiz.markdown)
     pipeline_tab = show(at, "Pipeline").tabs[0]
     assert not pipeline_tab.table and "Key insight" in pipeline_tab.info[0].value  # the ledger waits for a prediction
@@ -175,7 +175,7 @@ def test_each_view_ends_with_one_next_line_that_points_along_the_path():
 
     def next_lines(tab: str) -> list[str]:
         show(at, tab)
-        panel = at.tabs[["Pipeline", "Training", "Prediction trace", "Quiz", "Compare"].index(tab)]
+        panel = at.tabs[["Pipeline", "Training", "Prediction trace", "Why gates?", "Quiz", "Compare"].index(tab)]
         lines = [m.value for m in panel.markdown if m.value.startswith("**Next:**")]
         assert len(lines) <= 1 and (not lines or panel.markdown[-1].value == lines[0]), lines  # one, and last
         return lines

@@ -33,9 +33,9 @@ def test_a_predicted_accuracy_is_drawn_while_training_and_revealed_against_the_n
     rule = [layer for layer in accuracy_chart(at)["layer"] if layer["mark"].get("type") == "rule"]
     assert len(rule) == 1  # the guess, as a line across the accuracy chart
     show(at, "Quiz")
-    summary = " ".join(m.value for m in at.tabs[3].markdown)
+    summary = " ".join(m.value for m in at.tabs[4].markdown)
     assert "**Final validation accuracy (units=8, epochs=2 run):** You predicted 0.700" in summary
-    assert any(i.value.startswith("You answered 1 of 1 predictions. Accuracies: 1 guess, off by ") for i in at.tabs[3].info)
+    assert any(i.value.startswith("You answered 1 of 1 predictions. Accuracies: 1 guess, off by ") for i in at.tabs[4].info)
 
 
 def test_the_parameter_ledger_waits_for_a_prediction_and_a_bad_one_is_named():

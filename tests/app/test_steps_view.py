@@ -4,11 +4,11 @@
 import numpy as np
 
 from lstm_core.tracing.force import FORCE_LABELS as LABELS
-
-FORCE_LABELS = LABELS["lstm"]
 from lstm_core.tracing.steps import STEP_COLUMNS
 from lstm_core.tracing.trace import trace_sample
 from tests.app.conftest import new_app, show, shown
+
+FORCE_LABELS = LABELS["lstm"]
 
 
 def step_table(at):

@@ -4,6 +4,8 @@ import json
 import re
 import time
 
+import pytest
+
 from app import resources
 from lstm_core.serving.jobs import TrainingJob
 from tests.app.conftest import TIMEOUT, new_app, preset_app, show, shown, skip_prediction, train_with
@@ -129,3 +131,40 @@ def test_the_gate_inspector_opens_with_a_drawing_of_one_cell_named_part_by_part(
     words = " ".join(m.value for m in cell.markdown)
     for part in ("**forget gate f**", "**input gate i**", "**candidate g**", "**output gate o**", "**c(t)**", "**h(t)**"):
         assert part in words
+
+
+@pytest.mark.parametrize("cell", ["gru", "rnn"])
+def test_the_trace_tab_of_a_gru_or_simplernn_run_shows_its_own_states_steps_and_gates(cell):
+    import numpy as np
+
+    from lstm_core.teaching.text import GRADIENT_TITLES, NO_GATE, gate_label
+    from lstm_core.tracing.cells import STATES
+    from lstm_core.tracing.force import FORCE_LABELS
+    from lstm_core.tracing.steps import COLUMNS
+
+    at = preset_app(cell=cell, units="6", epochs="2", sequences="200")
+    at.session_state["kept-gate"] = "forget_gate"  # chosen on an LSTM run earlier: not this cell's, so its first
+    at = show(at, "Prediction trace")
+    run, tab = shown(at), at.tabs[2]
+    assert run.config.cell == cell
+    assert at.radio(key="gate").options == [gate_label(cell, state) for state in STATES[cell]]  # shown as labels
+    assert at.radio(key="gate").value == STATES[cell][0]
+    name = {"gru": "GRU", "rnn": "SimpleRNN"}[cell]
+    assert any(m.value.startswith(f"**Layer 2 · {name}**") for m in tab.markdown)
+    assert any(e.label.startswith(f"How one {name} cell works") for e in tab.expander)
+    assert any(e.label == GRADIENT_TITLES[cell] for e in tab.expander)
+    at.button(key="step_next").click().run()
+    assert not at.exception and at.slider(key="step_t").value == 2
+    table = next(d.value for d in at.tabs[2].dataframe if list(d.value.columns) == list(COLUMNS[cell]))
+    h = run.weights()  # recomputed here from the shown numbers, not read from the app's own equation
+    if cell == "gru":
+        np.testing.assert_allclose(table["h"], table["z"] * table["h_prev"] + (1 - table["z"]) * table["h~"], atol=1e-6)
+        assert at.selectbox(key="force").options == list(FORCE_LABELS["gru"])
+    else:
+        np.testing.assert_allclose(table["h"], np.tanh(table["a"]), atol=1e-6)
+        np.testing.assert_allclose(table["a"], run.dataset.x[0, 1] @ h["kernel"] + h["bias"]
+                                   + table["h_prev"].to_numpy() @ h["recurrent_kernel"], atol=1e-5)
+        assert NO_GATE in [m.value for m in at.tabs[2].markdown]
+        assert not [s for s in at.selectbox if s.key == "force"]  # nothing to force
+    said = " ".join(m.value for m in at.tabs[2].markdown) + " ".join(i.value for i in at.tabs[2].info)
+    assert "forget gate f averaged" not in said and "Along the cell path" not in said

@@ -93,7 +93,7 @@ def test_slider_and_train_change_the_shapes_and_every_tab_renders(loaded: Page):
     page.get_by_test_id("stSidebar").get_by_role("button", name="Train").click()
     expect(page.get_by_text("1000 sequences x 32 units").first).to_be_visible(timeout=TRAINING)
     wait_for_idle(page)
-    for name in ("Pipeline", "Training", "Prediction trace", "Quiz", "Compare"):
+    for name in ("Pipeline", "Training", "Prediction trace", "Why gates?", "Quiz", "Compare"):
         open_tab(page, name)
         expect(page.get_by_role("tab", name=name)).to_have_attribute("aria-selected", "true")
         expect(page.get_by_test_id("stException")).to_have_count(0)
@@ -226,7 +226,7 @@ def test_the_learning_rate_box_shows_every_digit_the_run_uses(page: Page, app_ur
 def test_the_server_process_never_loads_tensorflow(loaded: Page, server):
     """After a training and every tab, TensorFlow's libraries are mapped in a worker, not in the server."""
     proc, _ = server
-    for name in ("Pipeline", "Prediction trace", "Quiz", "Compare"):
+    for name in ("Pipeline", "Prediction trace", "Why gates?", "Quiz", "Compare"):
         open_tab(page=loaded, name=name)
     maps = open(f"/proc/{proc.pid}/maps").read()
     assert "tensorflow" not in maps and "libtensorflow" not in maps
@@ -287,7 +287,7 @@ def test_on_a_phone_training_has_one_status_line_and_no_view_is_cut_off_at_the_s
     assert 1 in seen and seen <= {0, 1}, f"status lines counted while training: {seen}"
     wait_for_idle(page)
     expect(page.get_by_text("on a phone, open it with » at the top left")).to_be_visible()
-    for name in ("Training", "Pipeline", "Prediction trace", "Quiz", "Compare"):
+    for name in ("Training", "Pipeline", "Prediction trace", "Why gates?", "Quiz", "Compare"):
         open_tab(page, name)
         expect(page.get_by_test_id("stException")).to_have_count(0)
         assert page.evaluate(CLIPPED_CELLS) == [], f"{name}: table cells cut off at 390 px"
