@@ -27,11 +27,11 @@ def cell_ui(cell: str) -> None:
 
 def view(run, check: Callable) -> None:
     """``check(run, x)``: the status of the Keras check of input ``x`` (asked of a worker on first call)."""
+    from lstm_core.config import CELL_NAMES
     from lstm_core.present.charts import heatmap
     from lstm_core.present.tables import sample_text, sequence_frame
     from lstm_core.teaching.concepts import gradient_path, sigmoid_vs_tanh
     from lstm_core.teaching.insights import diverged_text, trace_insight
-    from lstm_core.config import CELL_NAMES
     from lstm_core.teaching.text import GRADIENT_TITLES, gate_label
 
     if run.diverged:  # every gate is NaN: heatmaps of nothing, and a Keras check that cannot agree
@@ -101,7 +101,7 @@ def gradient_flow(run) -> None:
     if flow is None:
         return
     st.altair_chart(gradient_chart(flow), width="stretch")
-    st.markdown(flow_said(flow, run.config.timesteps))
+    st.markdown(flow_said(flow, run.config.timesteps, run.config.cell))
 
 
 def find(run) -> None:
@@ -127,7 +127,7 @@ def find(run) -> None:
 
 
 def equations(run, trace) -> None:
-    """One unit at one timestep, with the traced numbers filled into the LSTM's equations."""
+    """One unit at one timestep, with the traced numbers filled into the cell's equations."""
     from lstm_core.teaching.concepts import gate_equations
 
     with st.expander("The equations, with this sequence's numbers"):

@@ -19,7 +19,14 @@ def share(value: float) -> str:
     return f"{value:.2g}" if value >= 0.01 else f"{value:.1e}"
 
 
-def flow_said(flow, timesteps: int) -> str:
+# Where each cell's trace shows which path carried early steps (the LSTM's and GRU's gate products; the
+# SimpleRNN has only its hidden state).
+PATHS = {"lstm": " Whether the cell path carries them, or the hidden state, the forget gates' product below tells.",
+         "gru": " How much of that rides the update gate's path, the product of later z below tells.",
+         "rnn": " A SimpleRNN has only its hidden state to carry them: no gate holds a path open."}
+
+
+def flow_said(flow, timesteps: int, cell: str = "lstm") -> str:
     """The trained and the as-built first-step shares, what they mean, and what training did to them."""
     first, start = float(flow.trained[0]), float(flow.init[0])
     if not (math.isfinite(first) and math.isfinite(start)):
@@ -36,8 +43,7 @@ def flow_said(flow, timesteps: int) -> str:
         now = " The first step still reaches the loss, more weakly than the last."
     if start > 0 and first / start >= OPENED:
         change = (f" Training opened the path {first / start:,.0f}-fold: the trained weights let early steps reach "
-                  "the answer, which they did not at the start. Whether the cell path carries them, or the hidden "
-                  "state, the forget gates' product below tells.")
+                  "the answer, which they did not at the start." + PATHS[cell])
     elif start > 0 and start / max(first, 1e-300) >= OPENED:
         change = " Training narrowed the path: the model learned to rely on later steps."
     else:

@@ -1,12 +1,16 @@
-"""The LSTM cell diagram: every part drawn with its sentence, and every equation drawn as a path of arrows."""
+"""The cell diagrams (LSTM, GRU, SimpleRNN): every part drawn with its sentence, and every equation drawn as a path of arrows."""
 
 from collections import defaultdict
 
 import pytest
 
 from lstm_core.config import CELLS
-from lstm_core.present.diagram import NODES as CELL_NODES, WIRES as CELL_WIRES, cell_diagram, diagram_frames
-from lstm_core.teaching.cell import FLOWS as CELL_FLOWS, PARTS as CELL_PARTS, TITLES
+from lstm_core.present.diagram import NODES as CELL_NODES
+from lstm_core.present.diagram import WIRES as CELL_WIRES
+from lstm_core.present.diagram import cell_diagram, diagram_frames
+from lstm_core.teaching.cell import FLOWS as CELL_FLOWS
+from lstm_core.teaching.cell import PARTS as CELL_PARTS
+from lstm_core.teaching.cell import TITLES
 
 NODES, WIRES, FLOWS, PARTS = CELL_NODES["lstm"], CELL_WIRES["lstm"], CELL_FLOWS["lstm"], CELL_PARTS["lstm"]
 

@@ -182,3 +182,74 @@ def test_a_diverged_run_shows_no_nan(diverged_run):
     # shapes and batches do not come from the weights: still true, and still shown
     for text in (state_and_batches(diverged_run), return_sequences_note(diverged_run)):
         assert "nan" not in text.lower() and "(120, 6" in text
+
+
+def test_the_gru_and_simplernn_equations_recompute_the_trace(other_cell_run):
+    trace = trace_sample(other_cell_run, 3)
+    g = trace.gates
+    for unit, timestep in ((0, 0), (1, 2), (3, 5)):
+        text = gate_equations(other_cell_run, trace, unit, timestep)
+        assert f"Unit {unit + 1} at timestep {timestep + 1}." in text and "nan" not in text.lower() and "+ -" not in text
+        assert "c_prev" not in text and "forget" not in text
+        h_prev = g["hidden_state"][timestep - 1, unit] if timestep else 0.0
+        if trace.cell == "gru":
+            for name, state in (("z", "update_gate"), ("r", "reset_gate")):
+                line = re.search(rf"`{name} = sigmoid\(.+?\) = sigmoid\((.+?)\) = ({NUMBER})`", text)
+                terms = [float(t) for t in line[1].replace(" - ", " + -").split(" + ")]
+                # four printed terms off by HALF each move a sigmoid (slope <= 1/4) by at most HALF, plus its own rounding
+                assert len(terms) == 4 and abs(float(sigmoid(sum(terms))) - float(line[2])) <= 2 * HALF + 1e-9
+                assert abs(float(line[2]) - g[state][timestep, unit]) <= HALF + 1e-9
+            cand = re.search(rf"`h~ = tanh\(.+?\) = tanh\((.+?) \+ ({NUMBER})·\((.+?)\)\) = ({NUMBER})`", text)
+            old = [float(t) for t in cand[3].replace(" - ", " + -").split(" + ")]
+            new = [float(t) for t in cand[1].replace(" - ", " + -").split(" + ")]
+            assert abs(float(cand[2]) - g["reset_gate"][timestep, unit]) <= HALF + 1e-9  # r scales the old part
+            assert abs(math.tanh(sum(new) + float(cand[2]) * sum(old)) - float(cand[4])) <= 6 * HALF + 1e-9
+            assert abs(float(cand[4]) - g["candidate"][timestep, unit]) <= HALF + 1e-9
+            h = re.search(rf"`h = z·h_prev \+ \(1 - z\)·h~ = \(?({NUMBER})\)?·\(?({NUMBER})\)? \+ \(?({NUMBER})\)?·"
+                          rf"\(?({NUMBER})\)? = ({NUMBER})`", text)
+            z, prev, one_minus_z, candidate, value = (float(v) for v in h.groups())
+            assert abs(prev - h_prev) <= HALF + 1e-9 and abs(z + one_minus_z - 1) <= 2 * HALF
+            assert abs(z * prev + one_minus_z * candidate - value) <= 4 * HALF
+        else:
+            line = re.search(rf"`h = tanh\(W·x \+ U·h_prev \+ b\) = tanh\((.+?)\) = tanh\(({NUMBER})\) = ({NUMBER})`", text)
+            terms = [float(t) for t in line[1].replace(" - ", " + -").split(" + ")]
+            assert abs(sum(terms) - float(line[2])) <= 3 * HALF + HALF and abs(math.tanh(float(line[2])) - float(line[3])) <= 2 * HALF
+            value = float(line[3])
+            if timestep == 0:
+                assert terms[1] == 0  # U·h_prev: every sequence starts from zero
+        assert abs(value - g["hidden_state"][timestep, unit]) <= HALF + 1e-9
+
+
+def test_the_gradient_path_of_each_other_cell_quotes_its_own_factors(other_cell_run):
+    trace = trace_sample(other_cell_run, 3)
+    text = gradient_path(trace)
+    assert "f_2" not in text and "forget gates" not in text and "nan" not in text.lower()
+    if trace.cell == "gru":
+        z, z0 = trace.gates["update_gate"], trace.initial_gates["update_gate"]
+        by_unit = np.prod(z[1:], axis=0)
+        assert "5 factors, `z_2·…·z_6`" in text
+        assert f"the product is {carried_after(z, 0):.3f} on average over the 4 units ({by_unit.min():.3f} to " \
+               f"{by_unit.max():.3f} by unit)" in text
+        assert f"Before training, the same input gave {carried_after(z0, 0):.3f} (its update gates averaged {z0.mean():.3f})" in text
+        assert "0.5^5 = 0.031" in text and "no forget gate" not in gradient_path(trace, 5)
+    else:
+        h, h0 = trace.gates["hidden_state"], trace.initial_gates["hidden_state"]
+        slopes = np.prod(1 - h[1:] ** 2, axis=0)
+        assert "`dh_t/dh_(t-1) = (1 - h_t²)·U`" in text and "5 slopes" in text
+        assert f"multiply to {slopes.mean():.3f} on average over the 4 units ({slopes.min():.3f} to {slopes.max():.3f}" in text
+        assert f"slopes multiplying to {np.prod(1 - h0[1:] ** 2, axis=0).mean():.3f}" in text
+    with pytest.raises(ValueError):
+        gradient_path(trace, 6)
+
+
+def test_sigmoid_vs_tanh_of_each_other_cell_names_only_what_it_has(other_cell_run):
+    trace = trace_sample(other_cell_run, 3)
+    text, g = sigmoid_vs_tanh(trace), trace.gates
+    assert "cell_state" not in text and "i, f and o" not in text
+    assert f"{g['hidden_state'].min():.3f} to {g['hidden_state'].max():.3f}" in text
+    if trace.cell == "gru":
+        for label, name in (("z", "update_gate"), ("r", "reset_gate"), ("candidate h~ (here", "candidate")):
+            assert f"{label} {g[name].min():.3f} to {g[name].max():.3f}" in text, name
+        assert np.abs(g["hidden_state"]).max() < 1  # h within -1 to 1 with no tanh of its own, as the text says
+    else:
+        assert text.startswith("The SimpleRNN uses no sigmoid")

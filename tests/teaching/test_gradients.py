@@ -26,3 +26,10 @@ def test_a_path_that_stays_shut_or_narrows_is_said_so():
 
 def test_gradients_that_are_not_numbers_say_so():
     assert flow_said(flow(float("nan"), 0.5), 3) == "The gradients are not numbers here, so there is no flow to read."
+
+
+def test_where_the_opened_path_runs_is_said_for_the_runs_cell():
+    assert "the forget gates' product below tells" in flow_said(flow(1e-4, 0.9), 3)
+    assert "product of later z below tells" in flow_said(flow(1e-4, 0.9), 3, "gru")
+    rnn = flow_said(flow(1e-4, 0.9), 3, "rnn")
+    assert "no gate holds a path open" in rnn and "forget" not in rnn

@@ -3,6 +3,7 @@ import pytest
 
 from lstm_core.config import LSTMConfig
 from lstm_core.data.csvfile import make_csv_dataset, parse_csv
+from lstm_core.tracing.cells import STATES
 from lstm_core.tracing.probe import (
     CHANGES_EDIT_NOTES,
     EDIT_NOTES,
@@ -15,7 +16,6 @@ from lstm_core.tracing.probe import (
     run_probe,
     trend,
 )
-from lstm_core.tracing.cells import STATES
 from lstm_core.tracing.trace import Trace, carried_after
 
 X = np.arange(12, dtype=np.float32).reshape(4, 3)
@@ -317,3 +317,51 @@ def test_the_trained_default_run_meets_every_rule_and_each_caption_follows_its_n
         assert rule in p.caption and not any(claim in p.caption for claim in CAUSAL), (sample, timestep, p.caption)
         seen.add(rule)
     assert seen == set(RULES)
+
+
+def _gru_trace(score, update=0.1, steps=5, units=2) -> Trace:
+    """A hand-made GRU Trace: every state constant 0.5, the update gate ``update`` (a number, or one per unit)."""
+    update = np.broadcast_to(np.asarray(update, dtype=float), (units,))
+    gates = {name: np.full((steps, units), 0.5) for name in STATES["gru"]} | {"update_gate": np.tile(update, (steps, 1))}
+    return Trace(0, 1, np.zeros((steps, 3)), gates, np.zeros(units), score, 0.0, cell="gru")
+
+
+GRU_RULES = ("The update-gate path was narrow and the score barely moved, but the update gates alone do not show why",
+             "With the update-gate path this narrow, the change most likely travelled another way",
+             "The update-gate path was open, but this change made little difference to the score",
+             "The update-gate path was open, so the change could have reached the end along it")
+
+
+@pytest.mark.parametrize("before,after,update,timestep,rule", [
+    (0.97, 0.96, 0.1, 0, 0), (0.97, 0.50, 0.1, 0, 1), (0.97, 0.96, 0.95, 0, 2), (0.97, 0.50, 0.95, 0, 3),
+    (0.97, 0.10, 0.1, 4, 3),  # the last timestep: no update gate after it
+])
+def test_a_gru_caption_reads_the_update_gates_path_not_a_forget_gate(before, after, update, timestep, rule):
+    text = explain(_gru_trace(before, update), _gru_trace(after, update), "zero", timestep)
+    assert [r in text for r in GRU_RULES] == [i == rule for i in range(4)]
+    assert "forget" not in text and "cell" not in text and not any(claim in text for claim in CAUSAL)
+    if timestep < 4:
+        assert text.startswith(f"Along the update-gate path, at most {update ** 4:.2f} of what timestep 1 left in the "
+                               "hidden state can reach the end")
+    else:
+        assert text.startswith("Timestep 5 is the last, so no update gate discounts its hidden state before the end.")
+
+
+def test_a_real_caption_of_each_other_cell_follows_its_own_numbers(other_cell_run):
+    for timestep in (0, 5):
+        p = run_probe(other_cell_run, 1, "zero", timestep)
+        barely = abs(p.after.dense_output - p.before.dense_output) < 0.05
+        assert f"({p.after.dense_output - p.before.dense_output:+.3f})" in p.caption
+        assert "forget" not in p.caption and "cell path" not in p.caption
+        if p.before.cell == "gru":
+            z = p.before.gates["update_gate"]
+            kept = np.prod(z[timestep + 1:], axis=0) if timestep < 5 else np.ones(z.shape[1])
+            opened = kept.max() >= OPEN_PATH
+            assert GRU_RULES[2 * opened + (not barely)] in p.caption, p.caption
+            if timestep < 5:
+                assert f"at most {carried_after(z, timestep):.2f} of what timestep {timestep + 1}" in p.caption
+        else:  # no gate: what the edit measurably did to the summary vector, and no path claimed
+            moved = np.abs(p.after.gates["hidden_state"][-1] - p.before.gates["hidden_state"][-1])
+            assert f"by up to {moved.max():.3f} (unit {int(np.argmax(moved)) + 1})" in p.caption
+            assert "path was" not in p.caption
+            assert ("no gate that keeps the old state" in p.caption) == (timestep < 5)

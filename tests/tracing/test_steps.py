@@ -77,3 +77,48 @@ def test_a_diverged_run_has_no_step_to_walk_through(diverged_run):
     with pytest.raises(ValueError) as caught:
         unit_equations(trace, 1, 0)
     assert str(caught.value) == DIVERGED_STEPS
+
+
+GRU_HIDDEN = re.compile(rf"h = {NUMBER} × {NUMBER} \+ \(1 − {NUMBER}\) × {NUMBER} = {NUMBER}")
+RNN_HIDDEN = re.compile(rf"h = tanh\({NUMBER}\) = {NUMBER}")
+
+
+def test_every_gru_and_simplernn_row_follows_its_cells_equation_at_every_timestep(other_cell_run):
+    from lstm_core.tracing.steps import COLUMNS
+
+    trace, w = trace_sample(other_cell_run, 3), other_cell_run.weights()
+    steps, units = trace.gates["hidden_state"].shape
+    for t in range(steps):
+        row = step_table(trace, t, w)
+        assert tuple(row) == COLUMNS[trace.cell] and row["Unit"].tolist() == list(range(1, units + 1))
+        np.testing.assert_array_equal(row["h"], trace.gates["hidden_state"][t])
+        np.testing.assert_array_equal(row["h_prev"], trace.gates["hidden_state"][t - 1] if t else np.zeros(units))
+        if trace.cell == "gru":
+            assert tuple(row) == ("Unit", "z", "r", "h~", "h_prev", "h")
+            for column, state in (("z", "update_gate"), ("r", "reset_gate"), ("h~", "candidate")):
+                np.testing.assert_array_equal(row[column], trace.gates[state][t])
+            np.testing.assert_allclose(row["h"], row["z"] * row["h_prev"] + (1 - row["z"]) * row["h~"], atol=1e-6, rtol=0)
+        else:  # a from the weights, independently of the trace's h: tanh(a) must give it back
+            assert tuple(row) == ("Unit", "h_prev", "a", "h")
+            a = trace.input[t] @ w["kernel"] + w["bias"] + row["h_prev"] @ w["recurrent_kernel"]
+            np.testing.assert_allclose(row["a"], a, atol=1e-6, rtol=0)
+            np.testing.assert_allclose(row["h"], np.tanh(row["a"]), atol=1e-6, rtol=0)
+
+
+def test_the_gru_and_simplernn_equations_show_the_true_values_rounded(other_cell_run):
+    trace, w = trace_sample(other_cell_run, 3), other_cell_run.weights()
+    steps, units = trace.gates["hidden_state"].shape
+    for t in (0, 1, steps - 1):
+        row = step_table(trace, t, w)
+        for u in range(units):
+            (line,) = unit_equations(trace, t, u, w)
+            if trace.cell == "gru":
+                z, h_prev, z_again, candidate, h = (float(v) for v in GRU_HIDDEN.fullmatch(line).groups())
+                assert [z, h_prev, candidate, h] == [round(float(row[k][u]), 3) for k in ("z", "h_prev", "h~", "h")]
+                assert z_again == z
+            else:
+                shown = [float(v) for v in RNN_HIDDEN.fullmatch(line).groups()]
+                assert shown == [round(float(row[k][u]), 3) for k in ("a", "h")], line
+    if trace.cell == "rnn":  # a needs the weights: said, not guessed
+        with pytest.raises(ValueError, match="needs the run's weights"):
+            step_table(trace, 0)
