@@ -28,13 +28,14 @@ def record_order(run, shuffled) -> None:
     _keep(check_order(run, shuffled))
 
 
-def view() -> None:
-    from lstm_core.teaching.challenges import CHALLENGES
+def view(cell: str = "lstm") -> None:
+    """The challenges, worded for the run on screen's ``cell`` (config.cell)."""
+    from lstm_core.teaching.challenges import challenges_for
 
     results = st.session_state.get(RESULTS, {})
     st.subheader("Challenges")
     st.caption("Each is checked on the runs you train (Train in the sidebar); only a real run's numbers count.")
-    for challenge in CHALLENGES:
+    for challenge in challenges_for(cell):
         result = results.get(challenge.key)
         mark = "✅ Done" if result is not None and result.done else "Not yet"
         with st.container(border=True):

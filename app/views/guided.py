@@ -32,14 +32,14 @@ def view(now, status: Callable, check: Callable, train: Callable[[str], None]) -
     afresh (for a training that streams in), ``check(run, x)`` a What-if check against Keras, and
     ``train(guess)`` trains the sidebar's setup with the accuracy the learner predicted (as typed)."""
     from lstm_core.teaching.guide import STEPS
-    from lstm_core.teaching.text import GUIDED_DO
+    from lstm_core.teaching.guide import steps as cell_steps  # the module `steps` draws the step-through
 
     k = min(max(int(st.session_state.get(STEP, 1)), 1), len(STEPS))
     st.query_params.update(mode="guided", step=str(k))  # a reload, a new session, comes back to this step
-    step = STEPS[k - 1]
-    st.progress(k / len(STEPS), text=f"Step {k} of {len(STEPS)}: {step.title}")
     run = now.run
-    st.markdown(GUIDED_DO.get(run.config.cell, {}).get(k, step.do) if run is not None else step.do)  # gates differ by cell
+    step = (STEPS if run is None else cell_steps(run.config.cell))[k - 1]  # another cell's steps name its layer and gates
+    st.progress(k / len(STEPS), text=f"Step {k} of {len(STEPS)}: {step.title}")
+    st.markdown(step.do)
     if k == 3:
         predict_and_train(train, locked=bool(now.job))
         if now.job is not None:

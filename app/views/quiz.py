@@ -1,4 +1,5 @@
-"""The Quiz tab: questions on LSTMs and on the run trained, each answer kept as it is picked."""
+"""The Quiz tab: questions on LSTMs (and on the run's GRU or SimpleRNN) and on the run trained, each answer kept
+as it is picked."""
 
 import streamlit as st
 
@@ -59,5 +60,5 @@ def view(run) -> None:
         st.session_state["quiz_seed"] = quiz_seed + 1
         st.rerun()
     predict.summary()
-    challenges.view()
+    challenges.view(run.config.cell)
     next_step("quiz")

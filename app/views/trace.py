@@ -81,7 +81,7 @@ def view(run, check: Callable) -> None:
         st.markdown(sigmoid_vs_tanh(trace))
     steps.force_section(run, int(sample), trace, force, force_key)
     probe(run, int(sample), check)
-    next_step("trace")
+    next_step("trace", cell=run.config.cell)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -23,8 +23,10 @@ def pending_note(now) -> str:
         from app.resources import training_pool
 
         loading = "" if training_pool().stats().get("ready") else " (and TensorFlow loading in a worker first)"
-        return (f"Starting: building {formats.a_or_an(config.units)} {config.units}-unit LSTM, then its first "
-                f"epoch{loading}...")
+        from lstm_core.config import CELL_NAMES
+
+        return (f"Starting: building {formats.a_or_an(config.units)} {config.units}-unit {CELL_NAMES[config.cell]}, "
+                f"then its first epoch{loading}...")
     return f"Training {formats.counted(config.units, 'unit')}: epoch {len(job.rows)} of {config.epochs}"
 
 
@@ -172,14 +174,17 @@ def results_body(run) -> None:
 
 
 def order_section(run, ordered: bool, order: Callable[[], JobStatus]) -> None:
-    """Does order matter? The LSTM against a time-shuffled copy and a whole-window Dense model, trained on the same split."""
+    """Does order matter? The run's model (its cell) against a time-shuffled copy and a whole-window Dense model,
+    trained on the same split."""
+    from lstm_core.config import CELL_NAMES
+
     st.subheader("Does order matter?")
     offer = st.empty()  # the button goes once clicked: a second click during the training would only rerun
     if not ordered and not offer.button("Train the two comparison models", key="order"):
         took = run.timings.get("fit", 0.0)  # the same setup, so about as long as this run's own fit, and a little more
         how_long = f"a little longer than this run's training took ({took:.0f} s)" if took >= 1.5 else "a few seconds"
-        st.caption("Trains the same LSTM on the same sequences with their time order shuffled, and a Dense layer "
-                   f"that sees the whole window at once with no memory ({how_long}).")
+        st.caption(f"Trains the same {CELL_NAMES[run.config.cell]} on the same sequences with their time order "
+                   f"shuffled, and a Dense layer that sees the whole window at once with no memory ({how_long}).")
         return
     offer.empty()
     status = order()
@@ -197,11 +202,13 @@ def order_section(run, ordered: bool, order: Callable[[], JobStatus]) -> None:
 
 def order_note(run, now: JobStatus) -> str:
     """The comparison models' status in one line."""
+    from lstm_core.config import CELL_NAMES
+
     c = run.config
     if now.state is JobState.QUEUED:
         return f"Comparison models queued: place {now.place or 1} in line for the trainer."
     if len(now.rows) < c.epochs:
-        return f"Training the shuffled LSTM: epoch {len(now.rows)} of {c.epochs}"
+        return f"Training the shuffled {CELL_NAMES[c.cell]}: epoch {len(now.rows)} of {c.epochs}"
     return f"Training the whole-window Dense model: epoch {len(now.rows) - c.epochs} of {c.epochs}"
 
 
@@ -209,18 +216,21 @@ def comparison(run, baselines) -> None:
     """The three models' validation accuracies and histories, and what they say about order."""
     import pandas as pd
 
+    from lstm_core.config import CELL_NAMES
     from lstm_core.pipeline.noise import yardstick_of
-    from lstm_core.pipeline.order import SHUFFLED_LABEL, WINDOW_LABEL
+    from lstm_core.pipeline.order import WINDOW_LABEL, ordered_label, shuffled_label
     from lstm_core.present.charts import SPLIT_NOTE, compare_charts
     from lstm_core.teaching.order import explanation
 
+    cell = run.config.cell
     accs = [r.history["val_accuracy"].iloc[-1] for r in (run, baselines.shuffled, baselines.window)]
-    for col, label, acc in zip(st.columns(3), ("LSTM, time in order", SHUFFLED_LABEL, WINDOW_LABEL), accs):
+    for col, label, acc in zip(st.columns(3), (ordered_label(cell), shuffled_label(cell), WINDOW_LABEL), accs):
         col.metric(f"{label}: val accuracy", f"{acc:.3f}")
-    histories = pd.concat([run.history.assign(run="LSTM, in order"), baselines.shuffled.history.assign(run=SHUFFLED_LABEL),
+    histories = pd.concat([run.history.assign(run=f"{CELL_NAMES[cell]}, in order"),
+                           baselines.shuffled.history.assign(run=shuffled_label(cell)),
                            baselines.window.history.assign(run=WINDOW_LABEL)])
     for column, chart in zip(st.columns(2), compare_charts(histories)):  # two short names: side by side
         column.altair_chart(chart, width="stretch")
     st.caption(SPLIT_NOTE)
     st.write(explanation(*accs, yardstick_of(run), run.dataset.synthetic, run.config.timesteps,
-                         run.dataset.changes))
+                         run.dataset.changes, cell))

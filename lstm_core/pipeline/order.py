@@ -1,7 +1,8 @@
-"""Does order matter? The LSTM against two comparison models trained on the same split:
+"""Does order matter? The run's recurrent model (its cell: LSTM, GRU or SimpleRNN) against two comparison models
+trained on the same split:
 
-1. the same LSTM on a copy of the data with each sequence's timesteps shuffled (the values stay, the
-   order goes): if it does as well, the order carried nothing this model used;
+1. the same model, the same cell, on a copy of the data with each sequence's timesteps shuffled (the values stay,
+   the order goes): if it does as well, the order carried nothing this model used;
 2. a whole-window Dense model (Flatten, then one Dense unit): it sees every timestep at once, each in
    its place, with no memory. The lesson's up-or-down ramps are linear in the whole window, so this
    model can solve them: order matters in the data, yet recurrence is not needed to read it.
@@ -18,11 +19,23 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from lstm_core.config import LSTMConfig
+from lstm_core.config import CELL_NAMES, LSTMConfig
 from lstm_core.data.synthetic import Dataset, make_dataset
 
-SHUFFLED_LABEL = "Same LSTM, time order shuffled"
 WINDOW_LABEL = "Whole-window Dense, no memory"
+
+
+def shuffled_label(cell: str = "lstm") -> str:
+    """The time-shuffled copy's name on the page: 'Same GRU, time order shuffled'."""
+    return f"Same {CELL_NAMES[cell]}, time order shuffled"
+
+
+def ordered_label(cell: str = "lstm") -> str:
+    """The run's own model's name beside its copies: 'GRU, time in order'."""
+    return f"{CELL_NAMES[cell]}, time in order"
+
+
+SHUFFLED_LABEL = shuffled_label()  # the lesson's LSTM
 
 
 def time_shuffled(dataset: Dataset, seed: int) -> Dataset:
@@ -48,7 +61,7 @@ class WindowRun:
 class OrderBaselines:
     """Both comparison models of one run."""
 
-    shuffled: object  # a train.Run: the same LSTM on time-shuffled sequences
+    shuffled: object  # a train.Run: the same model (the config's cell) on time-shuffled sequences
     window: WindowRun
 
 
@@ -67,7 +80,7 @@ def build_window_model(config: LSTMConfig):
 
 
 def train_window(config: LSTMConfig, dataset: Dataset, on_epoch=None, on_batch=None) -> WindowRun:
-    """Fit the whole-window Dense model with the LSTM's split, schedule and optimiser."""
+    """Fit the whole-window Dense model with the recurrent model's split, schedule and optimiser."""
     from lstm_core.pipeline.run import history_frame
     from lstm_core.pipeline.train import EpochReporter
 
@@ -81,7 +94,8 @@ def train_window(config: LSTMConfig, dataset: Dataset, on_epoch=None, on_batch=N
 
 
 def train_baselines(config: LSTMConfig, on_epoch=None, dataset: Dataset | None = None, on_batch=None) -> OrderBaselines:
-    """Both baselines, one after the other; ``on_epoch`` sees the shuffled LSTM's epochs, then the Dense model's."""
+    """Both baselines, one after the other; ``on_epoch`` sees the shuffled model's epochs, then the Dense model's.
+    The shuffled copy is the config's own cell: train builds it with pipeline.model.build_model(config)."""
     from lstm_core.pipeline.train import train
 
     dataset = dataset if dataset is not None else make_dataset(config)

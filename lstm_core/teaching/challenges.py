@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lstm_core.config import CELL_NAMES
 from lstm_core.formats import counted
 from lstm_core.pipeline.noise import compare, yardstick_of
 from lstm_core.teaching.insights import diverged_text
@@ -41,6 +42,32 @@ ORDER = Challenge(
     "Train with the default settings, then run \"Does order matter?\" in the Training tab to train the shuffled copy.")
 CHALLENGES = (SMALL, STUCK, ORDER)
 
+# Each cell's parameter count, as the challenges write it ("×" where the formulas elsewhere write "x").
+FORMULAS = {"lstm": "4 × {u} × ({f} + {u} + 1)", "gru": "3 × {u} × ({f} + {u} + 2)", "rnn": "{u} × ({f} + {u} + 1)"}
+# A GRU or SimpleRNN run's versions of the challenges that name the model's layer.
+CELL_GOALS = {
+    "small": "Reach a final validation accuracy of at least 0.90 with at most 300 {name} parameters.",
+    "small hint": "The {name} has {formula} parameters, so units count twice: fewer units shrink it fastest. A small "
+                  "model may need more epochs or a higher learning rate to get there.",
+    "order": "Train a {name} that beats its own copy trained on time-shuffled sequences by more than the noise.",
+}
+
+
+def challenges_for(cell: str = "lstm") -> tuple[Challenge, ...]:
+    """The challenges as a run of ``cell`` reads them: the lesson's for the LSTM; another cell's name its layer."""
+    if cell == "lstm":
+        return CHALLENGES
+    name = CELL_NAMES[cell]
+    formula = FORMULAS[cell].format(u="units", f="features")
+    small = Challenge(SMALL.key, SMALL.title, CELL_GOALS["small"].format(name=name),
+                      CELL_GOALS["small hint"].format(name=name, formula=formula))
+    order = Challenge(ORDER.key, ORDER.title, CELL_GOALS["order"].format(name=name), ORDER.hint)
+    return small, STUCK, order
+
+
+def _challenge(key: str, cell: str) -> Challenge:
+    return next(c for c in challenges_for(cell) if c.key == key)
+
 MIN_ACCURACY, MAX_PARAMETERS = 0.90, 300
 # Adam moves each weight by about the learning rate per update, at most: over all the run's updates, a total
 # reach under this cannot carry a gate far from where it started (Glorot's initial weights are a few tenths).
@@ -70,20 +97,21 @@ def _against_chance(acc: float, yard) -> str:
 
 def check_small(run) -> Result:
     """At least MIN_ACCURACY final validation accuracy (the traced model's, not the best epoch's), clearly above
-    chance, with at most MAX_PARAMETERS LSTM parameters."""
+    chance, with at most MAX_PARAMETERS parameters in the recurrent layer (the run's cell's count)."""
+    small = _challenge(SMALL.key, run.config.cell)
     if run.diverged:
-        return Result(SMALL, False, diverged_text(run))
+        return Result(small, False, diverged_text(run))
     c, yard, acc = run.config, yardstick_of(run), _final(run)
-    params = c.recurrent_parameters
-    formula = f"4 × {c.units} × ({c.features} + {c.units} + 1) = {params:,}"
+    params, name = c.recurrent_parameters, CELL_NAMES[c.cell]
+    formula = f"{FORMULAS[c.cell].format(u=c.units, f=c.features)} = {params:,}"
     fits, good, real = params <= MAX_PARAMETERS, acc >= MIN_ACCURACY, yard.val_above(acc)
     if fits and good and real:
-        return Result(SMALL, True, (
-            f"Done: {formula} LSTM parameters reached a final validation accuracy of {_against_chance(acc, yard)}. "
+        return Result(small, True, (
+            f"Done: {formula} {name} parameters reached a final validation accuracy of {_against_chance(acc, yard)}. "
             "Reading a trend in order does not take a big model: a few units, trained enough, carry it."))
     problems = []
     if not fits:
-        problems.append(f"the LSTM has {formula} parameters, over the {MAX_PARAMETERS} allowed")
+        problems.append(f"the {name} has {formula} parameters, over the {MAX_PARAMETERS} allowed")
     if not good:
         problems.append(f"the final validation accuracy is {acc:.3f}, under {MIN_ACCURACY:.2f}")
     elif not real:
@@ -91,7 +119,7 @@ def check_small(run) -> Result:
                         "use more sequences so that it means something")
     advice = (" Fewer units shrink the model fastest." if not fits else
               " A small model needs enough training: try more epochs or a higher learning rate." if not good else "")
-    return Result(SMALL, False, f"Not yet: {' and '.join(problems)}.{advice}")
+    return Result(small, False, f"Not yet: {' and '.join(problems)}.{advice}")
 
 
 def _why_stuck(run) -> list[str]:
@@ -106,7 +134,7 @@ def _why_stuck(run) -> list[str]:
         causes.append(f"{counted(updates, 'update')} at learning rate {c.learning_rate:g} let Adam move each weight by "
                       f"at most about {reach:.3g} in total" + (f" (the most any weight moved was {moved:.3f})"
                                                                 if math.isfinite(moved) else "")
-                      + ", too little to change what the gates do")
+                      + f", too little to change what {'the layer computes' if c.cell == 'rnn' else 'the gates do'}")
     if c.learning_rate >= HIGH_RATE:
         causes.append(f"the learning rate, {c.learning_rate:g}, is so large that each step can overshoot")
     if c.units <= FEW_UNITS:
@@ -144,27 +172,28 @@ def check_stuck(run) -> Result:
 
 
 def check_order(run, shuffled) -> Result:
-    """The LSTM clearly above chance and clearly above ``shuffled`` (pipeline.order's time-shuffled copy of
-    it, trained on the same config and data: OrderBaselines.shuffled), as teaching.order judges them."""
+    """The recurrent model clearly above chance and clearly above ``shuffled`` (pipeline.order's time-shuffled copy
+    of it, trained on the same config and data: OrderBaselines.shuffled), as teaching.order judges them."""
     if shuffled.config != run.config or shuffled.dataset.key != run.dataset.key + ":shuffled":
         raise ValueError("the shuffled copy was trained for other settings or data: train it again for this run")
+    order, name = _challenge(ORDER.key, run.config.cell), CELL_NAMES[run.config.cell]
     if run.diverged:
-        return Result(ORDER, False, diverged_text(run))
-    yard, lstm, other = yardstick_of(run), _final(run), _final(shuffled)
-    if not yard.val_above(lstm):  # an LSTM that learned nothing says nothing about order
-        return Result(ORDER, False, (
-            f"Not yet: the LSTM itself is not clearly above chance ({_against_chance(lstm, yard)}), so the comparison "
+        return Result(order, False, diverged_text(run))
+    yard, ours, other = yardstick_of(run), _final(run), _final(shuffled)
+    if not yard.val_above(ours):  # a model that learned nothing says nothing about order
+        return Result(order, False, (
+            f"Not yet: the {name} itself is not clearly above chance ({_against_chance(ours, yard)}), so the comparison "
             "shows nothing about order. Train it with more epochs or a different learning rate first."))
-    verdict = compare(lstm, other, yard.n_val)
-    scores = f"the LSTM {lstm:.3f}, its time-shuffled copy {other:.3f}: {verdict.said()}"
+    verdict = compare(ours, other, yard.n_val)
+    scores = f"the {name} {ours:.3f}, its time-shuffled copy {other:.3f}: {verdict.said()}"
     if verdict.sign > 0:
         why = (" On the lesson's ramps only the order tells up from down, so the copy that cannot see it stays near "
                "chance." if run.dataset.synthetic else "")
-        return Result(ORDER, True, f"Done: {scores}. The order of the steps carries information this model uses.{why}")
+        return Result(order, True, f"Done: {scores}. The order of the steps carries information this model uses.{why}")
     if verdict.sign == 0:
-        return Result(ORDER, False, f"Not yet: {scores}, so this run cannot show that the order helps. More training, "
+        return Result(order, False, f"Not yet: {scores}, so this run cannot show that the order helps. More training, "
                                     "or more held-out sequences, would tell.")
-    return Result(ORDER, False, f"Not this time: {scores}. The copy without the order did better.")
+    return Result(order, False, f"Not this time: {scores}. The copy without the order did better.")
 
 
 def check(key: str, run, shuffled=None) -> Result:

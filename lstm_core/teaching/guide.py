@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lstm_core.config import CELL_NAMES
+
 
 @dataclass(frozen=True)
 class Step:
@@ -29,3 +31,16 @@ STEPS = (
     Step("The quiz", "The last questions are about the model you trained. Answer, then check."),
 )
 PICK_UP = ("Sequence A", "Sequence B")
+
+# Step 2 for another cell names its layer; steps 5 and 6 (its gates) are text.GUIDED_DO's.
+SHAPES_DO = "How many weights does the {name} layer learn? Predict, then see where they live, stage by stage."
+
+
+def steps(cell: str = "lstm") -> tuple[Step, ...]:
+    """The seven steps for a run of ``cell``: the lesson's for the LSTM; another cell's name its layer and gates."""
+    from lstm_core.teaching.text import GUIDED_DO
+
+    if cell == "lstm":
+        return STEPS
+    own = {2: SHAPES_DO.format(name=CELL_NAMES[cell]), **GUIDED_DO.get(cell, {})}
+    return tuple(Step(step.title, own.get(k, step.do)) for k, step in enumerate(STEPS, 1))

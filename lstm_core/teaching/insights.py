@@ -150,11 +150,18 @@ def training_insight(run) -> str:
 
 START_FORGET = 1 / (1 + math.exp(-1))  # sigmoid(1) = 0.731: Keras's unit_forget_bias starts the forget bias at 1
 MOVED = 0.02  # a mean gate moved by less than this since initialisation is still where it started
+SATURATED = 0.9  # |h| beyond this: tanh's slope 1 - h² is under 0.19, so little of a gradient passes back
 
 
 def trace_insight(trace) -> str:
     """The gates of one traced sequence: f and i each on their own, where f started, and what the
-    forget gates' product allows (the What-if measures what actually happens)."""
+    forget gates' product allows (the What-if measures what actually happens). The GRU's z and r in
+    their place; the SimpleRNN, which has no gates, its tanh's slopes."""
+    cell = getattr(trace, "cell", "lstm")
+    if cell == "gru":
+        return _gru_trace_insight(trace)
+    if cell == "rnn":
+        return _rnn_trace_insight(trace)
     f = trace.gates["forget_gate"]  # (timesteps, units)
     if not (np.isfinite(f).all() and math.isfinite(trace.dense_output)):
         return DIVERGED_GATES
@@ -182,4 +189,54 @@ def trace_insight(trace) -> str:
                  "timestep 1 wrote to the cell can reach the end along the cell path (the hidden state is another route, "
                  "which this number does not cover). Whether it matters is measured by the What-if below. "
                  f"The final score, {trace.dense_output:.3f}, is {verdict} for label {trace.label}.")
+    return "".join(parts)
+
+
+def _verdict(trace) -> str:
+    return (f"The final score, {trace.dense_output:.3f}, is {'correct' if trace.predicted == trace.label else 'wrong'} "
+            f"for label {trace.label}.")
+
+
+def _gru_trace_insight(trace) -> str:
+    """z and r each on their own, where z started (every GRU bias starts at 0), and what the update gates'
+    product allows along h."""
+    z, r = trace.gates["update_gate"], trace.gates["reset_gate"]  # (timesteps, units)
+    if not (np.isfinite(z).all() and np.isfinite(r).all() and math.isfinite(trace.dense_output)):
+        return DIVERGED_GATES
+    parts = [f"Across this sequence the update gate z averaged {z.mean():.2f} and the reset gate r {r.mean():.2f}. "
+             "They are separate gates: z is the share of the old hidden state kept at each step (1 - z the share of "
+             "the candidate h~ written in its place), r how much of the old state goes into that candidate."]
+    start = getattr(trace, "initial_gates", None)
+    if start is not None and np.isfinite(start["update_gate"]).all():
+        z0 = float(start["update_gate"].mean())
+        moved = z.mean() - z0
+        parts.append(f" Before training, on the same sequence, z averaged {z0:.2f} (Keras starts every GRU bias at 0): "
+                     + (f"training moved it by {moved:+.2f}." if abs(moved) >= MOVED else
+                        f"training has barely moved it ({moved:+.2f})."))
+    if z.shape[1] > 1:
+        per_unit = z.mean(axis=0)  # (units,)
+        low, high = int(np.argmin(per_unit)), int(np.argmax(per_unit))
+        parts.append(f" Per unit, z averaged from {per_unit[low]:.2f} (unit {low + 1}) to {per_unit[high]:.2f} "
+                     f"(unit {high + 1}).")
+    parts.append(f" The update gates after timestep 1 multiply to {carried_after(z, 0):.2f} on average: at most that "
+                 "share of what timestep 1 wrote to h can reach the end along the update-gate path, h = z·h_prev + ... "
+                 "(the later candidates, which read h through their weights, are another route, which this number does "
+                 "not cover). Whether it matters is measured by the What-if below. " + _verdict(trace))
+    return "".join(parts)
+
+
+def _rnn_trace_insight(trace) -> str:
+    """No gates: h rewritten whole at every step, and how much tanh's slope passes back at each step."""
+    h = trace.gates["hidden_state"]  # (timesteps, units)
+    if not (np.isfinite(h).all() and math.isfinite(trace.dense_output)):
+        return DIVERGED_GATES
+    slope = 1 - h ** 2  # tanh's slope at each step and unit: what it passes back, before U
+    parts = ["The SimpleRNN has no gates: at every step each unit rewrites h = tanh(x·W + b + h_prev·U) whole, so "
+             "nothing holds the old state steady, and what timestep 1 wrote reaches the end only through the recurrent "
+             f"weights U and tanh at each of the {counted(len(h) - 1, 'later step')}."
+             if len(h) > 1 else "The SimpleRNN has no gates: each unit computes h = tanh(x·W + b + h_prev·U) whole.",
+             f" Across this sequence tanh's slope 1 - h² averaged {slope.mean():.2f}, and "
+             f"{(np.abs(h) > SATURATED).mean():.0%} of the values of h are beyond ±{SATURATED:g}, where the slope is "
+             f"under {1 - SATURATED ** 2:.2f}. Each step back multiplies the gradient by this slope, and by U."]
+    parts.append(" Whether early steps still matter is measured by the What-if below. " + _verdict(trace))
     return "".join(parts)

@@ -15,8 +15,15 @@ NEXT = {
             "and see both runs in **Compare**.",
     "compare": "change one more setting in the sidebar and press **Train**: each run joins this comparison.",
 }
-# A SimpleRNN has no gates to follow: its trace is the hidden state, step by step.
-NEXT_RNN = {"pipeline": "open **Prediction trace** to follow one sequence through these layers, step by step."}
+# Lines that differ for a GRU or SimpleRNN run: a SimpleRNN has no gates to follow (its trace is the hidden
+# state, step by step), and Why gates? trains all three cells, not only the two the LSTM's line names.
+NEXT_CELL = {
+    "gru": {"trace": "open **Why gates?** to train the same task as an LSTM, a GRU and a SimpleRNN and measure what "
+                     "the gates change."},
+    "rnn": {"pipeline": "open **Prediction trace** to follow one sequence through these layers, step by step.",
+            "trace": "open **Why gates?** to train the same task as an LSTM, a GRU and a SimpleRNN and measure what "
+                     "gates change."},
+}
 
 
 def next_step(view: str, ordered: bool = True, runs: int = 2, cell: str = "lstm") -> str | None:
@@ -27,4 +34,4 @@ def next_step(view: str, ordered: bool = True, runs: int = 2, cell: str = "lstm"
         view = "training-unordered"
     if view == "compare" and runs < 2:
         return None
-    return f"**Next:** {(NEXT_RNN if cell == 'rnn' else {}).get(view, NEXT[view])}"
+    return f"**Next:** {NEXT_CELL.get(cell, {}).get(view, NEXT[view])}"

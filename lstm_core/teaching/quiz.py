@@ -346,7 +346,7 @@ CELL_FIXED: dict[str, tuple[Question, ...]] = {
                ("3 x U x (F + U + 2)",
                 "three weight blocks (Keras's order z | r | h), each with U units; each unit sees F inputs x(t), U "
                 "recurrent inputs h(t-1) and two biases: reset_after=True keeps the recurrent bias apart, added "
-                "before the reset gate multiplies."),
+                "before the reset gate multiplies (reset_after=False would keep one)."),
                ("3 x U x (F + U + 1)",
                 "that forgets the second bias: it is the count of a GRU with reset_after=False, one bias per block; "
                 "Keras's default, reset_after=True, keeps two."),

@@ -11,7 +11,7 @@ from tests.support import ROOT
 
 APP = str(ROOT / "streamlit_app.py")
 TIMEOUT = 180  # the first run imports TensorFlow and trains
-WAITING = ("Comparison models queued", "Training the shuffled LSTM", "Training the whole-window Dense model")
+WAITING = ("Comparison models queued", "Training the shuffled ", "Training the whole-window Dense model")
 
 
 @pytest.fixture(autouse=True)

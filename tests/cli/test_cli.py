@@ -43,6 +43,19 @@ def test_json_is_exactly_one_object_with_the_schema(json_out):
     assert 0 <= trace["dense_output"] <= 1 and trace["keras_max_diff"] < 1e-5
 
 
+@pytest.mark.parametrize("cell,states,blocks,biases", [("gru", ["update_gate", "reset_gate", "candidate", "hidden_state"], 3, 2),
+                                                      ("rnn", ["hidden_state"], 1, 1)])
+def test_each_cell_trains_traces_and_reports_its_own_gates(cell, states, blocks, biases):
+    proc = run_cli(*SMALL_ARGS, "--cell", cell.upper(), "--json")  # any case, as in a link
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["config"]["cell"] == cell and report["params"]["recurrent"] == blocks * 3 * (2 + 3 + biases)
+    assert list(report["trace"]["gates"]) == states and report["trace"]["keras_max_diff"] < 1e-5
+    flow = report["gradient_flow"][cell]
+    assert list(report["gradient_flow"]) == [cell] and len(flow["init"]) == len(flow["trained"]) == 4
+    assert flow["trained"][-1] == pytest.approx(1.0)
+
+
 def test_tensorflow_start_up_log_is_silenced(json_out):
     assert "oneDNN" not in json_out.stderr and "absl" not in json_out.stderr
     assert json_out.stderr.strip() == ""
@@ -83,6 +96,7 @@ def test_save_model_loads_back(tmp_path):
         (["--save-model", "model.h5"], "--save-model: 'model.h5' must end in .keras"),
         (["--sample", "5000"], "--sample: '5000' is not allowed; give a whole number from 0 to 999"),
         (["--wat"], "unrecognized arguments: --wat"),
+        (["--cell", "lstmm"], "--cell: cell = 'lstmm' is not a cell here; allowed: one of lstm, gru, rnn."),
     ],
 )
 def test_bad_input_exits_2_with_one_line(args, needle):

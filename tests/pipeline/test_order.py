@@ -33,3 +33,17 @@ def test_on_the_lesson_order_matters_but_memory_is_not_needed(default_run, basel
     window = baselines.window.history["val_accuracy"].iloc[-1]
     assert window >= 0.9 and shuffled < 0.62 and lstm - shuffled > 0.3
     assert baselines.window.params == 10 * 5 + 1  # one weight per timestep and feature, and a bias
+
+
+def test_the_shuffled_copy_is_the_runs_own_cell_and_named_so():
+    """A GRU run is set against a time-shuffled GRU, built as the run's model is (pipeline.model.build_model)."""
+    from lstm_core.pipeline.order import ordered_label, shuffled_label, train_baselines
+    from tests.support import SMALL
+
+    config = SMALL.replace(cell="gru", epochs=1)
+    baselines = train_baselines(config)
+    layer = baselines.shuffled.model.get_layer("gru")
+    assert type(layer).__name__ == "GRU" and layer.count_params() == config.recurrent_parameters
+    assert baselines.shuffled.config == config and baselines.shuffled.dataset.key.endswith(":shuffled")
+    assert shuffled_label("gru") == "Same GRU, time order shuffled" and ordered_label("rnn") == "SimpleRNN, time in order"
+    assert shuffled_label() == "Same LSTM, time order shuffled"

@@ -106,3 +106,25 @@ def test_a_shuffled_copy_of_other_settings_is_refused(small_run, baselines):
         check("order", small_run)
     with pytest.raises(ValueError, match="unknown challenge 'fast'; one of small, stuck, order"):
         check("fast", small_run)
+
+
+def test_a_gru_or_simplernn_run_is_checked_with_its_own_count_and_named(other_cell_run):
+    from lstm_core.config import CELL_NAMES
+    from lstm_core.teaching.challenges import challenges_for
+
+    run = other_cell_run
+    c, name = run.config, CELL_NAMES[run.config.cell]
+    small, stuck, order = challenges_for(c.cell)
+    assert [x.key for x in (small, stuck, order)] == [x.key for x in CHALLENGES]
+    assert f"at most 300 {name} parameters" in small.goal and "LSTM" not in small.goal + small.hint + order.goal
+    assert order.goal.startswith(f"Train a {name} that beats")
+    assert check_small(run).challenge == small and "LSTM" not in check_small(run).said
+    assert challenges_for("lstm") == CHALLENGES
+    from lstm_core.pipeline.train import train
+
+    big = train(SMALL.replace(cell=c.cell, units=16, epochs=1))  # GRU 3 x 16 x 21 = 1,008; SimpleRNN 16 x 20 = 320
+    u, f = 16, c.features
+    formula = f"3 × {u} × ({f} + {u} + 2)" if c.cell == "gru" else f"{u} × ({f} + {u} + 1)"
+    said = check_small(big).said
+    assert f"the {name} has {formula} = {big.model.get_layer(c.cell).count_params():,} parameters, over the 300" in said
+    assert "Fewer units" in said and not check_small(big).done

@@ -177,3 +177,20 @@ def test_divergence_is_dated_to_the_first_epoch_whose_loss_is_not_a_number(diver
     h.loc[h.index[2], "loss"] = np.inf
     run = SimpleNamespace(history=h, config=diverged_run.config)
     assert diverged_text(run).startswith("Training diverged: the loss stopped being a number at epoch 3,")
+
+
+def test_the_pipeline_and_key_insights_name_a_gru_or_simplernn_run_and_its_memory(other_cell_run):
+    from lstm_core.config import CELL_NAMES
+    from lstm_core.teaching.insights import key_insight_of
+
+    run, name = other_cell_run, CELL_NAMES[other_cell_run.config.cell]
+    p = run.params
+    pipeline = pipeline_insight(run)
+    assert f"The {name} " in pipeline and f"live in the {name}" in pipeline and "LSTM" not in pipeline
+    assert f"{p['recurrent']:,} of the model's {p['total']:,}" in pipeline
+    key = key_insight(run)
+    assert key.startswith(key_insight_of(run.config.cell)) and key.startswith(f"A {name} reads a sequence")
+    assert "cell state from each step" not in key and "LSTM" not in key and "time-shuffled sequences" in key
+    h = run.history
+    assert f"{h['loss'].iloc[0]:.3f} to {h['loss'].iloc[-1]:.3f}" in key
+    assert key_insight_of("lstm") == KEY_INSIGHT

@@ -45,3 +45,13 @@ def test_with_changes_the_shuffle_keeps_a_local_order_and_the_text_says_so():
     assert "change from the row before travels with it" in with_changes
     assert "it can use which values appear, not when" not in with_changes
     assert "it can use which values appear, not when" in explanation(0.70, 0.66, 0.6, YARD, False, 10, changes=False)
+
+
+def test_the_comparison_names_the_runs_own_cell():
+    for cell, name in (("gru", "GRU"), ("rnn", "SimpleRNN")):
+        for accs in ((0.95, 0.65, 0.9), (0.80, 0.75, 0.78), (0.70, 0.90, 0.6), (0.55, 0.5, 0.5)):
+            text = explanation(*accs, YARD, True, 10, cell=cell)
+            assert "LSTM" not in text and f"{name}" in text
+        assert f"cost the {name} 0.300" in explanation(0.95, 0.65, 0.9, YARD, True, 10, cell=cell)
+        assert f"The shuffled {name} sees" in explanation(0.80, 0.75, 0.78, YARD, False, 10, cell=cell)
+    assert explanation(0.95, 0.65, 0.9, YARD, True, 10) == explanation(0.95, 0.65, 0.9, YARD, True, 10, cell="lstm")

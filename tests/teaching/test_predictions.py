@@ -174,3 +174,14 @@ def test_calibration_over_many_predictions():
                         "2 right.")
     empty = calibration([])
     assert empty.accuracy_off is None and empty.said() == "You answered 0 of 0 predictions."
+
+
+def test_the_parameter_prediction_names_the_cell_and_is_kept_apart_per_cell():
+    from lstm_core.teaching.predictions import params_question
+
+    lstm, gru, rnn = (params_question(LSTMConfig(units=6, features=5, cell=cell)) for cell in ("lstm", "gru", "rnn"))
+    assert lstm.key == "params|6|5" and lstm.label == "How many LSTM parameters? (the weights the LSTM layer learns)"
+    assert lstm.question == "LSTM parameters for 6 units reading 5 features:" and "4 blocks" in lstm.hint
+    assert gru.question == "GRU parameters for 6 units reading 5 features:" and "two biases" in gru.hint
+    assert rnn.label == "How many SimpleRNN parameters? (the weights the SimpleRNN layer learns)" and "no gates" in rnn.hint
+    assert len({lstm.key, gru.key, rnn.key}) == 3  # a guess for one cell is never revealed against another's count

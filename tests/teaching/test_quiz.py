@@ -231,7 +231,8 @@ def test_the_right_answer_lands_on_every_letter_for_every_question(small_run, de
                     original = fixed[q.id]
                     assert dict(zip(q.options, q.why)) == dict(zip(original.options, original.why))
                     assert answer(q) == answer(original)
-    expected = {q.id for q in FIXED} | {"gen-params", "gen-shape", "gen-best-epoch", "gen-final-acc", "gen-forget", "gen-gradient"}
+    expected = {q.id for q in FIXED} | {"gen-params", "gen-shape", "gen-cells", "gen-best-epoch", "gen-final-acc",
+                                        "gen-forget", "gen-gradient"}
     assert set(letters) == expected
     assert {qid: sorted(seen) for qid, seen in letters.items() if seen != {0, 1, 2, 3}} == {}
 
@@ -286,7 +287,7 @@ def test_a_reason_that_opens_with_a_symbol_keeps_its_case():
 def test_every_question_has_four_distinct_options_for_edge_configs(config):
     run = train(config)
     quiz = draw_quiz(run, trace_sample(run, 0))
-    assert len(quiz) == 9
+    assert len(quiz) == 10
     for q in quiz:
         assert len(set(q.options)) == 4 and len(set(q.why)) == 4, q
     shape = {q.id: q for q in quiz}["gen-shape"]
@@ -418,7 +419,7 @@ def test_final_accuracy_distractors_are_the_columns_and_rows_learners_misread():
 def test_a_diverged_run_is_asked_only_what_its_table_shows(diverged_run):
     assert _best_epoch_question(diverged_run) is not None  # its finite epochs alone would make one
     ids = [q.id for q in generated_questions(diverged_run, trace_sample(diverged_run, 0))]
-    assert ids == ["gen-params", "gen-shape", "gen-final-acc"]  # no forget gate of NaN, no lowest NaN loss
+    assert ids == ["gen-params", "gen-shape", "gen-cells", "gen-final-acc"]  # no forget gate of NaN, no lowest NaN loss
 
 
 def _with_forget(trace, now, before, i=0.5, c=0.1):
@@ -495,3 +496,189 @@ def test_the_gradient_question_is_answered_by_the_runs_measured_flow(small_run):
     low, high, name = next(b for b in GRADIENT_BINS if b[0] <= first < b[1])
     assert answer(q) == name and len(set(q.options)) == 4
     assert all(share(first) in why for why in q.why)
+
+
+# --- A GRU or SimpleRNN run: every question fits its cell -------------------------------------------------------
+
+def _keras_count(layer, features):
+    layer.build((None, 3, features))
+    return layer.count_params()
+
+
+def test_a_gru_or_simplernn_quiz_is_about_its_own_cell(other_cell_run):
+    """The seed question, the parameter and shape questions name the run's cell; the fixed questions on shapes and on
+    gates are its own; LSTM concept questions that stay say they are about LSTMs; no trace question reads a forget gate."""
+    from lstm_core.config import CELL_NAMES
+    from lstm_core.teaching.quiz import CELL_FIXED, fixed_questions
+
+    run = other_cell_run
+    cell, name = run.config.cell, CELL_NAMES[run.config.cell]
+    trace = trace_sample(run, 0)
+    own = {q.id for q in CELL_FIXED[cell]}
+    about_the_run = {"seed", "dense-role", "overfitting", "chance"}  # about this model, or about any model
+    for seed in range(12):
+        quiz = draw_quiz(run, trace, seed=seed)
+        qs = {q.id: q for q in quiz}
+        assert quiz[0].id == "seed" and quiz[0].prompt == f"What does the {name} layer output represent?"
+        assert len(own & set(qs)) == 2  # its own parameter formula and its own gate question
+        for q in quiz[1:5]:
+            assert q.id in own | about_the_run or "LSTM" in q.prompt, (q.id, q.prompt)
+        for q in quiz:
+            assert len(set(q.options)) == 4 and len(set(q.why)) == 4, q.id
+            if q.id in own | about_the_run or q.id.startswith("gen-"):
+                assert "LSTM's" not in answer(q) and "forget gate" not in q.prompt, (q.id, answer(q))
+        assert "gen-forget" not in qs
+    layer = run.model.get_layer(cell)
+    qs = {q.id: q for q in generated_questions(run, trace)}
+    assert answer(qs["gen-params"]) == f"{layer.count_params():,}" and name in qs["gen-params"].prompt
+    assert qs["gen-shape"].prompt == f"What shape does the {name} layer output for your data?"
+    assert answer(qs["gen-shape"]) == f"{run.config.sequences} sequences x {layer.output.shape[-1]} units"
+    assert answer({q.id: q for q in fixed_questions(cell)}["dense-role"]) == f"It weighs the {name}'s units into one score from 0 to 1"
+
+
+def test_the_parameter_question_offers_the_other_cells_formulas_as_its_mistakes(other_cell_run):
+    """Each wrong count is a formula someone really uses, checked against Keras's own layers."""
+    run = other_cell_run
+    u, f = run.config.units, run.config.features
+    lstm = _keras_count(keras.layers.LSTM(u), f)
+    gru = _keras_count(keras.layers.GRU(u), f)
+    gru_one_bias = _keras_count(keras.layers.GRU(u, reset_after=False), f)
+    q = generated_questions(run)[0]
+    why = dict(zip(q.options, q.why))
+    assert answer(q) == f"{run.config.recurrent_parameters:,}"
+    assert f"{lstm:,}" in why and "as an LSTM" in why[f"{lstm:,}"]  # the LSTM's four blocks
+    if run.config.cell == "gru":
+        assert answer(q) == f"{gru:,}"
+        assert "second bias" in why[f"{gru_one_bias:,}"] and "reset_after=False" in why[f"{gru_one_bias:,}"]
+        assert f"3 x {u} x ({f} + {u} + 2) = {gru:,}" in q.why[q.answer]
+    else:
+        assert answer(q) == f"{_keras_count(keras.layers.SimpleRNN(u), f):,}"
+        assert f"{gru:,}" in why and "GRU" in why[f"{gru:,}"]
+        assert "PyTorch" in why[f"{u * (f + u + 2):,}"]
+        assert f"{u} x ({f} + {u} + 1) = {answer(q)}" in q.why[q.answer]
+    for w in q.why:  # wherever one GRU form is named, the other is too
+        assert ("reset_after=False" in w) == ("reset_after=True" in w), w
+
+
+@pytest.mark.parametrize("features,units,word,right", [(3, 4, "most", "LSTM"), (5, 20, "most", "LSTM"),
+                                                       (1, 1, "fewest", "SimpleRNN")])
+def test_the_cell_comparison_is_answered_by_keras_counts(features, units, word, right):
+    """At 1 feature and 1 unit the LSTM and the GRU tie (12 each): the question asks for the fewest instead."""
+    from lstm_core.config import CELL_NAMES
+    from lstm_core.teaching.quiz import _cells_question
+
+    for cell in ("lstm", "gru", "rnn"):
+        q = _cells_question(LSTMConfig(features=features, units=units, cell=cell))
+        counts = {"LSTM": _keras_count(keras.layers.LSTM(units), features),
+                  "GRU": _keras_count(keras.layers.GRU(units), features),
+                  "SimpleRNN": _keras_count(keras.layers.SimpleRNN(units), features)}
+        assert f"the {word} trainable parameters" in q.prompt and f"({features} feature" in q.prompt
+        assert answer(q).startswith(f"The {right},")
+        assert (max if word == "most" else min)(counts, key=counts.get) == right
+        for why in q.why:  # every reason quotes all three counts
+            assert all(f"{name} " in why and f"= {n:,}" in why for name, n in counts.items()), why
+        mine = next(w for o, w in zip(q.options, q.why) if o.startswith(f"The {CELL_NAMES[cell]},"))
+        assert mine.endswith("It is your model's cell.")
+        assert len(set(q.options)) == 4 and len(set(q.why)) == 4
+
+
+def _keras_update_gate(gru, weights, x):
+    """The mean update gate z at the last step, from Keras's own hidden states and the kernel's z block."""
+    kernel, recurrent, bias = weights
+    twin = keras.layers.GRU(gru.units, return_sequences=True)
+    twin.build(x.shape)
+    twin.set_weights(weights)
+    h_prev = np.asarray(twin(x))[0, -2]
+    u = gru.units
+    z = 1 / (1 + np.exp(-(x[0, -1] @ kernel[:, :u] + bias[0, :u] + h_prev @ recurrent[:, :u] + bias[1, :u])))
+    return float(z.mean())
+
+
+def test_the_gate_question_reads_the_cells_own_measured_gate(other_cell_run):
+    """A GRU is asked what its update gate kept, measured as Keras computes it, against its untrained value; a
+    SimpleRNN, with no gate, is asked no gate question."""
+    run = other_cell_run
+    trace = trace_sample(run, 2)
+    qs = {q.id: q for q in generated_questions(run, trace)}
+    assert "gen-forget" not in qs
+    if run.config.cell == "rnn":
+        assert "gen-update" not in qs
+        flow = qs.get("gen-gradient")
+        assert flow is None or any(o.endswith("steps of tanh") for o in flow.options)
+        return
+    gru = run.model.get_layer("gru")
+    x = run.dataset.x[2:3]
+    now = _keras_update_gate(gru, gru.get_weights(), x)
+    w0 = run.initial_weights
+    before = _keras_update_gate(gru, [w0["kernel"], w0["recurrent_kernel"], w0["bias"]], x)
+    q = qs["gen-update"]
+    assert f"averages {now:.2f}" in q.prompt and f"averaged {before:.2f}" in q.prompt
+    kept = f"{round(now, 2):.0%}"
+    assert answer(q).startswith(f"It keeps about {kept} of the old h")
+    moved = abs(round(round(now, 2) - round(before, 2), 2)) >= 0.02
+    assert ("up from" in answer(q) or "down from" in answer(q)) == moved
+    assert "h = z·h_prev + (1 - z)·candidate" in q.why[q.answer]
+
+
+def _with_update(trace, now, before, r=0.3):
+    def last(gates, name, value):
+        g = np.array(gates[name], dtype=float)
+        g[-1, :] = value
+        return g
+
+    gates = {**trace.gates, "update_gate": last(trace.gates, "update_gate", now),
+             "reset_gate": last(trace.gates, "reset_gate", r)}
+    start = trace.initial_gates
+    initial = None if before is None else {**start, "update_gate": last(start, "update_gate", before)}
+    return replace(trace, gates=gates, initial_gates=initial)
+
+
+def test_the_update_question_reads_what_training_moved_and_offers_no_option_that_happens_to_hold(other_cell_run):
+    from lstm_core.teaching.quiz import _update_question
+
+    if other_cell_run.config.cell != "gru":  # the SimpleRNN has no update gate: generated_questions never asks
+        assert "update_gate" not in trace_sample(other_cell_run, 0).gates
+        return
+    trace = trace_sample(other_cell_run, 0)
+    up = _update_question(_with_update(trace, 0.81, 0.52))
+    assert "averages 0.81 over 4 units" in up.prompt and "averaged 0.52" in up.prompt
+    assert answer(up) == "It keeps about 81% of the old h, up from 52% untrained" and "+0.29" in up.why[up.answer]
+    assert "19% comes from the candidate" in up.why[up.answer]
+    assert "It keeps about 81% of the old h, as it did untrained" in up.options
+    swapped = "The units drop about 81% of the old h and keep 19%"
+    assert swapped in up.options and "other way round" in up.why[up.options.index(swapped)]
+    still = _update_question(_with_update(trace, 0.51, 0.50))
+    assert answer(still) == "It keeps about 51% of the old h, as it did untrained"
+    assert not any(o.startswith("The units drop") for o in still.options)  # 51% dropped is about 51% kept
+    assert "Training taught this step to keep 51% of the old h" in still.options
+    adds = _update_question(_with_update(trace, 0.81, 0.52, r=0.2))  # r + z = 1.01: 'they add to 1' would hold
+    assert not any("add to 1" in o for o in adds.options)
+    apart = _update_question(_with_update(trace, 0.9, 0.52, r=0.6))
+    reset = "The reset gate is near 0.10: the two gates add to 1"
+    assert reset in apart.options and "r averages 0.60" in apart.why[apart.options.index(reset)]
+    for q in (up, still, adds, apart):
+        assert len(set(q.options)) == 4 and len(set(q.why)) == 4
+    assert _update_question(_with_update(trace, 0.81, None)) is None
+    assert _update_question(_with_update(trace, np.nan, 0.5)) is None
+
+
+def test_the_fixed_questions_per_cell_teach_keras_counts_and_gates():
+    from lstm_core.teaching.quiz import CELL_FIXED, fixed_questions, seed_question
+
+    gru, rnn = ({q.id: q for q in CELL_FIXED[c]} for c in ("gru", "rnn"))
+    assert answer(gru["gru-param-formula"]) == "3 x U x (F + U + 2)" and "reset_after=True" in gru["gru-param-formula"].prompt
+    assert _keras_count(keras.layers.GRU(7), 5) == 3 * 7 * (5 + 7 + 2)
+    assert answer(rnn["rnn-param-formula"]) == "U x (F + U + 1)"
+    assert _keras_count(keras.layers.SimpleRNN(7), 5) == 7 * (5 + 7 + 1)
+    assert "h = z·h_prev + (1 - z)·candidate" in gru["gru-update"].why[gru["gru-update"].answer]
+    assert "no gate" in rnn["rnn-no-gates"].why[rnn["rnn-no-gates"].options.index("A hidden forget gate that Keras fixes at 1")]
+    assert fixed_questions("lstm") is FIXED and seed_question("lstm") is SEED_QUESTION
+    for cell in ("gru", "rnn"):
+        qs = fixed_questions(cell)
+        assert len({q.id for q in qs}) == len(qs) == len(FIXED) + 2
+        about = {q.id: q for q in qs}
+        assert about["forget-open"].prompt.startswith("In an LSTM") and about["input-gate"].prompt.startswith("In an LSTM")
+        for q in qs:
+            assert len(set(q.options)) == 4 and len(set(q.why)) == 4, q.id
+            for why in q.why:
+                assert ("reset_after=False" in why) == ("reset_after=True" in why), (q.id, why)

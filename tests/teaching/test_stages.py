@@ -53,3 +53,19 @@ def test_samples_come_from_the_model(small_run):
     assert abs(float(score[2]) - float(s[2].sample[2])) < 1e-5
     d = s[0].to_dict()
     assert set(d) >= {"name", "input", "output", "input_shape", "output_shape", "description"}
+
+
+def test_a_gru_or_simplernn_run_names_its_layer_and_shows_its_output(other_cell_run):
+    from lstm_core.config import CELL_NAMES
+    from lstm_core.teaching.stages import stage_text
+    from lstm_core.teaching.text import INPUT_STAGE_NOTE, STAGE_TEXT
+
+    run, cell = other_cell_run, other_cell_run.config.cell
+    s = pipeline_stages(run)
+    assert [x.name for x in s] == ["Input Data", f"{CELL_NAMES[cell]} Layer", "Dense Layer"]
+    assert s[2].description == f"Turns the {CELL_NAMES[cell]}'s summary vector into one prediction score between 0 and 1 (sigmoid)."
+    assert s[1].sample_note == "The first 3 training sequences' last hidden state:" and s[0].is_input and not s[1].is_input
+    hidden = run.model.get_layer(cell)(run.dataset.x[:3])  # Keras's own layer, against the NumPy cell's
+    assert abs(float(hidden[1, 0]) - float(s[1].sample[1, 0])) < 1e-5
+    assert CELL_NAMES[cell] in stage_text("input note", cell) and "LSTM" not in stage_text("input note", cell)
+    assert stage_text("input note", "lstm") == INPUT_STAGE_NOTE and stage_text("Dense Layer", "lstm") == STAGE_TEXT["Dense Layer"]
