@@ -52,5 +52,5 @@ common.tab(tabs[1], now, session.results, training=lambda: common.watch(trainer.
 common.tab(tabs[2], now, lambda run: trace.view(run, check=session.keras_check))
 common.tab(tabs[3], now, lambda run: why_gates.view(run, session.ask_cells(run), session.cells_asked(run),
                                                     session.ask_horizon(run), session.horizon_asked(run)))
-common.tab(tabs[4], now, quiz.view)
+common.tab(tabs[4], now, lambda run: quiz.view(run, session.compared(run)))
 common.tab(tabs[5], now, lambda run: compare.view(run, session.run_store()))

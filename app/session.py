@@ -96,6 +96,20 @@ def cells_asked(run):
     return lambda variants: trainer().asked(cells_key(run.key, variants))
 
 
+def compared(run) -> tuple:
+    """The VariantRuns of this run's Why gates? comparisons this session has trained (none asked: empty)."""
+    from app.views.why_gates import BIAS_GROUP, CELLS_GROUP
+    from lstm_core.serving.trainer import cells_key
+
+    found = []
+    for variants in (CELLS_GROUP, BIAS_GROUP):
+        if trainer().asked(cells_key(run.key, variants)):
+            now = trainer().want_cells(run, variants)
+            if now.state is JobState.DONE:
+                found += now.run.runs
+    return tuple(found)
+
+
 def ask_horizon(run):
     """``ask(horizon)`` for the Why gates? tab: the status of the memory-horizon experiment with this run's settings."""
     return lambda horizon: trainer().want_horizon(run, horizon)

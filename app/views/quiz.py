@@ -22,12 +22,13 @@ def verdict(feedback) -> None:
             f"- **{w.letter}. {w.option}**{' (your answer)' if w.picked else ''}: {w.reason}" for w in feedback.why_not))
 
 
-def view(run) -> None:
+def view(run, compared=()) -> None:
+    """``compared``: the run's Why gates? comparisons the learner has trained (they add questions)."""
     from lstm_core.teaching.quiz import ANSWER_FIRST, LETTERS, draw_quiz, grade
 
     quiz_seed = st.session_state.setdefault("quiz_seed", 0)
     trace = cached_trace(run.key, 0, run)
-    questions = draw_quiz(run, trace, seed=quiz_seed)
+    questions = draw_quiz(run, trace, seed=quiz_seed, compared=compared)
     st.caption(f"{len(questions)} questions; the last {len(questions) - 5} are about the model you trained.")
     form_id = f"quiz-{run.key}-{quiz_seed}"
     # No st.form: a form sends its answers only on submit, so a learner who goes to look at the trace

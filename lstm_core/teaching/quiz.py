@@ -590,8 +590,9 @@ def _cells_question(c: LSTMConfig) -> Question:
               f"{'most' if most else 'fewest'} trainable parameters?", options, answer=CELLS.index(pick))
 
 
-def generated_questions(run, trace=None) -> list[Question]:
-    """Questions whose answers are computed from this run, with misconceptions as distractors."""
+def generated_questions(run, trace=None, compared=()) -> list[Question]:
+    """Questions whose answers are computed from this run, with misconceptions as distractors; ``compared``:
+    the VariantRuns of the run's "Why gates?" comparisons, when the learner has trained them."""
     c = run.config
     qs = [_params_question(c), _shape_question(c), _cells_question(c)]
     if run.diverged:  # NaN losses and gates: only what the table shows is asked
@@ -601,7 +602,58 @@ def generated_questions(run, trace=None) -> list[Question]:
         qs.append(gate)
     if getattr(run, "gradient_flow", None) is not None and (flow := _gradient_question(run)):
         qs.append(flow)
-    return qs
+    return qs + [q for q in (_reach_question(compared), _bias_question(compared, run.config.timesteps)) if q]
+
+
+def _reach_question(runs) -> Question | None:
+    """Which cell's gradient reached timestep 1 most strongly after training on every seed, in the learner's
+    own comparison (why_gates.furthest's rule), or that the seeds overlap."""
+    from lstm_core.teaching.why_gates import firsts
+
+    ranges = {cell: firsts(runs, cell, "trained") for cell in CELLS}
+    if not all(ranges.values()):
+        return None
+    spans = "; ".join(f"{CELL_NAMES[c]} {share(min(v))} to {share(max(v))}" for c, v in ranges.items())
+    measured = f"after training, timestep 1's gradient relative to the last was {spans} over your 3 seeds."
+    winner = next((c for c, v in ranges.items() if min(v) > max(max(o) for k, o in ranges.items() if k != c)), None)
+    options = []
+    for cell in CELLS:
+        if cell == winner:
+            options.append((CELL_NAMES[cell], f"its lowest seed is above every other cell's highest: {measured}"))
+        else:
+            best_other = max(max(o) for k, o in ranges.items() if k != cell)
+            options.append((CELL_NAMES[cell], f"not on every seed: its lowest seed, {share(min(ranges[cell]))}, is not "
+                                              f"above the other cells' highest, {share(best_other)}; {measured}"))
+    options.append(("None on every seed: the seeds overlap",
+                    "that is what 3 seeds said: " + measured if winner is None else
+                    f"the {CELL_NAMES[winner]} is ahead on every seed: {measured}"))
+    answer = CELLS.index(winner) if winner is not None else len(CELLS)
+    return _q("gen-cells-reach", "Your model", "In your Why gates? comparison, which cell's gradient reached "
+              "timestep 1 more strongly than the others after training, on every seed?", options, answer=answer)
+
+
+def _bias_question(runs, timesteps: int) -> Question | None:
+    """What the LSTM's forget bias of 1 (against 0) did to the gradient reaching timestep 1 as built."""
+    from lstm_core.teaching.why_gates import firsts
+
+    one, zero = firsts(runs, "lstm", "init"), firsts(runs, "lstm_bias0", "init")
+    if not one or not zero:
+        return None
+    measured = (f"as built, timestep 1's gradient relative to timestep {timesteps} was {share(min(one))} to "
+                f"{share(max(one))} with the bias at 1 and {share(min(zero))} to {share(max(zero))} at 0.")
+    answer = 0 if min(one) > max(zero) else 1 if max(one) < min(zero) else 2
+    verdicts = ("every seed reached further with the bias at 1, where f starts near 0.73 instead of 0.5",
+                "every seed reached less far with the bias at 1", "the seeds with the two biases overlap")
+    claims = ("It let the gradient reach timestep 1 more strongly, on every seed",
+              "It let the gradient reach timestep 1 less strongly, on every seed", "No clear difference: the seeds overlap")
+    options = [(claim, f"{verdicts[answer]}; {measured}" if i == answer else
+                f"not on your seeds, where {verdicts[answer]} (this option says: {claim.lower()}); {measured}")
+               for i, claim in enumerate(claims)]
+    options.append(("Nothing: a bias cannot change a gradient",
+                    "the forget gate multiplies the cell path at every step, and its bias sets where it starts; "
+                    + measured))
+    return _q("gen-forget-bias", "Your model", "In your Why gates? comparison, what did Keras's forget bias of 1 "
+              "(against 0) do to the gradient reaching timestep 1, as built?", options, answer=answer)
 
 
 GRADIENT_BINS = (  # the first step's share of the last step's gradient, as the options name it
@@ -817,7 +869,7 @@ def _update_question(trace) -> Question | None:
 GATE_QUESTIONS = {"lstm": _forget_question, "gru": _update_question}
 
 
-def draw_quiz(run, trace=None, seed: int = 0, fixed: int = 4) -> list[Question]:
+def draw_quiz(run, trace=None, seed: int = 0, fixed: int = 4, compared=()) -> list[Question]:
     """The seed's question first, ``fixed`` more fixed questions (at least one from each level), then
     the questions generated from the run; every question's options in a random order. A GRU or SimpleRNN
     run's one question on shapes and parameters, and one on training and gates, are about its own cell.
@@ -836,7 +888,7 @@ def draw_quiz(run, trace=None, seed: int = 0, fixed: int = 4) -> list[Question]:
     rest = [q for q in others if q not in picked]
     picked += [rest[i] for i in rng.choice(len(rest), size=max(0, min(fixed - len(picked), len(rest))), replace=False)]
     picked.sort(key=lambda q: (LEVELS.index(q.level), pool_all.index(q)))  # basics first, then shapes, then training
-    return [q.shuffled(rng) for q in [seed_question(cell), *picked, *generated_questions(run, trace)]]
+    return [q.shuffled(rng) for q in [seed_question(cell), *picked, *generated_questions(run, trace, compared)]]
 
 
 @dataclass(frozen=True)

@@ -682,3 +682,31 @@ def test_the_fixed_questions_per_cell_teach_keras_counts_and_gates():
             assert len(set(q.options)) == 4 and len(set(q.why)) == 4, q.id
             for why in q.why:
                 assert ("reset_after=False" in why) == ("reset_after=True" in why), (q.id, why)
+
+
+def test_the_why_gates_comparison_adds_a_question_on_which_cell_reaches_furthest(small_run):
+    from tests.teaching.test_why_gates import TEXTBOOK, runs
+
+    from lstm_core.teaching.quiz import generated_questions
+
+    assert not [q for q in generated_questions(small_run) if q.id.startswith(("gen-cells-reach", "gen-forget-bias"))]
+    overlap = next(q for q in generated_questions(small_run, compared=TEXTBOOK) if q.id == "gen-cells-reach")
+    assert overlap.options[overlap.answer] == "None on every seed: the seeds overlap"
+    assert "LSTM 1.2 to 1.7; GRU 4.0e-03 to 0.28; SimpleRNN 1.0e-06 to 3.6" in overlap.why[overlap.answer]
+    ahead = runs(lstm=([1] * 3, [2.0, 3.0, 4.0], [0.9] * 3), gru=([1] * 3, [0.1, 0.2, 0.3], [0.9] * 3),
+                 rnn=([1] * 3, [0.5, 1.0, 1.5], [0.9] * 3))
+    q = next(q for q in generated_questions(small_run, compared=ahead) if q.id == "gen-cells-reach")
+    assert q.options[q.answer] == "LSTM" and q.why[q.answer].startswith("its lowest seed is above every other cell's highest")
+
+
+@pytest.mark.parametrize("one,zero,right", [([0.05, 0.08, 0.19], [0.0025, 0.004, 0.012], "more strongly, on every seed"),
+                                            ([0.001, 0.002, 0.003], [0.05, 0.06, 0.07], "less strongly, on every seed"),
+                                            ([0.01, 0.05, 0.1], [0.02, 0.03, 0.2], "No clear difference")])
+def test_the_forget_bias_question_follows_the_measured_seeds(small_run, one, zero, right):
+    from tests.teaching.test_why_gates import runs
+
+    from lstm_core.teaching.quiz import generated_questions
+
+    compared = runs(lstm=(one, [1] * 3, [0.9] * 3), lstm_bias0=(zero, [1] * 3, [0.9] * 3))
+    q = next(q for q in generated_questions(small_run, compared=compared) if q.id == "gen-forget-bias")
+    assert right in q.options[q.answer] and q.options[-1] == "Nothing: a bias cannot change a gradient"
