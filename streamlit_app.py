@@ -35,7 +35,7 @@ elif trainer.pending is None and trainer.run is not None:  # a choice of data tr
 now = session.look()  # a training finished meanwhile: its run goes on screen now, or its error is said
 common.failed(now.error)
 sidebar.share(now)
-sidebar.export(now.run)
+sidebar.export(now.run, session.compared)
 
 # --- Guided: the first visit as seven steps, one at a time (the link's mode=guided opens on it) ---
 if guided.chosen(layout, preset):

@@ -276,8 +276,9 @@ JSON_NOTE = ("The JSON holds the whole run: its settings, every epoch, and one t
              "Prediction trace tab), as the command line's `--json` gives it.")
 
 
-def export(run) -> None:
-    """Download the run on screen (if any); each file is made only when its button is clicked."""
+def export(run, compared: Callable[[object], tuple] = lambda run: ()) -> None:
+    """Download the run on screen (if any); each file is made only when its button is clicked. ``compared(run)``:
+    its Why gates? comparisons, whose cells' gradient flow the JSON holds too."""
     if run is None:
         return
     from lstm_core.present import exports
@@ -294,7 +295,8 @@ def export(run) -> None:
     with expander:
         st.download_button("History (CSV)", lambda: exports.history_csv(run), f"{stem}_history.csv", "text/csv",
                            key="dl_csv", on_click="ignore", width="stretch")
-        st.download_button("Whole run (JSON)", lambda: exports.run_json(run, sample), f"{stem}.json",
+        others = compared(run)
+        st.download_button("Whole run (JSON)", lambda: exports.run_json(run, sample, others), f"{stem}.json",
                            "application/json", key="dl_json", on_click="ignore", width="stretch")
         st.download_button("Trained model (.keras)", lambda: exports.model_bytes(run), f"{stem}.keras",
                            "application/octet-stream", key="dl_model", on_click="ignore", width="stretch")

@@ -40,10 +40,10 @@ def history_csv(run) -> bytes:
     return safe_csv(observed(run.history, yardstick_of(run))[[*HISTORY_COLUMNS, "observation"]])
 
 
-def run_json(run, sample: int = 0) -> bytes:
+def run_json(run, sample: int = 0, compared=()) -> bytes:
     from lstm_core.present.report import build_report
 
-    return json.dumps(build_report(run, sample), indent=1, allow_nan=False).encode("utf-8")
+    return json.dumps(build_report(run, sample, compared), indent=1, allow_nan=False).encode("utf-8")
 
 
 def model_bytes(run) -> bytes:

@@ -33,8 +33,9 @@ def _strict(value):
     return value
 
 
-def build_report(run, sample: int = 0) -> dict:
-    """Everything the seed page shows, for one run, as plain Python values (strict JSON: no NaN)."""
+def build_report(run, sample: int = 0, compared=()) -> dict:
+    """Everything the seed page shows, for one run, as plain Python values (strict JSON: no NaN). ``compared``:
+    the VariantRuns of the run's Why gates? comparisons, whose cells join gradient_flow."""
     trace = trace_sample(run, sample)
     history = [
         {k: (int(v) if k == "epoch" else v) for k, v in row.items()}  # a NaN loss: null, by _strict below
@@ -51,16 +52,20 @@ def build_report(run, sample: int = 0) -> dict:
         "trace": trace_dict(trace),
         "timings": {k: round(v, 4) for k, v in run.timings.items()},
         "insight": key_insight(run),  # as the Pipeline tab says it
-        "gradient_flow": _flow(run),
+        "gradient_flow": _flow(run, compared),
     })
 
 
-def _flow(run) -> dict | None:
-    """The gradient flow through time, per cell measured: one value per timestep, relative to the last."""
-    flow = getattr(run, "gradient_flow", None)
-    if flow is None:
+def _flow(run, compared=()) -> dict | None:
+    """The gradient flow through time, per cell measured: one value per timestep, relative to the last. The
+    other cells (and the LSTM with its forget bias at 0) from the run's own seed, on its data, when compared."""
+    flows = {r.variant: r.flow for r in compared if r.seed == run.config.seed and r.flow is not None}
+    if getattr(run, "gradient_flow", None) is not None:
+        flows[run.config.cell] = run.gradient_flow
+    if not flows:
         return None
-    return {run.config.cell: {"init": [_finite(float(v)) for v in flow.init], "trained": [_finite(float(v)) for v in flow.trained]}}
+    return {name: {"init": [_finite(float(v)) for v in flow.init], "trained": [_finite(float(v)) for v in flow.trained]}
+            for name, flow in flows.items()}
 
 
 def trace_dict(trace: Trace) -> dict:

@@ -57,3 +57,18 @@ def test_the_input_stage_gives_its_shape_once_and_says_nothing_is_learned_there(
     assert lines[first] == f"  1. Input Data: {small_run.config.sequences} sequences x 6 timesteps x 3 features" and "->" not in lines[first]
     assert lines[first + 1].endswith("Nothing is learned here: this is the input, as the LSTM reads it.")
     assert lines[first + 2].startswith(f"  2. LSTM Layer: {small_run.config.sequences} sequences x 6 timesteps x 3 features -> ")
+
+
+def test_the_gradient_flow_holds_every_cell_compared_from_the_runs_seed(small_run):
+    import numpy as np
+
+    from lstm_core.pipeline.run import GradientFlow, VariantRun
+    from lstm_core.present.report import build_report
+
+    t = small_run.config.timesteps
+    other = [VariantRun(v, small_run.config.seed + k, GradientFlow(np.full(t, 0.1 * (k + 1)), np.ones(t)), 0.9, 24, 1.0)
+             for v in ("gru", "rnn", "lstm_bias0") for k in range(3)]
+    flow = build_report(small_run, compared=other)["gradient_flow"]
+    assert set(flow) == {"lstm", "gru", "rnn", "lstm_bias0"} and flow["gru"]["init"] == [0.1] * t  # the run's seed
+    assert flow["lstm"]["trained"] == small_run.gradient_flow.trained.tolist()
+    assert list(build_report(small_run)["gradient_flow"]) == ["lstm"]
