@@ -51,7 +51,7 @@ def test_compare_concludes_against_the_noise_shows_what_differs_and_colours_runs
     table = tab.table[0].value
     assert list(table.columns) == ["Run", "Units", "Epochs", "Parameters", "Final loss", "Final accuracy",
                                    "Final val accuracy", "Training time (s)"]  # Timesteps, Seed ... are the same
-    assert "The same in every run: Timesteps 10" in tab.caption[-1].value
+    assert "The same in every run: Cell LSTM, Timesteps 10" in tab.caption[-1].value
     loss, accuracy = (json.loads(c.proto.spec) for c in tab.get("vega_lite_chart"))
     colours = loss["encoding"]["color"]["scale"]["range"]
     assert len(set(colours)) == 2 and colours == accuracy["encoding"]["color"]["scale"]["range"]

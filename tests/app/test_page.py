@@ -49,7 +49,7 @@ def test_every_tab_renders():
     import json
 
     at = new_app()
-    assert [t.label for t in at.tabs] == ["Pipeline", "Training", "Prediction trace", "Quiz", "Compare"]
+    assert [t.label for t in at.tabs] == ["Pipeline", "Training", "Prediction trace", "Why gates?", "Quiz", "Compare"]
     training = at.tabs[1]  # the page opens on Training
     assert len(training.table) == 1
     assert not at.tabs[0].table  # lazy: a closed tab sends nothing

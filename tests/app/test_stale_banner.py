@@ -16,10 +16,10 @@ def test_a_moved_slider_says_the_results_are_old_until_it_moves_back():
     before = shown(at)
     assert banners(at) == []
     at.sidebar.slider(key="units").set_value(40).run()
-    assert banners(at) == [f"{STALE} (LSTM units 20 → 40). Press **Train** to apply the new ones."]
+    assert banners(at) == [f"{STALE} (Units 20 → 40). Press **Train** to apply the new ones."]
     assert shown(at) is before and trainer_idle(at)  # nothing trains
     at.sidebar.number_input(key="learning_rate").set_value(0.01).run()
-    assert banners(at) == [f"{STALE} (LSTM units 20 → 40, Learning rate 0.005 → 0.01). Press **Train** to apply the new ones."]
+    assert banners(at) == [f"{STALE} (Units 20 → 40, Learning rate 0.005 → 0.01). Press **Train** to apply the new ones."]
     at.sidebar.slider(key="units").set_value(20).run()
     at.sidebar.number_input(key="learning_rate").set_value(0.005).run()
     assert banners(at) == [] and shown(at) is before

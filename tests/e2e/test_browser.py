@@ -84,7 +84,7 @@ def test_first_visit_trains_and_shows_every_stage(loaded: Page):
 def test_slider_and_train_change_the_shapes_and_every_tab_renders(loaded: Page):
     page = loaded
     open_tab(page, "Pipeline")  # the shapes in words; the tab stays open through the retrain
-    slider = page.get_by_test_id("stSidebar").get_by_role("slider").first  # "LSTM units"
+    slider = page.get_by_test_id("stSidebar").get_by_role("slider").first  # "Units"
     slider.focus()
     for _ in range(12):
         page.keyboard.press("ArrowRight")
