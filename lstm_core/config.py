@@ -89,6 +89,11 @@ COST_PER_MAC = 7e-11  # seconds per multiply-add: 4 gates x units x (features + 
 # gradients), whatever the batch size. At 256 units and batch sizes 1 to 8 this, not the arithmetic, sets
 # the pace: up to 1.6x the terms above (2026-11-25). Set so that no measured config passed 0.85x its estimate.
 COST_PER_WEIGHT_STEP = 6e-10  # seconds per LSTM weight per batch per timestep (x3 for a training batch)
+# The other cells, charged as an LSTM of the same size times their factor. Keras's GRU has fewer weights but
+# more steps per timestep, and measured up to 1.5x an LSTM's time (batch size 8, 100 timesteps), never
+# under 0.68x; the SimpleRNN up to 1.11x (batch size 1), since per-step overhead, not arithmetic, sets the
+# pace of small models (benchmarks/bench_cost_model.py --cells, docs/performance.md).
+CELL_COST = {"lstm": 1.0, "gru": 1.5, "rnn": 1.15}
 
 
 @dataclass(frozen=True)
@@ -237,10 +242,11 @@ def _free(fields: tuple[str, ...], fixed: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def cost_seconds(config: LSTMConfig) -> float:
-    """Estimated training time on 2 cores: the work cap is a bound on this."""
+    """Estimated training time on 2 cores: the work cap is a bound on this. Every cell is costed as an LSTM of
+    its size, times its CELL_COST."""
     u, t = config.units, config.timesteps
-    weights = config.recurrent_parameters
-    macs_per_step = weights + u  # the recurrent layer's weight blocks and the Dense head, per sequence per timestep
+    weights = 4 * u * (config.features + u + 1)  # the LSTM's weights: the terms below were fitted on it
+    macs_per_step = weights + u  # the LSTM's 4 gates and the Dense head, per sequence per timestep
     train_batches = math.ceil(config.train_sequences / config.batch_size)
     batches = train_batches + math.ceil(config.val_sequences / config.batch_size)
     # Training does forward and backward (about 3x a forward pass); validation is forward only.
@@ -248,7 +254,7 @@ def cost_seconds(config: LSTMConfig) -> float:
     weight_steps = (2 * train_batches + batches) * t * weights  # 3 per training batch-step, 1 per validation one
     per_epoch = (COST_PER_EPOCH + COST_PER_BATCH * batches + COST_PER_STEP * batches * t + COST_PER_MAC * macs
                  + COST_PER_WEIGHT_STEP * weight_steps)
-    return COST_FIXED + config.epochs * per_epoch
+    return COST_FIXED + config.epochs * per_epoch * CELL_COST[config.cell]
 
 
 def _limits_text(config: LSTMConfig, fits, fields: tuple[str, ...]) -> str:

@@ -14,19 +14,32 @@ TIMEOUT = 180  # the first run imports TensorFlow and trains
 WAITING = ("Comparison models queued", "Training the shuffled ", "Training the whole-window Dense model")
 
 
+SAVED_DEFAULT: dict[str, bytes] = {}  # the default run as the saved runs hold it, kept from the first test that trained it
+
+
 @pytest.fixture(autouse=True)
-def fresh_caches():
-    """Every test starts with no run trained or saved (a cleared board cancels what it still trains); only
-    the worker pool (a warm worker, whatever it trained before) carries over, so each test does not wait
-    for TensorFlow to load again. The live sessions carry over too: AppTest gives every app the same
-    session id, so session_id() (a session resource) is made once per test process, and a fresh
-    LiveSessions would count that session as gone and give up whatever it waits for."""
+def fresh_caches(request):
+    """Every test starts with no run trained or saved (a cleared board cancels what it still trains), except
+    the default run, which a first visit asks for: it is trained once per test process and then found among
+    the saved runs, as after a server restart, unless the test is marked ``cold`` (it watches the default
+    run train). Only the worker pool (a warm worker) carries over too, so each test does not wait for
+    TensorFlow to load again. The live sessions carry over: AppTest gives every app the same session id, so
+    session_id() (a session resource) is made once per test process, and a fresh LiveSessions would count
+    that session as gone and give up whatever it waits for."""
     from app import resources
+    from lstm_core.config import LSTMConfig
+    from lstm_core.data.keys import run_key
+    from lstm_core.serving.trainer import RUNS
 
     st.cache_data.clear()
     for shared in (resources.job_board, resources.saved_runs):
         shared.clear()
+    key = f"{RUNS}|{run_key(LSTMConfig())}"  # JobBoard.saved_key of the default run
+    if SAVED_DEFAULT and "cold" not in request.keywords:
+        resources.saved_runs().put(key, SAVED_DEFAULT[key], {"kind": RUNS})
     yield
+    if not SAVED_DEFAULT and (blob := resources.saved_runs().get(key)) is not None:
+        SAVED_DEFAULT[key] = blob
 
 
 def trainer(at: AppTest):
