@@ -22,10 +22,11 @@ def independent_profile(model, x, y) -> np.ndarray:
     return mean / mean[-1]
 
 
-def test_the_profile_matches_an_independent_gradient_tape(small_run):
-    n = small_run.config.train_sequences
-    x, y = small_run.dataset.x[n:n + 12], small_run.dataset.y[n:n + 12].astype(np.float32)
-    np.testing.assert_allclose(profile(small_run.model, x, y), independent_profile(small_run.model, x, y), rtol=1e-4)
+def test_the_profile_matches_an_independent_gradient_tape(small_run, other_cell_run):
+    for run in (small_run, other_cell_run):  # the LSTM, then the GRU and the SimpleRNN
+        n = run.config.train_sequences
+        x, y = run.dataset.x[n:n + 12], run.dataset.y[n:n + 12].astype(np.float32)
+        np.testing.assert_allclose(profile(run.model, x, y), independent_profile(run.model, x, y), rtol=1e-4)
 
 
 def test_a_finished_run_carries_both_profiles_relative_to_its_last_step(small_run):
