@@ -4,6 +4,7 @@ import subprocess
 import sys
 import tomllib
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from lstm_core.formats import literal
@@ -30,6 +31,7 @@ def test_default_run_completes_and_shows_the_seed_data_flow():
             "= 2,080") in list(ledger["Formula"])
 
 
+@pytest.mark.cold
 def test_the_first_run_shows_its_training_and_the_other_tabs_wait_for_it():
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
