@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from lstm_core.data.synthetic import label_name
-from lstm_core.tracing.probe import movement
 from lstm_core.tracing.cells import forward
+from lstm_core.tracing.probe import movement
 from lstm_core.tracing.trace import Trace, dense_head, trace_sample
 
 

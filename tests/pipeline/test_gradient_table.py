@@ -10,8 +10,8 @@ from lstm_core.config import LSTMConfig
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_the_lstm_learns_to_hold_its_gradient_path_open_on_every_seed(seed):
-    from lstm_core.pipeline.cell_compare import train_variant
     from lstm_core.data.synthetic import make_dataset
+    from lstm_core.pipeline.cell_compare import train_variant
 
     config = LSTMConfig(timesteps=50, seed=seed)
     data = make_dataset(config)

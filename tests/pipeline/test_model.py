@@ -4,7 +4,6 @@ import pytest
 from lstm_core.config import LSTMConfig
 from lstm_core.pipeline.model import build_model, param_counts
 
-
 # Keras's own counts, written out: the LSTM's 4 blocks, the GRU's 3 with two biases each (reset_after=True),
 # the SimpleRNN's one.
 FORMULAS = {"lstm": lambda u, f: 4 * u * (f + u + 1), "gru": lambda u, f: 3 * u * (f + u + 2),

@@ -685,9 +685,8 @@ def test_the_fixed_questions_per_cell_teach_keras_counts_and_gates():
 
 
 def test_the_why_gates_comparison_adds_a_question_on_which_cell_reaches_furthest(small_run):
-    from tests.teaching.test_why_gates import TEXTBOOK, runs
-
     from lstm_core.teaching.quiz import generated_questions
+    from tests.teaching.test_why_gates import TEXTBOOK, runs
 
     assert not [q for q in generated_questions(small_run) if q.id.startswith(("gen-cells-reach", "gen-forget-bias"))]
     overlap = next(q for q in generated_questions(small_run, compared=TEXTBOOK) if q.id == "gen-cells-reach")
@@ -703,9 +702,8 @@ def test_the_why_gates_comparison_adds_a_question_on_which_cell_reaches_furthest
                                             ([0.001, 0.002, 0.003], [0.05, 0.06, 0.07], "less strongly, on every seed"),
                                             ([0.01, 0.05, 0.1], [0.02, 0.03, 0.2], "No clear difference")])
 def test_the_forget_bias_question_follows_the_measured_seeds(small_run, one, zero, right):
-    from tests.teaching.test_why_gates import runs
-
     from lstm_core.teaching.quiz import generated_questions
+    from tests.teaching.test_why_gates import runs
 
     compared = runs(lstm=(one, [1] * 3, [0.9] * 3), lstm_bias0=(zero, [1] * 3, [0.9] * 3))
     q = next(q for q in generated_questions(small_run, compared=compared) if q.id == "gen-forget-bias")

@@ -6,6 +6,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from lstm_core.tracing.cells import forward
 from lstm_core.tracing.force import (
     AS_TRAINED,
     DIVERGED_FORCE,
@@ -17,7 +18,6 @@ from lstm_core.tracing.force import (
     summary,
 )
 from lstm_core.tracing.probe import movement
-from lstm_core.tracing.cells import forward
 from lstm_core.tracing.trace import trace_sample
 
 BLOCKS = ("input_gate", "forget_gate", "candidate", "output_gate")  # Keras's i | f | c | o
