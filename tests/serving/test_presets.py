@@ -27,8 +27,10 @@ def test_lock_and_list_values():
          {"seed": 2, "units": 20}),
         ({"units": "256", "epochs": "100"}, "URL parameters units=256, epochs=100 together break a cap: too slow to train here (work cap)",
          {"units": 256, "epochs": 5}),
+        ({"cell": "lstmm", "units": "8"}, "cell='lstmm' was not used (cell = 'lstmm' is not a cell here; allowed: one of lstm, "
+         "gru, rnn); used lstm instead", {"cell": "lstm", "units": 8}),
     ],
-    ids=["unknown", "text", "out-of-range", "over-the-cap"],
+    ids=["unknown", "text", "out-of-range", "over-the-cap", "not-a-cell"],
 )
 def test_bad_parameters_warn_name_the_parameter_and_keep_the_rest(params, needle, used):
     p = parse_query(params)
@@ -43,6 +45,8 @@ def test_to_query_round_trips():
     assert q == "units=32&epochs=10&learning_rate=0.01&seed=3"
     assert parse_query(dict(pair.split("=") for pair in q.split("&"))).config == c
     assert to_query(LSTMConfig()) == ""
+    gru = LSTMConfig(cell="gru", units=32)
+    assert to_query(gru) == "cell=gru&units=32" and parse_query({"cell": "GRU", "units": "32"}).config == gru
 
 
 def test_a_parameter_given_twice_says_which_value_counts():
