@@ -83,7 +83,9 @@ MAX_DATA_VALUES = 4_000_000  # sequences x timesteps x features, float32: 16 MB 
 COST_FIXED = 1.5  # seconds to build the model and trace its train (and, for long runs, test) functions (fitted 0.9)
 COST_PER_EPOCH = 0.06  # seconds per epoch whatever its size: the validation pass, callbacks (0.044)
 COST_PER_BATCH = 1.6e-3  # seconds per batch: one optimizer step or one validation batch (1.23e-3)
-COST_PER_STEP = 6.5e-5  # seconds per batch per timestep: the recurrent loop runs once per step (5.05e-5)
+# seconds per batch per timestep: the recurrent loop runs once per step (fitted 5.05e-5; raised from 6.5e-5 when
+# a slower day trained 200 timesteps x 45 epochs in 36 s, 1.2x the cap: docs/performance.md)
+COST_PER_STEP = 9e-5
 COST_PER_MAC = 7e-11  # seconds per multiply-add: 4 gates x units x (features + units + 1) per step (5.2e-11)
 # Small batches through big weights: every batch-step reads the LSTM's weights (and training writes their
 # gradients), whatever the batch size. At 256 units and batch sizes 1 to 8 this, not the arithmetic, sets
