@@ -1,4 +1,5 @@
-"""What several views share: lazy tabs, the non-blocking watcher, kept widget choices and the cached trace."""
+"""What several views share: lazy tabs, the non-blocking watcher, kept widget choices, the cached trace and charts
+drawn with their text alternative."""
 
 from collections.abc import Callable
 from typing import Any
@@ -8,6 +9,7 @@ import streamlit as st
 from lstm_core import formats
 
 WATCH_SECONDS = 0.3  # a waiting session's fragment redraws this often: an epoch shows at most this late
+NUMBERS = "Show the numbers"  # the expander under a chart that holds the numbers it draws
 FIRST_RUN = "The first run is training: watch it learn in the Training tab."
 PREVIOUS_RUN = "Showing the previous run while the new one trains."
 
@@ -46,6 +48,20 @@ def failed(error: str | None) -> None:
     """The error of the training this session waited for, said once."""
     if error:
         st.error(f"{formats.literal(error)}. The results shown are from the last run.")
+
+
+def chart(place, drawn, alt: str, numbers=None, **kwargs) -> None:
+    """Draws ``drawn`` (an Altair chart, or a Vega-Lite spec as a dict) in ``place`` (st, a column or a
+    container) with its text alternative ``alt`` (present.alt) twice: as Streamlit's alt, the name a screen
+    reader announces, and as the spec's top-level description, which Vega-Lite attaches to the chart itself
+    and an exported spec keeps. Then ``numbers`` (a DataFrame), if given, under "Show the numbers": the
+    values themselves, for whoever cannot tell colours or read a line. ``kwargs`` go to the chart (width=)."""
+    if isinstance(drawn, dict):
+        place.vega_lite_chart({**drawn, "description": alt}, alt=alt, **kwargs)
+    else:
+        place.altair_chart(drawn.properties(description=alt), alt=alt, **kwargs)
+    if numbers is not None:
+        place.expander(NUMBERS).dataframe(numbers, hide_index=not any(numbers.index.names))  # a named index: timesteps
 
 
 GUIDED = "guided"  # session_state: True while the page shows the guided path (its own Back and Next lead on)

@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from app.views.common import next_step, wrapping
+from app.views.common import chart, next_step, wrapping
 from lstm_core import formats
 
 
 def view(run, store) -> None:
     """``store``: this session's present.runs.RunStore; ``run``: the run on screen."""
-    from lstm_core.present.charts import SPLIT_NOTE, compare_charts
+    from lstm_core.present import alt
+    from lstm_core.present.charts import METRIC_LABELS, SPLIT_NOTE, compare_charts
     from lstm_core.present.runs import SUMMARY_FORMATS
 
     if run.key not in store:  # removed or cleared: Train would not bring it back, as it is already on screen
@@ -24,8 +25,9 @@ def view(run, store) -> None:
         st.info(said)
     else:
         st.markdown(f"**{formats.literal(said)}**")
-    for chart in compare_charts(store.histories()):
-        st.altair_chart(chart, width="stretch")
+    histories = store.histories()
+    for drawn, metric in zip(compare_charts(histories), METRIC_LABELS.values()):
+        chart(st, drawn, alt.compare(histories, metric), alt.compare_numbers(histories, metric), width="stretch")
     st.caption(SPLIT_NOTE)
     summary, same = store.differing()
     summary["Run"] = summary["Run"].map(formats.literal)  # a run's label names its file and columns

@@ -6,7 +6,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from app.views import pipeline, predict, quiz, steps, training
-from app.views.common import GUIDED, GUIDED_STEP, cached_trace, recall, watch
+from app.views.common import GUIDED, GUIDED_STEP, cached_trace, chart, recall, watch
 
 LAYOUTS = ("Explore", "Guided")
 STEP = GUIDED_STEP
@@ -77,6 +77,7 @@ def predict_and_train(train: Callable[[str], None], locked: bool) -> None:
 def the_data(run, check) -> None:
     """Two sequences, one of each label, in an order that does not give the answer away; which goes up?"""
     from lstm_core.data.synthetic import label_name
+    from lstm_core.present import alt
     from lstm_core.present.sequences import example_charts
     from lstm_core.teaching.guide import PICK_UP
     from lstm_core.teaching.task import examples
@@ -88,9 +89,11 @@ def the_data(run, check) -> None:
         return
     if c.seed % 2:  # the up one is not always on the left
         chosen = chosen[::-1]
-    charts = example_charts(chosen, data.synthetic, data.feature_names, data.target or "", neutral=True)
-    for column, chart, name in zip(st.columns(2), charts, PICK_UP):
-        column.altair_chart(chart.properties(title=name), width="stretch")
+    look = data.synthetic, data.feature_names, data.target or ""
+    charts = example_charts(chosen, *look, neutral=True)
+    for column, drawn, name, e in zip(st.columns(2), charts, PICK_UP, chosen):  # the text keeps the label back too
+        chart(column, drawn.properties(title=name), alt.example(e, *look, neutral=name), alt.example_numbers(e, *look),
+              width="stretch")
     picked = st.radio("Which one goes up?", PICK_UP, index=None, horizontal=True, key="guided_up")
     if picked is None:
         return

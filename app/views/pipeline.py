@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app.views import predict
-from app.views.common import next_step, wrapping
+from app.views.common import chart, next_step, wrapping
 from lstm_core import formats
 
 
@@ -48,6 +48,7 @@ def ledger(run) -> None:
 
 def draw_stage(run, stage) -> None:
     """One stage card: its shapes, what it does, and its first sequences drawn (or, for scores, listed)."""
+    from lstm_core.present import alt
     from lstm_core.present.sequences import sequence_sparklines, shared_domain, state_sparklines
     from lstm_core.teaching.stages import SAMPLE_ROWS, stage_text
     from lstm_core.teaching.text import SPARK_NOTES
@@ -60,7 +61,9 @@ def draw_stage(run, stage) -> None:
         head = run.dataset.x[:SAMPLE_ROWS]
         low, high = domain = shared_domain(head)
         st.caption(SPARK_NOTES[stage.note_key].format(rows=rows, low=f"{low:g}", high=f"{high:g}"))
-        st.altair_chart(sequence_sparklines(head, run.dataset.feature_names, domain), width="content")
+        names = run.dataset.feature_names
+        chart(st, sequence_sparklines(head, names, domain), alt.input_sparklines(head, domain),
+              alt.input_numbers(head, names), width="content")
         if not run.dataset.synthetic and run.dataset.scale is not None:
             from lstm_core.teaching.stages import file_unit_lines
 
@@ -70,7 +73,8 @@ def draw_stage(run, stage) -> None:
     st.caption(stage.description)
     st.caption(SPARK_NOTES[stage.note_key].format(rows=rows))
     if stage.sample.ndim == 2:
-        st.altair_chart(state_sparklines(stage.sample), width="content")
+        chart(st, state_sparklines(stage.sample), alt.state_sparklines(stage.sample), alt.state_numbers(stage.sample),
+              width="content")
     else:
         labels = run.dataset.y[:rows]
         st.markdown("  \n".join(f"sample {i}: **{score:.3f}** → label {int(score > 0.5)} (true label {int(label)})"

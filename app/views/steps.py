@@ -6,7 +6,7 @@ import time
 import streamlit as st
 
 from app.views import predict
-from app.views.common import GUIDED, recall, remember
+from app.views.common import GUIDED, chart, recall, remember
 
 PLAY_SECONDS = 1.0  # Play moves one timestep about this often
 STEP, PLAYING, FORCE = "step_t", "step_playing", "force"  # session_state keys: the Timestep slider, Play, the forced gate
@@ -43,6 +43,7 @@ def step_through(trace, features, gate: str, forced: str = "", weights: dict | N
 def _steps(trace, features: list, gate: str, forced: str, weights: dict | None) -> None:
     import pandas as pd
 
+    from lstm_core.present import alt
     from lstm_core.present.charts import heatmap
     from lstm_core.teaching.text import STEP_HEAD, gate_caption, gate_label
     from lstm_core.tracing.steps import step_table, unit_equations
@@ -69,8 +70,9 @@ def _steps(trace, features: list, gate: str, forced: str, weights: dict | None) 
             st.rerun()
     st.session_state[STEP] = t
     t = st.slider("Timestep", 1, last, key=STEP)
-    st.altair_chart(heatmap(trace.gates[gate], f"{gate_label(trace.cell, gate)}{forced}, timestep {t} framed", gate,
-                            marked=t - 1), width="stretch")
+    values, title = trace.gates[gate], f"{gate_label(trace.cell, gate)}{forced}, timestep {t} framed"
+    chart(st, heatmap(values, title, gate, marked=t - 1), alt.heatmap(values, title, gate), alt.heatmap_numbers(values),
+          width="stretch")
     st.caption(gate_caption(trace.cell, gate))
     st.markdown(f"**Timestep {t} of {last}**{forced}: {STEP_HEAD[trace.cell]}")
     st.dataframe(pd.DataFrame([trace.input[t - 1]], columns=features, index=[f"x at timestep {t}"]).round(3))
@@ -84,6 +86,7 @@ def _steps(trace, features: list, gate: str, forced: str, weights: dict | None) 
 
 def force_section(run, sample: int, trace, force, key: str) -> None:
     """Force a gate: predict what it does to the score, then see before and after (NumPy only)."""
+    from lstm_core.present import alt
     from lstm_core.present.charts import heatmap, state_scale
     from lstm_core.teaching.predictions import score_direction
     from lstm_core.teaching.text import NO_GATE
@@ -117,8 +120,9 @@ def force_section(run, sample: int, trace, force, key: str) -> None:
     state = "hidden_state"
     ranges = state_scale(state, forced.before.gates[state], forced.after.gates[state])
     for column, (title, t) in zip(st.columns(2), (("As trained", forced.before), ("Forced", forced.after))):
-        column.altair_chart(heatmap(t.gates[state], f"{title}: hidden state h", state, value_range=ranges),
-                            width="stretch")
+        values, named = t.gates[state], f"{title}: hidden state h"
+        chart(column, heatmap(values, named, state, value_range=ranges), alt.heatmap(values, named, state, ranges),
+              alt.heatmap_numbers(values), width="stretch")
     where = ("Step through time (Back, step 5) now shows the forced cell" if st.session_state.get(GUIDED) else
              "The gate inspector and Step through time above now show the forced cell")
     st.caption(f"{NOT_KERAS} {where}; choose 'as trained' to go back.")

@@ -5,7 +5,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from app.views import predict, steps
-from app.views.common import cached_trace, next_step, recall, remember, watch, whole_number
+from app.views.common import cached_trace, chart, next_step, recall, remember, watch, whole_number
 from lstm_core import formats
 from lstm_core.serving.jobs import JobState
 
@@ -16,18 +16,20 @@ UNSURE_LISTED = 10  # and the least confident ones
 
 def cell_ui(cell: str) -> None:
     """One cell of the run's kind drawn and named part by part: what the gate inspector's heatmaps show, unit by unit."""
+    from lstm_core.present import alt
     from lstm_core.present.diagram import cell_diagram
     from lstm_core.teaching.cell import INTRO, PARTS, TITLES
 
     with st.expander(TITLES[cell]):
         st.markdown(INTRO[cell])
-        st.altair_chart(cell_diagram(cell), width="stretch")
+        chart(st, cell_diagram(cell), alt.cell_diagram(cell), width="stretch")  # the parts listed below are its numbers
         st.markdown("\n".join(f"- **{label}**: {sentence}" for label, sentence in PARTS[cell].values()))
 
 
 def view(run, check: Callable) -> None:
     """``check(run, x)``: the status of the Keras check of input ``x`` (asked of a worker on first call)."""
     from lstm_core.config import CELL_NAMES
+    from lstm_core.present import alt
     from lstm_core.present.charts import heatmap
     from lstm_core.present.tables import sample_text, sequence_frame
     from lstm_core.teaching.concepts import gradient_path, sigmoid_vs_tanh
@@ -47,7 +49,9 @@ def view(run, check: Callable) -> None:
         st.dataframe(sequence_frame(trace.input, run.dataset.feature_names), height=260, width="stretch")
     with right.container(border=True):
         st.markdown(f"**Layer 2 · {CELL_NAMES[c.cell]}** (hidden state at each timestep, {formats.counted(c.units, 'unit')})")
-        st.altair_chart(heatmap(trace.gates["hidden_state"], "Hidden state h", "hidden_state"), width="stretch")
+        h = trace.gates["hidden_state"]
+        chart(st, heatmap(h, "Hidden state h", "hidden_state"), alt.heatmap(h, "Hidden state h", "hidden_state"),
+              alt.heatmap_numbers(h), width="stretch")
         st.caption("Summary vector (the last hidden state, what the Dense layer reads)")
         st.markdown(f"`{sample_text(trace.recurrent_output, keep=8)}`")
     with st.container(border=True):
@@ -94,13 +98,14 @@ def picks(config_key: str, _run) -> tuple[list, list]:
 
 def gradient_flow(run) -> None:
     """How strongly the loss reaches back to each timestep, trained against as built (measured in the worker)."""
+    from lstm_core.present import alt
     from lstm_core.present.charts import gradient_chart
     from lstm_core.teaching.gradients import flow_said
 
     flow = getattr(run, "gradient_flow", None)
     if flow is None:
         return
-    st.altair_chart(gradient_chart(flow), width="stretch")
+    chart(st, gradient_chart(flow), alt.gradient_flow(flow), alt.gradient_numbers(flow), width="stretch")
     st.markdown(flow_said(flow, run.config.timesteps, run.config.cell))
 
 
@@ -140,6 +145,7 @@ def equations(run, trace) -> None:
 
 def probe(run, sample: int, check: Callable) -> None:
     """What if: edit this sequence and trace it again, before and after side by side."""
+    from lstm_core.present import alt
     from lstm_core.present.charts import DIFFERENCE, heatmap, state_scale
     from lstm_core.teaching.predictions import score_direction
     from lstm_core.tracing.probe import EDITS, TIMESTEP_EDITS, edit_note, run_probe
@@ -177,8 +183,9 @@ def probe(run, sample: int, check: Callable) -> None:
     before.metric("Before: score", f"{probed.before.dense_output:.3f}")
     after.metric("After: score", f"{probed.after.dense_output:.3f}", f"{probed.after.dense_output - probed.before.dense_output:+.3f}")
     change = probed.after.gates["hidden_state"] - probed.before.gates["hidden_state"]  # (timesteps, units)
-    st.altair_chart(heatmap(change, "Change in h (after - before)", DIFFERENCE),
-                    width="stretch")
+    title = "Change in h (after - before)"
+    chart(st, heatmap(change, title, DIFFERENCE), alt.heatmap(change, title, DIFFERENCE), alt.heatmap_numbers(change),
+          width="stretch")
     st.caption(change_note(change))
     st.write(probed.caption)
     held = [(state, name) for state, name in (("hidden_state", "hidden state h"), ("cell_state", "cell state c"))
@@ -189,8 +196,9 @@ def probe(run, sample: int, check: Callable) -> None:
     with st.expander("Before and after, side by side: " + " and ".join(name for _, name in held)):
         for state, name in held:
             for col, (title, trace) in zip(st.columns(2), pair):  # one row per state: before and after line up
-                col.altair_chart(heatmap(trace.gates[state], f"{title}: {name}", state, value_range=ranges[state]),
-                                 width="stretch")
+                shown, named = trace.gates[state], f"{title}: {name}"
+                chart(col, heatmap(shown, named, state, value_range=ranges[state]),
+                      alt.heatmap(shown, named, state, ranges[state]), alt.heatmap_numbers(shown), width="stretch")
     keras_check(run, probed, check)
 
 

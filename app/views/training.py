@@ -5,7 +5,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from app.views import challenges, predict
-from app.views.common import GUIDED, next_step, watch, wrapping
+from app.views.common import GUIDED, chart, next_step, watch, wrapping
 from lstm_core import formats
 from lstm_core.serving.jobs import JobState, JobStatus
 
@@ -43,18 +43,20 @@ def start_here(key: str, dataset=None, config=None) -> None:
     box = st.expander(LABEL, expanded=True, key=START_HERE, on_change="rerun")
     if not box.open:
         return
-    task, output, caption, specs = start_here_parts(key, dataset, config)
+    task, output, caption, specs, numbers = start_here_parts(key, dataset, config)
     with box:
         st.markdown(f"{task}  \n{output}")
-        for column, spec in zip(st.columns(len(specs)), specs):  # side by side; stacked on a phone
-            column.vega_lite_chart(spec, width="stretch")
+        for column, spec, table in zip(st.columns(len(specs)), specs, numbers):  # side by side; stacked on a phone
+            chart(column, spec, spec["description"], table, width="stretch")
         st.caption(caption)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def start_here_parts(key: str, _dataset, _config) -> tuple[str, str, str, list[dict]]:
-    """The task and output sentences, the charts' caption and their Vega-Lite specs, for the run or config
-    ``key``; cached, as a waiting session's fragment redraws them every WATCH_SECONDS."""
+def start_here_parts(key: str, _dataset, _config) -> tuple[str, str, str, list[dict], list]:
+    """The task and output sentences, the charts' caption, their Vega-Lite specs (each with its text
+    alternative as its description) and the numbers each draws, for the run or config ``key``; cached, as a
+    waiting session's fragment redraws them every WATCH_SECONDS."""
+    from lstm_core.present import alt
     from lstm_core.present.sequences import example_charts
     from lstm_core.teaching.task import example_caption, examples, output_sentence, task_sentence
 
@@ -64,9 +66,11 @@ def start_here_parts(key: str, _dataset, _config) -> tuple[str, str, str, list[d
 
         dataset = make_dataset(config)
     chosen = examples(dataset, config.train_sequences)
-    charts = example_charts(chosen, dataset.synthetic, dataset.feature_names, dataset.target or "")
+    look = dataset.synthetic, dataset.feature_names, dataset.target or ""
+    charts = example_charts(chosen, *look)
     return (task_sentence(dataset, config.timesteps), output_sentence(dataset), example_caption(dataset, chosen),
-            [chart.to_dict() for chart in charts])
+            [{**drawn.to_dict(), "description": alt.example(e, *look)} for drawn, e in zip(charts, chosen)],
+            [alt.example_numbers(e, *look) for e in chosen])
 
 
 def live(now) -> None:
@@ -99,7 +103,7 @@ def guess_of(key: str) -> float | None:
 
 
 def draw_history(places, history, epochs: int, note: str, yard, guess: float | None = None) -> None:
-    progress, table, chart = places
+    progress, table, curves = places
     progress.progress(len(history) / epochs, text=note)
     if not len(history):  # nothing to plot yet: leave pandas and Altair to load after TensorFlow
         table.caption("The epoch table fills in as each epoch ends.")
@@ -110,20 +114,24 @@ def draw_history(places, history, epochs: int, note: str, yard, guess: float | N
 
     rows = epoch_table(history, yard)
     table.table(rows.style.format(precision=3).set_table_styles(wrapping(rows, "Observation")), hide_index=True)  # real HTML: it wraps and reads aloud
-    with chart.container():
-        for column, spec in zip(st.columns(2), history_specs(history, epochs, guess)):
-            column.vega_lite_chart(spec, width="stretch")
+    with curves.container():
+        for column, spec in zip(st.columns(2), history_specs(history, epochs, guess)):  # the table above has their numbers
+            chart(column, spec, spec["description"], width="stretch")
         st.caption(f"{SPLIT_NOTE} {ACCURACY_NOTE} "
                    + CHANCE_NOTE.format(chance=yard.val_chance, n=yard.n_val, margin=yard.val_margin))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def history_specs(history, epochs: int, guess: float | None = None) -> list[dict]:
-    """The loss and accuracy charts as Vega-Lite specs. A waiting session's fragment redraws them every
-    WATCH_SECONDS: Altair's to_dict (with its schema check) costs ~30 ms a pair, a cached spec ~4."""
-    from lstm_core.present.charts import history_charts
+    """The loss and accuracy charts as Vega-Lite specs, each with its text alternative as its description. A
+    waiting session's fragment redraws them every WATCH_SECONDS: Altair's to_dict (with its schema check) costs
+    ~30 ms a pair, a cached spec ~4."""
+    from lstm_core.present import alt
+    from lstm_core.present.charts import METRIC_LABELS, history_charts
 
-    return [chart.to_dict() for chart in history_charts(history, total_epochs=epochs, guess=guess)]
+    charts = history_charts(history, total_epochs=epochs, guess=guess)
+    return [{**drawn.to_dict(), "description": alt.training_curve(history, metric, epochs, guess)}
+            for drawn, metric in zip(charts, METRIC_LABELS.values())]
 
 
 def history_so_far(rows):
@@ -219,7 +227,8 @@ def comparison(run, baselines) -> None:
     from lstm_core.config import CELL_NAMES
     from lstm_core.pipeline.noise import yardstick_of
     from lstm_core.pipeline.order import WINDOW_LABEL, ordered_label, shuffled_label
-    from lstm_core.present.charts import SPLIT_NOTE, compare_charts
+    from lstm_core.present import alt
+    from lstm_core.present.charts import METRIC_LABELS, SPLIT_NOTE, compare_charts
     from lstm_core.teaching.order import explanation
 
     cell = run.config.cell
@@ -229,8 +238,8 @@ def comparison(run, baselines) -> None:
     histories = pd.concat([run.history.assign(run=f"{CELL_NAMES[cell]}, in order"),
                            baselines.shuffled.history.assign(run=shuffled_label(cell)),
                            baselines.window.history.assign(run=WINDOW_LABEL)])
-    for column, chart in zip(st.columns(2), compare_charts(histories)):  # two short names: side by side
-        column.altair_chart(chart, width="stretch")
+    for column, drawn, metric in zip(st.columns(2), compare_charts(histories), METRIC_LABELS.values()):  # short names: side by side
+        chart(column, drawn, alt.compare(histories, metric), alt.compare_numbers(histories, metric), width="stretch")
     st.caption(SPLIT_NOTE)
     st.write(explanation(*accs, yardstick_of(run), run.dataset.synthetic, run.config.timesteps,
                          run.dataset.changes, cell))

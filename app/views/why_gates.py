@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from app.views.common import next_step, watch
+from app.views.common import chart, next_step, watch
 from lstm_core import formats
 from lstm_core.serving.jobs import JobState, JobStatus
 
@@ -62,6 +62,7 @@ def horizon(run, ask: Callable, asked: Callable) -> None:
     from lstm_core.data.horizon import LAG_RANGE, NOISE_RANGE, Horizon, HorizonError, checked, lags_up_to, make_horizon
     from lstm_core.pipeline.horizon import planned
     from lstm_core.pipeline.noise import chance_level
+    from lstm_core.present import alt
     from lstm_core.present.charts import horizon_chart
     from lstm_core.teaching.horizon import said
     from lstm_core.teaching.why_gates import NAMES
@@ -104,7 +105,7 @@ def horizon(run, ask: Callable, asked: Callable) -> None:
     data = make_horizon(Horizon(task.lag, task.noise, task.seed))  # the held-out labels' chance, as the runs split them
     chance = chance_level(data.y[configs[0].train_sequences:])
     rows = [{"lag": p.lag, "model": NAMES[p.cell], "val_accuracy": p.val_accuracy} for p in result.points]
-    st.altair_chart(horizon_chart(rows, chance), width="stretch")
+    chart(st, horizon_chart(rows, chance), alt.memory_horizon(rows, chance), alt.horizon_numbers(rows), width="stretch")
     intro, *lines = said(result, chance)
     st.caption(intro)
     st.markdown("\n".join(f"- {line}" for line in lines[:-2]))
@@ -162,6 +163,7 @@ def progress(now: JobStatus, total: int, seconds: float) -> str:
 def show(run, runs, bias_only: bool = False) -> None:
     """The charts (as built, trained) and the sentences; with ``bias_only``, the LSTM with bias 1 and 0 alone."""
     from lstm_core.pipeline.noise import yardstick_of
+    from lstm_core.present import alt
     from lstm_core.present.charts import cells_chart
     from lstm_core.teaching.why_gates import NAMES, cell_lines, forget_bias_said, learned, said
 
@@ -172,8 +174,8 @@ def show(run, runs, bias_only: bool = False) -> None:
                     for r in runs if r.flow is not None for t, v in enumerate(getattr(r.flow, phase)) if v > 0]
             for phase in ("init", "trained")}
     for column, phase, title in zip(st.columns(2), ("init", "trained"), ("As built", "After training")):
-        column.altair_chart(cells_chart(rows[phase], f"{title}: gradient reaching each timestep, relative to the last"),
-                            width="stretch")
+        chart(column, cells_chart(rows[phase], f"{title}: gradient reaching each timestep, relative to the last"),
+              alt.cells_gradient(rows[phase], title.lower()), alt.cells_numbers(rows[phase]), width="stretch")
     if bias_only:
         st.markdown("\n".join(f"- {line}" for line in cell_lines(runs, c.timesteps)))
         if warning := learned(runs, yardstick_of(run)):

@@ -13,8 +13,9 @@ SPLIT_LABELS = {"": "Training", "val_": "Validation"}
 SPLIT_NOTE = "Solid lines: training sequences. Dashed lines: validation sequences the model never trains on."
 FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")  # as wide as the column; the height is the plot's
 MAX_ROWS_AT_FULL_SIZE = 30  # a heatmap with more rows than this keeps the height of 30 rows
-# Compare's run colours: Tableau10, ten hues that stay apart (Streamlit's own palette opens with two blues)
-RUN_COLORS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#eeca3b", "#9d755d", "#ff9da6", "#bab0ac")
+# Compare's run colours: Okabe and Ito's eight, which stay apart with any colour blindness (as MODEL_COLOURS;
+# Streamlit's own palette opens with two blues), one per run a session keeps; yellow, the faintest on white, last.
+RUN_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#F0E442")
 
 
 def history_long(history: pd.DataFrame) -> pd.DataFrame:

@@ -138,7 +138,7 @@ def test_compare_gives_each_run_its_own_distinct_colour_in_both_charts():
         scale = spec["encoding"]["color"]["scale"]
         assert scale["domain"] == runs and len(set(scale["range"])) == len(runs)
         assert spec["encoding"]["strokeDash"]["field"] == "split"  # training solid, validation dashed
-    assert loss["encoding"]["color"]["scale"]["range"][:2] == ["#4c78a8", "#f58518"]  # blue, then orange
+    assert loss["encoding"]["color"]["scale"]["range"][:2] == ["#0072B2", "#E69F00"]  # Okabe–Ito: blue, then orange
 
 
 def test_a_diverged_run_says_so_on_the_chart_instead_of_drawing_an_empty_one():
