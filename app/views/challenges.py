@@ -33,7 +33,7 @@ def view(cell: str = "lstm") -> None:
     from lstm_core.teaching.challenges import challenges_for
 
     results = st.session_state.get(RESULTS, {})
-    st.subheader("Challenges")
+    st.header("Challenges")
     st.caption("Each is checked on the runs you train (Train in the sidebar); only a real run's numbers count.")
     for challenge in challenges_for(cell):
         result = results.get(challenge.key)

@@ -11,12 +11,12 @@ def view(run) -> None:
     from lstm_core.teaching.insights import key_insight, pipeline_insight
     from lstm_core.teaching.stages import pipeline_stages
 
-    st.subheader("Data flow: 3 stages")
+    st.header("Data flow: 3 stages")
     for col, (i, stage) in zip(st.columns(3), enumerate(pipeline_stages(run), 1)):
         with col.container(border=True):
             st.markdown(f"**{i} · {stage.name}**")
             draw_stage(run, stage)
-    st.subheader("Shapes and parameters")
+    st.header("Shapes and parameters")
     from lstm_core.teaching.predictions import params_question
 
     asking = params_question(run.config)
@@ -26,7 +26,7 @@ def view(run) -> None:
     else:
         st.markdown(predict.settle(asking.key, run.config.recurrent_parameters))
         ledger(run)
-    st.subheader("The data")
+    st.header("The data")
     st.write(formats.literal(run.dataset.description))
     st.info(f"**Key insight.** {key_insight(run)}" + (f"\n\n{pipeline_insight(run)}" if asked else ""))  # it counts them
     next_step("pipeline", cell=run.config.cell)

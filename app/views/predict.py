@@ -60,7 +60,7 @@ def summary() -> None:
     from lstm_core.teaching.predictions import calibration, said
 
     shown = [p for p in kept().values() if p.revealed]
-    st.subheader("Your predictions")
+    st.header("Your predictions")
     if not shown:
         st.caption("None yet. The Pipeline, Prediction trace and sidebar ask you to predict before they reveal.")
         return

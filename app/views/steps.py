@@ -75,7 +75,7 @@ def _steps(trace, features: list, gate: str, forced: str, weights: dict | None) 
           width="stretch")
     st.caption(gate_caption(trace.cell, gate))
     st.markdown(f"**Timestep {t} of {last}**{forced}: {STEP_HEAD[trace.cell]}")
-    st.dataframe(pd.DataFrame([trace.input[t - 1]], columns=features, index=[f"x at timestep {t}"]).round(3))
+    st.dataframe(pd.DataFrame([trace.input[t - 1]], columns=features, index=pd.Index([f"x at timestep {t}"], name="Input")).round(3))
     table = pd.DataFrame(step_table(trace, t - 1, weights))
     st.dataframe(table.style.format({name: "{:.3f}" for name in table.columns if name != "Unit"}), hide_index=True,
                  height=min(36 * (len(table) + 1), 320))
@@ -92,7 +92,7 @@ def force_section(run, sample: int, trace, force, key: str) -> None:
     from lstm_core.teaching.text import NO_GATE
     from lstm_core.tracing.force import FORCE_LABELS, NOT_KERAS, force_gate, summary
 
-    st.subheader("Switch a gate off")
+    st.header("Switch a gate off")
     labels = FORCE_LABELS[run.config.cell]
     if len(labels) == 1:  # the SimpleRNN: the cell as trained is all there is
         st.markdown(NO_GATE)

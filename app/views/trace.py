@@ -61,7 +61,7 @@ def view(run, check: Callable) -> None:
         b.metric("Predicted class", trace.predicted)
         d.metric("True label", trace.label, "correct" if trace.predicted == trace.label else "wrong",
                  delta_color="green" if trace.predicted == trace.label else "red", delta_arrow="off")  # no rise or fall
-    st.subheader("Gate inspector")
+    st.header("Gate inspector")
     cell_ui(c.cell)
     states = list(trace.states)
     if st.session_state.get("gate", states[0]) not in states:  # chosen for another cell's run: start afresh
@@ -71,7 +71,7 @@ def view(run, check: Callable) -> None:
                                      format_func=lambda state: gate_label(c.cell, state), horizontal=True, key="gate"))
     shown, force, force_key = steps.forced_trace(run, int(sample), trace)
     forced = f" ({force.label})" if shown is not trace else ""
-    st.subheader("Step through time")
+    st.header("Step through time")
     st.caption("Previous, Next or Play move the frame down the heatmap's rows, one timestep at a time; below it, "
                "that timestep unit by unit.")
     steps.step_through(shown, run.dataset.feature_names, gate, forced, run.weights())
@@ -150,7 +150,7 @@ def probe(run, sample: int, check: Callable) -> None:
     from lstm_core.teaching.predictions import score_direction
     from lstm_core.tracing.probe import EDITS, TIMESTEP_EDITS, edit_note, run_probe
 
-    st.subheader("What if?")
+    st.header("What if?")
     c = run.config
     edit = remember("edit", st.selectbox("Change the sequence", list(EDITS), list(EDITS).index(recall("edit", "zero")),
                                          format_func=EDITS.get, key="edit"))

@@ -186,7 +186,7 @@ def order_section(run, ordered: bool, order: Callable[[], JobStatus]) -> None:
     trained on the same split."""
     from lstm_core.config import CELL_NAMES
 
-    st.subheader("Does order matter?")
+    st.header("Does order matter?")
     offer = st.empty()  # the button goes once clicked: a second click during the training would only rerun
     if not ordered and not offer.button("Train the two comparison models", key="order"):
         took = run.timings.get("fit", 0.0)  # the same setup, so about as long as this run's own fit, and a little more

@@ -29,7 +29,7 @@ def view(run, ask: Callable[[tuple], JobStatus], asked: Callable[[tuple], bool],
     ``asked_horizon(horizon)`` the same for a memory-horizon experiment (data.horizon.Horizon)."""
     from lstm_core.teaching.why_gates import NAMES
 
-    st.subheader("Why gates? The same task for three cells")
+    st.header("Why gates? The same task for three cells")
     st.markdown("The textbook answer to *why an LSTM?* is the vanishing gradient. Here it is measured on your data: "
                 "the run's sequences and settings trained as an LSTM, a GRU and a SimpleRNN, each from 3 seeds.")
     if run.diverged:
@@ -41,7 +41,7 @@ def view(run, ask: Callable[[tuple], JobStatus], asked: Callable[[tuple], bool],
     if cells is None:
         return
     show(run, cells.runs)
-    st.subheader("What does the forget bias of 1 do?")
+    st.header("What does the forget bias of 1 do?")
     st.caption("Keras starts an LSTM's forget-gate bias at 1 (unit_forget_bias=True), so an untrained forget gate "
                "keeps about 0.73 of the cell state each step instead of 0.5. Switch it off to measure what it does.")
     if st.toggle("Also train the LSTM with its forget bias starting at 0", key=BIAS):
@@ -67,7 +67,7 @@ def horizon(run, ask: Callable, asked: Callable) -> None:
     from lstm_core.teaching.horizon import said
     from lstm_core.teaching.why_gates import NAMES
 
-    st.subheader("Memory horizon: remember the first step")
+    st.header("Memory horizon: remember the first step")
     st.caption("A companion task: the label is the sign of the first step (+1 or -1), and the rest is noise. How "
                "long a stretch of noise can each cell carry the first step across?")
     lag_col, noise_col = st.columns(2)

@@ -15,7 +15,7 @@ def test_the_finished_run_shows_its_final_metrics_and_offers_the_comparison():
     offer = next(c.value for c in tab.caption if "time order shuffled" in c.value)
     fit = shown(at).timings["fit"]  # the same setup again: its length, not 'a few seconds'
     assert offer.endswith(f"took ({fit:.0f} s)).") if fit >= 1.5 else offer.endswith("(a few seconds).")
-    assert any(s.value == "Does order matter?" for s in tab.subheader)
+    assert any(s.value == "Does order matter?" for s in tab.header)
     assert "order" in [b.key for b in at.button] and trainer(at).baseline is None  # nothing trains until asked
 
 

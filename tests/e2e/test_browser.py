@@ -8,36 +8,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support import ROOT
-
-TRAINING = 180_000  # ms: the first run imports TensorFlow and trains
-
-
-def wait_for_idle(page: Page, timeout: int = TRAINING) -> None:
-    """The script run has finished (Streamlit's own e2e helper waits for the same attribute)."""
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
-
-
-def open_tab(page: Page, name: str) -> None:
-    """Click a tab and wait until it is open and its run has ended.
-
-    The tabs rerun on change, and each run sends the tab it ran for: a run still going for the tab
-    clicked before can show that one again for a moment, until the new run's own tab arrives.
-    """
-    tab = page.get_by_role("tab", name=name)
-    tab.click()
-    try:
-        expect(tab).to_have_attribute("aria-selected", "true", timeout=20_000)
-    except AssertionError:  # with both cores kept busy, a press was lost 2 times in 15 runs: press again, as a learner would
-        wait_for_idle(page)
-        tab.click()
-        expect(tab).to_have_attribute("aria-selected", "true", timeout=TRAINING)
-    wait_for_idle(page)
-    expect(tab).to_have_attribute("aria-selected", "true")
+from tests.support.browser import PAGE_WIDTH, PHONE, TRAINING, WIDE, open_tab, wait_for_idle
 
 
 @pytest.fixture()
 def loaded(page: Page, app_url: str) -> Page:
-    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.set_viewport_size(WIDE)
     page.goto(app_url)
     training = page.get_by_role("tabpanel", name="Training")  # a first visit opens on Training, no click
     expect(training.get_by_text("Trained 5 of 5 epochs")).to_be_visible(timeout=TRAINING)
@@ -248,7 +224,6 @@ def _maps(pid: int) -> str:
         return ""
 
 
-PHONE = {"width": 390, "height": 844}
 # Table cells whose text runs past their table's visible edge (a cell can sit inside its own cell's box
 # and still be cut off by the table's container).
 CLIPPED_CELLS = """() => [...document.querySelectorAll('[data-testid="stTable"]')].flatMap(table => {
@@ -293,6 +268,7 @@ def test_on_a_phone_training_has_one_status_line_and_no_view_is_cut_off_at_the_s
         assert page.evaluate(CLIPPED_CELLS) == [], f"{name}: table cells cut off at 390 px"
         assert page.evaluate(BROKEN_WORDS) == [], f"{name}: numbers or headers broken over lines at 390 px"
         assert page.evaluate(SIDEWAYS) <= 0, f"{name}: the page scrolls sideways at 390 px"
+        assert page.evaluate(PAGE_WIDTH) <= PHONE["width"], f"{name}: the document is wider than 390 px"
 
 
 def test_play_steps_through_time_and_pause_stops_it(loaded: Page):
