@@ -2,7 +2,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_core.present.charts import compare_charts, epoch_domain, heatmap, history_charts, history_long, state_scale
+from lstm_core.present.charts import (
+    DIVERGING,
+    SEQUENTIAL,
+    compare_charts,
+    epoch_domain,
+    heatmap,
+    history_charts,
+    history_long,
+    state_scale,
+)
 from lstm_core.tracing.cells import STATES
 
 HISTORY = pd.DataFrame(
@@ -161,3 +170,42 @@ def test_compare_names_the_diverged_run_it_cannot_draw():
     assert {p["run"] for p in next(iter(loss["datasets"].values()))} == {"fine"}
     assert accuracy["title"] == "Accuracy"
     assert loss["encoding"]["color"]["scale"]["domain"] == ["fine", "lr=0.5"]  # its colour stays the same in both
+
+
+# The two continuous schemes as Vega draws them (vega-scale's "viridis" and "blueOrange" stops, the same in the
+# Vega bundle Streamlit 1.67 ships), and Machado, Oliveira and Fernandes's (2009) simulation of full
+# protanopia, deuteranopia and tritanopia, in linear RGB.
+VEGA_STOPS = {
+    "viridis": "440154470e61481a6c482575472f7d443a834144873d4e8a39568c35608d31688e2d708e2a788e27818e23888e21918d1f988b"
+               "1fa08822a8842ab07f35b77943bf7154c56866cc5d7ad1518fd744a5db36bcdf27d2e21be9e51afde725",
+    "blueorange": "134b852f78b35da2cb9dcae1d2e5eff2f0ebfce0bafbbf74e8932fc5690d994a07",
+}
+CVD = {"protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+       "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
+       "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]]}
+
+
+def _seen_as(scheme: str, deficiency: str) -> np.ndarray:
+    """Each stop of ``scheme`` in CIELAB as someone with ``deficiency`` sees it: (stops, 3)."""
+    hexes = VEGA_STOPS[scheme]
+    srgb = np.array([[int(hexes[i + k:i + k + 2], 16) / 255 for k in (0, 2, 4)] for i in range(0, len(hexes), 6)])
+    linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+    seen = np.clip(linear @ np.array(CVD[deficiency]).T, 0, 1)
+    xyz = seen @ np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]).T
+    xyz = xyz / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 216 / 24389, np.cbrt(xyz), (24389 / 27 * xyz + 16) / 116)
+    return np.stack([116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])], axis=1)
+
+
+@pytest.mark.parametrize("deficiency", CVD)
+def test_the_colour_scales_read_the_same_with_each_colour_vision_deficiency(deficiency):
+    """A gate's 0 to 1 keeps getting lighter; a signed value's -x and +x stay apart (ΔE at least 20, where 2 is
+    just noticeable) and both get darker away from 0, so sign and size both survive without full colour vision."""
+    assert SEQUENTIAL == "viridis" and DIVERGING == "blueorange"
+    lightness = _seen_as("viridis", deficiency)[:, 0]
+    assert (np.diff(lightness) > 0).all()
+    lab = _seen_as("blueorange", deficiency)
+    middle = len(lab) // 2
+    for k in range(1, middle + 1):
+        assert np.linalg.norm(lab[middle - k] - lab[middle + k]) >= 20, (deficiency, k)
+    assert (np.diff(lab[:middle + 1, 0]) > 0).all() and (np.diff(lab[middle:, 0]) < 0).all()
