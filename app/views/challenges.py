@@ -43,6 +43,6 @@ def view(cell: str = "lstm") -> None:
             if result is None:
                 st.caption(f"Not tried yet. {challenge.hint}")
             elif result.done:
-                st.success(result.said)
+                st.success(result.said, icon=":material/check_circle:")
             else:
                 st.caption(f"Your last try: {result.said} {challenge.hint}")

@@ -16,7 +16,11 @@ def keep_answer(saved: dict, question: str, key: str) -> None:
 def verdict(feedback) -> None:
     """One checked question's verdict, right under it: the learner's answer and the right one, why,
     and the other options' reasons folded away."""
-    (st.success if feedback.correct else st.error)(f"**{feedback.said}** {feedback.why}")
+    # Words first, then an icon and the colour: right and wrong never rest on green and red alone.
+    if feedback.correct:
+        st.success(f"**{feedback.said}** {feedback.why}", icon=":material/check_circle:")
+    else:
+        st.error(f"**{feedback.said}** {feedback.why}", icon=":material/cancel:")
     with st.expander("Why not the others?"):
         st.markdown("\n".join(
             f"- **{w.letter}. {w.option}**{' (your answer)' if w.picked else ''}: {w.reason}" for w in feedback.why_not))
