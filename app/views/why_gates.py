@@ -52,14 +52,24 @@ def view(run, ask: Callable[[tuple], JobStatus], asked: Callable[[tuple], bool],
     next_step("why_gates")
 
 
-LAG, NOISE = "horizon_lag", "horizon_noise"  # session_state: the experiment's two inputs
+LAG_KEY, NOISE_KEY = "horizon_lag", "horizon_noise"  # session_state: the experiment's two inputs
 HORIZON_SECONDS = 120.0  # the experiment's trainings together, by the cost model: a room's shared trainer stays free
 
 
 def horizon(run, ask: Callable, asked: Callable) -> None:
     """Memory horizon: the three cells on a task whose answer is the first step, followed by noise."""
     from lstm_core.config import ConfigError, cost_seconds
-    from lstm_core.data.horizon import LAG_RANGE, NOISE_RANGE, Horizon, HorizonError, checked, lags_up_to, make_horizon
+    from lstm_core.data.horizon import (
+        LAG,
+        LAG_RANGE,
+        NOISE,
+        NOISE_RANGE,
+        Horizon,
+        HorizonError,
+        checked,
+        lags_up_to,
+        make_horizon,
+    )
     from lstm_core.pipeline.horizon import planned
     from lstm_core.pipeline.noise import chance_level
     from lstm_core.present import alt
@@ -71,15 +81,18 @@ def horizon(run, ask: Callable, asked: Callable) -> None:
     st.caption("A companion task: the label is the sign of the first step (+1 or -1), and the rest is noise. How "
                "long a stretch of noise can each cell carry the first step across?")
     lag_col, noise_col = st.columns(2)
-    lag = lag_col.number_input("Longest lag", None, None, 50, step=5, key=LAG,
+    lag = lag_col.number_input(LAG, None, None, 50, step=5, key=LAG_KEY,
                                help=f"Steps of noise after the first; allowed {LAG_RANGE[0]} to {LAG_RANGE[1]}. The "
                                     "experiment trains at an eighth, a quarter, a half and all of it.")
-    noise = noise_col.number_input("Noise level", None, None, 0.5, step=0.1, key=NOISE, format="%g",
+    noise = noise_col.number_input(NOISE, None, None, 0.5, step=0.1, key=NOISE_KEY, format="%g",
                                    help=f"The noise's standard deviation; allowed {NOISE_RANGE[0]:g} to {NOISE_RANGE[1]:g}.")
     try:
         task = Horizon(*checked(lag, noise), run.config.seed)
         configs = planned(run.config, task)
-    except (HorizonError, ConfigError) as err:
+    except HorizonError as err:
+        st.error(formats.literal(str(err)))
+        return
+    except ConfigError as err:  # a lag this run's settings cannot train within the caps
         st.error(f"{formats.literal(str(err))} The experiment keeps this run's units and epochs: lower them, or the lag.")
         return
     seconds = sum(cost_seconds(c) for c in configs)
@@ -174,7 +187,7 @@ def show(run, runs, bias_only: bool = False) -> None:
                     for r in runs if r.flow is not None for t, v in enumerate(getattr(r.flow, phase)) if v > 0]
             for phase in ("init", "trained")}
     for column, phase, title in zip(st.columns(2), ("init", "trained"), ("As built", "After training")):
-        chart(column, cells_chart(rows[phase], f"{title}: gradient reaching each timestep, relative to the last"),
+        chart(column, cells_chart(rows[phase], f"{title}: gradient at each timestep, over the last's"),
               alt.cells_gradient(rows[phase], title.lower()), alt.cells_numbers(rows[phase]), width="stretch")
     if bias_only:
         st.markdown("\n".join(f"- {line}" for line in cell_lines(runs, c.timesteps)))

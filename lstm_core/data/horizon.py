@@ -14,6 +14,7 @@ from lstm_core.formats import quoted
 
 LAG_RANGE = (1, 100)  # steps of noise after the first: up to 101 timesteps, inside the timesteps field's 200
 NOISE_RANGE = (0.0, 2.0)  # the noise's standard deviation; the first step is ±1
+LAG, NOISE = "Longest lag", "Noise level"  # the two inputs, as the page labels them and its messages name them
 SEQUENCES = 1000  # as the lesson's default: 200 held out, so an accuracy's noise is about ±0.07 near chance
 
 
@@ -23,21 +24,21 @@ class HorizonError(ValueError):
 
 def checked(lag, noise) -> tuple[int, float]:
     """The lag and noise level as numbers in range, or a HorizonError that says what to enter."""
-    allowed = {"lag": f"a whole number from {LAG_RANGE[0]} to {LAG_RANGE[1]}",
-               "noise": f"{NOISE_RANGE[0]:g} to {NOISE_RANGE[1]:g}"}
+    allowed = {LAG: f"a whole number from {LAG_RANGE[0]} to {LAG_RANGE[1]}",
+               NOISE: f"{NOISE_RANGE[0]:g} to {NOISE_RANGE[1]:g}"}
     values = {}
-    for name, value in (("lag", lag), ("noise", noise)):
+    for name, value in ((LAG, lag), (NOISE, noise)):
         if value is None or (isinstance(value, str) and not value.strip()):
             raise HorizonError(f"{name} is empty; enter {allowed[name]}.")
         try:
             values[name] = float(value)
         except (TypeError, ValueError):
             raise HorizonError(f"{name} = {quoted(value)} is not a number; allowed: {allowed[name]}.") from None
-    if not (LAG_RANGE[0] <= values["lag"] <= LAG_RANGE[1] and values["lag"] == int(values["lag"])):
-        raise HorizonError(f"lag = {quoted(lag)} is out of range; allowed: {allowed['lag']}.")
-    if not (NOISE_RANGE[0] <= values["noise"] <= NOISE_RANGE[1]):
-        raise HorizonError(f"noise = {quoted(noise)} is out of range; allowed: {allowed['noise']}.")
-    return int(values["lag"]), values["noise"]
+    if not (LAG_RANGE[0] <= values[LAG] <= LAG_RANGE[1] and values[LAG] == int(values[LAG])):
+        raise HorizonError(f"{LAG} = {quoted(lag)} is out of range; allowed: {allowed[LAG]}.")
+    if not (NOISE_RANGE[0] <= values[NOISE] <= NOISE_RANGE[1]):
+        raise HorizonError(f"{NOISE} = {quoted(noise)} is out of range; allowed: {allowed[NOISE]}.")
+    return int(values[LAG]), values[NOISE]
 
 
 def lags_up_to(lag: int) -> tuple[int, ...]:

@@ -20,11 +20,11 @@ def test_the_label_is_the_first_steps_sign_and_the_rest_is_noise_of_the_given_le
 
 
 @pytest.mark.parametrize("lag,noise,message", [
-    (0, 0.5, "lag = 0 is out of range; allowed: a whole number from 1 to 100."),
-    (101, 0.5, "lag = 101 is out of range"), (2.5, 0.5, "lag = 2.5 is out of range"),
-    (10, -0.1, "noise = -0.1 is out of range; allowed: 0 to 2."), (10, 2.5, "noise = 2.5 is out of range"),
-    (None, 0.5, "lag is empty; enter a whole number from 1 to 100."), ("abc", 0.5, "lag = 'abc' is not a number"),
-    (10, float("nan"), "noise = nan is out of range"), (float("inf"), 0.5, "lag = inf is out of range"),
+    (0, 0.5, "Longest lag = 0 is out of range; allowed: a whole number from 1 to 100."),
+    (101, 0.5, "Longest lag = 101 is out of range"), (2.5, 0.5, "Longest lag = 2.5 is out of range"),
+    (10, -0.1, "Noise level = -0.1 is out of range; allowed: 0 to 2."), (10, 2.5, "Noise level = 2.5 is out of range"),
+    (None, 0.5, "Longest lag is empty; enter a whole number from 1 to 100."), ("abc", 0.5, "Longest lag = 'abc' is not a number"),
+    (10, float("nan"), "Noise level = nan is out of range"), (float("inf"), 0.5, "Longest lag = inf is out of range"),
 ])
 def test_a_lag_or_noise_out_of_range_is_named_with_what_is_allowed(lag, noise, message):
     with pytest.raises(HorizonError) as err:
