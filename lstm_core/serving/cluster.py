@@ -182,6 +182,9 @@ def _check_address(address: str) -> None:
         parse_host_port(location)
 
 
+SHUTDOWN_WAIT = 2.0  # seconds shutdown() waits for the pool's thread to stop what runs and disconnect
+
+
 class DaskPool:
     """Runs tasks on the Dask cluster at ``address``, with the interface of workers.WorkerPool.
 
@@ -256,7 +259,9 @@ class DaskPool:
             self._work.notify_all()
             thread = self._thread
         if thread is not None and thread is not threading.current_thread():
-            thread.join(self.connect_timeout + 10)
+            # A scheduler that has just gone can hold the thread's last calls until the client notices (up to
+            # connect_timeout): the server does not wait for that; the daemon thread ends on its own.
+            thread.join(SHUTDOWN_WAIT)
         atexit.unregister(self.shutdown)
 
     # --- the pool's thread ---
