@@ -202,19 +202,15 @@ def gradient_path(trace, timestep: int = 0) -> str:
         return head + LINE + (f"Timestep {timestep + 1} is the last: no forget gate comes after it, so all of what it "
                               "writes is in the last cell state.")
     n = timestep + 1  # as the page counts
-    factors = f"f_{n + 1}·f_{n + 2}" if later == 2 else f"f_{n + 1}" if later == 1 else f"f_{n + 1}·…·f_{steps}"
     kept = carried_after(f, timestep)
     by_unit = np.prod(f[timestep + 1:], axis=0)  # (units,)
     lines = [head,
-             f"From timestep {n} to the last ({steps}) that is {counted(later, 'factor')}, `{factors}`: forward, the share "
+             f"From timestep {n} to the last ({steps}) that is {counted(later, 'factor')}, `{_factors('f', n, later, steps)}`: forward, the share "
              f"of what timestep {n} wrote that is still in the cell; backward, the share of the gradient that gets back "
              f"to it along this path. In this trace the product is {_small(kept)} on average over the "
              f"{counted(units, 'unit')} ({_small(by_unit.min())} to {_small(by_unit.max())} by unit): on average, at most "
              f"{_small(kept)} of what timestep {n} wrote can survive to the end by the cell path."]
-    start = trace.initial_gates["forget_gate"] if trace.initial_gates is not None else None
-    if start is not None and _finite(start):
-        lines.append(f"Before training, the same input gave {_small(carried_after(start, timestep))} "
-                     f"(its forget gates averaged {decimals(start.mean())}).")
+    lines += _before_training(trace, "forget_gate", timestep, "forget gates")
     lines.append(f"Keras starts the forget bias at 1 (`unit_forget_bias=True`), so an untrained f sits around "
                  f"sigmoid(1) = {decimals(FORGET_START)} instead of 0.5: over {counted(later, 'step')} "
                  f"{decimals(FORGET_START)}^{later} = {_small(FORGET_START ** later)} against "
@@ -226,6 +222,15 @@ def _factors(symbol: str, n: int, later: int, steps: int) -> str:
     """The later steps' factors, from step n + 1 (as the page counts) to the last: 'z_2·…·z_10'."""
     return (f"{symbol}_{n + 1}·{symbol}_{n + 2}" if later == 2 else f"{symbol}_{n + 1}" if later == 1 else
             f"{symbol}_{n + 1}·…·{symbol}_{steps}")
+
+
+def _before_training(trace, gate: str, timestep: int, named: str) -> list[str]:
+    """The same product for the weights before training, when the trace has them: a line, or none."""
+    start = trace.initial_gates[gate] if trace.initial_gates is not None else None
+    if start is None or not _finite(start):
+        return []
+    return [f"Before training, the same input gave {_small(carried_after(start, timestep))} "
+            f"(its {named} averaged {decimals(start.mean())})."]
 
 
 def _checked_timestep(values: np.ndarray, timestep: int) -> int:
@@ -253,10 +258,7 @@ def _gru_gradient_path(trace, timestep: int) -> str:
              f"forward, the share of what timestep {n} wrote that is still in h along this path; backward, the share of "
              f"the gradient that gets back to it along this path. In this trace the product is {_small(kept)} on average "
              f"over the {counted(units, 'unit')} ({_small(by_unit.min())} to {_small(by_unit.max())} by unit)."]
-    start = trace.initial_gates["update_gate"] if trace.initial_gates is not None else None
-    if start is not None and _finite(start):
-        lines.append(f"Before training, the same input gave {_small(carried_after(start, timestep))} "
-                     f"(its update gates averaged {decimals(start.mean())}).")
+    lines += _before_training(trace, "update_gate", timestep, "update gates")
     lines.append(f"Keras starts every GRU bias at 0 (only the LSTM's forget gate starts at a bias of 1), so no bias "
                  f"holds an untrained z open: at z = 0.5 over {counted(later, 'step')} the path keeps "
                  f"0.5^{later} = {_small(0.5 ** later)}, where the LSTM's starting f of {decimals(FORGET_START)} keeps "
