@@ -48,7 +48,7 @@ if now.job is not None and st.session_state.get("tab", "Training") != "Training"
     common.watch(trainer.status, training.pending_line)  # one status line above the other tabs
 tabs = st.tabs(TABS, default="Training", key="tab", on_change="rerun")
 common.tab(tabs[0], now, pipeline.view)
-common.tab(tabs[1], now, session.results, training=lambda: common.watch(trainer.status, training.live))
+common.tab(tabs[1], now, session.results, training=lambda: training.waiting(now, trainer.status))
 common.tab(tabs[2], now, lambda run: trace.view(run, check=session.keras_check))
 common.tab(tabs[3], now, lambda run: why_gates.view(run, session.ask_cells(run), session.cells_asked(run),
                                                     session.ask_horizon(run), session.horizon_asked(run)))

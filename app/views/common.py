@@ -52,16 +52,28 @@ def failed(error: str | None) -> None:
 
 def chart(place, drawn, alt: str, numbers=None, **kwargs) -> None:
     """Draws ``drawn`` (an Altair chart, or a Vega-Lite spec as a dict) in ``place`` (st, a column or a
-    container) with its text alternative ``alt`` (present.alt) twice: as Streamlit's alt, the name a screen
-    reader announces, and as the spec's top-level description, which Vega-Lite attaches to the chart itself
-    and an exported spec keeps. Then ``numbers`` (a DataFrame), if given, under "Show the numbers": the
-    values themselves, for whoever cannot tell colours or read a line. ``kwargs`` go to the chart (width=)."""
+    container) with its text alternative ``alt`` (present.alt) as Streamlit's alt: the browser makes it the
+    chart's description, the name a screen reader announces. (A spec's own description is left out: Streamlit
+    logs a warning with a stack trace for each chart that has both.) Then ``numbers`` (a DataFrame), if
+    given, under "Show the numbers": the values themselves, for whoever cannot tell colours or read a line.
+    The expander is lazy, so its table is sent, and the browser loads its grid, only once opened.
+    ``kwargs`` go to the chart (width=)."""
     if isinstance(drawn, dict):
-        place.vega_lite_chart({**drawn, "description": alt}, alt=alt, **kwargs)
+        place.vega_lite_chart({k: v for k, v in drawn.items() if k != "description"}, alt=alt, **kwargs)
     else:
-        place.altair_chart(drawn.properties(description=alt), alt=alt, **kwargs)
+        place.altair_chart(drawn, alt=alt, **kwargs)
     if numbers is not None:
-        place.expander(NUMBERS).dataframe(numbers, hide_index=not any(numbers.index.names))  # a named index: timesteps
+        box = place.expander(NUMBERS, key=numbers_key(alt), on_change="rerun")
+        if box.open:
+            box.dataframe(numbers, hide_index=not any(numbers.index.names))  # a named index: timesteps
+
+
+def numbers_key(alt: str) -> str:
+    """The key of the Show the numbers expander under the chart whose text alternative is ``alt``: the same
+    while the chart shows the same data, so it stays open across reruns."""
+    import hashlib
+
+    return "numbers-" + hashlib.sha1(alt.encode()).hexdigest()[:12]
 
 
 GUIDED = "guided"  # session_state: True while the page shows the guided path (its own Back and Next lead on)

@@ -43,7 +43,7 @@ def view(now, status: Callable, check: Callable, train: Callable[[str], None]) -
     if k == 3:
         predict_and_train(train, locked=bool(now.job))
         if now.job is not None:
-            watch(status, training.live)
+            training.waiting(now, status)
         elif run is not None:
             training.reveal_guess(run)
             training.results_body(run)

@@ -9,6 +9,11 @@ from app.views.common import GUIDED, chart, next_step, watch, wrapping
 from lstm_core import formats
 from lstm_core.serving.jobs import JobState, JobStatus
 
+# Seconds between redraws while no epoch has ended. Each redraw reruns the page's fragment, and the browser
+# redraws the whole page's tree: at 0.3 s the browser and the server took 0.6 of a core from a worker
+# importing TensorFlow (the first epoch then shows at most this late).
+LOADING_SECONDS = 1.0
+
 
 def placeholders():
     return st.empty(), st.empty(), st.empty()  # progress, table, chart
@@ -73,11 +78,29 @@ def start_here_parts(key: str, _dataset, _config) -> tuple[str, str, str, list[d
             [alt.example_numbers(e, *look) for e in chosen])
 
 
-def live(now) -> None:
-    """The training so far: its progress, the epochs' table and the loss and accuracy charts (under Start
-    here, except on the guided path, which has shown the data already)."""
+def waiting(now, status: Callable[[], object]) -> None:
+    """A training this session waits for: Start here once (except on the guided path, which has shown the
+    data already), then its epochs, which a fragment redraws from ``status()`` as they stream in. Start
+    here stays outside the fragment: redrawn with every tick, its charts kept the browser and the server
+    busy while the worker imported TensorFlow, and slowed the very training the learner waits for."""
     if not st.session_state.get(GUIDED):
         start_here_while_training(now)
+    if now.job.rows:
+        watch(status, live)
+    else:  # the worker still loads TensorFlow or builds the model: redraw the status line seldom
+        watch(status, first_epoch, seconds=LOADING_SECONDS)
+
+
+def first_epoch(now) -> None:
+    """The status until the first epoch's row arrives; then the whole page reruns, and redraws every
+    WATCH_SECONDS as the rows stream in."""
+    if now.job.rows:
+        st.rerun()
+    live(now)
+
+
+def live(now) -> None:
+    """The training so far: its progress, the epochs' table and the loss and accuracy charts."""
     draw_history(placeholders(), history_so_far(now.job.rows), now.config.epochs, pending_note(now), now.yard,
                  guess_of(now.pending))
 
