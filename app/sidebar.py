@@ -184,7 +184,8 @@ def slider(name: str, locked: bool):
 
 def choice(name: str, locked: bool):
     spec = FIELDS[name]
-    return st.selectbox(spec.label, spec.choices, format_func=CELL_NAMES.get, help=spec.help, key=name, disabled=locked)
+    # A radio, not a select box: three choices in sight at once, one click to change
+    return st.radio(spec.label, spec.choices, format_func=CELL_NAMES.get, help=spec.help, key=name, disabled=locked)
 
 
 def number(name: str, locked: bool, **kwargs):
