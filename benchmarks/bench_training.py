@@ -28,7 +28,8 @@ import numpy as np  # noqa: E402
 from lstm_core.config import LSTMConfig  # noqa: E402
 from lstm_core.data.synthetic import make_dataset  # noqa: E402
 from lstm_core.pipeline.train import train  # noqa: E402
-from lstm_core.tracing.trace import dense_head, lstm_forward  # noqa: E402
+from lstm_core.tracing.cells import forward  # noqa: E402
+from lstm_core.tracing.trace import dense_head  # noqa: E402
 
 TRAIN_TARGET = 1.05  # lstm_core may cost at most 5% over a bare fit
 TRACE_TARGET_MS = 5.0
@@ -95,7 +96,7 @@ def main() -> None:
     samples = run.dataset.x[:200]
     start = time.perf_counter()
     for x in samples:
-        gates = lstm_forward(x, w["kernel"], w["recurrent_kernel"], w["bias"])
+        gates = forward(config.cell, x, w)
         dense_head(gates["hidden_state"][-1], w["dense_kernel"], w["dense_bias"])
     numpy_ms = (time.perf_counter() - start) / len(samples) * 1000
     start = time.perf_counter()
