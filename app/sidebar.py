@@ -243,10 +243,13 @@ def settings_note(shown, choice: DataChoice) -> None:
                if name in st.session_state and st.session_state[name] != getattr(shown.config, name)]
     if changed:
         st.info(STALE_SETTINGS.format(changes=", ".join(
-            f"{FIELDS[name].label} {written(was)} → {written(now)}" for name, was, now in changed)))
+            f"{FIELDS[name].label} {written(was, name)} → {written(now, name)}" for name, was, now in changed)))
 
 
-def written(value) -> str:
+def written(value, name: str = "") -> str:
+    """A setting's value as the sidebar shows it: a cell by its name (GRU, not gru)."""
+    if name == "cell":
+        return CELL_NAMES.get(value, str(value))
     return "empty" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 

@@ -73,7 +73,7 @@ def start_here_parts(key: str, _dataset, _config) -> tuple[str, str, str, list[d
     chosen = examples(dataset, config.train_sequences)
     look = dataset.synthetic, dataset.feature_names, dataset.target or ""
     charts = example_charts(chosen, *look)
-    return (task_sentence(dataset, config.timesteps), output_sentence(dataset), example_caption(dataset, chosen),
+    return (task_sentence(dataset, config.timesteps, config.cell), output_sentence(dataset), example_caption(dataset, chosen),
             [{**drawn.to_dict(), "description": alt.example(e, *look)} for drawn, e in zip(charts, chosen)],
             [alt.example_numbers(e, *look) for e in chosen])
 

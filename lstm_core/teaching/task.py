@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lstm_core.config import CELL_NAMES
 from lstm_core.formats import counted, literal, quoted
 from lstm_core.teaching.text import EXAMPLE_CAPTIONS, EXAMPLE_NEXT, EXAMPLE_NO_NEXT, OUTPUT, TASK, UP_WORDS
 
@@ -67,14 +68,16 @@ def _following(x: np.ndarray) -> dict[int, int]:
     return out
 
 
-def task_sentence(dataset, timesteps: int) -> str:
-    """The task in one sentence, with the learner's data: its sequences, their size and what label 1 means."""
-    n, f = len(dataset.y), dataset.x.shape[2]
+def task_sentence(dataset, timesteps: int, cell: str = "lstm") -> str:
+    """The task in one sentence, with the learner's data: its sequences, their size, the layer that reads
+    them (``cell``'s name) and what label 1 means."""
+    n, f, layer = len(dataset.y), dataset.x.shape[2], CELL_NAMES[cell]
     if dataset.synthetic:
-        return TASK["synthetic"].format(n=n, steps=counted(timesteps, "timestep"), features=counted(f, "feature"))
+        return TASK["synthetic"].format(n=n, steps=counted(timesteps, "timestep"), features=counted(f, "feature"),
+                                        layer=layer)
     columns = ", ".join(quoted(c) for c in dataset.feature_names)
     return TASK["file"].format(n=n, rows=counted(timesteps, "consecutive row"), file=literal(dataset.name),
-                               columns=literal(columns), target=literal(quoted(dataset.target)))
+                               columns=literal(columns), target=literal(quoted(dataset.target)), layer=layer)
 
 
 def output_sentence(dataset) -> str:

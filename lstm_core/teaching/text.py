@@ -150,10 +150,10 @@ STALE_SETTINGS = "These results are for the previous settings ({changes}). Press
 
 # "Start here", at the top of the Training tab: the task, two of the learner's own sequences, the output.
 START_HERE = "Start here: what the model learns to predict"
-TASK = {  # the task in one sentence; task.task_sentence fills it from the dataset
-    "synthetic": "**The task.** Each of your {n} sequences is {steps} of {features}. The LSTM reads one in time order "
+TASK = {  # the task in one sentence; task.task_sentence fills it from the dataset and the run's cell
+    "synthetic": "**The task.** Each of your {n} sequences is {steps} of {features}. The {layer} reads one in time order "
                  "and predicts its label: **1** if the sequence drifts up over its timesteps, **0** if it drifts down.",
-    "file": "**The task.** Each of your {n} sequences is a window of {rows} of {file} ({columns}). The LSTM reads one in "
+    "file": "**The task.** Each of your {n} sequences is a window of {rows} of {file} ({columns}). The {layer} reads one in "
             "time order and predicts its label: **1** if {target} rises in the next row, **0** if it falls or stays the same.",
 }
 OUTPUT = ("**The output.** For each sequence the model gives one score between 0 and 1; above 0.5 counts as "

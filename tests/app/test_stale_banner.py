@@ -23,6 +23,8 @@ def test_a_moved_slider_says_the_results_are_old_until_it_moves_back():
     at.sidebar.slider(key="units").set_value(20).run()
     at.sidebar.number_input(key="learning_rate").set_value(0.005).run()
     assert banners(at) == [] and shown(at) is before
+    at.sidebar.radio(key="cell").set_value("gru").run()
+    assert banners(at) == [f"{STALE} (Cell LSTM → GRU). Press **Train** to apply the new ones."]  # as the radio names them
 
 
 def test_train_applies_the_new_settings_and_the_banner_goes():

@@ -14,6 +14,8 @@ def test_the_lesson_task_names_its_sizes_and_labels():
     data = make_dataset(config)
     said = task_sentence(data, config.timesteps)
     assert "40 sequences is 6 timesteps of 3 features" in said and "**1** if the sequence drifts up" in said
+    assert "The LSTM reads one in time order" in said
+    assert "The GRU reads one in time order" in task_sentence(data, config.timesteps, "gru")  # the run's own layer
     assert "between 0 and 1; above 0.5 counts as label 1 (up)" in output_sentence(data)
     up, down = examples(data, config.train_sequences)
     assert (up.label, down.label) == (1, 0) and data.y[up.index] == 1 and data.y[down.index] == 0
