@@ -16,6 +16,9 @@ MAX_ROWS_AT_FULL_SIZE = 30  # a heatmap with more rows than this keeps the heigh
 # Compare's run colours: Okabe and Ito's eight, which stay apart with any colour blindness (as MODEL_COLOURS;
 # Streamlit's own palette opens with two blues), one per run a session keeps; yellow, the faintest on white, last.
 RUN_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#F0E442")
+# Each run's points also have a shape of their own, so runs differ without colour too (a colour-blind learner,
+# a grey printout); the legend shows both.
+RUN_SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-right", "triangle-left")
 
 
 def history_long(history: pd.DataFrame) -> pd.DataFrame:
@@ -153,7 +156,8 @@ def heatmap(values: np.ndarray, title: str, state: str,
 
 
 def compare_charts(histories: pd.DataFrame) -> list[alt.Chart]:
-    """Several runs' loss, then accuracy, overlaid and coloured by run (validation dashed). Each is as
+    """Several runs' loss, then accuracy, overlaid, each run in a colour and a point shape of its own (validation
+    dashed). Each is as
     wide as the page; only the last has the legend, with whole run names, one per line under it."""
     frames = []
     for run, history in histories.groupby("run", sort=False):
@@ -163,18 +167,20 @@ def compare_charts(histories: pd.DataFrame) -> list[alt.Chart]:
     charts = []
     for i, metric in enumerate(METRIC_LABELS.values()):
         last = i == len(METRIC_LABELS) - 1
-        legend = alt.Legend(labelLimit=0, symbolType="stroke", orient="bottom", direction="vertical") if last else None
+        legend = alt.Legend(labelLimit=0, orient="bottom", direction="vertical") if last else None
         points, title = _finite(data[data["metric"] == metric], metric,
                                 lambda bad: f"Not a number (training diverged): {', '.join(dict.fromkeys(bad['run']))}")
         charts.append(
             alt.Chart(points, title=title)
-            .mark_line(point=True)
+            .mark_line(point=alt.OverlayMarkDef(size=60))  # big enough to tell the shapes apart
             .encode(
                 x=alt.X("epoch:Q", title="Epoch", scale=alt.Scale(domain=epoch_domain(int(data["epoch"].max()))),
                         axis=alt.Axis(tickMinStep=1)),
                 y=alt.Y("value:Q", title=None),
                 color=alt.Color("run:N", title="Run", sort=runs, legend=legend,
                                 scale=alt.Scale(domain=runs, range=[RUN_COLORS[k % len(RUN_COLORS)] for k in range(len(runs))])),
+                shape=alt.Shape("run:N", title="Run", sort=runs, legend=legend,
+                                scale=alt.Scale(domain=runs, range=[RUN_SHAPES[k % len(RUN_SHAPES)] for k in range(len(runs))])),
                 strokeDash=alt.StrokeDash("split:N", title=None, scale=alt.Scale(domain=list(SPLIT_LABELS.values())),
                                           legend=None),  # SPLIT_NOTE says it in words: a dash legend drew no symbols
                 detail="split:N",

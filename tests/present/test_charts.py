@@ -150,6 +150,18 @@ def test_compare_gives_each_run_its_own_distinct_colour_in_both_charts():
     assert loss["encoding"]["color"]["scale"]["range"][:2] == ["#0072B2", "#E69F00"]  # Okabe–Ito: blue, then orange
 
 
+def test_compare_runs_differ_without_colour_too():
+    """A colour-blind learner, or a grey printout, tells the runs apart by their points' shapes, named in the legend."""
+    runs = [f"run {k}" for k in range(8)]
+    loss, accuracy = (chart.to_dict() for chart in compare_charts(pd.concat([HISTORY.assign(run=r) for r in runs])))
+    for spec in (loss, accuracy):
+        shape = spec["encoding"]["shape"]
+        assert shape["field"] == "run" and shape["scale"]["domain"] == runs and len(set(shape["scale"]["range"])) == len(runs)
+        assert spec["mark"]["point"]["size"] >= 50  # big enough to see the shape
+    assert loss["encoding"]["shape"]["legend"] is None and accuracy["encoding"]["shape"]["legend"]["labelLimit"] == 0
+    assert "symbolType" not in accuracy["encoding"]["color"]["legend"]  # a stroke symbol would hide the shape
+
+
 def test_a_diverged_run_says_so_on_the_chart_instead_of_drawing_an_empty_one():
     diverged = HISTORY.assign(loss=[0.65, np.inf, np.nan], val_loss=[0.6, np.nan, np.nan])
     loss, accuracy = (chart.to_dict() for chart in history_charts(diverged, total_epochs=3))
