@@ -141,13 +141,14 @@ def section(run, variants: tuple[str, ...], ask, asked, button: str | None, what
     seconds = estimate(run, variants)
     if button is not None and not asked(variants):
         if not offer.button(f"{button} (about {seconds:.0f} s)", key=f"cells_{'_'.join(variants)}"):
-            st.caption(f"{what}: about {seconds:.0f} s by the cost model, on the shared trainer.")
+            st.caption(f"{what}{reused(run, variants)}: about {seconds:.0f} s, in line with everyone else "
+                       "training on this server.")
             return None
     offer.empty()
     status = ask(variants)
     if not status.finished:
         total = len(planned_of(run, variants))
-        watch(lambda: ask(variants), lambda now: st.info(progress(now, total, seconds)))
+        watch(lambda: ask(variants), lambda now: st.info(progress(now, total, seconds, reused(run, variants))))
         return None
     if status.state is JobState.CANCELLED:  # given up by every watcher just as this session asked: ask again
         st.rerun()
@@ -163,14 +164,21 @@ def planned_of(run, variants):
     return planned(run.config, variants)
 
 
-def progress(now: JobStatus, total: int, seconds: float) -> str:
+def reused(run, variants) -> str:
+    """Why fewer models train than cells times seeds: the run itself is its own cell's first seed."""
+    from lstm_core.teaching.why_gates import NAMES
+
+    return f" (your run counts as the {NAMES[run.config.cell]}'s first seed)" if run.config.cell in variants else ""
+
+
+def progress(now: JobStatus, total: int, seconds: float, note: str = "") -> str:
     from lstm_core.teaching.why_gates import NAMES
 
     if now.state is JobState.QUEUED:
         return f"Cell comparison queued: place {now.place or 1} in line for the trainer."
     done = len(now.rows)
     last = f" (last: {NAMES[now.rows[-1]['variant']]}, seed {now.rows[-1]['seed']})" if now.rows else ""
-    return f"Trained {done} of {total} models{last}; about {seconds:.0f} s in all."
+    return f"Trained {done} of {total} new models{note}{last}; about {seconds:.0f} s in all."
 
 
 def show(run, runs, bias_only: bool = False) -> None:

@@ -22,6 +22,7 @@ def test_the_three_cells_train_on_request_and_their_gradients_are_said_from_the_
     button = at.button(key="cells_lstm_gru_rnn")
     assert button.label.startswith("Train the three cells (about ") and button.label.endswith(" s)")
     assert not any("timestep 1's gradient" in m.value for m in at.markdown)  # nothing trains before the click
+    assert any("3 seeds each (your run counts as the LSTM's first seed)" in c.value for c in at.caption)  # so 8, not 9
     button.click().run()
     wait_for(at, lambda a: any("**SimpleRNN** (3 seeds)" in m.value for m in a.markdown))
     lines = next(m.value for m in at.markdown if "**LSTM** (3 seeds)" in m.value)
