@@ -351,7 +351,7 @@ CELL_FIXED: dict[str, tuple[Question, ...]] = {
                 "that forgets the second bias: it is the count of a GRU with reset_after=False, one bias per block; "
                 "Keras's default, reset_after=True, keeps two."),
                ("4 x U x (F + U + 1)",
-                "that is the LSTM's count, four blocks (i, f, c, o); the GRU has no output gate and no cell state: "
+                "that is the LSTM's count, four blocks (i, f, c, o: c gives the candidate g); the GRU has no output gate and no cell state: "
                 "three blocks."),
                ("2 x U x (F + U + 2)",
                 "two blocks would be the gates z and r alone; the candidate needs weights of its own: three blocks."),
@@ -463,7 +463,7 @@ def _params_question(c: LSTMConfig) -> Question:
              f"4 x {u} x ({t} + {u} + 1) puts the {t} timesteps where the {f} features belong; the weights do not "
              "depend on the sequence length."),
         ]
-        why = (f"four blocks (i, f, c, o), each with {counted(u, 'unit')}; each unit sees {counted(f, 'input')} x(t), "
+        why = (f"four blocks (i, f, c, o: c gives the candidate g), each with {counted(u, 'unit')}; each unit sees {counted(f, 'input')} x(t), "
                f"{counted(u, 'recurrent input')} h(t-1) and one bias.")
     elif cell == "gru":
         candidates = [
@@ -471,7 +471,7 @@ def _params_question(c: LSTMConfig) -> Question:
              f"3 x {u} x ({f} + {u} + 1) forgets the second bias: that is a GRU with reset_after=False. Keras's default "
              "GRU (reset_after=True) keeps two bias vectors per block."),
             (f"{4 * u * (f + u + 1):,}",
-             f"4 x {u} x ({f} + {u} + 1) counts it as an LSTM, with four blocks (i, f, c, o); the GRU has three "
+             f"4 x {u} x ({f} + {u} + 1) counts it as an LSTM, with four blocks (i, f, c, o: c gives the candidate g); the GRU has three "
              "(z, r, h): no output gate and no cell state."),
             (f"{2 * u * (f + u + 2):,}",
              f"2 x {u} x ({f} + {u} + 2) counts the gates z and r but not the candidate, which has weights of its own."),
@@ -555,7 +555,7 @@ def _shape_question(c: LSTMConfig) -> Question:
 
 
 # Each cell's blocks, as the comparison question's options name them.
-CELL_BLOCKS = {"lstm": "four blocks (i, f, c, o), one bias each", "gru": "three blocks (z, r, h), two biases each",
+CELL_BLOCKS = {"lstm": "four blocks (i, f, c, o: c gives the candidate g), one bias each", "gru": "three blocks (z, r, h), two biases each",
                "rnn": "one block and no gates"}
 
 
