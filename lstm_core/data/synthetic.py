@@ -69,15 +69,17 @@ def make_dataset(config: LSTMConfig) -> Dataset:
     return Dataset(
         x=x.astype(np.float32),
         y=y.astype(np.float32),
-        description=describe(config),
+        description=describe(config, float(x.min()), float(x.max())),
         feature_names=tuple(f"feature {i + 1}" for i in range(f)),
     )
 
 
-def describe(config: LSTMConfig) -> str:
+def describe(config: LSTMConfig, low: float, high: float) -> str:
+    """The data in words; ``low`` and ``high``: its smallest and largest values (a level in 0..1, plus each
+    feature's offset and the noise, reach a little beyond it)."""
     return (
         f"{config.sequences} synthetic sequences, each {config.timesteps} timesteps of {config.features} "
-        f"feature{'s' if config.features != 1 else ''} with values around 0 to 1. Each sequence drifts steadily "
+        f"feature{'s' if config.features != 1 else ''} with values from {low:.1f} to {high:.1f}. Each sequence drifts steadily "
         "up (label 1) or down (label 0) from a random level. A down sequence is an up sequence played backwards, "
         "so only the order of the values tells them apart: the model must use where in the sequence each value "
         "sits, for example how the start compares with the end."

@@ -11,6 +11,7 @@ def test_shape_dtype_range_and_balance():
     assert 0.4 < d.y.mean() < 0.6
     assert -0.5 < d.x.min() and d.x.max() < 1.5 and 0.3 < d.x.mean() < 0.7  # roughly 0 to 1
     assert "where in the sequence each value sits" in d.description and "1000" in d.description
+    assert f"with values from {d.x.min():.1f} to {d.x.max():.1f}." in d.description  # measured, not "around 0 to 1"
 
 
 def test_deterministic_per_seed():
