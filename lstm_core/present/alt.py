@@ -220,12 +220,14 @@ def example(e, synthetic: bool, feature_names=(), target: str = "", neutral: str
 
 
 def example_numbers(e, synthetic: bool, feature_names=(), target: str = "") -> pd.DataFrame:
-    """What an example chart draws: each feature and their average per timestep (2 decimals, as its tooltip),
-    or a file's target per row in its own units, with the next row when drawn."""
+    """What an example chart draws: the features' average per timestep (the thick line, first, so a narrow
+    table shows it without scrolling) and each feature (2 decimals, as its tooltip), or a file's target per
+    row in its own units, with the next row when drawn."""
     if synthetic:
         values = np.asarray(e.values, dtype=float)
         names = [str(f) for f in feature_names] or [f"feature {k}" for k in range(1, values.shape[1] + 1)]
-        table = pd.DataFrame(values, columns=names).assign(average=values.mean(axis=1)).round(2)
+        table = pd.DataFrame(values, columns=names).round(2)
+        table.insert(0, "average", values.mean(axis=1).round(2))
         table.index = pd.RangeIndex(1, len(values) + 1, name="Timestep")
         return table
     drawn = [in_units(v) for v in e.target] + ([in_units(e.next_value)] if e.next_value is not None else [])

@@ -81,7 +81,7 @@ def test_an_example_names_its_sample_and_label_and_how_its_average_moved():
                     "over 4 timesteps. Their average rose from -0.50 at timestep 1 to 0.50 at timestep 4.")
     assert "sample 9: label 0 (down)" in alt.example(down, True) and "fell from 0.50 at timestep 1 to -0.50" in alt.example(down, True)
     table = alt.example_numbers(up, True, ("feature 1", "feature 2"))
-    assert list(table.columns) == ["feature 1", "feature 2", "average"] and table.loc[4, "average"] == 0.5
+    assert list(table.columns) == ["average", "feature 1", "feature 2"] and table.loc[4, "average"] == 0.5  # the thick line first
 
 
 def test_the_neutral_example_does_not_give_its_label_away():
