@@ -84,6 +84,11 @@ def waiting(now, status: Callable[[], object]) -> None:
     here stays outside the fragment: redrawn with every tick, its charts kept the browser and the server
     busy while the worker imported TensorFlow, and slowed the very training the learner waits for."""
     if not st.session_state.get(GUIDED):
+        from lstm_core.config import CELL_NAMES
+
+        # Start here can fill a phone's screen twice over: say first where the training shows
+        st.caption(f"Training {formats.a_or_an(now.config.units)} {now.config.units}-unit {CELL_NAMES[now.config.cell]}: "
+                   f"its progress and each epoch appear below Start here.")
         start_here_while_training(now)
     if now.job.rows:
         watch(status, live)

@@ -39,6 +39,9 @@ def test_the_first_run_shows_its_training_and_the_other_tabs_wait_for_it():
     assert trainer(at).pending is not None and shown(at) is None
     progress = at.tabs[1].get("progress")[0].proto.text
     assert progress.startswith(("Queued", "Starting: building a 20-unit LSTM", "Training 20 units: epoch"))
+    # Start here comes first and can fill a phone's screen: the tab's first line says where the progress is
+    assert at.tabs[1].caption[0].value == "Training a 20-unit LSTM: its progress and each epoch appear below Start here."
+    assert at.tabs[1].expander[0].label.startswith("Start here")
     show(at, "Pipeline")
     if trainer(at).pending is not None:  # unless it ended meanwhile: a status line above, a note in the tab
         assert at.tabs[0].info[0].value == "The first run is training: watch it learn in the Training tab."
