@@ -88,7 +88,7 @@ def waiting(now, status: Callable[[], object]) -> None:
 
         # Start here can fill a phone's screen twice over: say first where the training shows
         st.caption(f"Training {formats.a_or_an(now.config.units)} {now.config.units}-unit {CELL_NAMES[now.config.cell]}: "
-                   f"its progress and each epoch appear below Start here.")
+                   "its progress and each epoch appear below Start here.")
         start_here_while_training(now)
     if now.job.rows:
         watch(status, live)

@@ -156,9 +156,9 @@ def heatmap(values: np.ndarray, title: str, state: str,
 
 
 def compare_charts(histories: pd.DataFrame) -> list[alt.Chart]:
-    """Several runs' loss, then accuracy, overlaid, each run in a colour and a point shape of its own (validation
-    dashed). Each is as
-    wide as the page; only the last has the legend, with whole run names, one per line under it."""
+    """Several runs' loss, then accuracy, overlaid, each run in a colour and a point shape of its own
+    (validation dashed). Each is as wide as the page; only the last has the legend, with whole run names,
+    one per line under it."""
     frames = []
     for run, history in histories.groupby("run", sort=False):
         frames.append(history_long(history).assign(run=run))
