@@ -53,13 +53,13 @@ def failed(error: str | None) -> None:
 def chart(place, drawn, alt: str, numbers=None, **kwargs) -> None:
     """Draws ``drawn`` (an Altair chart, or a Vega-Lite spec as a dict) in ``place`` (st, a column or a
     container) with its text alternative ``alt`` (present.alt) as Streamlit's alt: the browser makes it the
-    chart's description, the name a screen reader announces. (A spec's own description is left out: Streamlit
+    chart's description, the name a screen reader announces. (No spec here sets its own description: Streamlit
     logs a warning with a stack trace for each chart that has both.) Then ``numbers`` (a DataFrame), if
     given, under "Show the numbers": the values themselves, for whoever cannot tell colours or read a line.
     The expander is lazy, so its table is sent, and the browser loads its grid, only once opened.
     ``kwargs`` go to the chart (width=)."""
     if isinstance(drawn, dict):
-        place.vega_lite_chart({k: v for k, v in drawn.items() if k != "description"}, alt=alt, **kwargs)
+        place.vega_lite_chart(drawn, alt=alt, **kwargs)
     else:
         place.altair_chart(drawn, alt=alt, **kwargs)
     if numbers is not None:

@@ -19,6 +19,13 @@ def placeholders():
     return st.empty(), st.empty(), st.empty()  # progress, table, chart
 
 
+def sized(config) -> str:
+    """The model as a sentence names it: "a 20-unit LSTM", "an 8-unit GRU"."""
+    from lstm_core.config import CELL_NAMES
+
+    return f"{formats.a_or_an(config.units)} {config.units}-unit {CELL_NAMES[config.cell]}"
+
+
 def pending_note(now) -> str:
     """The one status line of the training a session waits for (``now``: a serving.trainer.TrainerStatus)."""
     job, config = now.job, now.config
@@ -28,10 +35,7 @@ def pending_note(now) -> str:
         from app.resources import training_pool
 
         loading = "" if training_pool().stats().get("ready") else " (and TensorFlow loading in a worker first)"
-        from lstm_core.config import CELL_NAMES
-
-        return (f"Starting: building {formats.a_or_an(config.units)} {config.units}-unit {CELL_NAMES[config.cell]}, "
-                f"then its first epoch{loading}...")
+        return f"Starting: building {sized(config)}, then its first epoch{loading}..."
     return f"Training {formats.counted(config.units, 'unit')}: epoch {len(job.rows)} of {config.epochs}"
 
 
@@ -48,19 +52,18 @@ def start_here(key: str, dataset=None, config=None) -> None:
     box = st.expander(LABEL, expanded=True, key=START_HERE, on_change="rerun")
     if not box.open:
         return
-    task, output, caption, specs, numbers = start_here_parts(key, dataset, config)
+    task, output, caption, specs, alts, numbers = start_here_parts(key, dataset, config)
     with box:
         st.markdown(f"{task}  \n{output}")
-        for column, spec, table in zip(st.columns(len(specs)), specs, numbers):  # side by side; stacked on a phone
-            chart(column, spec, spec["description"], table, width="stretch")
+        for column, spec, said, table in zip(st.columns(len(specs)), specs, alts, numbers):  # stacked on a phone
+            chart(column, spec, said, table, width="stretch")
         st.caption(caption)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def start_here_parts(key: str, _dataset, _config) -> tuple[str, str, str, list[dict], list]:
-    """The task and output sentences, the charts' caption, their Vega-Lite specs (each with its text
-    alternative as its description) and the numbers each draws, for the run or config ``key``; cached, as a
-    waiting session's fragment redraws them every WATCH_SECONDS."""
+def start_here_parts(key: str, _dataset, _config) -> tuple[str, str, str, list[dict], list[str], list]:
+    """The task and output sentences, the charts' caption, their Vega-Lite specs, their text alternatives and
+    the numbers each draws, for the run or config ``key``; cached, as a new run's page redraws them."""
     from lstm_core.present import alt
     from lstm_core.present.sequences import example_charts
     from lstm_core.teaching.task import example_caption, examples, output_sentence, task_sentence
@@ -74,7 +77,7 @@ def start_here_parts(key: str, _dataset, _config) -> tuple[str, str, str, list[d
     look = dataset.synthetic, dataset.feature_names, dataset.target or ""
     charts = example_charts(chosen, *look)
     return (task_sentence(dataset, config.timesteps, config.cell), output_sentence(dataset), example_caption(dataset, chosen),
-            [{**drawn.to_dict(), "description": alt.example(e, *look)} for drawn, e in zip(charts, chosen)],
+            [drawn.to_dict() for drawn in charts], [alt.example(e, *look) for e in chosen],
             [alt.example_numbers(e, *look) for e in chosen])
 
 
@@ -84,11 +87,8 @@ def waiting(now, status: Callable[[], object]) -> None:
     here stays outside the fragment: redrawn with every tick, its charts kept the browser and the server
     busy while the worker imported TensorFlow, and slowed the very training the learner waits for."""
     if not st.session_state.get(GUIDED):
-        from lstm_core.config import CELL_NAMES
-
         # Start here can fill a phone's screen twice over: say first where the training shows
-        st.caption(f"Training {formats.a_or_an(now.config.units)} {now.config.units}-unit {CELL_NAMES[now.config.cell]}: "
-                   "its progress and each epoch appear below Start here.")
+        st.caption(f"Training {sized(now.config)}: its progress and each epoch appear below Start here.")
         start_here_while_training(now)
     if now.job.rows:
         watch(status, live)
@@ -143,22 +143,22 @@ def draw_history(places, history, epochs: int, note: str, yard, guess: float | N
     rows = epoch_table(history, yard)
     table.table(rows.style.format(precision=3).set_table_styles(wrapping(rows, "Observation")), hide_index=True)  # real HTML: it wraps and reads aloud
     with curves.container():
-        for column, spec in zip(st.columns(2), history_specs(history, epochs, guess)):  # the table above has their numbers
-            chart(column, spec, spec["description"], width="stretch")
+        for column, (spec, said) in zip(st.columns(2), history_specs(history, epochs, guess)):  # the table has their numbers
+            chart(column, spec, said, width="stretch")
         st.caption(f"{SPLIT_NOTE} {ACCURACY_NOTE} "
                    + CHANCE_NOTE.format(chance=yard.val_chance, n=yard.n_val, margin=yard.val_margin))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def history_specs(history, epochs: int, guess: float | None = None) -> list[dict]:
-    """The loss and accuracy charts as Vega-Lite specs, each with its text alternative as its description. A
+def history_specs(history, epochs: int, guess: float | None = None) -> list[tuple[dict, str]]:
+    """The loss and accuracy charts as Vega-Lite specs, each with its text alternative. A
     waiting session's fragment redraws them every WATCH_SECONDS: Altair's to_dict (with its schema check) costs
     ~30 ms a pair, a cached spec ~4."""
     from lstm_core.present import alt
     from lstm_core.present.charts import METRIC_LABELS, history_charts
 
     charts = history_charts(history, total_epochs=epochs, guess=guess)
-    return [{**drawn.to_dict(), "description": alt.training_curve(history, metric, epochs, guess)}
+    return [(drawn.to_dict(), alt.training_curve(history, metric, epochs, guess))
             for drawn, metric in zip(charts, METRIC_LABELS.values())]
 
 

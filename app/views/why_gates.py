@@ -138,17 +138,17 @@ def horizon_progress(now: JobStatus, total: int, seconds: float) -> str:
 def section(run, variants: tuple[str, ...], ask, asked, button: str | None, what: str):
     """The button that asks for ``variants`` (none: asked at once), its progress, and the comparison once done."""
     offer = st.empty()
-    seconds = estimate(run, variants)
+    seconds, note = estimate(run, variants), reused(run, variants)
     if button is not None and not asked(variants):
         if not offer.button(f"{button} (about {seconds:.0f} s)", key=f"cells_{'_'.join(variants)}"):
-            st.caption(f"{what}{reused(run, variants)}: about {seconds:.0f} s, in line with everyone else "
+            st.caption(f"{what}{note}: about {seconds:.0f} s, in line with everyone else "
                        "training on this server.")
             return None
     offer.empty()
     status = ask(variants)
     if not status.finished:
         total = len(planned_of(run, variants))
-        watch(lambda: ask(variants), lambda now: st.info(progress(now, total, seconds, reused(run, variants))))
+        watch(lambda: ask(variants), lambda now: st.info(progress(now, total, seconds, note)))
         return None
     if status.state is JobState.CANCELLED:  # given up by every watcher just as this session asked: ask again
         st.rerun()
